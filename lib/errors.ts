@@ -1,0 +1,36 @@
+/**
+ * One error hierarchy for the whole product. `toHttpResponse` (lib/http/responses.ts) is the one place that maps
+ * these to status codes; the worker treats `PermanentError` as "send to the DLQ now, retrying cannot help".
+ */
+export class WebhookError extends Error {
+  override readonly name: string = 'WebhookError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The client sent something we will never accept: answered with a 4xx and a short reason. */
+export class ClientError extends WebhookError {
+  override readonly name: string = 'ClientError';
+  constructor(
+    readonly statusCode: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A queued event that can never be applied (schema-invalid, unknown kind): dead-lettered at once with this reason. */
+export class PermanentError extends WebhookError {
+  override readonly name: string = 'PermanentError';
+}
+
+/** A dependency we need (SQS, DynamoDB, SignalWire) failed; the caller should retry. */
+export class DependencyError extends WebhookError {
+  override readonly name: string = 'DependencyError';
+}
+
+/** Configuration is missing or invalid: raised at cold start, naming the variable. */
+export class ConfigError extends WebhookError {
+  override readonly name: string = 'ConfigError';
+}
