@@ -1,0 +1,24 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { requireEnv } from '../lib/config';
+import { errorResponse, jsonResponse } from '../lib/http/responses';
+import { receiveWebhook } from '../lib/ingest/receive-webhook';
+import { toWebhookRequest } from '../lib/ingest/webhook-request';
+import { createLogger } from '../lib/log';
+import { createWebhookQueue } from '../lib/queue/webhook-queue';
+
+const log = createLogger({ fn: 'ingest' });
+// Fail fast inside SignalWire's 10 s per-attempt budget: SDK retries included, we answer 503 well before it gives up.
+const sqs = new SQSClient({ maxAttempts: 3, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
+const queue = createWebhookQueue(sqs, requireEnv(process.env, 'QUEUE_URL'));
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const request = toWebhookRequest(event);
+  try {
+    const envelope = await receiveWebhook(request, { enqueue: queue.send });
+    log.debug('webhook queued', { event_id: envelope.event_id, kind: envelope.kind });
+    return jsonResponse(200, { status: 'received', event_id: envelope.event_id });
+  } catch (error) {
+    return errorResponse(error, log, { route: request.routeKey, request_id: request.requestId });
+  }
+};

@@ -1,0 +1,28 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { positiveIntEnv, requireEnv } from '../lib/config';
+import { createLogger } from '../lib/log';
+import { createDeadLetterQueue } from '../lib/queue/dead-letter-queue';
+import { createCallStore } from '../lib/store/call-store';
+import { createFailureStore } from '../lib/store/failure-store';
+import { createDocumentClient, type TableRef } from '../lib/store/table';
+import { applyEvent } from '../lib/worker/apply-event';
+import { processBatch } from '../lib/worker/process-batch';
+
+const log = createLogger({ fn: 'worker' });
+const table: TableRef = {
+  client: createDocumentClient(new DynamoDBClient({})),
+  tableName: requireEnv(process.env, 'TABLE_NAME'),
+  retentionDays: positiveIntEnv(process.env, 'RETENTION_DAYS', 90),
+};
+const stores = { calls: createCallStore(table) };
+const deps = {
+  apply: (envelope: Parameters<typeof applyEvent>[0]) => applyEvent(envelope, stores),
+  deadLetters: createDeadLetterQueue(new SQSClient({}), requireEnv(process.env, 'DLQ_URL')),
+  failures: createFailureStore(table),
+  maxReceiveCount: positiveIntEnv(process.env, 'MAX_RECEIVE_COUNT', 5),
+  log,
+};
+
+export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => processBatch(event.Records, deps);

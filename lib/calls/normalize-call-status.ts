@@ -1,0 +1,116 @@
+import { PermanentError } from '../errors';
+import { eventTimeMs } from '../time';
+import { fromCxmlCallStatus, isCallState, type CallState } from './call-state';
+
+export type PayloadShape = 'flat' | 'relay' | 'cxml';
+
+/** A call status delivery, in any of SignalWire's three shapes, reduced to what the call record needs. */
+export interface CallStatusEvent {
+  callId: string;
+  state: CallState;
+  occurredAt: number;
+  from?: string;
+  to?: string;
+  direction?: 'inbound' | 'outbound';
+  endReason?: string;
+  /** Only when the delivery itself states it (RELAY answer/end times, cXML CallDuration). */
+  durationSeconds?: number;
+  shape: PayloadShape;
+}
+
+type Payload = Record<string, unknown>;
+
+export function normalizeCallStatus(payload: Payload, receivedAt: string): CallStatusEvent {
+  if (payload.event_type === 'calling.call.state' || isObject(payload.params)) return fromRelay(payload, receivedAt);
+  if ('CallSid' in payload || 'CallStatus' in payload) return fromCxml(payload, receivedAt);
+  if ('call_id' in payload || 'call_state' in payload) return fromFlat(payload, receivedAt);
+  throw new PermanentError('call status: unrecognized payload shape');
+}
+
+function fromFlat(p: Payload, receivedAt: string): CallStatusEvent {
+  return compact({
+    callId: requireId(p.call_id, 'call_id'),
+    state: requireState(p.call_state),
+    occurredAt: eventTimeMs(p.timestamp, receivedAt),
+    from: optionalString(p.from),
+    to: optionalString(p.to),
+    direction: direction(p.direction),
+    endReason: optionalString(p.end_reason),
+    shape: 'flat',
+  });
+}
+
+function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
+  if (p.event_type !== undefined && p.event_type !== 'calling.call.state') {
+    throw new PermanentError(`call status: unexpected event_type ${String(p.event_type).slice(0, 64)}`);
+  }
+  if (!isObject(p.params)) throw new PermanentError('call status: RELAY event has no params');
+  const params = p.params;
+  const device = isObject(params.device) && isObject(params.device.params) ? params.device.params : {};
+  const answered = positiveNumber(params.answer_time);
+  const ended = positiveNumber(params.end_time);
+  return compact({
+    callId: requireId(params.call_id, 'params.call_id'),
+    state: requireState(params.call_state),
+    occurredAt: eventTimeMs(p.timestamp, receivedAt),
+    from: optionalString(device.from_number),
+    to: optionalString(device.to_number),
+    direction: direction(params.direction),
+    endReason: optionalString(params.end_reason),
+    durationSeconds: answered !== undefined && ended !== undefined && ended >= answered ? Math.round((ended - answered) / 1000) : undefined,
+    shape: 'relay',
+  });
+}
+
+function fromCxml(p: Payload, receivedAt: string): CallStatusEvent {
+  const status = typeof p.CallStatus === 'string' ? fromCxmlCallStatus(p.CallStatus) : undefined;
+  if (status === undefined) throw new PermanentError(`call status: unknown CallStatus ${String(p.CallStatus).slice(0, 64)}`);
+  const duration = p.CallDuration === undefined ? undefined : Number(p.CallDuration);
+  return compact({
+    callId: requireId(p.CallSid, 'CallSid'),
+    state: status.state,
+    occurredAt: eventTimeMs(p.Timestamp, receivedAt),
+    from: optionalString(p.From),
+    to: optionalString(p.To),
+    direction: direction(p.Direction),
+    endReason: status.endReason,
+    durationSeconds: duration !== undefined && Number.isInteger(duration) && duration >= 0 ? duration : undefined,
+    shape: 'cxml',
+  });
+}
+
+function requireId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new PermanentError(`call status: missing ${field}`);
+  if (value.length > 256) throw new PermanentError(`call status: ${field} longer than 256 characters`);
+  return value;
+}
+
+function requireState(value: unknown): CallState {
+  const state = typeof value === 'string' ? value.toLowerCase() : '';
+  if (!isCallState(state)) throw new PermanentError(`call status: unknown call_state ${String(value).slice(0, 64)}`);
+  return state;
+}
+
+function direction(value: unknown): 'inbound' | 'outbound' | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value.startsWith('inbound')) return 'inbound';
+  if (value.startsWith('outbound')) return 'outbound';
+  return undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value.slice(0, 256) : undefined;
+}
+
+function positiveNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function isObject(value: unknown): value is Payload {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Drops undefined fields so records never carry empty attributes. */
+function compact<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

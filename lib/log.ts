@@ -1,0 +1,30 @@
+/** Structured JSON logs, one line each: short lower-case messages with context fields. Never log secrets. */
+type Level = 'debug' | 'info' | 'warn' | 'error';
+const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export function createLogger(base: Record<string, unknown> = {}, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+  const threshold = RANK[level as Level] ?? RANK.info;
+  const write = (lvl: Level, msg: string, fields?: Record<string, unknown>): void => {
+    if (RANK[lvl] < threshold) return;
+    const line = JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...fields }, errorReplacer);
+    (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+  };
+  return {
+    debug: (msg, fields) => write('debug', msg, fields),
+    info: (msg, fields) => write('info', msg, fields),
+    warn: (msg, fields) => write('warn', msg, fields),
+    error: (msg, fields) => write('error', msg, fields),
+  };
+}
+
+function errorReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) return { name: value.name, message: value.message };
+  return value;
+}

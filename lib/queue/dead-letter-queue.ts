@@ -1,0 +1,38 @@
+import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import { DependencyError } from '../errors';
+
+/** Why a message sits in the DLQ; travels as message attributes so `webhooks dlq list` shows it beside the message. */
+export interface FailureReason {
+  reason: string;
+  /** `invalid`: can never succeed (dead-lettered at once); `exhausted`: failed on every allowed delivery. */
+  category: 'invalid' | 'exhausted';
+  attempts: number;
+  sourceMessageId: string;
+}
+
+export interface DeadLetterQueue {
+  send(messageBody: string, failure: FailureReason): Promise<void>;
+}
+
+export const FAILURE_ATTRIBUTES = ['failure_reason', 'failure_category', 'failed_at', 'attempts', 'source_message_id'] as const;
+
+export function createDeadLetterQueue(sqs: SQSClient, dlqUrl: string): DeadLetterQueue {
+  return {
+    async send(messageBody, failure) {
+      const attributes: Record<string, MessageAttributeValue> = {
+        failure_reason: text(failure.reason.slice(0, 1000)),
+        failure_category: text(failure.category),
+        failed_at: text(new Date().toISOString()),
+        attempts: { DataType: 'Number', StringValue: String(failure.attempts) },
+        source_message_id: text(failure.sourceMessageId),
+      };
+      try {
+        await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: messageBody, MessageAttributes: attributes }));
+      } catch (cause) {
+        throw new DependencyError('could not dead-letter the message', { cause });
+      }
+    },
+  };
+}
+
+const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });

@@ -1,0 +1,15 @@
+import { createSecretMatcher } from './constant-time';
+
+/** The query parameter carrying the shared secret: `https://hooks.example.com/call-status?secret=...`. */
+export const QUERY_SECRET_PARAM = 'secret';
+
+/** A matcher for the `?secret=` value against the configured secrets (several during a rotation), in constant time. */
+export function createQuerySecretMatcher(acceptedSecrets: readonly string[]): (presented: string | undefined) => boolean {
+  const matchesSecret = createSecretMatcher(acceptedSecrets);
+  return (presented) => presented !== undefined && presented !== '' && matchesSecret(presented);
+}
+
+/** One-off check; prefer `createQuerySecretMatcher` on a hot path, it hashes the configured secrets once. */
+export function checkQuerySecret(presented: string | undefined, acceptedSecrets: readonly string[]): boolean {
+  return createQuerySecretMatcher(acceptedSecrets)(presented);
+}

@@ -1,0 +1,69 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { LocalDefinitions } from './serverless-config';
+
+/** What `Ref` and `Fn::GetAtt` of each created resource resolve to. */
+export type ResourceIndex = Record<string, { ref: string; arn: string; queueName?: string }>;
+
+// The queue attributes the emulator understands; the rest (encryption, tags) only matter on AWS.
+const QUEUE_ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds', 'VisibilityTimeout', 'FifoQueue', 'ContentBasedDeduplication'];
+
+/** Creates the serverless.yml queues and tables in the emulators: queues a redrive policy points to come first. */
+export async function provisionResources(
+  defs: LocalDefinitions,
+  clients: { sqs: SQSClient; dynamodb: DynamoDBClient },
+  overrides: { queueAttributes?: Record<string, string> } = {},
+): Promise<ResourceIndex> {
+  const index: ResourceIndex = {};
+  const entries = Object.entries(defs.resources);
+  const queues = entries.filter(([, r]) => r.Type === 'AWS::SQS::Queue');
+  const ordered = [...queues.filter(([, r]) => !r.Properties.RedrivePolicy), ...queues.filter(([, r]) => r.Properties.RedrivePolicy)];
+  for (const [logicalId, { Properties: props }] of ordered) {
+    const attributes: Record<string, string> = {};
+    for (const name of QUEUE_ATTRIBUTES) if (props[name] !== undefined) attributes[name] = String(props[name]);
+    if (props.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(resolveIntrinsics(props.RedrivePolicy, index));
+    if (props.RedrivePolicy) Object.assign(attributes, overrides.queueAttributes);
+    const queueName = String(props.QueueName);
+    const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }));
+    const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    index[logicalId] = { ref: QueueUrl!, arn: Attributes!.QueueArn!, queueName };
+  }
+  for (const [logicalId, { Properties: props }] of entries.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table')) {
+    const input = {
+      TableName: props.TableName,
+      AttributeDefinitions: props.AttributeDefinitions,
+      KeySchema: props.KeySchema,
+      BillingMode: props.BillingMode,
+      GlobalSecondaryIndexes: props.GlobalSecondaryIndexes,
+    } as CreateTableCommandInput;
+    try {
+      await clients.dynamodb.send(new CreateTableCommand(input));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error; // kept from an earlier run (on-disk data)
+    }
+    index[logicalId] = { ref: String(props.TableName), arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` };
+  }
+  return index;
+}
+
+/** Replaces `{ Ref: X }` and `{ 'Fn::GetAtt': [X, 'Arn' | 'QueueName'] }` with the local values. */
+export function resolveIntrinsics(value: unknown, index: ResourceIndex): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, index));
+  if (value === null || typeof value !== 'object') return value;
+  const node = value as Record<string, unknown>;
+  if (typeof node.Ref === 'string') return resource(index, node.Ref).ref;
+  const getAtt = node['Fn::GetAtt'];
+  if (Array.isArray(getAtt)) {
+    const target = resource(index, String(getAtt[0]));
+    if (getAtt[1] === 'Arn') return target.arn;
+    if (getAtt[1] === 'QueueName' && target.queueName) return target.queueName;
+    throw new Error(`local stack: Fn::GetAtt ${getAtt.join('.')} is not supported`);
+  }
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolveIntrinsics(v, index)]));
+}
+
+function resource(index: ResourceIndex, logicalId: string) {
+  const found = index[logicalId];
+  if (!found) throw new Error(`local stack: no resource ${logicalId} in serverless.yml`);
+  return found;
+}

@@ -1,0 +1,119 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { withTimeout } from './timeout';
+
+export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+export interface EventSourceOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  batchSize: number;
+  /** Pollers running at once, like the mapping's maximumConcurrency. */
+  concurrency: number;
+  reportBatchItemFailures: boolean;
+  timeoutMs: number;
+  handler: SqsHandler;
+  onError?(error: unknown): void;
+}
+
+export interface EventSource {
+  /** Batches handed to the handler so far (for tests and the benchmark). */
+  readonly stats: { batches: number; deleted: number; failed: number };
+  stop(): Promise<void>;
+}
+
+/**
+ * Feeds a handler the way Lambda's SQS event source mapping does: batches of up to batchSize records, the
+ * handler's partial batch response honoured (only successes deleted), a thrown error or timeout failing the
+ * whole batch. Failed messages stay on the queue and come back after the visibility timeout with a higher
+ * receive count; the queue's own redrive policy moves them to the DLQ after maxReceiveCount.
+ * Not emulated: the batching window (we invoke as soon as messages arrive) and scaling beyond `concurrency`.
+ */
+export function startSqsEventSource(options: EventSourceOptions): EventSource {
+  const stats = { batches: 0, deleted: 0, failed: 0 };
+  let running = true;
+  const pollers = Array.from({ length: options.concurrency }, () => poll(options, stats, () => running));
+  return {
+    stats,
+    async stop() {
+      running = false;
+      await Promise.all(pollers);
+    },
+  };
+}
+
+async function poll(options: EventSourceOptions, stats: EventSource['stats'], isRunning: () => boolean): Promise<void> {
+  while (isRunning()) {
+    let messages: Message[] = [];
+    try {
+      const received = await options.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: options.queueUrl,
+          MaxNumberOfMessages: options.batchSize,
+          // Short polls: this emulator holds a long poll open until it is full, which would add seconds of latency.
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      messages = received.Messages ?? [];
+    } catch (error) {
+      if (isRunning()) options.onError?.(error);
+    }
+    if (messages.length === 0) {
+      await sleep(25);
+      continue;
+    }
+    stats.batches++;
+    const failedIds = await invoke(options, messages);
+    const succeeded = messages.filter((m) => !failedIds.has(m.MessageId!));
+    stats.failed += failedIds.size;
+    if (succeeded.length > 0) {
+      await options.sqs
+        .send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }))
+        .then(() => (stats.deleted += succeeded.length))
+        .catch((error: unknown) => options.onError?.(error));
+    }
+  }
+}
+
+/** Returns the ids of the messages to leave on the queue. */
+async function invoke(options: EventSourceOptions, messages: Message[]): Promise<Set<string>> {
+  const all = new Set(messages.map((m) => m.MessageId!));
+  try {
+    const response = await withTimeout(Promise.resolve(options.handler({ Records: messages.map((m) => toRecord(m, options.queueArn)) })), options.timeoutMs);
+    if (!options.reportBatchItemFailures || !response?.batchItemFailures) return new Set();
+    const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
+    // Lambda treats an empty or unknown identifier as a failure of the whole batch.
+    for (const id of failed) if (!id || !all.has(id)) return all;
+    return failed;
+  } catch (error) {
+    options.onError?.(error);
+    return all;
+  }
+}
+
+function toRecord(message: Message, queueArn: string): SQSRecord {
+  const a = message.Attributes ?? {};
+  return {
+    messageId: message.MessageId!,
+    receiptHandle: message.ReceiptHandle!,
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType!, stringValue: v.StringValue }]),
+    ) as SQSRecord['messageAttributes'],
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: 'us-east-1',
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,146 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { startDynamoDb, startSqs } from './emulators';
+import { createHttpGateway, type HttpRoute } from './http-gateway';
+import { provisionResources, resolveIntrinsics, type ResourceIndex } from './provision';
+import { loadServerlessConfig, type LocalFunction } from './serverless-config';
+import { startSqsEventSource, type EventSource } from './sqs-event-source';
+
+export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const LOCAL_STAGE = 'local';
+
+export interface LocalStackOptions {
+  /** HTTP port (0 picks a free one). */
+  port?: number;
+  /** Keep DynamoDB data on disk here; in memory when absent. */
+  dataDir?: string;
+  /** Override attributes of queues that have a redrive policy (tests shorten VisibilityTimeout). */
+  queueAttributes?: Record<string, string>;
+  /** Extra environment for the functions (e.g. signing keys, the SignalWire API URL). */
+  environment?: Record<string, string>;
+  /** Where to write the endpoints file the `webhooks` CLI reads by default. */
+  stackFile?: string;
+  onError?(error: unknown): void;
+}
+
+/** Everything the CLI and the tests need to reach a running local stack. */
+export interface StackInfo {
+  url: string;
+  region: string;
+  sqsEndpoint: string;
+  dynamodbEndpoint: string;
+  service: string;
+  stage: string;
+  tableName: string;
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+}
+
+export interface LocalStack extends StackInfo {
+  eventSources: EventSource[];
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole pipeline on one machine: emulators, the serverless.yml resources, the HTTP routes and the SQS
+ * event source mapping, calling the real handlers in this process. The handlers read their configuration at
+ * import (cold start), so one process hosts one stack.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const defs = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), LOCAL_STAGE);
+  const [dynamo, sqsEmulator] = await Promise.all([startDynamoDb(options.dataDir), startSqs()]);
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials });
+  const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
+  const index = await provisionResources(defs, { sqs, dynamodb }, { queueAttributes: options.queueAttributes });
+
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    ...functionEnvironment(defs.environment, defs.functions, index),
+    ...options.environment,
+  });
+
+  const routes: HttpRoute[] = [];
+  const eventSources: EventSource[] = [];
+  for (const fn of defs.functions) {
+    const handler = await importHandler(fn);
+    for (const route of fn.httpRoutes) routes.push({ ...route, handler, timeoutMs: fn.timeoutSeconds * 1000 });
+    if (fn.sqs) {
+      const queue = index[fn.sqs.queueLogicalId]!;
+      eventSources.push(
+        startSqsEventSource({
+          sqs,
+          queueUrl: queue.ref,
+          queueArn: queue.arn,
+          batchSize: fn.sqs.batchSize,
+          concurrency: fn.sqs.maximumConcurrency,
+          reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
+          timeoutMs: fn.timeoutSeconds * 1000,
+          handler,
+          onError: options.onError,
+        }),
+      );
+    }
+  }
+
+  const server: Server = createHttpGateway(routes);
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 3000, '127.0.0.1', resolve));
+  const info: StackInfo = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'us-east-1',
+    sqsEndpoint: sqsEmulator.endpoint,
+    dynamodbEndpoint: dynamo.endpoint,
+    service: defs.service,
+    stage: LOCAL_STAGE,
+    tableName: index.EventsTable!.ref,
+    queueUrl: index.WebhookQueue!.ref,
+    deadLetterQueueUrl: index.DeadLetterQueue!.ref,
+  };
+  if (options.stackFile) {
+    mkdirSync(dirname(options.stackFile), { recursive: true });
+    writeFileSync(options.stackFile, JSON.stringify(info, null, 2) + '\n');
+  }
+  return {
+    ...info,
+    eventSources,
+    async stop() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await Promise.all(eventSources.map((source) => source.stop()));
+      sqs.destroy();
+      dynamodb.destroy();
+      await Promise.all([sqsEmulator.stop(), dynamo.stop()]);
+    },
+  };
+}
+
+/** The union of every function's environment; one process hosts them all, so a name must mean one value. */
+function functionEnvironment(provider: Record<string, unknown>, functions: LocalFunction[], index: ResourceIndex): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const source of [provider, ...functions.map((fn) => fn.environment)]) {
+    for (const [name, value] of Object.entries(resolveIntrinsics(source, index) as Record<string, unknown>)) {
+      const text = String(value);
+      if (env[name] !== undefined && env[name] !== text) throw new Error(`local stack: ${name} differs between functions`);
+      env[name] = text;
+    }
+  }
+  return env;
+}
+
+async function importHandler(fn: LocalFunction): Promise<any> {
+  const module = await import(pathToFileURL(join(PROJECT_ROOT, `${fn.module}.ts`)).href);
+  const handler = module[fn.exportName];
+  if (typeof handler !== 'function') throw new Error(`local stack: ${fn.module}.ts exports no ${fn.exportName}`);
+  return handler;
+}

@@ -1,0 +1,26 @@
+import { join } from 'node:path';
+import { PROJECT_ROOT, startLocalStack } from './stack';
+
+/** `npm start`: the whole pipeline on this machine, data kept under .local/ (git-ignored). */
+const stack = await startLocalStack({
+  port: Number(process.env.PORT ?? 3000),
+  dataDir: join(PROJECT_ROOT, '.local', 'dynamodb'),
+  stackFile: join(PROJECT_ROOT, '.local', 'stack.json'),
+  onError: (error) => console.error(JSON.stringify({ level: 'error', msg: 'local stack error', error: String(error) })),
+});
+
+console.log(`signalwire-webhooks listening on ${stack.url}
+  POST ${stack.url}/call-status | /incoming-sms | /message-status | /video/events | /video/{event}
+  SQS ${stack.sqsEndpoint}  DynamoDB ${stack.dynamodbEndpoint}  (endpoints in .local/stack.json for \`npx webhooks\`)
+  Ctrl-C to stop`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('stopping...');
+    await stack.stop();
+    process.exit(0);
+  });
+}
