@@ -32,13 +32,23 @@ export const DEFAULT_AUTO_REPLY_TEXTS: Readonly<Record<string, string>> = Object
 });
 
 /**
- * Reads the keyword table from a JSON string such as '{"HELP":"...","STOP":"You are unsubscribed."}', from that
- * JSON already parsed, or from an environment-like object holding it under AUTO_REPLY_KEYWORDS. Entries are
- * merged over the defaults; a `null` text disables a keyword. Unless HELP is configured, its text lists the
- * enabled keywords. Throws ConfigError naming the problem.
+ * Reads the keyword table from a JSON string such as '{"HELP":"...","STOP":"You are unsubscribed."}', or from an
+ * environment (process.env-like) holding that string under AUTO_REPLY_KEYWORDS; absent or blank means defaults.
+ * Only that one variable is read from an environment: treating the whole object as a table would turn every
+ * variable (PATH, secrets) into a keyword whose reply is its value. Throws ConfigError naming the problem.
  */
-export function parseAutoReplyConfig(source?: string | Record<string, unknown> | null): AutoReplyConfig {
-  const table = readKeywordTable(source);
+export function parseAutoReplyConfig(source?: string | Readonly<Record<string, string | undefined>> | null): AutoReplyConfig {
+  const json = typeof source === 'string' || source === undefined || source === null ? source : source[AUTO_REPLY_ENV_VAR];
+  if (json !== undefined && json !== null && typeof json !== 'string') throw configError('must be a JSON string');
+  return autoReplyConfigFromTable(json === undefined || json === null || json.trim() === '' ? {} : parseJson(json));
+}
+
+/**
+ * Builds the config from a parsed keyword table: entries are merged over the defaults, a `null` text disables a
+ * keyword, and unless HELP is configured its text lists the enabled keywords.
+ */
+export function autoReplyConfigFromTable(table: Readonly<Record<string, unknown>>): AutoReplyConfig {
+  if (typeof table !== 'object' || table === null || Array.isArray(table)) throw configError('must be a JSON object');
   const replies = new Map<string, string>([['HELP', ''], ...Object.entries(DEFAULT_AUTO_REPLY_TEXTS)]);
   const seen = new Set<string>();
   for (const [rawKeyword, text] of Object.entries(table)) {
@@ -66,18 +76,6 @@ export function replyFor(body: unknown, config: AutoReplyConfig): AutoReply | nu
 
 function normalizeWord(word: string): string {
   return word.normalize('NFKC').trim().toUpperCase();
-}
-
-function readKeywordTable(source: string | Record<string, unknown> | null | undefined): Record<string, unknown> {
-  if (source === undefined || source === null) return {};
-  if (typeof source === 'string') return source.trim() === '' ? {} : readKeywordTable(parseJson(source));
-  if (typeof source !== 'object' || Array.isArray(source)) throw configError('must be a JSON object');
-  if (Object.hasOwn(source, AUTO_REPLY_ENV_VAR)) {
-    const value = source[AUTO_REPLY_ENV_VAR];
-    if (value !== undefined && typeof value !== 'string') throw configError('must be a JSON string');
-    return readKeywordTable(value);
-  }
-  return source;
 }
 
 function parseJson(text: string): Record<string, unknown> {

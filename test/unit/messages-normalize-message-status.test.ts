@@ -1,0 +1,116 @@
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { PermanentError } from '../../lib/errors';
+import { normalizeMessageStatus } from '../../lib/messages/normalize-message-status';
+
+const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
+const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
+
+function loadDelivery(file: string): { url: string; payload: Record<string, unknown> } {
+  const delivery = JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8'));
+  const payload =
+    delivery.method === 'GET'
+      ? Object.fromEntries(new URL(delivery.url).searchParams)
+      : delivery.contentType === 'application/x-www-form-urlencoded'
+        ? Object.fromEntries(new URLSearchParams(delivery.body))
+        : JSON.parse(delivery.body);
+  return { url: delivery.url, payload };
+}
+
+function assertPermanent(action: () => unknown, reason: RegExp): void {
+  assert.throws(action, (error: unknown) => error instanceof PermanentError && reason.test(error.message));
+}
+
+describe('normalizeMessageStatus', () => {
+  it('reads the flat fixture; a null error_code is no error code', () => {
+    const { payload } = loadDelivery('message-status-flat-delivered.json');
+    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
+      messageId: 'msg_00000002',
+      status: 'delivered',
+      rawStatus: 'delivered',
+      occurredAt: Date.UTC(2025, 0, 15, 10, 30, 15),
+      shape: 'flat',
+    });
+  });
+
+  it('reads the RELAY fixture with its error code, message and epoch-second timestamp', () => {
+    const { payload } = loadDelivery('message-state-relay-undelivered.json');
+    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
+      messageId: 'm-0000-0003',
+      status: 'undelivered',
+      rawStatus: 'undelivered',
+      errorCode: '30003',
+      errorMessage: 'Unreachable destination handset',
+      from: '+15551234567',
+      to: '+15559876543',
+      occurredAt: 1736937015500,
+      shape: 'relay',
+    });
+  });
+
+  it('reads the cXML fixture and falls back to the receive time', () => {
+    const { payload } = loadDelivery('message-status-cxml-sent.json');
+    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
+      messageId: 'SM-0000-0004',
+      status: 'sent',
+      rawStatus: 'sent',
+      from: '+15551234567',
+      to: '+15559876543',
+      occurredAt: Date.parse(RECEIVED_AT),
+      shape: 'cxml',
+    });
+  });
+
+  it('normalizes every message-status fixture without error', () => {
+    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
+    const statuses = files.map(loadDelivery).filter(({ url }) => new URL(url).pathname === '/message-status');
+    assert.ok(statuses.length >= 3);
+    for (const { payload } of statuses) assert.ok(normalizeMessageStatus(payload, RECEIVED_AT).status);
+  });
+
+  it("maps cXML 'sending' onto canonical 'initiated' and keeps the raw word", () => {
+    const event = normalizeMessageStatus({ MessageSid: 'SM1', MessageStatus: 'sending' }, RECEIVED_AT);
+    assert.equal(event.status, 'initiated');
+    assert.equal(event.rawStatus, 'sending');
+  });
+
+  it('accepts a numeric error code and the older SmsStatus field', () => {
+    const event = normalizeMessageStatus({ MessageSid: 'SM1', SmsStatus: 'failed', ErrorCode: '30008' }, RECEIVED_AT);
+    assert.equal(event.status, 'failed');
+    assert.equal(event.errorCode, '30008');
+    const flat = normalizeMessageStatus({ message_id: 'm', status: 'failed', error_code: 30007 }, RECEIVED_AT);
+    assert.equal(flat.errorCode, '30007');
+  });
+
+  const badPayloads: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['no id', { status: 'sent' }, /^message status: missing message id$/],
+    ['no status', { message_id: 'm' }, /missing status/],
+    ['unknown status', { id: 'm', status: 'teleported' }, /unknown status "teleported"/],
+    ['status not a string', { message_id: 'm', status: 3 }, /status is not a string/],
+    ['error code an object', { message_id: 'm', status: 'failed', error_code: {} }, /error code/],
+    ['timestamp in 1970', { message_id: 'm', status: 'sent', timestamp: 5 }, /timestamp is out of range/],
+  ];
+  for (const [name, payload, reason] of badPayloads) {
+    it(`refuses ${name} with a PermanentError`, () => {
+      assertPermanent(() => normalizeMessageStatus(payload, RECEIVED_AT), reason);
+    });
+  }
+
+  it('never throws anything but PermanentError, whatever the payload', () => {
+    const key = fc.constantFrom('message_id', 'MessageSid', 'id', 'status', 'MessageStatus', 'error_code', 'ErrorCode',
+      'error_message', 'from', 'to', 'timestamp');
+    const value = fc.oneof(fc.constantFrom('sent', 'delivered', 'sending'), fc.string({ unit: 'binary', maxLength: 80 }), fc.jsonValue({ maxDepth: 2 }));
+    fc.assert(
+      fc.property(fc.dictionary(key, value), (payload) => {
+        try {
+          normalizeMessageStatus(payload, RECEIVED_AT);
+        } catch (error) {
+          assert.ok(error instanceof PermanentError, String(error));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
