@@ -2,7 +2,6 @@ import { PermanentError } from '../errors';
 import { occurredAtFrom, parseTimestamp } from '../signalwire/occurred-at';
 import {
   MAX_URL_LENGTH,
-  isRecord,
   readOptionalNonBlank,
   readOptionalNonNegativeNumber,
   readOptionalObject,
@@ -47,7 +46,7 @@ const CONTEXT = 'video';
  * `routeEventName` is the `{event}` of `/video/{event}` (e.g. 'recording-ready'); the body wins but must agree.
  */
 export function normalizeVideoEvent(payload: Payload, receivedAt: string, routeEventName?: string): VideoEvent {
-  const isRealtime = isRecord(payload.params);
+  const isRealtime = payload.params !== undefined && payload.params !== null;
   const fields = isRealtime ? flattenRealtime(payload) : payload;
   const type = resolveVideoEventType(
     videoEventTypeFromRoute(routeEventName),
