@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { showCall } from './commands/calls';
+import { listDeadLetters, redriveDeadLetters } from './commands/dlq';
+import { print } from './output';
+import { resolveTarget, type Target } from './target';
+
+const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGION]
+
+  calls show <call_id>        a call's state, timeline and duration
+  dlq list                    dead-lettered deliveries with their failure reason
+  dlq redrive [--id MSG_ID]   re-send dead letters (all, or the given ids) to the queue
+
+By default commands talk to the local stack \`npm start\` runs; --stage NAME talks to a deployed stage.`;
+
+type Command = (target: Target, args: string[], ids: string[]) => Promise<unknown>;
+const COMMANDS: Record<string, Command> = {
+  'calls show': (target, args) => showCall(target, args[0]),
+  'dlq list': (target) => listDeadLetters(target),
+  'dlq redrive': (target, _args, ids) => redriveDeadLetters(target, ids.length > 0 ? ids : undefined),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      stage: { type: 'string' },
+      region: { type: 'string' },
+      id: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const name = positionals.slice(0, 2).join(' ');
+  const command = COMMANDS[name];
+  if (values.help || command === undefined) {
+    console.error(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const target = await resolveTarget({ stage: values.stage, region: values.region });
+  try {
+    print(await command(target, positionals.slice(2), values.id ?? []), values.json);
+    return 0;
+  } finally {
+    target.close();
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`webhooks: ${message}`);
+  process.exitCode = 1;
+}

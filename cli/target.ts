@@ -1,0 +1,57 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { loadServerlessConfig } from '../local/serverless-config';
+import { PROJECT_ROOT, type StackInfo } from '../local/stack';
+import { createDocumentClient, type TableRef } from '../lib/store/table';
+
+/** The stack a CLI command talks to: the local one `npm start` runs (default) or a deployed stage. */
+export interface Target {
+  sqs: SQSClient;
+  table: TableRef;
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  /** Base URL of the webhook routes, when known. */
+  url?: string;
+  close(): void;
+}
+
+export const LOCAL_STACK_FILE = join(PROJECT_ROOT, '.local', 'stack.json');
+
+export async function resolveTarget(options: { stage?: string; region?: string; stackFile?: string }): Promise<Target> {
+  if (options.stage === undefined) return localTarget(options.stackFile ?? process.env.WEBHOOKS_STACK_FILE ?? LOCAL_STACK_FILE);
+  return deployedTarget(options.stage, options.region ?? process.env.AWS_REGION ?? 'us-east-1');
+}
+
+function localTarget(stackFile: string): Target {
+  if (!existsSync(stackFile)) throw new Error(`no local stack found (${stackFile}); start one with \`npm start\`, or pass --stage NAME`);
+  const info = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const sqs = new SQSClient({ endpoint: info.sqsEndpoint, region: info.region, credentials });
+  const dynamodb = new DynamoDBClient({ endpoint: info.dynamodbEndpoint, region: info.region, credentials });
+  return {
+    sqs,
+    table: { client: createDocumentClient(dynamodb), tableName: info.tableName, retentionDays: 90 },
+    queueUrl: info.queueUrl,
+    deadLetterQueueUrl: info.deadLetterQueueUrl,
+    url: info.url,
+    close: () => (sqs.destroy(), dynamodb.destroy()),
+  };
+}
+
+/** Resource names come from serverless.yml for that stage; credentials from the usual AWS chain. */
+async function deployedTarget(stage: string, region: string): Promise<Target> {
+  const defs = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), stage, region);
+  const name = (logicalId: string, property: string) => String(defs.resources[logicalId]?.Properties[property]);
+  const sqs = new SQSClient({ region });
+  const dynamodb = new DynamoDBClient({ region });
+  const queueUrl = async (queueName: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl!;
+  return {
+    sqs,
+    table: { client: createDocumentClient(dynamodb), tableName: name('EventsTable', 'TableName'), retentionDays: 90 },
+    queueUrl: await queueUrl(name('WebhookQueue', 'QueueName')),
+    deadLetterQueueUrl: await queueUrl(name('DeadLetterQueue', 'QueueName')),
+    close: () => (sqs.destroy(), dynamodb.destroy()),
+  };
+}

@@ -1,0 +1,138 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { FailureStore } from '../store/failure-store';
+
+/** A dead-lettered delivery as operators see it: the event and why it failed. */
+export interface DeadLetter {
+  message_id: string;
+  event_id: string | null;
+  kind: string | null;
+  failure_reason: string;
+  failure_category: string | null;
+  attempts: number | null;
+  failed_at: string | null;
+  event: unknown;
+}
+
+export interface DeadLetterTools {
+  list(limit?: number): Promise<DeadLetter[]>;
+  redrive(messageIds?: string[]): Promise<RedriveReport>;
+}
+
+export interface RedriveReport {
+  redriven: string[];
+  /** Re-sent but still in the DLQ (delete failed): listed so nobody re-sends them twice by surprise. */
+  redriven_not_deleted: string[];
+  failed: { message_id: string; error: string }[];
+}
+
+const PEEK_SECONDS = 30;
+
+/**
+ * Lists and redrives the DLQ with plain SQS calls, so it works on AWS and the local emulator alike. Listing hides
+ * messages for a moment while it pages through them, then makes them visible again. Redrive deletes a message
+ * only after it was re-sent to the main queue, so a crash in between duplicates (harmless: the worker is
+ * idempotent) but never loses one.
+ */
+export function createDeadLetterTools(sqs: SQSClient, urls: { queueUrl: string; deadLetterQueueUrl: string }, failures: FailureStore): DeadLetterTools {
+  async function receiveAll(limit: number): Promise<Message[]> {
+    const messages = new Map<string, Message>();
+    while (messages.size < limit) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: urls.deadLetterQueueUrl,
+          MaxNumberOfMessages: Math.min(10, limit - messages.size),
+          VisibilityTimeout: PEEK_SECONDS,
+          WaitTimeSeconds: 0,
+          MessageAttributeNames: ['All'],
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      const fresh = Messages.filter((m) => !messages.has(m.MessageId!));
+      if (fresh.length === 0) break;
+      for (const m of fresh) messages.set(m.MessageId!, m);
+    }
+    return [...messages.values()];
+  }
+
+  async function release(messages: Message[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) {
+      const entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
+      await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: urls.deadLetterQueueUrl, Entries: entries }));
+    }
+  }
+
+  return {
+    async list(limit = 1000) {
+      const messages = await receiveAll(limit);
+      try {
+        return await Promise.all(messages.map((m) => describe(m, failures)));
+      } finally {
+        await release(messages);
+      }
+    },
+
+    async redrive(messageIds) {
+      const messages = await receiveAll(10_000);
+      const wanted = messageIds === undefined ? messages : messages.filter((m) => messageIds.includes(m.MessageId!));
+      const report: RedriveReport = { redriven: [], redriven_not_deleted: [], failed: [] };
+      for (const message of wanted) {
+        const id = message.MessageId!;
+        try {
+          await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: message.Body! }));
+        } catch (error) {
+          report.failed.push({ message_id: id, error: String(error) });
+          continue;
+        }
+        try {
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: urls.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle! }));
+          report.redriven.push(id);
+        } catch {
+          report.redriven_not_deleted.push(id);
+        }
+      }
+      await release(messages.filter((m) => !report.redriven.includes(m.MessageId!)));
+      return report;
+    },
+  };
+}
+
+async function describe(message: Message, failures: FailureStore): Promise<DeadLetter> {
+  const attrs = message.MessageAttributes ?? {};
+  let event: unknown = message.Body;
+  try {
+    event = JSON.parse(message.Body ?? '');
+  } catch {
+    // not JSON: shown as the raw text it is
+  }
+  const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
+  const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : null;
+  let reason = attrs.failure_reason?.StringValue;
+  let attempts = attrs.attempts?.StringValue !== undefined ? Number(attrs.attempts.StringValue) : null;
+  let failedAt = attrs.failed_at?.StringValue ?? null;
+  if (reason === undefined && eventId !== null) {
+    // SQS moved it (the worker crashed or timed out on its last delivery): show the last error the worker recorded.
+    const failure = await failures.get(eventId).catch(() => undefined);
+    if (failure) {
+      reason = `moved by SQS after maxReceiveCount; last recorded error: ${failure.last_error}`;
+      attempts = Number(message.Attributes?.ApproximateReceiveCount ?? failure.attempts);
+      failedAt = failure.failed_at;
+    }
+  }
+  return {
+    message_id: message.MessageId!,
+    event_id: eventId,
+    kind: typeof envelope.kind === 'string' ? envelope.kind : null,
+    failure_reason: reason ?? 'moved by SQS after maxReceiveCount; no error was recorded (worker crashed or timed out)',
+    failure_category: attrs.failure_category?.StringValue ?? (reason === undefined ? null : 'exhausted'),
+    attempts,
+    failed_at: failedAt,
+    event,
+  };
+}
