@@ -59,7 +59,7 @@ function oracleParamsOf(entries: ReadonlyArray<readonly [string, string]>): Orac
 
 function formBodyOf(entries: ReadonlyArray<readonly [string, string]>, plusForSpace: boolean): Buffer {
   const text = plusForSpace
-    ? new URLSearchParams(entries.map(([name, value]) => [name, value])).toString()
+    ? new URLSearchParams(entries.map(([name, value]): [string, string] => [name, value])).toString()
     : entries.map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`).join('&');
   return Buffer.from(text, 'utf8');
 }
