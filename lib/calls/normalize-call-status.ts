@@ -15,6 +15,8 @@ export interface CallStatusEvent {
   endReason?: string;
   /** Only when the delivery itself states it (RELAY answer/end times, cXML CallDuration). */
   durationSeconds?: number;
+  /** Times of other states the delivery states (RELAY start/answer/end times), added to the timeline. */
+  knownTimes?: Partial<Record<CallState, number>>;
   shape: PayloadShape;
 }
 
@@ -47,8 +49,10 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
   if (!isObject(p.params)) throw new PermanentError('call status: RELAY event has no params');
   const params = p.params;
   const device = isObject(params.device) && isObject(params.device.params) ? params.device.params : {};
+  const started = positiveNumber(params.start_time);
   const answered = positiveNumber(params.answer_time);
   const ended = positiveNumber(params.end_time);
+  const knownTimes = compact({ created: started, answered, ended });
   return compact({
     callId: requireId(params.call_id, 'params.call_id'),
     state: requireState(params.call_state),
@@ -58,6 +62,7 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
     direction: direction(params.direction),
     endReason: optionalString(params.end_reason),
     durationSeconds: answered !== undefined && ended !== undefined && ended >= answered ? Math.round((ended - answered) / 1000) : undefined,
+    knownTimes: Object.keys(knownTimes).length > 0 ? knownTimes : undefined,
     shape: 'relay',
   });
 }

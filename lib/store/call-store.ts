@@ -22,10 +22,15 @@ export function createCallStore(table: TableRef): CallStore {
       update(table, event, {
         condition: '(attribute_not_exists(pk) OR state_rank < :rank) AND NOT contains(states_seen, :state)',
         set: ['#state = :state', 'state_rank = :rank'],
+        values: { ':state': event.state, ':rank': CALL_STATE_RANK[event.state] },
       }),
 
     // Race closed: a duplicate of a late state arriving twice concurrently; the set lets only one record it.
-    recordLate: (event) => update(table, event, { condition: 'attribute_exists(pk) AND NOT contains(states_seen, :state)', set: [] }),
+    recordLate: (event) => update(table, event, {
+        condition: 'attribute_exists(pk) AND NOT contains(states_seen, :state)',
+        set: [],
+        values: { ':state': event.state },
+      }),
 
     async setDurationOnce(callId, seconds) {
       try {
@@ -53,11 +58,10 @@ export function createCallStore(table: TableRef): CallStore {
 async function update(
   table: TableRef,
   event: CallStatusEvent,
-  clause: { condition: string; set: string[] },
+  clause: { condition: string; set: string[]; values: Record<string, unknown> },
 ): Promise<StoredCall | undefined> {
   const values: Record<string, unknown> = {
-    ':state': event.state,
-    ':rank': CALL_STATE_RANK[event.state],
+    ...clause.values,
     ':at': event.occurredAt,
     ':id': event.callId,
     ':now': new Date().toISOString(),
@@ -83,6 +87,11 @@ async function update(
     if (value === undefined) continue;
     set.push(`#${field} = if_not_exists(#${field}, :${field})`);
     values[`:${field}`] = value;
+  }
+  for (const [state, at] of Object.entries(event.knownTimes ?? {})) {
+    if (state === event.state) continue;
+    set.push(`#at_${state} = if_not_exists(#at_${state}, :at_${state})`);
+    values[`:at_${state}`] = at;
   }
   const names: Record<string, string> = { '#at': `at_${event.state}` };
   for (const expr of set) for (const name of expr.match(/#\w+/g) ?? []) names[name] ??= name.slice(1);
