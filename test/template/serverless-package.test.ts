@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { unzipSync } from './unzip';
+import { PROJECT_ROOT } from '../../local/stack';
+
+const run = promisify(execFile);
+type Resource = { Type: string; Properties: Record<string, any> };
+
+/** `serverless package` with no AWS credentials: the CloudFormation template a deploy would submit. */
+describe('serverless package (the deployable template)', () => {
+  let dir: string;
+  let resources: Record<string, Resource>;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sls-package-'));
+    const env = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
+    await run(join(PROJECT_ROOT, 'node_modules/.bin/serverless'), ['package', '--stage', 'ci', '--package', dir], { cwd: PROJECT_ROOT, env, timeout: 120_000 });
+    resources = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Resources;
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('routes every webhook path to the ingest function on an HTTP API', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+    for (const route of ['POST /call-status', 'POST /incoming-sms', 'POST /message-status', 'POST /video/events', 'POST /video/{event}']) {
+      assert.ok(routes.includes(route), `missing route ${route}`);
+    }
+  });
+
+  it('declares the queue with its redrive policy and a 14-day DLQ', () => {
+    const queue = resources.WebhookQueue!.Properties;
+    assert.deepEqual(queue.RedrivePolicy, { deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+    const worker = resources.WorkerLambdaFunction!.Properties;
+    const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]![1].Properties;
+    // visibility = 6 x worker timeout + batching window (AWS guidance for SQS event sources)
+    assert.equal(queue.VisibilityTimeout, 6 * worker.Timeout + mapping.MaximumBatchingWindowInSeconds);
+    assert.equal(resources.DeadLetterQueue!.Properties.MessageRetentionPeriod, 14 * 24 * 3600);
+    assert.equal(ofType('AWS::CloudWatch::Alarm').length >= 1, true);
+  });
+
+  it('feeds the worker in batches with partial batch responses and bounded concurrency', () => {
+    const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]![1].Properties;
+    assert.deepEqual(mapping.EventSourceArn, { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] });
+    assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    assert.ok(mapping.ScalingConfig.MaximumConcurrency >= 2);
+  });
+
+  it('keeps events in a table that expires records by TTL', () => {
+    const table = resources.EventsTable!.Properties;
+    assert.deepEqual(table.TimeToLiveSpecification, { AttributeName: 'expires_at', Enabled: true });
+    assert.equal(table.BillingMode, 'PAY_PER_REQUEST');
+  });
+
+  it('runs Node 22 on arm64, each function with its own least-privilege role', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    assert.ok(functions.length >= 2);
+    const roles = new Set<string>();
+    for (const [, fn] of functions) {
+      assert.equal(fn.Properties.Runtime, 'nodejs22.x');
+      assert.deepEqual(fn.Properties.Architectures, ['arm64']);
+      roles.add(JSON.stringify(fn.Properties.Role));
+    }
+    assert.equal(roles.size, functions.length, 'each function has a role of its own');
+    for (const [name, role] of ofType('AWS::IAM::Role')) {
+      for (const statement of role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement)) {
+        const actions = [statement.Action].flat();
+        assert.ok(!actions.some((a: string) => a === '*' || a.endsWith(':*')), `${name}: wildcard action ${actions}`);
+        assert.notEqual(statement.Resource, '*', `${name}: wildcard resource`);
+      }
+    }
+    const ingest = statementsOf(resources.IngestRole!);
+    assert.deepEqual(ingest.filter((s) => ![s.Action].flat().every((a: string) => a.startsWith('logs:'))), [
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] } },
+    ]);
+    const worker = statementsOf(resources.WorkerRole!);
+    const dynamo = worker.find((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
+    assert.ok(dynamo, 'worker may use the table');
+    assert.ok([dynamo.Resource].flat().every((r: any) => JSON.stringify(r).includes('EventsTable')));
+  });
+
+  it('bundles the ingest with only the SQS client', () => {
+    const files = unzipSync(readFileSync(join(dir, 'ingest.zip')));
+    const bundle = files.get('functions/ingest.mjs');
+    assert.ok(bundle, 'ingest bundle present');
+    assert.ok(bundle.length < 400 * 1024, `ingest bundle is ${bundle.length} bytes`);
+    const text = bundle.toString('utf8');
+    assert.ok(text.includes('SendMessage'));
+    assert.ok(!text.includes('DynamoDB_20120810'), 'no DynamoDB client in the ingest');
+  });
+});
+
+function statementsOf(role: Resource): any[] {
+  return role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+}
