@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A real local HTTP server standing in for the SignalWire Compatibility REST API. It answers
+ * POST /api/laml/2010-04-01/Accounts/{project}/Messages.json like SignalWire does (201, a fresh sid, queued),
+ * records every request, and can be told to fail or to hang for the next requests.
+ */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+  /** The form-encoded body as fields (a repeated field keeps its last value). */
+  form: Record<string, string>;
+}
+
+export interface FakeSignalWire {
+  /** Base URL to use as `spaceUrl`, e.g. http://127.0.0.1:54321 */
+  url: string;
+  requests: RecordedRequest[];
+  /** The next `count` requests are answered with `status` and a SignalWire-style error body. */
+  failNext(count: number, status: number, message?: string): void;
+  /** The next `count` requests are never answered (their sockets are destroyed on close). */
+  hangNext(count: number): void;
+  close(): Promise<void>;
+}
+
+type Behaviour = { kind: 'fail'; status: number; message: string } | { kind: 'hang' };
+
+const MESSAGES_PATH = /^\/api\/laml\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
+
+export async function startFakeSignalWire(): Promise<FakeSignalWire> {
+  const requests: RecordedRequest[] = [];
+  const queue: Behaviour[] = [];
+  const sockets = new Set<Socket>();
+
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const rawBody = Buffer.concat(chunks).toString('utf8');
+      const path = request.url ?? '/';
+      requests.push({
+        method: request.method ?? '',
+        path,
+        headers: request.headers,
+        rawBody,
+        form: Object.fromEntries(new URLSearchParams(rawBody)),
+      });
+      const behaviour = queue.shift();
+      if (behaviour?.kind === 'hang') return;
+      if (behaviour?.kind === 'fail') return sendJson(response, behaviour.status, errorBody(behaviour.status, behaviour.message));
+      const match = MESSAGES_PATH.exec(path.split('?')[0] ?? '');
+      if (request.method !== 'POST' || !match) return sendJson(response, 404, errorBody(404, 'The requested resource was not found'));
+      const form = Object.fromEntries(new URLSearchParams(rawBody));
+      sendJson(response, 201, {
+        sid: randomUUID(),
+        account_sid: decodeURIComponent(match[1] ?? ''),
+        from: form.From ?? null,
+        to: form.To ?? null,
+        body: form.Body ?? null,
+        status: 'queued',
+        direction: 'outbound-api',
+        num_segments: '1',
+        num_media: '0',
+        date_created: new Date().toUTCString(),
+        error_code: null,
+        error_message: null,
+      });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    failNext(count, status, message = defaultMessage(status)) {
+      for (let index = 0; index < count; index += 1) queue.push({ kind: 'fail', status, message });
+    },
+    hangNext(count) {
+      for (let index = 0; index < count; index += 1) queue.push({ kind: 'hang' });
+    },
+    close() {
+      return new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Hung and keep-alive connections would hold close() open forever.
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}
+
+/** The helper under the name the brief gives it: `start()`. */
+export { startFakeSignalWire as start };
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json' });
+  response.end(JSON.stringify(body));
+}
+
+function errorBody(status: number, message: string): Record<string, unknown> {
+  return { code: status === 400 ? 21211 : status, message, more_info: 'https://developer.signalwire.com', status };
+}
+
+function defaultMessage(status: number): string {
+  if (status === 400) return "The 'To' number +1555 is not a valid phone number.";
+  if (status === 429) return 'Too many requests';
+  return status >= 500 ? 'Internal server error' : `HTTP ${status}`;
+}
