@@ -1,6 +1,6 @@
 /** Structured JSON logs, one line each: short lower-case messages with context fields. Never log secrets. */
 type Level = 'debug' | 'info' | 'warn' | 'error';
-const RANK: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -10,7 +10,7 @@ export interface Logger {
 }
 
 export function createLogger(base: Record<string, unknown> = {}, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
-  const threshold = RANK[level as Level] ?? RANK.info;
+  const threshold = RANK[level as Level | 'silent'] ?? RANK.info;
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < threshold) return;
     const line = JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...fields }, errorReplacer);

@@ -53,6 +53,8 @@ async function poll(options: EventSourceOptions, stats: EventSource['stats'], is
           MaxNumberOfMessages: options.batchSize,
           // Short polls: this emulator holds a long poll open until it is full, which would add seconds of latency.
           WaitTimeSeconds: 0,
+          // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
+          AttributeNames: ['All'],
           MessageSystemAttributeNames: ['All'],
           MessageAttributeNames: ['All'],
         }),

@@ -51,6 +51,8 @@ export function createDeadLetterTools(sqs: SQSClient, urls: { queueUrl: string; 
           VisibilityTimeout: PEEK_SECONDS,
           WaitTimeSeconds: 0,
           MessageAttributeNames: ['All'],
+          // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
+          AttributeNames: ['All'],
           MessageSystemAttributeNames: ['All'],
         }),
       );

@@ -25,7 +25,7 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     stackFile,
     queueAttributes: { VisibilityTimeout: '1' },
     ...options,
-    environment: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error', ...options.environment },
+    environment: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...options.environment },
   });
   return {
     ...stack,
