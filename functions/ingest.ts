@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { requireEnv } from '../lib/config';
+import { requireEnv } from '../lib/config/env';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
 import { toWebhookRequest } from '../lib/ingest/webhook-request';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { positiveIntEnv, requireEnv } from '../lib/config';
+import { positiveIntEnv, requireEnv } from '../lib/config/env';
 import { createLogger } from '../lib/log';
 import { createDeadLetterQueue } from '../lib/queue/dead-letter-queue';
 import { createCallStore } from '../lib/store/call-store';

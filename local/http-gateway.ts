@@ -19,12 +19,15 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * A local stand-in for API Gateway (HTTP API, payload 2.0): matches the serverless.yml routes (literal paths
  * before `{param}` ones, as API Gateway does), builds the same event and writes the handler's result back.
  */
-export function createHttpGateway(routes: HttpRoute[]): Server {
-  const matchers = [...routes]
-    .sort((a, b) => Number(a.path.includes('{')) - Number(b.path.includes('{')))
-    .map((route) => ({ route, ...pathPattern(route.path) }));
+export function createHttpGateway(): { server: Server; setRoutes(routes: HttpRoute[]): void } {
+  let matchers: (ReturnType<typeof pathPattern> & { route: HttpRoute })[] = [];
+  const setRoutes = (routes: HttpRoute[]) => {
+    matchers = [...routes]
+      .sort((a, b) => Number(a.path.includes('{')) - Number(b.path.includes('{')))
+      .map((route) => ({ route, ...pathPattern(route.path) }));
+  };
 
-  return createServer(async (req, res) => {
+  const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
     let pathParameters: Record<string, string> | undefined;
     const match = matchers.find((m) => {
@@ -43,6 +46,7 @@ export function createHttpGateway(routes: HttpRoute[]): Server {
       send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     }
   });
+  return { server, setRoutes };
 }
 
 function pathPattern(path: string): { regex: RegExp; names: string[] } {

@@ -3,7 +3,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-s
 import type { LocalDefinitions } from './serverless-config';
 
 /** What `Ref` and `Fn::GetAtt` of each created resource resolve to. */
-export type ResourceIndex = Record<string, { ref: string; arn: string; queueName?: string }>;
+export type ResourceIndex = Record<string, { ref: string; attributes: Record<string, string> }>;
 
 // The queue attributes the emulator understands; the rest (encryption, tags) only matter on AWS.
 const QUEUE_ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds', 'VisibilityTimeout', 'FifoQueue', 'ContentBasedDeduplication'];
@@ -26,7 +26,7 @@ export async function provisionResources(
     const queueName = String(props.QueueName);
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }));
     const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
-    index[logicalId] = { ref: QueueUrl!, arn: Attributes!.QueueArn!, queueName };
+    index[logicalId] = { ref: QueueUrl!, attributes: { Arn: Attributes!.QueueArn!, QueueName: queueName } };
   }
   for (const [logicalId, { Properties: props }] of entries.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table')) {
     const input = {
@@ -41,12 +41,12 @@ export async function provisionResources(
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error; // kept from an earlier run (on-disk data)
     }
-    index[logicalId] = { ref: String(props.TableName), arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` };
+    index[logicalId] = { ref: String(props.TableName), attributes: { Arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` } };
   }
   return index;
 }
 
-/** Replaces `{ Ref: X }` and `{ 'Fn::GetAtt': [X, 'Arn' | 'QueueName'] }` with the local values. */
+/** Replaces `{ Ref: X }`, `{ 'Fn::GetAtt': [X, attribute] }` and `Fn::Join` with the local values. */
 export function resolveIntrinsics(value: unknown, index: ResourceIndex): unknown {
   if (Array.isArray(value)) return value.map((v) => resolveIntrinsics(v, index));
   if (value === null || typeof value !== 'object') return value;
@@ -54,11 +54,12 @@ export function resolveIntrinsics(value: unknown, index: ResourceIndex): unknown
   if (typeof node.Ref === 'string') return resource(index, node.Ref).ref;
   const getAtt = node['Fn::GetAtt'];
   if (Array.isArray(getAtt)) {
-    const target = resource(index, String(getAtt[0]));
-    if (getAtt[1] === 'Arn') return target.arn;
-    if (getAtt[1] === 'QueueName' && target.queueName) return target.queueName;
-    throw new Error(`local stack: Fn::GetAtt ${getAtt.join('.')} is not supported`);
+    const value = resource(index, String(getAtt[0])).attributes[String(getAtt[1])];
+    if (value === undefined) throw new Error(`local stack: Fn::GetAtt ${getAtt.join('.')} is not supported`);
+    return value;
   }
+  const join = node['Fn::Join'];
+  if (Array.isArray(join)) return (resolveIntrinsics(join[1], index) as unknown[]).join(String(join[0]));
   return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolveIntrinsics(v, index)]));
 }
 

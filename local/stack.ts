@@ -58,6 +58,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
   const index = await provisionResources(defs, { sqs, dynamodb }, { queueAttributes: options.queueAttributes });
+  // Listen first: functions may be configured with the API's own URL (`Fn::GetAtt: [HttpApi, ApiEndpoint]`).
+  const gateway = createHttpGateway();
+  const server: Server = gateway.server;
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 3000, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  index.HttpApi = { ref: 'local', attributes: { ApiEndpoint: url } };
 
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -80,7 +86,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         startSqsEventSource({
           sqs,
           queueUrl: queue.ref,
-          queueArn: queue.arn,
+          queueArn: queue.attributes.Arn!,
           batchSize: fn.sqs.batchSize,
           concurrency: fn.sqs.maximumConcurrency,
           reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
@@ -92,10 +98,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   }
 
-  const server: Server = createHttpGateway(routes);
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 3000, '127.0.0.1', resolve));
+  gateway.setRoutes(routes);
   const info: StackInfo = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     region: 'us-east-1',
     sqsEndpoint: sqsEmulator.endpoint,
     dynamodbEndpoint: dynamo.endpoint,

@@ -1,0 +1,23 @@
+import { ConfigError } from '../errors';
+
+type Env = Record<string, string | undefined>;
+
+/** Reads an SSM parameter (SecureString, decrypted); lib/config/ssm-parameters.ts implements it on AWS. */
+export type ParameterReader = (name: string) => Promise<string>;
+
+/**
+ * A secret comes from the environment when it is set there (the local stack), otherwise from the SSM parameter
+ * named by `<NAME>_PARAMETER` (deployed stages: the value never appears in the template or the function's
+ * configuration). Undefined when neither is configured.
+ */
+export async function resolveSecret(env: Env, name: string, readParameter: ParameterReader): Promise<string | undefined> {
+  const direct = env[name];
+  if (direct !== undefined && direct !== '') return direct;
+  const parameter = env[`${name}_PARAMETER`];
+  if (parameter === undefined || parameter === '') return undefined;
+  try {
+    return await readParameter(parameter);
+  } catch (cause) {
+    throw new ConfigError(`could not read SSM parameter ${parameter} for ${name}`, { cause });
+  }
+}
