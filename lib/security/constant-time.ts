@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Compares two strings in constant time for a given length. Unequal lengths answer false at once: this is for values
@@ -29,5 +29,6 @@ export function createSecretMatcher(acceptedSecrets: readonly string[]): (presen
 }
 
 function sha256(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  // One-shot `hash` costs about half of createHash().update().digest(), and this runs on every request.
+  return hash('sha256', value, 'buffer');
 }

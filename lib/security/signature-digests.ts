@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 
 /** Name/value pairs of a form body in arrival order; a `URLSearchParams` is one. */
 export type FormParamEntries = Iterable<readonly [name: string, value: string]>;
@@ -44,5 +44,5 @@ export function serializeFormParamsForSignature(params: FormParamEntries): strin
 
 /** Hex SHA-256 of the raw body, the value a `bodySHA256` query parameter carries. */
 export function bodySha256Hex(rawBody: Buffer): string {
-  return createHash('sha256').update(rawBody).digest('hex');
+  return hash('sha256', rawBody, 'hex');
 }
