@@ -24,16 +24,32 @@ export interface PublicUrlOptions {
 
 export function reconstructPublicUrl(event: HttpApiRequestLine, options: PublicUrlOptions = {}): string {
   const query = event.rawQueryString === '' ? '' : `?${event.rawQueryString}`;
+  const rawPath = reencodePath(event.rawPath);
   if (options.local === true) {
-    return `http://${event.headers['host'] ?? 'localhost'}${event.rawPath}${query}`;
+    return `http://${event.headers['host'] ?? 'localhost'}${rawPath}${query}`;
   }
   if (options.publicBaseUrl !== undefined && options.publicBaseUrl !== '') {
     const { origin, basePath } = splitBaseUrl(options.publicBaseUrl);
-    return origin + withPrefix(basePath, event.rawPath) + query;
+    return origin + withPrefix(basePath, rawPath) + query;
   }
   const { domainName, stage } = event.requestContext;
   const stagePrefix = stage === '$default' || stage === '' ? '' : `/${stage}`;
-  return `https://${domainName}${withPrefix(stagePrefix, event.rawPath)}${query}`;
+  return `https://${domainName}${withPrefix(stagePrefix, rawPath)}${query}`;
+}
+
+const NOT_LITERAL_IN_PATH = /[^\x21-\x7e]|["#<>?`{}]/u;
+const EVERY_NOT_LITERAL_IN_PATH = new RegExp(NOT_LITERAL_IN_PATH.source, 'gu');
+
+/**
+ * HTTP APIs hand over `rawPath` percent-decoded. Characters that cannot appear literally in a URL path (space,
+ * non-ASCII, controls, `"#<>?`{}`) are encoded back, upper-case hex as senders write it; an already encoded path is
+ * left as it is. Best effort: an encoded `/` or lower-case hex in the signed URL cannot be recovered.
+ */
+function reencodePath(rawPath: string): string {
+  if (!NOT_LITERAL_IN_PATH.test(rawPath)) return rawPath;
+  return rawPath.replace(EVERY_NOT_LITERAL_IN_PATH, (character) =>
+    [...Buffer.from(character, 'utf8')].map((byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  );
 }
 
 /**

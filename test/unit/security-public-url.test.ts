@@ -35,6 +35,13 @@ describe('public URL reconstruction (API Gateway HTTP API, payload 2.0)', () => 
     assert.equal(reconstructPublicUrl(httpApiEvent({ rawPath: '/swml', rawQueryString: 'a=%7e+b&c' })), `https://${API_DOMAIN}/swml?a=%7e+b&c`);
   });
 
+  it('encodes back what HTTP APIs decode in rawPath, leaving an encoded path as it is', () => {
+    const decoded = reconstructPublicUrl(httpApiEvent({ rawPath: '/hooks/caf\u00e9 bar/"x"' }));
+    assert.equal(decoded, `https://${API_DOMAIN}/hooks/caf%C3%A9%20bar/%22x%22`);
+    const encoded = reconstructPublicUrl(httpApiEvent({ rawPath: '/hooks/caf%C3%A9%20bar' }), { local: true });
+    assert.equal(encoded, `http://${API_DOMAIN}/hooks/caf%C3%A9%20bar`);
+  });
+
   describe('named stage', () => {
     const table: Array<[rawPath: string, expectedPath: string, why: string]> = [
       ['/prod/call-status', '/prod/call-status', 'rawPath already carries the stage, as HTTP APIs send it'],
