@@ -22,9 +22,16 @@ export interface WebhookRequest extends SignedRequest {
   query: Readonly<Record<string, string | undefined>>;
 }
 
-export type AuthDecision =
-  | { ok: true }
-  | { ok: false; status: 401 | 403; reason: string; /** Send as WWW-Authenticate with the 401. */ wwwAuthenticate?: string };
+export type AuthDecision = { ok: true } | AuthRefusal;
+
+export interface AuthRefusal {
+  ok: false;
+  status: 401 | 403;
+  /** Short and safe to log or return: never contains a credential. */
+  reason: string;
+  /** Send as the WWW-Authenticate header of the 401. */
+  wwwAuthenticate?: string;
+}
 
 export interface AuthenticateOptions {
   /** Reject everything when no check is configured (and unauthenticated access was not allowed). Default true. */
@@ -79,7 +86,8 @@ export function authenticateRequest(
   if (checks.querySecret !== undefined) {
     const secret = request.query[QUERY_SECRET_PARAM];
     if (!checks.querySecret(secret)) {
-      return { ok: false, status: 401, reason: secret === undefined ? 'missing query secret' : 'query secret mismatch' };
+      const reason = secret === undefined ? 'missing query secret' : 'query secret mismatch';
+      return { ok: false, status: 401, reason };
     }
   }
   if (policy.signingKeys.length > 0) {
@@ -102,9 +110,9 @@ const compiledPolicies = new WeakMap<AuthPolicy, CompiledChecks>();
 function compiledChecksOf(policy: AuthPolicy): CompiledChecks {
   let checks = compiledPolicies.get(policy);
   if (checks === undefined) {
+    const { signingKeys, basicAuth, querySecrets, ipAllowlist } = policy;
     checks = {
-      anyConfigured:
-        policy.signingKeys.length + policy.basicAuth.length + policy.querySecrets.length + policy.ipAllowlist.length > 0,
+      anyConfigured: signingKeys.length + basicAuth.length + querySecrets.length + ipAllowlist.length > 0,
       ipAllowlist: policy.ipAllowlist.length > 0 ? createIpAllowlist(policy.ipAllowlist) : undefined,
       basicAuth: policy.basicAuth.length > 0 ? createBasicAuthMatcher(policy.basicAuth) : undefined,
       querySecret: policy.querySecrets.length > 0 ? createQuerySecretMatcher(policy.querySecrets) : undefined,

@@ -5,7 +5,7 @@ export interface BasicAuthCredentials {
   password: string;
 }
 
-/** The challenge to send with a 401 so a client that waits for one (as Twilio-compatible senders do) retries with credentials. */
+/** Sent with a 401: Twilio-compatible senders post without credentials first and retry only once challenged. */
 export const BASIC_AUTH_CHALLENGE = 'Basic realm="webhooks", charset="UTF-8"';
 
 const BASIC_SCHEME = /^basic[ \t]+/i;

@@ -8,7 +8,10 @@ import {
 } from './signature-digests';
 import { bodySha256QueryParam, defaultPortVariants } from './signed-url';
 
-/** Which signature vouched for the request (Scheme A: hex HMAC of URL + raw body; Scheme B: base64 HMAC of URL + form parameters). */
+/**
+ * Which signature vouched for the request. Scheme A: hex HMAC of the URL and the raw body. Scheme B: base64 HMAC-SHA1
+ * of the URL and the sorted form parameters (Twilio's scheme).
+ */
 export type SignatureScheme =
   | 'raw-body-hmac-sha256' // Scheme A, X-SignalWire-Sha256-Signature
   | 'raw-body-hmac-sha1' // Scheme A, X-SignalWire-Signature as 40 hex digits
@@ -75,7 +78,11 @@ function verifyRawBodySignature(
   return { ok: true, scheme: algorithm === 'sha256' ? 'raw-body-hmac-sha256' : 'raw-body-hmac-sha1' };
 }
 
-function verifyFormSignature(request: SignedRequest, signature: string, signingKeys: readonly string[]): SignatureVerdict {
+function verifyFormSignature(
+  request: SignedRequest,
+  signature: string,
+  signingKeys: readonly string[],
+): SignatureVerdict {
   const expectedBodyHash = bodySha256QueryParam(request.url);
   let params: FormParamEntries;
   if (expectedBodyHash !== undefined) {

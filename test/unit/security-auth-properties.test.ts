@@ -19,7 +19,12 @@ const ALL_CHECKS: AuthPolicy = {
 };
 
 const SIGNATURE_HEADERS = ['x-signalwire-signature', 'x-signalwire-sha256-signature', 'x-twilio-signature'];
-const CONTENT_TYPES = ['application/json', 'application/x-www-form-urlencoded', 'Application/X-WWW-Form-Urlencoded; charset=UTF-8', 'text/plain'];
+const CONTENT_TYPES = [
+  'application/json',
+  'application/x-www-form-urlencoded',
+  'Application/X-WWW-Form-Urlencoded; charset=UTF-8',
+  'text/plain',
+];
 
 const hexDigits = (length: number): fc.Arbitrary<string> =>
   fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
