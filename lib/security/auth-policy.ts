@@ -113,9 +113,9 @@ function compiledChecksOf(policy: AuthPolicy): CompiledChecks {
     const { signingKeys, basicAuth, querySecrets, ipAllowlist } = policy;
     checks = {
       anyConfigured: signingKeys.length + basicAuth.length + querySecrets.length + ipAllowlist.length > 0,
-      ipAllowlist: policy.ipAllowlist.length > 0 ? createIpAllowlist(policy.ipAllowlist) : undefined,
-      basicAuth: policy.basicAuth.length > 0 ? createBasicAuthMatcher(policy.basicAuth) : undefined,
-      querySecret: policy.querySecrets.length > 0 ? createQuerySecretMatcher(policy.querySecrets) : undefined,
+      ipAllowlist: ipAllowlist.length > 0 ? createIpAllowlist(ipAllowlist) : undefined,
+      basicAuth: basicAuth.length > 0 ? createBasicAuthMatcher(basicAuth) : undefined,
+      querySecret: querySecrets.length > 0 ? createQuerySecretMatcher(querySecrets) : undefined,
     };
     compiledPolicies.set(policy, checks);
   }
