@@ -1,0 +1,231 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { SQSRecord } from 'aws-lambda';
+import { DependencyError, PermanentError } from '../../lib/errors';
+import { createEnvelope, type WebhookEnvelope } from '../../lib/ingest/envelope';
+import { createLogger } from '../../lib/log';
+import type { DeadLetterQueue, FailureReason } from '../../lib/queue/dead-letter-queue';
+import type { FailureRecord, FailureStore } from '../../lib/store/failure-store';
+import { processBatch, type BatchDeps } from '../../lib/worker/process-batch';
+
+const MAX_RECEIVE_COUNT = 5;
+const log = createLogger({ test: 'process-batch' }, 'error');
+
+/** A queued envelope whose payload says what the fake `apply` should do with it. */
+function envelopeBody(outcome: 'ok' | 'permanent' | 'transient'): { body: string; envelope: WebhookEnvelope } {
+  const envelope = createEnvelope({
+    kind: 'call.status',
+    route: 'POST /call-status',
+    content_type: 'json',
+    body: JSON.stringify({ outcome }),
+    payload: { outcome },
+    headers: {},
+  });
+  return { body: JSON.stringify(envelope), envelope };
+}
+
+let nextMessageId = 0;
+function sqsRecord(body: string, receiveCount: number): SQSRecord {
+  const messageId = `msg-${++nextMessageId}`;
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: '1736937000000',
+      SenderId: 'AIDAEXAMPLE',
+      ApproximateFirstReceiveTimestamp: '1736937000001',
+    },
+    messageAttributes: {},
+    md5OfBody: 'not-checked',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:signalwire-webhooks-test-webhooks',
+    awsRegion: 'us-east-1',
+  };
+}
+
+/** Fakes of the worker's ports that record what they were asked; `failDeadLetters` makes the DLQ refuse. */
+function fakes(options: { failDeadLetters?: boolean; failFailureStore?: boolean } = {}) {
+  const deadLettered: Array<{ body: string; failure: FailureReason }> = [];
+  const failures: FailureRecord[] = [];
+  const applied: string[] = [];
+  const deadLetters: DeadLetterQueue = {
+    async send(body, failure) {
+      if (options.failDeadLetters) throw new DependencyError('could not dead-letter the message');
+      deadLettered.push({ body, failure });
+    },
+  };
+  const failureStore: FailureStore = {
+    async record(failure) {
+      if (options.failFailureStore) throw new DependencyError('table unavailable');
+      failures.push(failure);
+    },
+    async get(eventId) {
+      return failures.find((f) => f.event_id === eventId);
+    },
+  };
+  const deps: BatchDeps = {
+    async apply(envelope) {
+      applied.push(envelope.event_id);
+      const { outcome } = envelope.payload;
+      if (outcome === 'permanent') throw new PermanentError('call status: missing call_id');
+      if (outcome === 'transient') throw new DependencyError('could not store call status');
+      return 'advanced';
+    },
+    deadLetters,
+    failures: failureStore,
+    maxReceiveCount: MAX_RECEIVE_COUNT,
+    log,
+  };
+  return { deps, deadLettered, failures, applied };
+}
+
+describe('processBatch', () => {
+  it('reports nothing for a record that applies', async () => {
+    // given
+    const { deps, deadLettered, failures, applied } = fakes();
+    const { body, envelope } = envelopeBody('ok');
+    // when
+    const response = await processBatch([sqsRecord(body, 1)], deps);
+    // then
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.deepEqual(applied, [envelope.event_id]);
+    assert.deepEqual(deadLettered, []);
+    assert.deepEqual(failures, []);
+  });
+
+  it('dead-letters a PermanentError at once as invalid, with its reason, and does not report it', async () => {
+    // given a first delivery that can never succeed
+    const { deps, deadLettered, failures } = fakes();
+    const { body } = envelopeBody('permanent');
+    const record = sqsRecord(body, 1);
+    // when
+    const response = await processBatch([record], deps);
+    // then
+    assert.deepEqual(response.batchItemFailures, []);
+    assert.deepEqual(deadLettered, [
+      { body, failure: { reason: 'call status: missing call_id', category: 'invalid', attempts: 1, sourceMessageId: record.messageId } },
+    ]);
+    assert.deepEqual(failures, []);
+  });
+
+  it('reports a transient failure before the last delivery, and records it', async () => {
+    for (let attempt = 1; attempt < MAX_RECEIVE_COUNT; attempt++) {
+      // given
+      const { deps, deadLettered, failures } = fakes();
+      const { body, envelope } = envelopeBody('transient');
+      const record = sqsRecord(body, attempt);
+      // when
+      const before = Date.now();
+      const response = await processBatch([record], deps);
+      // then
+      assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+      assert.deepEqual(deadLettered, []);
+      assert.equal(failures.length, 1);
+      const [failure] = failures;
+      assert.deepEqual({ ...failure, failed_at: undefined }, { event_id: envelope.event_id, last_error: 'could not store call status', attempts: attempt, failed_at: undefined });
+      assert.ok(Date.parse(failure!.failed_at) >= before && Date.parse(failure!.failed_at) <= Date.now());
+    }
+  });
+
+  it('dead-letters a transient failure on the last delivery as exhausted, with the last error', async () => {
+    // given the delivery SQS would otherwise move to the DLQ without a reason
+    const { deps, deadLettered, failures } = fakes();
+    const { body } = envelopeBody('transient');
+    const record = sqsRecord(body, MAX_RECEIVE_COUNT);
+    // when
+    const response = await processBatch([record], deps);
+    // then
+    assert.deepEqual(response.batchItemFailures, []);
+    assert.equal(deadLettered.length, 1);
+    const { failure, body: sent } = deadLettered[0]!;
+    assert.equal(sent, body);
+    assert.equal(failure.category, 'exhausted');
+    assert.equal(failure.attempts, MAX_RECEIVE_COUNT);
+    assert.equal(failure.sourceMessageId, record.messageId);
+    assert.match(failure.reason, /could not store call status/);
+    assert.match(failure.reason, new RegExp(`${MAX_RECEIVE_COUNT}`));
+    assert.deepEqual(failures, []);
+  });
+
+  it('dead-letters a record past maxReceiveCount too', async () => {
+    const { deps, deadLettered } = fakes();
+    const response = await processBatch([sqsRecord(envelopeBody('transient').body, MAX_RECEIVE_COUNT + 2)], deps);
+    assert.deepEqual(response.batchItemFailures, []);
+    assert.equal(deadLettered[0]?.failure.category, 'exhausted');
+  });
+
+  it('dead-letters a body that is no envelope as invalid, without applying it', async () => {
+    // given bodies that are not JSON, not an object, or not a valid envelope
+    const { envelope } = envelopeBody('ok');
+    const bodies = ['not json', '[1,2]', JSON.stringify({ ...envelope, kind: 'fax.received' }), JSON.stringify({ ...envelope, version: 2 })];
+    for (const body of bodies) {
+      const { deps, deadLettered, applied } = fakes();
+      const record = sqsRecord(body, 1);
+      // when
+      const response = await processBatch([record], deps);
+      // then
+      assert.deepEqual(response.batchItemFailures, [], body);
+      assert.deepEqual(applied, [], body);
+      assert.equal(deadLettered.length, 1, body);
+      assert.equal(deadLettered[0]!.body, body);
+      assert.equal(deadLettered[0]!.failure.category, 'invalid');
+      assert.ok(deadLettered[0]!.failure.reason.length > 0);
+    }
+  });
+
+  it('reports a record whose dead-lettering fails, so SQS delivers it again', async () => {
+    // given a DLQ that refuses, for an invalid record and an exhausted one
+    const { deps, failures } = fakes({ failDeadLetters: true });
+    const invalid = sqsRecord(envelopeBody('permanent').body, 1);
+    const exhausted = sqsRecord(envelopeBody('transient').body, MAX_RECEIVE_COUNT);
+    // when
+    const response = await processBatch([invalid, exhausted], deps);
+    // then
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: invalid.messageId }, { itemIdentifier: exhausted.messageId }]);
+    assert.deepEqual(failures, []);
+  });
+
+  it('still reports a transient failure when the failure store is down', async () => {
+    const { deps } = fakes({ failFailureStore: true });
+    const record = sqsRecord(envelopeBody('transient').body, 1);
+    const response = await processBatch([record], deps);
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+  });
+
+  it('reports exactly the records to retry in a mixed batch', async () => {
+    // given one record of each fate
+    const { deps, deadLettered, failures, applied } = fakes();
+    const ok = envelopeBody('ok');
+    const retry = envelopeBody('transient');
+    const retryAgain = envelopeBody('transient');
+    const records = [
+      sqsRecord(ok.body, 1),
+      sqsRecord(retry.body, 2),
+      sqsRecord(envelopeBody('permanent').body, 1),
+      sqsRecord('{"broken"', 1),
+      sqsRecord(envelopeBody('transient').body, MAX_RECEIVE_COUNT),
+      sqsRecord(retryAgain.body, MAX_RECEIVE_COUNT - 1),
+      sqsRecord(envelopeBody('ok').body, 3),
+    ];
+    // when
+    const response = await processBatch(records, deps);
+    // then
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: records[1]!.messageId }, { itemIdentifier: records[5]!.messageId }]);
+    assert.deepEqual(
+      deadLettered.map((d) => [d.failure.sourceMessageId, d.failure.category]).sort(),
+      [
+        [records[2]!.messageId, 'invalid'],
+        [records[3]!.messageId, 'invalid'],
+        [records[4]!.messageId, 'exhausted'],
+      ].sort(),
+    );
+    assert.deepEqual(failures.map((f) => f.event_id).sort(), [retry.envelope.event_id, retryAgain.envelope.event_id].sort());
+    assert.equal(applied.length, 6);
+  });
+
+  it('answers an empty batch with no failures', async () => {
+    assert.deepEqual(await processBatch([], fakes().deps), { batchItemFailures: [] });
+  });
+});
