@@ -1,34 +1,44 @@
-import { mkdirSync } from 'node:fs';
-import type { AddressInfo, Server } from 'node:net';
-import dynalite from 'dynalite';
-import { createSqsServer } from 'local-aws-sqs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Emulator {
   endpoint: string;
   stop(): Promise<void>;
 }
 
-/** DynamoDB (dynalite) on a free loopback port; on disk under `dataDir` when given, else in memory. */
-export async function startDynamoDb(dataDir?: string): Promise<Emulator> {
-  if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-  const server: Server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir && { path: dataDir }) });
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-  return { endpoint: endpointOf(server), stop: () => closeServer(server) };
-}
+const MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'emulator-main.mjs');
 
-/** SQS (local-aws-sqs) on a free loopback port, in memory. */
-export async function startSqs(): Promise<Emulator> {
-  const server: Server = await createSqsServer({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
-  return { endpoint: endpointOf(server), stop: () => closeServer(server) };
-}
+/** DynamoDB (dynalite) in its own process on a free loopback port; on disk under `dataDir` when given, else in memory. */
+export const startDynamoDb = (dataDir?: string): Promise<Emulator> => startEmulator(['dynamodb', ...(dataDir ? [dataDir] : [])]);
 
-function endpointOf(server: Server): string {
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}
+/** SQS (local-aws-sqs) in its own process on a free loopback port, in memory. */
+export const startSqs = (): Promise<Emulator> => startEmulator(['sqs']);
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    (server as Server & { closeAllConnections?: () => void }).closeAllConnections?.();
+/**
+ * Each emulator gets a process of its own: with the handlers in a third, the local stack uses every core instead
+ * of queueing the whole pipeline on one event loop. The child exits when our end of its stdin closes, so it never
+ * outlives the stack, even when the parent is killed.
+ */
+async function startEmulator(args: string[]): Promise<Emulator> {
+  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening (\d+)/.exec(output);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`emulator ${args[0]} exited with code ${code}`)));
   });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.stdin.end();
+      await exited;
+    },
+  };
 }

@@ -1,11 +1,16 @@
 import { join } from 'node:path';
 import { PROJECT_ROOT, startLocalStack } from './stack';
 
-/** `npm start`: the whole pipeline on this machine, data kept under .local/ (git-ignored). */
+/**
+ * `npm start`: the whole pipeline on this machine. PORT (default 3000) picks the port; data is kept under
+ * .local/dynamodb (LOCAL_DATA_DIR overrides it; `:memory:` keeps nothing); LOG_LEVEL overrides serverless.yml's.
+ */
+const dataDir = process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local', 'dynamodb');
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),
-  dataDir: join(PROJECT_ROOT, '.local', 'dynamodb'),
-  stackFile: join(PROJECT_ROOT, '.local', 'stack.json'),
+  ...(dataDir !== ':memory:' && { dataDir }),
+  stackFile: process.env.WEBHOOKS_STACK_FILE ?? join(PROJECT_ROOT, '.local', 'stack.json'),
+  ...(process.env.LOG_LEVEL && { environment: { LOG_LEVEL: process.env.LOG_LEVEL } }),
   onError: (error) => console.error(JSON.stringify({ level: 'error', msg: 'local stack error', error: String(error) })),
 });
 
