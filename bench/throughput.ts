@@ -15,7 +15,7 @@ const N = Number(process.env.N ?? 10_000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
 const stackFile = join(dir, 'stack.json');
-const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
+const child = spawn(process.execPath, [...(process.env.CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
   env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: ':memory:', WEBHOOKS_STACK_FILE: stackFile, LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });

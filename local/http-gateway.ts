@@ -29,14 +29,11 @@ export function createHttpGateway(): { server: Server; setRoutes(routes: HttpRou
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://local');
-    let pathParameters: Record<string, string> | undefined;
-    const match = matchers.find((m) => {
-      if (m.route.method !== req.method) return false;
-      const found = m.regex.exec(url.pathname);
-      if (found) pathParameters = m.names.length ? Object.fromEntries(m.names.map((n, i) => [n, decodeURIComponent(found[i + 1]!)])) : undefined;
-      return found !== null;
-    });
-    if (!match) return send(res, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
+    let found: RegExpExecArray | null = null;
+    const match = matchers.find((m) => m.route.method === req.method && (found = m.regex.exec(url.pathname)) !== null);
+    if (!match || !found) return send(res, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
+    const pathParameters = decodePathParameters(match.names, found);
+    if (pathParameters === null) return send(res, { statusCode: 400, body: JSON.stringify({ message: 'Bad Request' }) });
     const body = await readBody(req).catch(() => undefined);
     if (body === undefined) return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
     const event = toEvent(req, url, match.route, body, pathParameters);
@@ -60,10 +57,21 @@ function pathPattern(path: string): { regex: RegExp; names: string[] } {
   return { regex: new RegExp(`^${segments.join('/')}$`), names };
 }
 
+function decodePathParameters(names: string[], found: RegExpExecArray): Record<string, string> | undefined | null {
+  if (names.length === 0) return undefined;
+  try {
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(found[i + 1]!)]));
+  } catch {
+    return null; // not valid percent-encoding
+  }
+}
+
 function toEvent(req: IncomingMessage, url: URL, route: HttpRoute, body: Buffer, pathParameters?: Record<string, string>): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(',') : String(value);
-  const rawQueryString = url.search.slice(1);
+  // The query exactly as sent (URL.search would re-encode quotes and angle brackets, changing what was signed).
+  const rawUrl = req.url ?? '';
+  const rawQueryString = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '';
   const queryStringParameters: Record<string, string> = {};
   for (const [k, v] of url.searchParams) queryStringParameters[k] = queryStringParameters[k] === undefined ? v : `${queryStringParameters[k]},${v}`;
   const text = body.length === 0 ? undefined : asText(body);

@@ -14,7 +14,7 @@ export interface LocalFunction {
   timeoutSeconds: number;
   environment: Record<string, unknown>;
   httpRoutes: { method: string; path: string }[];
-  sqs?: { queueLogicalId: string; batchSize: number; maximumConcurrency: number; reportBatchItemFailures: boolean };
+  sqs?: { queueLogicalId: string; batchSize: number; batchWindowSeconds: number; maximumConcurrency: number; reportBatchItemFailures: boolean };
 }
 
 export interface LocalDefinitions {
@@ -53,6 +53,7 @@ function toLocalFunction(name: string, fn: Record<string, any>): LocalFunction {
       sqs: {
         queueLogicalId: logicalIdOf(sqsEvent.arn),
         batchSize: Number(sqsEvent.batchSize ?? 10),
+        batchWindowSeconds: Number(sqsEvent.maximumBatchingWindow ?? 0),
         maximumConcurrency: Number(sqsEvent.maximumConcurrency ?? 2),
         reportBatchItemFailures: sqsEvent.functionResponseType === 'ReportBatchItemFailures',
       },

@@ -9,6 +9,8 @@ export interface EventSourceOptions {
   queueUrl: string;
   queueArn: string;
   batchSize: number;
+  /** Like the mapping's maximumBatchingWindow: gather up to batchSize messages for at most this long. */
+  batchWindowMs: number;
   /** Pollers running at once, like the mapping's maximumConcurrency. */
   concurrency: number;
   reportBatchItemFailures: boolean;
@@ -28,7 +30,7 @@ export interface EventSource {
  * handler's partial batch response honoured (only successes deleted), a thrown error or timeout failing the
  * whole batch. Failed messages stay on the queue and come back after the visibility timeout with a higher
  * receive count; the queue's own redrive policy moves them to the DLQ after maxReceiveCount.
- * Not emulated: the batching window (we invoke as soon as messages arrive) and scaling beyond `concurrency`.
+ * Not emulated: Lambda's scaling of pollers with queue depth (we run `concurrency` of them from the start).
  */
 export function startSqsEventSource(options: EventSourceOptions): EventSource {
   const stats = { batches: 0, deleted: 0, failed: 0 };
@@ -45,24 +47,7 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
 
 async function poll(options: EventSourceOptions, stats: EventSource['stats'], isRunning: () => boolean): Promise<void> {
   while (isRunning()) {
-    let messages: Message[] = [];
-    try {
-      const received = await options.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: options.queueUrl,
-          MaxNumberOfMessages: options.batchSize,
-          // Short polls: this emulator holds a long poll open until it is full, which would add seconds of latency.
-          WaitTimeSeconds: 0,
-          // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
-          AttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      messages = received.Messages ?? [];
-    } catch (error) {
-      if (isRunning()) options.onError?.(error);
-    }
+    const messages = await gatherBatch(options, isRunning);
     if (messages.length === 0) {
       await sleep(25);
       continue;
@@ -77,6 +62,45 @@ async function poll(options: EventSourceOptions, stats: EventSource['stats'], is
         .then(() => (stats.deleted += succeeded.length))
         .catch((error: unknown) => options.onError?.(error));
     }
+  }
+}
+
+/** Receives until the batch is full or the batching window, started by the first message, has passed. */
+async function gatherBatch(options: EventSourceOptions, isRunning: () => boolean): Promise<Message[]> {
+  const batch: Message[] = [];
+  let deadline = Infinity;
+  while (batch.length < options.batchSize && Date.now() < deadline && isRunning()) {
+    const received = await receive(options, options.batchSize - batch.length, isRunning);
+    if (received.length > 0) {
+      batch.push(...received);
+      if (deadline === Infinity) deadline = Date.now() + options.batchWindowMs;
+    } else if (batch.length === 0) {
+      return batch;
+    } else {
+      await sleep(Math.min(20, Math.max(0, deadline - Date.now())));
+    }
+  }
+  return batch;
+}
+
+async function receive(options: EventSourceOptions, max: number, isRunning: () => boolean): Promise<Message[]> {
+  try {
+    const received = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: max,
+        // Short polls: this emulator holds a long poll open until it is full, which would add seconds of latency.
+        WaitTimeSeconds: 0,
+        // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
+        AttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return received.Messages ?? [];
+  } catch (error) {
+    if (isRunning()) options.onError?.(error);
+    return [];
   }
 }
 

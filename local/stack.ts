@@ -21,6 +21,8 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Override attributes of queues that have a redrive policy (tests shorten VisibilityTimeout). */
   queueAttributes?: Record<string, string>;
+  /** Overrides serverless.yml's maximumBatchingWindow (tests shorten it). */
+  batchWindowMs?: number;
   /** Extra environment for the functions (e.g. signing keys, the SignalWire API URL). */
   environment?: Record<string, string>;
   /** Where to write the endpoints file the `webhooks` CLI reads by default. */
@@ -88,6 +90,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           queueUrl: queue.ref,
           queueArn: queue.attributes.Arn!,
           batchSize: fn.sqs.batchSize,
+          batchWindowMs: options.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
           concurrency: fn.sqs.maximumConcurrency,
           reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
           timeoutMs: fn.timeoutSeconds * 1000,

@@ -37,5 +37,6 @@ const CXML_STATUS: Readonly<Record<string, { state: CallState; endReason?: strin
 };
 
 export function fromCxmlCallStatus(status: string): { state: CallState; endReason?: string } | undefined {
-  return CXML_STATUS[status.toLowerCase()];
+  const key = status.toLowerCase();
+  return Object.hasOwn(CXML_STATUS, key) ? CXML_STATUS[key] : undefined;
 }

@@ -1,5 +1,5 @@
 import { PermanentError } from '../errors';
-import { eventTimeMs } from '../time';
+import { occurredAtFrom } from '../signalwire/occurred-at';
 import { fromCxmlCallStatus, isCallState, type CallState } from './call-state';
 
 export type PayloadShape = 'flat' | 'relay' | 'cxml';
@@ -33,7 +33,7 @@ function fromFlat(p: Payload, receivedAt: string): CallStatusEvent {
   return compact({
     callId: requireId(p.call_id, 'call_id'),
     state: requireState(p.call_state),
-    occurredAt: eventTimeMs(p.timestamp, receivedAt),
+    occurredAt: occurredAtFrom(p.timestamp, receivedAt, 'call status'),
     from: optionalString(p.from),
     to: optionalString(p.to),
     direction: direction(p.direction),
@@ -56,7 +56,7 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
   return compact({
     callId: requireId(params.call_id, 'params.call_id'),
     state: requireState(params.call_state),
-    occurredAt: eventTimeMs(p.timestamp, receivedAt),
+    occurredAt: occurredAtFrom(p.timestamp, receivedAt, 'call status'),
     from: optionalString(device.from_number),
     to: optionalString(device.to_number),
     direction: direction(params.direction),
@@ -70,11 +70,11 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
 function fromCxml(p: Payload, receivedAt: string): CallStatusEvent {
   const status = typeof p.CallStatus === 'string' ? fromCxmlCallStatus(p.CallStatus) : undefined;
   if (status === undefined) throw new PermanentError(`call status: unknown CallStatus ${String(p.CallStatus).slice(0, 64)}`);
-  const duration = p.CallDuration === undefined ? undefined : Number(p.CallDuration);
+  const duration = typeof p.CallDuration === 'string' && p.CallDuration.trim() !== '' ? Number(p.CallDuration) : undefined;
   return compact({
     callId: requireId(p.CallSid, 'CallSid'),
     state: status.state,
-    occurredAt: eventTimeMs(p.Timestamp, receivedAt),
+    occurredAt: occurredAtFrom(p.Timestamp, receivedAt, 'call status'),
     from: optionalString(p.From),
     to: optionalString(p.To),
     direction: direction(p.Direction),

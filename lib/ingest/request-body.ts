@@ -10,7 +10,8 @@ export interface ParsedBody {
 /** Bodies larger than this cannot fit one SQS message once wrapped (SQS takes 1 MiB); SignalWire's are a few KB. */
 export const MAX_BODY_BYTES = 256 * 1024;
 const MAX_JSON_DEPTH = 32;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte-order mark in the text, so the envelope's body stays the exact bytes received.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decodes API Gateway's body (base64 when flagged) to the exact raw bytes. */
 export function rawBodyBytes(body: string | undefined, isBase64Encoded: boolean): Buffer {
@@ -47,7 +48,7 @@ function parseJsonObject(text: string): Record<string, unknown> {
   if (exceedsDepth(text, MAX_JSON_DEPTH)) throw new ClientError(400, `JSON nested deeper than ${MAX_JSON_DEPTH}`);
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch {
     throw new ClientError(400, 'body is not valid JSON');
   }

@@ -15,7 +15,8 @@ export interface TestStack extends LocalStack {
 
 /**
  * The real local stack (emulators, handlers, event source mapping) on free loopback ports, in memory.
- * Retries come back after 1 s instead of the deployed 181 s visibility timeout, so retry tests stay fast.
+ * Retries come back after 1 s instead of the deployed 181 s visibility timeout, and batches wait 50 ms instead of
+ * the deployed 1 s batching window, so tests stay fast.
  */
 export async function startTestStack(options: LocalStackOptions = {}): Promise<TestStack> {
   const dir = mkdtempSync(join(tmpdir(), 'webhooks-test-'));
@@ -24,6 +25,7 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     port: 0,
     stackFile,
     queueAttributes: { VisibilityTimeout: '1' },
+    batchWindowMs: 50,
     ...options,
     environment: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...options.environment },
   });

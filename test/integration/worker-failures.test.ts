@@ -71,6 +71,7 @@ describe('worker failures: retries, the DLQ and its reasons, redrive', () => {
       queueUrl: stack.queueUrl,
       queueArn: 'arn:aws:sqs:us-east-1:000000000000:webhooks',
       batchSize: 10,
+      batchWindowMs: 0,
       concurrency: 1,
       reportBatchItemFailures: true,
       timeoutMs: 1000,
