@@ -6,6 +6,8 @@ import { createLogger } from '../lib/log';
 import { createDeadLetterQueue } from '../lib/queue/dead-letter-queue';
 import { createCallStore } from '../lib/store/call-store';
 import { createFailureStore } from '../lib/store/failure-store';
+import { createRoomStore } from '../lib/store/room-store';
+import { createSwmlFetchStore } from '../lib/store/swml-fetch-store';
 import { createDocumentClient, type TableRef } from '../lib/store/table';
 import { applyEvent } from '../lib/worker/apply-event';
 import { processBatch } from '../lib/worker/process-batch';
@@ -16,7 +18,8 @@ const table: TableRef = {
   tableName: requireEnv(process.env, 'TABLE_NAME'),
   retentionDays: positiveIntEnv(process.env, 'RETENTION_DAYS', 90),
 };
-const stores = { calls: createCallStore(table) };
+// videoNotifier: hook for the notifications module (room started, recording ready); not wired yet.
+const stores = { calls: createCallStore(table), rooms: createRoomStore(table), swmlFetches: createSwmlFetchStore(table) };
 const deps = {
   apply: (envelope: Parameters<typeof applyEvent>[0]) => applyEvent(envelope, stores),
   deadLetters: createDeadLetterQueue(new SQSClient({}), requireEnv(process.env, 'DLQ_URL')),

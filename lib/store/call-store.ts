@@ -4,6 +4,7 @@ import { timelineOf, type CallRecord } from '../calls/call-record';
 import { CALL_STATE_RANK, type CallState } from '../calls/call-state';
 import type { CallStatusEvent } from '../calls/normalize-call-status';
 import { DependencyError } from '../errors';
+import { STATS_INDEX_SET, statsIndexValues } from './stats-index';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
 
 const key = (callId: string) => ({ pk: `CALL#${callId}`, sk: 'CALL' });
@@ -67,6 +68,7 @@ async function update(
     ':now': new Date().toISOString(),
     ':ttl': expiresAt(table),
     ':seen': new Set([event.state]),
+    ...statsIndexValues('call'),
   };
   const set = [
     ...clause.set,
@@ -75,6 +77,7 @@ async function update(
     'first_seen_at = if_not_exists(first_seen_at, :now)',
     'updated_at = :now',
     'expires_at = :ttl',
+    ...STATS_INDEX_SET,
   ];
   // Attributes every state of a call repeats: the first delivery that carries one sets it.
   for (const [field, value] of [

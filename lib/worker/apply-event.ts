@@ -2,9 +2,16 @@ import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { normalizeCallStatus } from '../calls/normalize-call-status';
 import { PermanentError } from '../errors';
 import type { WebhookEnvelope } from '../ingest/envelope';
+import { recordSwmlFetch, swmlFetchFrom, type SwmlFetchStore } from '../swml/record-swml-fetch';
+import { applyVideoEvent, type RoomStore, type VideoNotifier } from '../video/apply-video-event';
+import { normalizeVideoEvent } from '../video/normalize-video-event';
 
 export interface Stores {
   calls: CallStore;
+  rooms: RoomStore;
+  swmlFetches: SwmlFetchStore;
+  /** Room started / recording ready notifications; none sent when absent. */
+  videoNotifier?: VideoNotifier;
 }
 
 /** Routes one queued event to the use case of its kind; resolves to a short outcome for the log. */
@@ -12,6 +19,10 @@ export async function applyEvent(envelope: WebhookEnvelope, stores: Stores): Pro
   switch (envelope.kind) {
     case 'call.status':
       return applyCallStatus(normalizeCallStatus(envelope.payload, envelope.received_at), stores.calls);
+    case 'video.event':
+      return applyVideoEvent(normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event), stores.rooms, stores.videoNotifier);
+    case 'swml.fetch':
+      return recordSwmlFetch(swmlFetchFrom(envelope.payload, { eventId: envelope.event_id, route: envelope.route, receivedAt: envelope.received_at }), stores.swmlFetches);
     default:
       throw new PermanentError(`no handler for event kind ${envelope.kind}`);
   }

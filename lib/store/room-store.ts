@@ -1,0 +1,164 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DependencyError } from '../errors';
+import { recordingIdOf, type RoomStore } from '../video/apply-video-event';
+import type { VideoEvent } from '../video/normalize-video-event';
+import { roomKey, roomSessionFromItem, memberAttribute, recordingAttribute } from './room-item';
+import { STATS_INDEX_SET, statsIndexValues } from './stats-index';
+import { expiresAt, isConditionFailure, type TableRef } from './table';
+
+/** One write's specific part; the room-wide attributes and the seen-set are added by `write`. */
+interface Clause {
+  condition?: string;
+  set: string[];
+  add: string[];
+  values: Record<string, unknown>;
+  names?: Record<string, string>;
+}
+
+const NOT_JOINED = 'NOT contains(joined_members, :member)';
+const NOT_LEFT = 'NOT contains(left_members, :member)';
+
+/**
+ * One item per room session (pk `ROOM#<room_session_id>`, sk `ROOM`); members and recordings are attributes named
+ * `<field>#<id>` (a map entry cannot be set before its map exists, so maps would cost a second request).
+ * `events_seen` is the idempotency set of event keys; `joined_members` / `left_members` decide the member count.
+ */
+export function createRoomStore(table: TableRef): RoomStore {
+  return {
+    // Race closed: the same event redelivered concurrently (SQS, SignalWire retries): the seen-set lets one in.
+    // Recording started/completed in either order need no condition: `completed` is set outright, `started`
+    // only if_not_exists, so a late `started` never reverts a completed recording.
+    record: (event) => write(table, event, eventClause(event)),
+
+    // Race closed: a member's join and leave applied at the same time. Each write checks both sets atomically, so
+    // either the join counts and the leave uncounts it, or the leave lands first and the join never counts.
+    joinCounted: (event) => write(table, event, memberClause(event, 'joined', 1, `${NOT_JOINED} AND ${NOT_LEFT}`)),
+    joinAfterLeft: (event) => write(table, event, memberClause(event, 'joined', 0, `${NOT_JOINED} AND contains(left_members, :member)`)),
+    // `member_count > :zero` is implied by the sets; kept so no path can ever take the count below zero.
+    leaveCounted: (event) =>
+      write(table, event, memberClause(event, 'left', -1, `contains(joined_members, :member) AND ${NOT_LEFT} AND member_count > :zero`)),
+    leaveBeforeJoined: (event) => write(table, event, memberClause(event, 'left', 0, `${NOT_JOINED} AND ${NOT_LEFT}`)),
+
+    // Race closed: two deliveries of one event both reaching the notification step: only one claims it.
+    claimNotification: (roomSessionId, eventKey) =>
+      updateNotified(table, roomSessionId, 'ADD', 'attribute_exists(pk) AND NOT contains(notified, :key)', eventKey),
+    releaseNotification: async (roomSessionId, eventKey) => {
+      await updateNotified(table, roomSessionId, 'DELETE', 'contains(notified, :key)', eventKey);
+    },
+
+    async get(roomSessionId) {
+      const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: roomKey(roomSessionId), ConsistentRead: true }));
+      return Item === undefined ? undefined : roomSessionFromItem(Item);
+    },
+  };
+}
+
+function eventClause(event: VideoEvent): Clause {
+  const at = { ':at': event.occurredAt };
+  switch (event.type) {
+    case 'room.started':
+      return { set: ['started_at = if_not_exists(started_at, :at)'], add: [], values: at };
+    case 'room.ended':
+      return { set: ['ended_at = if_not_exists(ended_at, :at)'], add: [], values: at };
+    case 'recording.started':
+    case 'recording.completed': {
+      const id = recordingIdOf(event);
+      const completed = event.type === 'recording.completed';
+      const set = completed
+        ? ['#state = :completed', '#completed_at = if_not_exists(#completed_at, :at)']
+        : ['#state = if_not_exists(#state, :started)', '#started_at = if_not_exists(#started_at, :at)'];
+      const values: Record<string, unknown> = { ...at, ':recording': new Set([id]), [completed ? ':completed' : ':started']: completed ? 'completed' : 'started' };
+      // A completed recording's URL and duration are final; the ones a `started` event may carry only fill gaps.
+      for (const [field, value] of [['url', event.recordingUrl], ['duration', event.durationSeconds]] as const) {
+        if (value === undefined) continue;
+        set.push(completed ? `#${field} = :${field}` : `#${field} = if_not_exists(#${field}, :${field})`);
+        values[`:${field}`] = value;
+      }
+      const names = Object.fromEntries(['state', 'started_at', 'completed_at', 'url', 'duration'].map((f) => [`#${f}`, recordingAttribute(f, id)]));
+      return { set, add: ['recording_ids :recording'], values, names: pickUsed(names, set) };
+    }
+    default:
+      throw new Error(`room store: ${event.type} is a member event`);
+  }
+}
+
+function memberClause(event: VideoEvent, side: 'joined' | 'left', delta: 1 | 0 | -1, condition: string): Clause {
+  const memberId = event.memberId!;
+  const set = ['#at = if_not_exists(#at, :at)'];
+  const names: Record<string, string> = { '#at': memberAttribute(`${side}_at`, memberId) };
+  const values: Record<string, unknown> = { ':at': event.occurredAt, ':member': memberId, ':members': new Set([memberId]), ':delta': delta };
+  if (event.memberName !== undefined) {
+    set.push('#name = if_not_exists(#name, :name)');
+    names['#name'] = memberAttribute('name', memberId);
+    values[':name'] = event.memberName;
+  }
+  if (condition.includes(':zero')) values[':zero'] = 0;
+  return { condition, set, add: [`${side}_members :members`, 'member_count :delta'], values, names };
+}
+
+async function write(table: TableRef, event: VideoEvent, clause: Clause): Promise<boolean> {
+  const set = [
+    ...clause.set,
+    'room_session_id = :session',
+    'room_id = if_not_exists(room_id, :room)',
+    ...(event.roomName === undefined ? [] : ['room_name = if_not_exists(room_name, :room_name)']),
+    'first_seen_at = if_not_exists(first_seen_at, :now)',
+    'updated_at = :now',
+    'expires_at = :ttl',
+    ...STATS_INDEX_SET,
+  ];
+  const add = [...clause.add, 'events_seen :keys'];
+  // Every room item has a count, even before its first member event: ADD 0 creates it.
+  if (!clause.add.some((a) => a.startsWith('member_count'))) add.push('member_count :no_change');
+  const condition = ['NOT contains(events_seen, :key)', ...(clause.condition ? [clause.condition] : [])].join(' AND ');
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: roomKey(event.roomSessionId),
+        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
+        ConditionExpression: condition,
+        ...(clause.names && Object.keys(clause.names).length > 0 && { ExpressionAttributeNames: clause.names }),
+        ExpressionAttributeValues: {
+          ...clause.values,
+          ':session': event.roomSessionId,
+          ':room': event.roomId,
+          ...(event.roomName !== undefined && { ':room_name': event.roomName }),
+          ':now': new Date().toISOString(),
+          ':ttl': expiresAt(table),
+          ':key': event.eventKey,
+          ':keys': new Set([event.eventKey]),
+          ...(add.includes('member_count :no_change') && { ':no_change': 0 }),
+          ...statsIndexValues('room'),
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw new DependencyError('could not store video event', { cause: error });
+  }
+}
+
+async function updateNotified(table: TableRef, roomSessionId: string, action: 'ADD' | 'DELETE', condition: string, eventKey: string): Promise<boolean> {
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: roomKey(roomSessionId),
+        UpdateExpression: `${action} notified :keys`,
+        ConditionExpression: condition,
+        ExpressionAttributeValues: { ':keys': new Set([eventKey]), ':key': eventKey },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw new DependencyError('could not store video notification claim', { cause: error });
+  }
+}
+
+function pickUsed(names: Record<string, string>, set: string[]): Record<string, string> {
+  const used = set.join(' ');
+  return Object.fromEntries(Object.entries(names).filter(([placeholder]) => new RegExp(`${placeholder}\\b`).test(used)));
+}

@@ -1,0 +1,105 @@
+import type { RoomSession } from './room-session';
+import type { VideoEvent } from './normalize-video-event';
+
+export type VideoOutcome = 'applied' | 'member-counted' | 'member-recorded-uncounted' | 'duplicate';
+
+/**
+ * The port the video use case needs; lib/store/room-store.ts implements it on DynamoDB. Every write is one
+ * conditional update of the room-session item that also refuses an event key already applied; false means the
+ * condition did not hold (nothing was written).
+ */
+export interface RoomStore {
+  /** Room and recording events. */
+  record(event: VideoEvent): Promise<boolean>;
+  /** member.joined for a member not seen leaving: member count + 1. */
+  joinCounted(event: VideoEvent): Promise<boolean>;
+  /** member.joined arriving after the same member's member.left: recorded, never counted. */
+  joinAfterLeft(event: VideoEvent): Promise<boolean>;
+  /** member.left for a member whose join was counted: member count - 1 (never below zero). */
+  leaveCounted(event: VideoEvent): Promise<boolean>;
+  /** member.left arriving before the member's join: recorded, and that join will never count. */
+  leaveBeforeJoined(event: VideoEvent): Promise<boolean>;
+  /** Claims the one notification of an event; false when it was claimed already. */
+  claimNotification(roomSessionId: string, eventKey: string): Promise<boolean>;
+  releaseNotification(roomSessionId: string, eventKey: string): Promise<void>;
+  get(roomSessionId: string): Promise<RoomSession | undefined>;
+}
+
+/** What operators hear about: a room started, a recording ready. */
+export type VideoNotification =
+  | { type: 'room.started'; roomSessionId: string; roomId: string; roomName?: string; startedAt: string }
+  | { type: 'recording.ready'; roomSessionId: string; roomId: string; recordingId: string; url?: string; durationSeconds?: number };
+
+/** The port to the notifications module (an SNS topic in the deployed stack). */
+export interface VideoNotifier {
+  notify(notification: VideoNotification): Promise<void>;
+}
+
+/**
+ * Applies one video event to its room session: one conditional write when in order, at most three for a member
+ * event that races its counterpart. The member count is |joined \ left|: a member counts once joined unless
+ * already seen leaving, so duplicates and any order of join and leave leave it right and never negative.
+ */
+export async function applyVideoEvent(event: VideoEvent, store: RoomStore, notifier?: VideoNotifier): Promise<VideoOutcome> {
+  const outcome = await applyToRoom(event, store);
+  // Also after a duplicate: the delivery that applied the event may have died before notifying.
+  await notifyOnce(event, store, notifier);
+  return outcome;
+}
+
+async function applyToRoom(event: VideoEvent, store: RoomStore): Promise<VideoOutcome> {
+  switch (event.type) {
+    case 'member.joined':
+      if (await store.joinCounted(event)) return 'member-counted';
+      return (await store.joinAfterLeft(event)) ? 'member-recorded-uncounted' : 'duplicate';
+    case 'member.left':
+      if (await store.leaveCounted(event)) return 'member-counted';
+      if (await store.leaveBeforeJoined(event)) return 'member-recorded-uncounted';
+      // Both refused and not a duplicate: the join landed between the two writes and counted, so uncount it now.
+      return (await store.leaveCounted(event)) ? 'member-counted' : 'duplicate';
+    default:
+      return (await store.record(event)) ? 'applied' : 'duplicate';
+  }
+}
+
+/**
+ * At most once per event: the claim is a conditional write, so concurrent redeliveries cannot both publish; a
+ * failed publish releases it and throws, so SQS retries. Only a worker dying in the middle of the publish itself
+ * loses the notification (never duplicates it).
+ */
+async function notifyOnce(event: VideoEvent, store: RoomStore, notifier: VideoNotifier | undefined): Promise<void> {
+  const notification = notificationFor(event);
+  if (notification === undefined || notifier === undefined) return;
+  if (!(await store.claimNotification(event.roomSessionId, event.eventKey))) return;
+  try {
+    await notifier.notify(notification);
+  } catch (error) {
+    await store.releaseNotification(event.roomSessionId, event.eventKey).catch(() => undefined);
+    throw error;
+  }
+}
+
+export function notificationFor(event: VideoEvent): VideoNotification | undefined {
+  const room = { roomSessionId: event.roomSessionId, roomId: event.roomId };
+  if (event.type === 'room.started') {
+    return { type: 'room.started', ...room, ...(event.roomName && { roomName: event.roomName }), startedAt: new Date(event.occurredAt).toISOString() };
+  }
+  if (event.type === 'recording.completed') {
+    return {
+      type: 'recording.ready',
+      ...room,
+      recordingId: recordingIdOf(event),
+      ...(event.recordingUrl && { url: event.recordingUrl }),
+      ...(event.durationSeconds !== undefined && { durationSeconds: event.durationSeconds }),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The id a recording is filed under. Payloads without recording_id are keyed (video-event-key.ts) by their URL or
+ * timestamp: the same fallback, read from the event key so both always agree.
+ */
+export function recordingIdOf(event: VideoEvent): string {
+  return event.recordingId ?? event.eventKey.slice(event.type.length + 1);
+}
