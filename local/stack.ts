@@ -57,7 +57,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const defs = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), LOCAL_STAGE);
   const [dynamo, sqsEmulator] = await Promise.all([startDynamoDb(options.dataDir), startSqs()]);
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials });
+  const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials, md5: false });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
   const index = await provisionResources(defs, { sqs, dynamodb }, { queueAttributes: options.queueAttributes });
   // Listen first: functions may be configured with the API's own URL (`Fn::GetAtt: [HttpApi, ApiEndpoint]`).
