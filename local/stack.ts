@@ -9,7 +9,8 @@ import { startDynamoDb, startSqs } from './emulators';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
 import { provisionResources, resolveIntrinsics, type ResourceIndex } from './provision';
 import { loadServerlessConfig, type LocalFunction } from './serverless-config';
-import { startSqsEventSource, type EventSource } from './sqs-event-source';
+import { startEventSourceThread } from './event-source-thread';
+import type { EventSource } from './sqs-event-source';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const LOCAL_STAGE = 'local';
@@ -49,9 +50,9 @@ export interface LocalStack extends StackInfo {
 }
 
 /**
- * The whole pipeline on one machine: emulators, the serverless.yml resources, the HTTP routes and the SQS
- * event source mapping, calling the real handlers in this process. The handlers read their configuration at
- * import (cold start), so one process hosts one stack.
+ * The whole pipeline on one machine: emulators (each in its own process), the serverless.yml resources, the
+ * HTTP routes (in this thread) and each SQS event source mapping with the function it feeds (in a worker thread),
+ * calling the real handlers. Handlers read their configuration at import (cold start), so one process hosts one stack.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const defs = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), LOCAL_STAGE);
@@ -80,24 +81,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const routes: HttpRoute[] = [];
   const eventSources: EventSource[] = [];
   for (const fn of defs.functions) {
-    const handler = await importHandler(fn);
-    for (const route of fn.httpRoutes) routes.push({ ...route, handler, timeoutMs: fn.timeoutSeconds * 1000 });
+    if (fn.httpRoutes.length > 0) {
+      const handler = await importHandler(fn);
+      for (const route of fn.httpRoutes) routes.push({ ...route, handler, timeoutMs: fn.timeoutSeconds * 1000 });
+    }
     if (fn.sqs) {
       const queue = index[fn.sqs.queueLogicalId]!;
-      eventSources.push(
-        startSqsEventSource({
-          sqs,
-          queueUrl: queue.ref,
-          queueArn: queue.attributes.Arn!,
-          batchSize: fn.sqs.batchSize,
-          batchWindowMs: options.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
-          concurrency: fn.sqs.maximumConcurrency,
-          reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
-          timeoutMs: fn.timeoutSeconds * 1000,
-          handler,
-          onError: options.onError,
-        }),
-      );
+      const source = {
+        moduleUrl: moduleUrl(fn),
+        exportName: fn.exportName,
+        sqsEndpoint: sqsEmulator.endpoint,
+        queueUrl: queue.ref,
+        queueArn: queue.attributes.Arn!,
+        batchSize: fn.sqs.batchSize,
+        batchWindowMs: options.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
+        concurrency: fn.sqs.maximumConcurrency,
+        reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
+        timeoutMs: fn.timeoutSeconds * 1000,
+      };
+      eventSources.push(await startEventSourceThread(source, options.onError));
     }
   }
 
@@ -146,8 +148,10 @@ function functionEnvironment(provider: Record<string, unknown>, functions: Local
   return env;
 }
 
+const moduleUrl = (fn: LocalFunction) => pathToFileURL(join(PROJECT_ROOT, `${fn.module}.ts`)).href;
+
 async function importHandler(fn: LocalFunction): Promise<any> {
-  const module = await import(pathToFileURL(join(PROJECT_ROOT, `${fn.module}.ts`)).href);
+  const module = await import(moduleUrl(fn));
   const handler = module[fn.exportName];
   if (typeof handler !== 'function') throw new Error(`local stack: ${fn.module}.ts exports no ${fn.exportName}`);
   return handler;

@@ -54,8 +54,8 @@ describe('worker failures: retries, the DLQ and its reasons, redrive', () => {
     assert.match(dead.failure_reason, /^failed on all 5 deliveries; last error: could not store call status/);
 
     // and once DynamoDB is back, a redrive applies it
-    const { TableName, AttributeDefinitions, KeySchema, BillingMode } = tableDef as unknown as CreateTableCommandInput;
-    await dynamodb.send(new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, BillingMode }));
+    const { TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes } = tableDef as unknown as CreateTableCommandInput;
+    await dynamodb.send(new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes }));
     const redrive = await stack.cli(['dlq', 'redrive', '--id', dead.message_id]);
     assert.deepEqual(redrive.json, { redriven: [dead.message_id], redriven_not_deleted: [], failed: [] });
     const call = await waitFor(async () => (await stack.cli(['calls', 'show', 'retry-call'])).json, 10_000, 'redriven call');
