@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { showCall } from './commands/calls';
-import { listDeadLetters, redriveDeadLetters } from './commands/dlq';
+import { listDeadLetters, redriveDeadLetters, replayDeadLetter } from './commands/dlq';
+import { listEndpoints } from './commands/endpoints';
 import { print } from './output';
 import { resolveTarget, type Target } from './target';
 
@@ -9,6 +10,8 @@ const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGIO
   calls show <call_id>        a call's state, timeline and duration
   dlq list                    dead-lettered deliveries with their failure reason
   dlq redrive [--id MSG_ID]   re-send dead letters (all, or the given ids) to the queue
+  dlq replay <message_id>     queue a copy of one dead letter, keeping the original in the DLQ
+  endpoints                   the webhook URLs to paste into SignalWire, one per route
 
 By default commands talk to the local stack \`npm start\` runs; --stage NAME talks to a deployed stage.`;
 
@@ -17,6 +20,8 @@ const COMMANDS: Record<string, Command> = {
   'calls show': (target, args) => showCall(target, args[0]),
   'dlq list': (target) => listDeadLetters(target),
   'dlq redrive': (target, _args, ids) => redriveDeadLetters(target, ids.length > 0 ? ids : undefined),
+  'dlq replay': (target, args) => replayDeadLetter(target, args[0]),
+  endpoints: (target) => listEndpoints(target),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { loadServerlessConfig } from '../local/serverless-config';
@@ -12,8 +13,10 @@ export interface Target {
   table: TableRef;
   queueUrl: string;
   deadLetterQueueUrl: string;
-  /** Base URL of the webhook routes, when known. */
-  url?: string;
+  stage: string;
+  region: string;
+  /** Base URL of the webhook routes (the local stack's, or the deployed HTTP API's from its CloudFormation outputs). */
+  apiUrl(): Promise<string>;
   close(): void;
 }
 
@@ -35,7 +38,9 @@ function localTarget(stackFile: string): Target {
     table: { client: createDocumentClient(dynamodb), tableName: info.tableName, retentionDays: 90 },
     queueUrl: info.queueUrl,
     deadLetterQueueUrl: info.deadLetterQueueUrl,
-    url: info.url,
+    stage: info.stage,
+    region: info.region,
+    apiUrl: async () => info.url,
     close: () => (sqs.destroy(), dynamodb.destroy()),
   };
 }
@@ -52,6 +57,22 @@ async function deployedTarget(stage: string, region: string): Promise<Target> {
     table: { client: createDocumentClient(dynamodb), tableName: name('EventsTable', 'TableName'), retentionDays: 90 },
     queueUrl: await queueUrl(name('WebhookQueue', 'QueueName')),
     deadLetterQueueUrl: await queueUrl(name('DeadLetterQueue', 'QueueName')),
+    stage,
+    region,
+    apiUrl: () => deployedApiUrl(`${defs.service}-${stage}`, region),
     close: () => (sqs.destroy(), dynamodb.destroy()),
   };
+}
+
+/** `serverless deploy` records the HTTP API's URL as the stack output `HttpApiUrl`. */
+async function deployedApiUrl(stackName: string, region: string): Promise<string> {
+  const cloudformation = new CloudFormationClient({ region });
+  try {
+    const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
+    const url = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'HttpApiUrl')?.OutputValue;
+    if (!url) throw new Error(`stack ${stackName} has no HttpApiUrl output; is it deployed?`);
+    return url.replace(/\/$/, '');
+  } finally {
+    cloudformation.destroy();
+  }
 }

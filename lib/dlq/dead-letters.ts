@@ -6,6 +6,7 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { randomUUID } from 'node:crypto';
 import type { FailureStore } from '../store/failure-store';
 
 /** A dead-lettered delivery as operators see it: the event and why it failed. */
@@ -23,6 +24,8 @@ export interface DeadLetter {
 export interface DeadLetterTools {
   list(limit?: number): Promise<DeadLetter[]>;
   redrive(messageIds?: string[]): Promise<RedriveReport>;
+  /** Queues a copy of a dead letter (new event id, `replay_of` the old one) and leaves the original in the DLQ. */
+  replay(messageId: string): Promise<{ message_id: string; replayed_as: string } | undefined>;
 }
 
 export interface RedriveReport {
@@ -75,6 +78,26 @@ export function createDeadLetterTools(sqs: SQSClient, urls: { queueUrl: string; 
       const messages = await receiveAll(limit);
       try {
         return await Promise.all(messages.map((m) => describe(m, failures)));
+      } finally {
+        await release(messages);
+      }
+    },
+
+    async replay(messageId) {
+      const messages = await receiveAll(10_000);
+      try {
+        const message = messages.find((m) => m.MessageId === messageId);
+        if (message === undefined) return undefined;
+        let envelope: { event_id?: string };
+        try {
+          envelope = JSON.parse(message.Body ?? '');
+        } catch {
+          throw new Error(`dead letter ${messageId} is not an envelope; only \`dlq redrive\` can re-send it`);
+        }
+        const eventId = randomUUID();
+        const copy = { ...envelope, event_id: eventId, replay_of: envelope.event_id };
+        await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: JSON.stringify(copy) }));
+        return { message_id: messageId, replayed_as: eventId };
       } finally {
         await release(messages);
       }
