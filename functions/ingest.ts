@@ -1,10 +1,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { requireEnv } from '../lib/config/env';
+import { lazySsmParametersReader } from '../lib/config/lazy-ssm';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
+import { authenticatorFromEnv } from '../lib/ingest/authenticate';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
 import { toWebhookRequest } from '../lib/ingest/webhook-request';
 import { createLogger } from '../lib/log';
+import { createMetrics } from '../lib/metrics';
 import { createWebhookQueue } from '../lib/queue/webhook-queue';
 
 const log = createLogger({ fn: 'ingest' });
@@ -13,12 +16,15 @@ const log = createLogger({ fn: 'ingest' });
 // guarantees the bytes SQS stored are the bytes we sent.
 const sqs = new SQSClient({ maxAttempts: 3, md5: false, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
 const queue = createWebhookQueue(sqs, requireEnv(process.env, 'QUEUE_URL'));
+const metrics = createMetrics();
+const authenticate = authenticatorFromEnv(process.env, { log, metrics, readParameters: lazySsmParametersReader() });
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = toWebhookRequest(event);
   try {
-    const envelope = await receiveWebhook(request, { enqueue: queue.send });
+    const envelope = await receiveWebhook(request, { enqueue: queue.send, authenticate });
     log.debug('webhook queued', { event_id: envelope.event_id, kind: envelope.kind });
+    metrics.count('WebhookAccepted', { Kind: envelope.kind });
     return jsonResponse(200, { status: 'received', event_id: envelope.event_id });
   } catch (error) {
     return errorResponse(error, log, { route: request.routeKey, request_id: request.requestId });

@@ -15,6 +15,8 @@ export class ClientError extends WebhookError {
   constructor(
     readonly statusCode: 400 | 401 | 403 | 404 | 405 | 413 | 415 | 422,
     message: string,
+    /** Sent with the answer, e.g. the WWW-Authenticate challenge of a 401. */
+    readonly headers?: Readonly<Record<string, string>>,
   ) {
     super(message);
   }

@@ -1,4 +1,9 @@
-/** Structured JSON logs, one line each: short lower-case messages with context fields. Never log secrets. */
+import { redactLogFields } from './security/redact-log';
+
+/**
+ * Structured JSON logs, one line each: short lower-case messages with context fields. Never log secrets: fields are
+ * redacted anyway (credentials, URL secrets; message text with REDACT_MESSAGE_BODIES=true, see security/redact-log.ts).
+ */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -11,9 +16,11 @@ export interface Logger {
 
 export function createLogger(base: Record<string, unknown> = {}, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
   const threshold = RANK[level as Level | 'silent'] ?? RANK.info;
+  const redaction = { redactMessageBodies: process.env.REDACT_MESSAGE_BODIES?.trim().toLowerCase() === 'true' };
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < threshold) return;
-    const line = JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...fields }, errorReplacer);
+    const safeFields = fields && redactLogFields(fields, redaction);
+    const line = JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...safeFields }, errorReplacer);
     (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
   };
   return {

@@ -5,6 +5,9 @@ type Env = Record<string, string | undefined>;
 /** Reads an SSM parameter (SecureString, decrypted); lib/config/ssm-parameters.ts implements it on AWS. */
 export type ParameterReader = (name: string) => Promise<string>;
 
+/** Reads several SSM parameters (SecureString, decrypted) in one go; a name that does not exist is absent from the result. */
+export type ParametersReader = (names: readonly string[]) => Promise<ReadonlyMap<string, string>>;
+
 /**
  * A secret comes from the environment when it is set there (the local stack), otherwise from the SSM parameter
  * named by `<NAME>_PARAMETER` (deployed stages: the value never appears in the template or the function's

@@ -13,7 +13,8 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
 export function errorResponse(error: unknown, log: Logger, context: Record<string, unknown> = {}): APIGatewayProxyStructuredResultV2 {
   if (error instanceof ClientError) {
     log.info('request rejected', { ...context, status: error.statusCode, reason: error.message });
-    return jsonResponse(error.statusCode, { error: error.message });
+    const response = jsonResponse(error.statusCode, { error: error.message });
+    return error.headers === undefined ? response : { ...response, headers: { ...response.headers, ...error.headers } };
   }
   if (error instanceof DependencyError) {
     log.error('dependency failed', { ...context, error, cause: error.cause });

@@ -76,6 +76,8 @@ describe('serverless package (the deployable template)', () => {
     const ingest = statementsOf(resources.IngestRole!);
     assert.deepEqual(ingest.filter((s) => ![s.Action].flat().every((a: string) => a.startsWith('logs:'))), [
       { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] } },
+      // The webhook verification secrets by exact name: nothing else in SSM.
+      { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: WEBHOOK_SECRETS.map(parameterArn) },
     ]);
     const worker = statementsOf(resources.WorkerRole!);
     const dynamo = worker.find((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
@@ -83,16 +85,49 @@ describe('serverless package (the deployable template)', () => {
     assert.ok([dynamo.Resource].flat().every((r: any) => JSON.stringify(r).includes('EventsTable')));
   });
 
+  it('verifies webhooks on every HTTP-facing function: secrets from SSM, fail closed, rejections alarmed', () => {
+    const integrated = ofType('AWS::ApiGatewayV2::Integration').map(([, i]) => i.Properties.IntegrationUri['Fn::GetAtt'][0] as string);
+    assert.ok(integrated.includes('IngestLambdaFunction'));
+    for (const logicalId of new Set(integrated)) {
+      const fn = resources[logicalId]!.Properties;
+      const env = fn.Environment.Variables;
+      assert.deepEqual(
+        [env.SIGNALWIRE_SIGNING_KEY_PARAMETER, env.WEBHOOK_BASIC_AUTH_PARAMETER, env.WEBHOOK_QUERY_SECRET_PARAMETER],
+        WEBHOOK_SECRETS.map((name) => `/signalwire-webhooks/ci/${name}`),
+        logicalId,
+      );
+      assert.equal(env.WEBHOOK_ALLOW_UNAUTHENTICATED, 'false', `${logicalId} fails closed unless the operator opts out`);
+      assert.equal(env.WEBHOOK_IP_ALLOWLIST, '');
+      const role = resources[fn.Role['Fn::GetAtt'][0]]!;
+      assert.ok(statementsOf(role).some((s) => s.Action === 'ssm:GetParameters' && JSON.stringify(s.Resource) === JSON.stringify(WEBHOOK_SECRETS.map(parameterArn))), logicalId);
+    }
+    const alarm = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties).find((a) => a.MetricName === 'WebhookRejected');
+    assert.ok(alarm, 'an alarm on refused webhooks');
+    assert.equal(alarm.Namespace, 'SignalWireWebhooks');
+    assert.deepEqual(alarm.Dimensions, [{ Name: 'Stage', Value: 'ci' }]);
+    assert.equal(alarm.Statistic, 'Sum');
+    assert.equal(alarm.Period, 300);
+    assert.ok(alarm.Threshold > 0);
+  });
+
   it('bundles the ingest with only the SQS client', () => {
     const files = unzipSync(readFileSync(join(dir, 'ingest.zip')));
     const bundle = files.get('functions/ingest.mjs');
     assert.ok(bundle, 'ingest bundle present');
-    assert.ok(bundle.length < 400 * 1024, `ingest bundle is ${bundle.length} bytes`);
+    // ~330 KB, plus ~175 KB of SSM client that is only evaluated when webhook secrets are read from SSM (a dynamic
+    // import esbuild cannot split out: serverless-esbuild bundles one file per function).
+    assert.ok(bundle.length < 520 * 1024, `ingest bundle is ${bundle.length} bytes`);
     const text = bundle.toString('utf8');
     assert.ok(text.includes('SendMessage'));
     assert.ok(!text.includes('DynamoDB_20120810'), 'no DynamoDB client in the ingest');
   });
 });
+
+const WEBHOOK_SECRETS = ['signing-key', 'basic-auth', 'query-secret'];
+
+function parameterArn(name: string): unknown {
+  return { 'Fn::Join': ['', ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/signalwire-webhooks/ci/${name}`]] };
+}
 
 function statementsOf(role: Resource): any[] {
   return role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);

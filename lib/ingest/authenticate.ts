@@ -1,0 +1,91 @@
+import type { ParametersReader } from '../config/secrets';
+import { ClientError } from '../errors';
+import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
+import { reconstructPublicUrl } from '../security/public-url';
+import { redactUrl } from '../security/redact';
+import { createAuthPolicySource, readWebhookAuthSettings, type WebhookAuthSettings } from './auth-settings';
+import type { WebhookRequest } from './webhook-request';
+
+/** Lets a delivery through or throws ClientError 401/403 with a generic message; the reason goes to logs and metrics. */
+export type Authenticate = (request: WebhookRequest, rawBody: Buffer) => Promise<void>;
+
+export interface AuthenticatorDeps {
+  log: Logger;
+  metrics: Metrics;
+  /** Needed on Lambda when secrets are named by `<NAME>_PARAMETER`; never called otherwise. */
+  readParameters?: ParametersReader;
+}
+
+/**
+ * The webhook authenticator of a function, configured from its environment once, at cold start (README "Security"):
+ * SIGNALWIRE_SIGNING_KEY, WEBHOOK_BASIC_AUTH, WEBHOOK_QUERY_SECRET (or their `_PARAMETER` in SSM), WEBHOOK_IP_ALLOWLIST,
+ * WEBHOOK_ALLOW_UNAUTHENTICATED and WEBHOOK_PUBLIC_BASE_URL.
+ */
+export function authenticatorFromEnv(env: Readonly<Record<string, string | undefined>>, deps: AuthenticatorDeps): Authenticate {
+  const settings = readWebhookAuthSettings(env);
+  const policy = createAuthPolicySource(env, settings, { readParameters: deps.readParameters, log: deps.log });
+  return createAuthenticator({ ...settings, policy, log: deps.log, metrics: deps.metrics });
+}
+
+export interface AuthenticatorConfig extends Pick<WebhookAuthSettings, 'local' | 'publicBaseUrl'> {
+  policy(): Promise<AuthPolicy>;
+  log: Logger;
+  metrics: Metrics;
+}
+
+export function createAuthenticator(config: AuthenticatorConfig): Authenticate {
+  const { local, publicBaseUrl, log, metrics } = config;
+  return async (request, rawBody) => {
+    const policy = await config.policy();
+    const [url, ...otherUrls] = signedUrlCandidates(request, local, publicBaseUrl);
+    const checked = { rawBody, contentType: request.headers['content-type'], headers: request.headers, sourceIp: request.sourceIp };
+    const extra = { method: request.routeKey.split(' ', 1)[0]!, query: queryOf(request.rawQueryString) };
+    // Locally nothing configured means open (documented); on Lambda it means closed unless explicitly allowed.
+    const options = { failClosed: !local };
+    const decision = authenticateRequest({ url, ...checked, ...extra }, policy, options);
+    if (decision.ok) return;
+    // Only a signature depends on the URL: try the other one SignalWire may have signed before refusing.
+    if (otherUrls.some((other) => authenticateRequest({ url: other, ...checked, ...extra }, policy, options).ok)) return;
+    metrics.count('WebhookRejected', { Reason: decision.reason });
+    log.warn('webhook refused', {
+      status: decision.status,
+      reason: decision.reason,
+      route: request.routeKey,
+      source_ip: request.sourceIp,
+      request_id: request.requestId,
+      // What a signature was checked against (secrets redacted): the first thing to look at after a key rotation
+      // or a domain change.
+      url: redactUrl(url),
+    });
+    const challenge = decision.wwwAuthenticate === undefined ? undefined : { 'www-authenticate': decision.wwwAuthenticate };
+    throw new ClientError(decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', challenge);
+  };
+}
+
+/**
+ * The URLs the sender may have signed, most likely first: the configured public base URL (a CDN or proxy in front,
+ * or a tunnel to the local stack), then the request's own: locally `http://` + Host, on Lambda API Gateway's domain
+ * and stage from the request context, never a client header.
+ */
+function signedUrlCandidates(request: WebhookRequest, local: boolean, publicBaseUrl: string | undefined): [string, ...string[]] {
+  const line = {
+    rawPath: request.rawPath,
+    rawQueryString: request.rawQueryString,
+    headers: request.headers,
+    requestContext: { domainName: request.domainName ?? '', stage: request.stage ?? '$default' },
+  };
+  const own = reconstructPublicUrl(line, { local });
+  if (publicBaseUrl === undefined) return [own];
+  const configured = reconstructPublicUrl(line, { publicBaseUrl });
+  return configured === own ? [own] : [configured, own];
+}
+
+// First value wins for a repeated name; built only when a query string is present.
+function queryOf(rawQueryString: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (rawQueryString === '') return query;
+  for (const [name, value] of new URLSearchParams(rawQueryString)) if (!Object.hasOwn(query, name)) query[name] = value;
+  return query;
+}

@@ -1,0 +1,47 @@
+/**
+ * Counters as CloudWatch Embedded Metric Format: one JSON line on stdout per data point, which CloudWatch Logs turns
+ * into a metric. No SDK and no API call, so counting costs a JSON.stringify and a write, never a network round trip.
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
+ */
+export const METRICS_NAMESPACE = 'SignalWireWebhooks';
+
+export type MetricName =
+  | 'WebhookAccepted' // the ingest queued a delivery (dimension Kind)
+  | 'WebhookRejected' // the ingest refused a delivery's credentials (dimension Reason); alarmed in serverless.yml
+  | 'EventApplied' // the worker applied an event (dimension Kind)
+  | 'EventDeadLettered'; // the worker dead-lettered an event (dimension Category: invalid | exhausted)
+
+export interface Metrics {
+  /** Adds `value` (default 1) to `name`, per stage and per stage and `dimensions` (keep their values few and fixed). */
+  count(name: MetricName, dimensions?: Readonly<Record<string, string>>, value?: number): void;
+}
+
+export interface MetricsOptions {
+  /** The `Stage` dimension every metric carries, so stages sharing an account stay apart. */
+  stage?: string;
+  /** Where the lines go; default stdout, silent when LOG_LEVEL=silent (tests). */
+  write?: (line: string) => void;
+}
+
+const MAX_DIMENSION_VALUE_LENGTH = 250;
+
+export function createMetrics(options: MetricsOptions = {}): Metrics {
+  const stage = options.stage ?? (process.env.STAGE || 'unknown');
+  const write = options.write ?? (process.env.LOG_LEVEL === 'silent' ? undefined : (line: string) => process.stdout.write(line));
+  return {
+    count(name, dimensions = {}, value = 1) {
+      if (write === undefined) return;
+      const names = Object.keys(dimensions);
+      const values: Record<string, string> = { Stage: stage };
+      // CloudWatch refuses empty or over-long dimension values: such a line would be dropped, not counted.
+      for (const key of names) values[key] = (dimensions[key] || 'none').slice(0, MAX_DIMENSION_VALUE_LENGTH);
+      const directive = {
+        Namespace: METRICS_NAMESPACE,
+        // The Stage-only set is the total an alarm watches; the finer set says why.
+        Dimensions: names.length === 0 ? [['Stage']] : [['Stage'], ['Stage', ...names]],
+        Metrics: [{ Name: name, Unit: 'Count' }],
+      };
+      write(`${JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [directive] }, ...values, [name]: value })}\n`);
+    },
+  };
+}
