@@ -3,6 +3,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { positiveIntEnv, requireEnv } from '../lib/config/env';
 import { createLogger } from '../lib/log';
+import { createMetrics } from '../lib/metrics';
 import { createDeadLetterQueue } from '../lib/queue/dead-letter-queue';
 import { createCallStore } from '../lib/store/call-store';
 import { createFailureStore } from '../lib/store/failure-store';
@@ -26,6 +27,7 @@ const deps = {
   failures: createFailureStore(table),
   maxReceiveCount: positiveIntEnv(process.env, 'MAX_RECEIVE_COUNT', 5),
   log,
+  metrics: createMetrics(),
 };
 
 export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => processBatch(event.Records, deps);

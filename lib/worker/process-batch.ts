@@ -2,6 +2,7 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { PermanentError } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../ingest/envelope';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { DeadLetterQueue } from '../queue/dead-letter-queue';
 import type { FailureStore } from '../store/failure-store';
 
@@ -13,6 +14,8 @@ export interface BatchDeps {
   /** The queue's redrive maxReceiveCount: on that delivery a failure is dead-lettered by us, with its reason. */
   maxReceiveCount: number;
   log: Logger;
+  /** Counts EventApplied (by Kind) and EventDeadLettered (by Category). */
+  metrics?: Metrics;
 }
 
 /**
@@ -32,6 +35,7 @@ async function processRecord(record: SQSRecord, deps: BatchDeps): Promise<boolea
     envelope = parseEnvelope(record.body);
     const outcome = await deps.apply(envelope);
     deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts });
+    deps.metrics?.count('EventApplied', { Kind: envelope.kind });
     return true;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -59,6 +63,7 @@ async function deadLetter(
   try {
     await deps.deadLetters.send(record.body, { ...failure, sourceMessageId: record.messageId });
     deps.log.warn('event dead-lettered', { ...context, category: failure.category, reason: failure.reason });
+    deps.metrics?.count('EventDeadLettered', { Category: failure.category });
     return true;
   } catch (error) {
     // Not in the DLQ yet: leave it on the queue; SQS's own redrive catches it on the next delivery at the latest.
