@@ -1,5 +1,6 @@
 import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import { DependencyError } from '../errors';
+import { sqsSafeText } from './sqs-characters';
 
 /** Why a message sits in the DLQ; travels as message attributes so `webhooks dlq list` shows it beside the message. */
 export interface FailureReason {
@@ -35,4 +36,5 @@ export function createDeadLetterQueue(sqs: SQSClient, dlqUrl: string): DeadLette
   };
 }
 
-const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+// A reason may quote a payload value: characters SQS refuses would lose the whole dead letter.
+const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: sqsSafeText(value) });
