@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { showCall } from './commands/calls';
 import { listDeadLetters, redriveDeadLetters, replayDeadLetter } from './commands/dlq';
 import { listEndpoints } from './commands/endpoints';
+import { sendWebhook } from './commands/send';
 import { print } from './output';
 import { resolveTarget, type Target } from './target';
 
@@ -12,16 +13,20 @@ const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGIO
   dlq redrive [--id MSG_ID]   re-send dead letters (all, or the given ids) to the queue
   dlq replay <message_id>     queue a copy of one dead letter, keeping the original in the DLQ
   endpoints                   the webhook URLs to paste into SignalWire, one per route
+  send [ROUTE] --fixture NAME | --body TEXT [--sign] [--url BASE]
+                              post a test webhook (signed with SIGNALWIRE_SIGNING_KEY) to the stack or BASE
 
 By default commands talk to the local stack \`npm start\` runs; --stage NAME talks to a deployed stage.`;
 
-type Command = (target: Target, args: string[], ids: string[]) => Promise<unknown>;
+type Options = { fixture?: string; body?: string; sign?: boolean; url?: string };
+type Command = (target: Target, args: string[], ids: string[], options: Options) => Promise<unknown>;
 const COMMANDS: Record<string, Command> = {
   'calls show': (target, args) => showCall(target, args[0]),
   'dlq list': (target) => listDeadLetters(target),
   'dlq redrive': (target, _args, ids) => redriveDeadLetters(target, ids.length > 0 ? ids : undefined),
   'dlq replay': (target, args) => replayDeadLetter(target, args[0]),
   endpoints: (target) => listEndpoints(target),
+  send: async (target, args, _ids, options) => sendWebhook(args[0], options, options.url ?? (await target.apiUrl())),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -33,21 +38,26 @@ async function main(argv: string[]): Promise<number> {
       stage: { type: 'string' },
       region: { type: 'string' },
       id: { type: 'string', multiple: true },
+      fixture: { type: 'string' },
+      body: { type: 'string' },
+      sign: { type: 'boolean', default: false },
+      url: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const name = positionals.slice(0, 2).join(' ');
+  const name = positionals[0] === 'send' ? 'send' : positionals.slice(0, 2).join(' ');
   const command = COMMANDS[name];
   if (values.help || command === undefined) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  const target = await resolveTarget({ stage: values.stage, region: values.region });
+  // `send --url BASE` needs no stack to talk to.
+  const target = name === 'send' && values.url !== undefined ? undefined : await resolveTarget({ stage: values.stage, region: values.region });
   try {
-    print(await command(target, positionals.slice(2), values.id ?? []), values.json);
+    print(await command(target!, positionals.slice(name.split(' ').length), values.id ?? [], values), values.json);
     return 0;
   } finally {
-    target.close();
+    target?.close();
   }
 }
 
