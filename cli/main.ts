@@ -2,7 +2,10 @@ import { parseArgs } from 'node:util';
 import { showCall } from './commands/calls';
 import { listDeadLetters, redriveDeadLetters, replayDeadLetter } from './commands/dlq';
 import { listEndpoints } from './commands/endpoints';
+import { showRoom } from './commands/rooms';
 import { sendWebhook } from './commands/send';
+import { showStats } from './commands/stats';
+import { resetSwmlRules, setSwmlRules, showSwmlRules } from './commands/swml';
 import { print } from './output';
 import { resolveTarget, type Target } from './target';
 
@@ -13,12 +16,17 @@ const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGIO
   dlq redrive [--id MSG_ID]   re-send dead letters (all, or the given ids) to the queue
   dlq replay <message_id>     queue a copy of one dead letter, keeping the original in the DLQ
   endpoints                   the webhook URLs to paste into SignalWire, one per route
+  rooms show <room_session_id>  a video room session: times, members, member count, recordings
+  swml show                   the SWML routing rules in effect (built-in or set)
+  swml set <rules.json>       validate and store new routing rules (no deploy; live within the cache time)
+  swml reset                  back to the built-in routing rules
+  stats [--since ISO | --hours N]  counts per kind and state, average call duration (default: last 24 h)
   send [ROUTE] --fixture NAME | --body TEXT [--sign] [--url BASE]
                               post a test webhook (signed with SIGNALWIRE_SIGNING_KEY) to the stack or BASE
 
 By default commands talk to the local stack \`npm start\` runs; --stage NAME talks to a deployed stage.`;
 
-type Options = { fixture?: string; body?: string; sign?: boolean; url?: string };
+type Options = { since?: string; hours?: string; fixture?: string; body?: string; sign?: boolean; url?: string };
 type Command = (target: Target, args: string[], ids: string[], options: Options) => Promise<unknown>;
 const COMMANDS: Record<string, Command> = {
   'calls show': (target, args) => showCall(target, args[0]),
@@ -26,6 +34,11 @@ const COMMANDS: Record<string, Command> = {
   'dlq redrive': (target, _args, ids) => redriveDeadLetters(target, ids.length > 0 ? ids : undefined),
   'dlq replay': (target, args) => replayDeadLetter(target, args[0]),
   endpoints: (target) => listEndpoints(target),
+  'rooms show': (target, args) => showRoom(target, args[0]),
+  'swml show': (target) => showSwmlRules(target),
+  'swml set': (target, args) => setSwmlRules(target, args[0]),
+  'swml reset': (target) => resetSwmlRules(target),
+  stats: (target, _args, _ids, options) => showStats(target, options),
   send: async (target, args, _ids, options) => sendWebhook(args[0], options, options.url ?? (await target.apiUrl())),
 };
 
@@ -38,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       stage: { type: 'string' },
       region: { type: 'string' },
       id: { type: 'string', multiple: true },
+      since: { type: 'string' },
+      hours: { type: 'string' },
       fixture: { type: 'string' },
       body: { type: 'string' },
       sign: { type: 'boolean', default: false },

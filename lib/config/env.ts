@@ -16,3 +16,12 @@ export function positiveIntEnv(env: Env, name: string, fallback: number): number
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
   return value;
 }
+
+/** Like positiveIntEnv, but 0 is allowed (e.g. a cache lifetime of 0: no caching). */
+export function nonNegativeIntEnv(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}

@@ -47,7 +47,7 @@ export async function receiveWebhook(request: WebhookRequest, deps: ReceiveWebho
 }
 
 // Only what helps an operator reading the DLQ; never Authorization or signatures.
-function pickHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+export function pickHeaders(headers: Record<string, string | undefined>): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of ['content-type', 'user-agent']) {
     const value = headers[name];

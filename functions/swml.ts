@@ -1,0 +1,36 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { nonNegativeIntEnv, positiveIntEnv, requireEnv } from '../lib/config/env';
+import { jsonResponse } from '../lib/http/responses';
+import { toWebhookRequest } from '../lib/ingest/webhook-request';
+import { createLogger } from '../lib/log';
+import { createWebhookQueue } from '../lib/queue/webhook-queue';
+import { createSwmlRulesStore } from '../lib/store/swml-rules-store';
+import { createDocumentClient } from '../lib/store/table';
+import { answerSwmlFetch } from '../lib/swml/answer-swml-fetch';
+import { createRoutingRulesSource } from '../lib/swml/routing-rules-source';
+
+const log = createLogger({ fn: 'swml' });
+// A caller waits on this answer: fail fast and answer the safe default rather than keep the line silent.
+// throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
+const dynamodb = new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: 800, throwOnRequestTimeout: true } });
+const sqs = new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 250, requestTimeout: 300, throwOnRequestTimeout: true } });
+const rules = createSwmlRulesStore({
+  client: createDocumentClient(dynamodb),
+  tableName: requireEnv(process.env, 'TABLE_NAME'),
+  retentionDays: positiveIntEnv(process.env, 'RETENTION_DAYS', 90),
+});
+const deps = {
+  loadRules: createRoutingRulesSource(async () => (await rules.get())?.rules_json, {
+    ttlMs: nonNegativeIntEnv(process.env, 'SWML_RULES_CACHE_SECONDS', 30) * 1000,
+    log,
+  }),
+  journal: createWebhookQueue(sqs, requireEnv(process.env, 'QUEUE_URL')).send,
+  journalTimeoutMs: 300,
+  rulesTimeoutMs: 2_000,
+  log,
+};
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> =>
+  jsonResponse(200, await answerSwmlFetch(toWebhookRequest(event), deps));

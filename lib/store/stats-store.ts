@@ -1,0 +1,31 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { StatsRecord, StatsWindow } from '../stats/summarize-stats';
+import { STATS_INDEX, STATS_KINDS, statsPartition, type StatsKind } from './stats-index';
+import type { TableRef } from './table';
+
+/** Every record of each kind first seen in the window: one paginated Query of the stats index per kind. */
+export async function queryStatsRecords(table: TableRef, window: StatsWindow): Promise<Record<StatsKind, StatsRecord[]>> {
+  const entries = await Promise.all(STATS_KINDS.map(async (kind) => [kind, await queryKind(table, kind, window)] as const));
+  return Object.fromEntries(entries) as Record<StatsKind, StatsRecord[]>;
+}
+
+async function queryKind(table: TableRef, kind: StatsKind, window: StatsWindow): Promise<StatsRecord[]> {
+  const records: StatsRecord[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await table.client.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        IndexName: STATS_INDEX,
+        KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk BETWEEN :since AND :until',
+        ProjectionExpression: '#state, #status, duration_seconds, #direction, ended_at',
+        ExpressionAttributeNames: { '#state': 'state', '#status': 'status', '#direction': 'direction' },
+        ExpressionAttributeValues: { ':kind': statsPartition(kind), ':since': window.since, ':until': window.until },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    records.push(...((page.Items ?? []) as StatsRecord[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return records;
+}

@@ -1,0 +1,25 @@
+import { parseBody, rawBodyBytes, type ParsedBody } from '../ingest/request-body';
+import type { WebhookRequest } from '../ingest/webhook-request';
+
+/**
+ * What a SWML fetch carried. GET: the query string (From, To, CallSid, Direction), kept as a form body so the
+ * journal holds the exact bytes; POST: the `{call, vars, envs, params}` JSON (or a form). Undefined when the body
+ * cannot be read: the caller is still answered, from an empty context. Never throws.
+ */
+export function readSwmlRequest(request: WebhookRequest): ParsedBody | undefined {
+  if (request.routeKey.startsWith('GET ')) {
+    return { contentType: 'form', text: request.rawQueryString, payload: queryFields(request.rawQueryString) };
+  }
+  try {
+    return parseBody(rawBodyBytes(request.body, request.isBase64Encoded), request.headers['content-type']);
+  } catch {
+    return undefined;
+  }
+}
+
+// A repeated parameter counts once, first value wins (as call-context.ts reads it).
+function queryFields(query: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(query)) if (!Object.hasOwn(fields, name)) fields[name] = value;
+  return fields;
+}
