@@ -56,6 +56,44 @@ describe('serverless package (the deployable template)', () => {
     assert.equal(table.BillingMode, 'PAY_PER_REQUEST');
   });
 
+  it('indexes calls, messages, rooms and SWML fetches by kind and first-seen time, for `webhooks stats`', () => {
+    const table = resources.EventsTable!.Properties;
+    for (const name of ['gsi1pk', 'gsi1sk']) assert.ok(table.AttributeDefinitions.some((d: any) => d.AttributeName === name && d.AttributeType === 'S'));
+    assert.deepEqual(table.GlobalSecondaryIndexes, [
+      {
+        IndexName: 'gsi1',
+        KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        // only what the stats read, so other updates cost no index write
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['state', 'status', 'duration_seconds', 'direction', 'ended_at'] },
+      },
+    ]);
+  });
+
+  it('answers SWML fetches from a function of its own, which may read only the rules item and journal to the queue', () => {
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+    for (const key of ['GET /swml', 'POST /swml']) {
+      const route = routes.find((r) => r.RouteKey === key);
+      assert.ok(route, `missing route ${key}`);
+      assert.match(JSON.stringify(route.Target), /HttpApiIntegrationSwml/);
+    }
+    const fn = resources.SwmlLambdaFunction!.Properties;
+    assert.ok(fn.Timeout <= 10, 'SignalWire waits on the answer');
+    assert.deepEqual(fn.Role, { 'Fn::GetAtt': ['SwmlRole', 'Arn'] });
+    assert.deepEqual(fn.Environment.Variables.TABLE_NAME, { Ref: 'EventsTable' });
+    assert.deepEqual(fn.Environment.Variables.QUEUE_URL, { Ref: 'WebhookQueue' });
+    assert.equal(fn.Environment.Variables.SWML_RULES_CACHE_SECONDS, '30');
+    const data = statementsOf(resources.SwmlRole!).filter((s) => [s.Action].flat().some((a: string) => /^(dynamodb|sqs):/.test(a)));
+    assert.deepEqual(data, [
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['CONFIG#swml'] } },
+      },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] } },
+    ]);
+  });
+
   it('runs Node 22 on arm64, each function with its own least-privilege role', () => {
     const functions = ofType('AWS::Lambda::Function');
     assert.ok(functions.length >= 2);
