@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { showCall } from './commands/calls';
 import { listDeadLetters, redriveDeadLetters, replayDeadLetter } from './commands/dlq';
 import { listEndpoints } from './commands/endpoints';
+import { showMessage } from './commands/messages';
 import { showRoom } from './commands/rooms';
 import { sendWebhook } from './commands/send';
 import { showStats } from './commands/stats';
@@ -16,6 +17,7 @@ const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGIO
   dlq redrive [--id MSG_ID]   re-send dead letters (all, or the given ids) to the queue
   dlq replay <message_id>     queue a copy of one dead letter, keeping the original in the DLQ
   endpoints                   the webhook URLs to paste into SignalWire, one per route
+  messages show <message_id>  a message's status, timeline and error; for inbound ones the auto-reply outcome
   rooms show <room_session_id>  a video room session: times, members, member count, recordings
   swml show                   the SWML routing rules in effect (built-in or set)
   swml set <rules.json>       validate and store new routing rules (no deploy; live within the cache time)
@@ -34,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   'dlq redrive': (target, _args, ids) => redriveDeadLetters(target, ids.length > 0 ? ids : undefined),
   'dlq replay': (target, args) => replayDeadLetter(target, args[0]),
   endpoints: (target) => listEndpoints(target),
+  'messages show': (target, args) => showMessage(target, args[0]),
   'rooms show': (target, args) => showRoom(target, args[0]),
   'swml show': (target) => showSwmlRules(target),
   'swml set': (target, args) => setSwmlRules(target, args[0]),

@@ -1,9 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { positiveIntEnv, requireEnv } from '../lib/config/env';
+import { createParameterReader } from '../lib/config/ssm-parameters';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
+import { createVideoNotifier } from '../lib/notifications/video-notifications';
 import { createDeadLetterQueue } from '../lib/queue/dead-letter-queue';
 import { createCallStore } from '../lib/store/call-store';
 import { createFailureStore } from '../lib/store/failure-store';
@@ -11,6 +15,7 @@ import { createRoomStore } from '../lib/store/room-store';
 import { createSwmlFetchStore } from '../lib/store/swml-fetch-store';
 import { createDocumentClient, type TableRef } from '../lib/store/table';
 import { applyEvent } from '../lib/worker/apply-event';
+import { createMessaging } from '../lib/worker/messaging-deps';
 import { processBatch } from '../lib/worker/process-batch';
 
 const log = createLogger({ fn: 'worker' });
@@ -19,8 +24,14 @@ const table: TableRef = {
   tableName: requireEnv(process.env, 'TABLE_NAME'),
   retentionDays: positiveIntEnv(process.env, 'RETENTION_DAYS', 90),
 };
-// videoNotifier: hook for the notifications module (room started, recording ready); not wired yet.
-const stores = { calls: createCallStore(table), rooms: createRoomStore(table), swmlFetches: createSwmlFetchStore(table) };
+const messaging = createMessaging(process.env, { table, readParameter: createParameterReader(new SSMClient({})), sns: new SNSClient({}), log });
+const stores = {
+  calls: createCallStore(table),
+  messages: messaging.messages,
+  rooms: createRoomStore(table),
+  swmlFetches: createSwmlFetchStore(table),
+  videoNotifier: createVideoNotifier(messaging.notifier),
+};
 const deps = {
   apply: (envelope: Parameters<typeof applyEvent>[0]) => applyEvent(envelope, stores),
   deadLetters: createDeadLetterQueue(new SQSClient({}), requireEnv(process.env, 'DLQ_URL')),

@@ -43,6 +43,8 @@ export async function provisionResources(
     }
     index[logicalId] = { ref: String(props.TableName), attributes: { Arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` } };
   }
+  // No SNS emulator here: a topic's ARN is empty, and the worker then logs its notifications instead.
+  for (const [logicalId] of entries.filter(([, r]) => r.Type === 'AWS::SNS::Topic')) index[logicalId] = { ref: '', attributes: {} };
   return index;
 }
 

@@ -1,4 +1,5 @@
 import { ConfigError, DependencyError, PermanentError } from '../errors';
+import { failureFor, isTimeout, parseJsonObject, readSendResult, toListedMessage } from './rest-responses';
 
 /**
  * A tiny client for the SignalWire Compatibility REST API (LaML, Twilio-compatible), on the global `fetch`.
@@ -25,12 +26,23 @@ export interface SentMessage {
   status: string;
 }
 
+/** A message as the list call returns it; `dateCreated` in epoch milliseconds. */
+export interface ListedMessage {
+  sid: string;
+  from: string;
+  to: string;
+  body: string;
+  status: string;
+  dateCreated: number;
+}
+
 export interface SignalWireRestClient {
   sendMessage(message: OutboundMessage): Promise<SentMessage>;
+  /** Messages from `from` to `to` sent on or after the UTC day of `sentSince` (the API filters by day). */
+  listMessages(filter: { from: string; to: string; sentSince: number }): Promise<ListedMessage[]>;
 }
 
 export const DEFAULT_TIMEOUT_MS = 5_000;
-const MAX_REASON_LENGTH = 200;
 
 export function createSignalWireRestClient(config: SignalWireApiConfig): SignalWireRestClient {
   const baseUrl = normalizeSpaceUrl(config.spaceUrl);
@@ -50,27 +62,39 @@ export function createSignalWireRestClient(config: SignalWireApiConfig): SignalW
         form.set(name, value);
       }
       if (message.statusCallback !== undefined) form.set('StatusCallback', message.statusCallback);
+      // A timeout after the request left may still have sent the message: callers that must not send twice
+      // reconcile with listMessages before retrying (lib/messages/send-auto-reply.ts).
+      const { status, text } = await call('send message', messagesUrl, { method: 'POST', body: form });
+      return readSendResult(status, text, redact);
+    },
 
-      let status: number;
-      let responseText: string;
-      try {
-        const response = await fetch(messagesUrl, {
-          method: 'POST',
-          headers: { Authorization: authorization, 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-          body: form,
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        status = response.status;
-        responseText = await response.text();
-      } catch (error) {
-        // A timeout after the request left may still have sent the message; a retry can then send it twice.
-        // Retrying is still right: a lost reply is worse than a rare duplicate.
-        const reason = isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'network error';
-        throw new DependencyError(`signalwire: send message ${reason}`, { cause: error });
-      }
-      return readSendResult(status, responseText, redact);
+    async listMessages(filter) {
+      const day = new Date(filter.sentSince).toISOString().slice(0, 10);
+      // `DateSent>=` is the compatibility API's inclusive lower bound (a day); one page of 100 is plenty for the
+      // replies to one number since one claim.
+      const query = new URLSearchParams({ From: filter.from, To: filter.to, 'DateSent>': day, PageSize: '100' });
+      const { status, text } = await call('list messages', `${messagesUrl}?${query}`, { method: 'GET' });
+      if (status < 200 || status >= 300) throw failureFor('list messages', status, text, redact);
+      const list = parseJsonObject(text)?.messages;
+      if (!Array.isArray(list)) throw new DependencyError(`signalwire: list messages answered HTTP ${status} without a message list`);
+      return list.flatMap(toListedMessage);
     },
   };
+
+  async function call(operation: string, url: string, init: { method: string; body?: URLSearchParams }) {
+    try {
+      const contentType: Record<string, string> = init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {};
+      const response = await fetch(url, {
+        ...init,
+        headers: { Authorization: authorization, Accept: 'application/json', ...contentType },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      return { status: response.status, text: await response.text() };
+    } catch (error) {
+      const reason = isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'network error';
+      throw new DependencyError(`signalwire: ${operation} ${reason}`, { cause: error });
+    }
+  }
 }
 
 /** Scheme optional (https assumed); plain http only for a loopback stand-in, so Basic auth never travels in clear. */
@@ -91,40 +115,4 @@ export function normalizeSpaceUrl(spaceUrl: string): string {
     throw new ConfigError('signalwire spaceUrl must be a bare host, without path, query or credentials');
   }
   return url.origin;
-}
-
-function readSendResult(status: number, responseText: string, redact: (text: string) => string): SentMessage {
-  if (status >= 200 && status < 300) {
-    const body = parseJsonObject(responseText);
-    if (typeof body?.sid === 'string' && typeof body.status === 'string') return { sid: body.sid, status: body.status };
-    // The message was probably accepted: retrying could send it again, so this is not a DependencyError.
-    throw new PermanentError(`signalwire: send message answered HTTP ${status} without a sid`);
-  }
-  const detail = apiMessage(responseText, redact);
-  if (status === 408 || status === 429 || status >= 500 || status < 400) {
-    throw new DependencyError(`signalwire: send message failed with HTTP ${status}${detail}`);
-  }
-  throw new PermanentError(`signalwire: send message rejected with HTTP ${status}${detail}`);
-}
-
-/** The API's own explanation (`{"code":21211,"message":"..."}`), bounded and with the token redacted. */
-function apiMessage(responseText: string, redact: (text: string) => string): string {
-  const body = parseJsonObject(responseText);
-  const message = typeof body?.message === 'string' ? body.message : responseText;
-  const code = typeof body?.code === 'number' || typeof body?.code === 'string' ? ` (code ${body.code})` : '';
-  const cleaned = redact(message).replace(/\s+/g, ' ').trim().slice(0, MAX_REASON_LENGTH);
-  return cleaned === '' ? code : `: ${cleaned}${code}`;
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
 }

@@ -2,12 +2,18 @@ import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { normalizeCallStatus } from '../calls/normalize-call-status';
 import { PermanentError } from '../errors';
 import type { WebhookEnvelope } from '../ingest/envelope';
+import { applyIncomingMessage, type IncomingMessageDeps } from '../messages/apply-incoming-message';
+import { applyMessageStatus } from '../messages/apply-message-status';
+import { normalizeIncomingMessage } from '../messages/normalize-incoming-message';
+import { normalizeMessageStatus } from '../messages/normalize-message-status';
 import { recordSwmlFetch, swmlFetchFrom, type SwmlFetchStore } from '../swml/record-swml-fetch';
 import { applyVideoEvent, type RoomStore, type VideoNotifier } from '../video/apply-video-event';
 import { normalizeVideoEvent } from '../video/normalize-video-event';
 
 export interface Stores {
   calls: CallStore;
+  /** Inbound messages (record, auto-reply, forward); `messages.store` also takes delivery receipts. */
+  messages: IncomingMessageDeps;
   rooms: RoomStore;
   swmlFetches: SwmlFetchStore;
   /** Room started / recording ready notifications; none sent when absent. */
@@ -19,6 +25,10 @@ export async function applyEvent(envelope: WebhookEnvelope, stores: Stores): Pro
   switch (envelope.kind) {
     case 'call.status':
       return applyCallStatus(normalizeCallStatus(envelope.payload, envelope.received_at), stores.calls);
+    case 'message.incoming':
+      return applyIncomingMessage(normalizeIncomingMessage(envelope.payload, envelope.received_at), stores.messages);
+    case 'message.status':
+      return applyMessageStatus(normalizeMessageStatus(envelope.payload, envelope.received_at), stores.messages.store);
     case 'video.event':
       return applyVideoEvent(normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event), stores.rooms, stores.videoNotifier);
     case 'swml.fetch':

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 /**
  * A real local HTTP server standing in for the SignalWire Compatibility REST API. It answers
  * POST /api/laml/2010-04-01/Accounts/{project}/Messages.json like SignalWire does (201, a fresh sid, queued),
+ * lists the messages it created on GET of the same path (To, From and `DateSent>` filters, Twilio's JSON shape),
  * records every request, and can be told to fail or to hang for the next requests.
  */
 export interface RecordedRequest {
@@ -16,23 +17,38 @@ export interface RecordedRequest {
   form: Record<string, string>;
 }
 
+/** A message the fake accepted (answered 201, or created and then left the caller hanging). */
+export interface CreatedMessage {
+  sid: string;
+  from: string;
+  to: string;
+  body: string;
+  statusCallback?: string;
+  date_created: string;
+}
+
 export interface FakeSignalWire {
   /** Base URL to use as `spaceUrl`, e.g. http://127.0.0.1:54321 */
   url: string;
   requests: RecordedRequest[];
+  /** Every message it created: what a real space would have sent to a handset. */
+  created: CreatedMessage[];
   /** The next `count` requests are answered with `status` and a SignalWire-style error body. */
   failNext(count: number, status: number, message?: string): void;
   /** The next `count` requests are never answered (their sockets are destroyed on close). */
   hangNext(count: number): void;
+  /** The next `count` sends create the message (it is sent and listed) but are never answered: a lost response. */
+  createThenHangNext(count: number): void;
   close(): Promise<void>;
 }
 
-type Behaviour = { kind: 'fail'; status: number; message: string } | { kind: 'hang' };
+type Behaviour = { kind: 'fail'; status: number; message: string } | { kind: 'hang' } | { kind: 'create-then-hang' };
 
 const MESSAGES_PATH = /^\/api\/laml\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/;
 
 export async function startFakeSignalWire(): Promise<FakeSignalWire> {
   const requests: RecordedRequest[] = [];
+  const created: CreatedMessage[] = [];
   const queue: Behaviour[] = [];
   const sockets = new Set<Socket>();
 
@@ -52,11 +68,23 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
       const behaviour = queue.shift();
       if (behaviour?.kind === 'hang') return;
       if (behaviour?.kind === 'fail') return sendJson(response, behaviour.status, errorBody(behaviour.status, behaviour.message));
-      const match = MESSAGES_PATH.exec(path.split('?')[0] ?? '');
+      const [pathname = '', search = ''] = path.split('?');
+      const match = MESSAGES_PATH.exec(pathname);
+      if (request.method === 'GET' && match) return sendJson(response, 200, { messages: listed(created, new URLSearchParams(search)) });
       if (request.method !== 'POST' || !match) return sendJson(response, 404, errorBody(404, 'The requested resource was not found'));
       const form = Object.fromEntries(new URLSearchParams(rawBody));
-      sendJson(response, 201, {
+      const message: CreatedMessage = {
         sid: randomUUID(),
+        from: form.From ?? '',
+        to: form.To ?? '',
+        body: form.Body ?? '',
+        ...(form.StatusCallback !== undefined && { statusCallback: form.StatusCallback }),
+        date_created: new Date().toUTCString(),
+      };
+      created.push(message);
+      if (behaviour?.kind === 'create-then-hang') return;
+      sendJson(response, 201, {
+        sid: message.sid,
         account_sid: decodeURIComponent(match[1] ?? ''),
         from: form.From ?? null,
         to: form.To ?? null,
@@ -65,7 +93,7 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
         direction: 'outbound-api',
         num_segments: '1',
         num_media: '0',
-        date_created: new Date().toUTCString(),
+        date_created: message.date_created,
         error_code: null,
         error_message: null,
       });
@@ -82,11 +110,15 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    created,
     failNext(count, status, message = defaultMessage(status)) {
       for (let index = 0; index < count; index += 1) queue.push({ kind: 'fail', status, message });
     },
     hangNext(count) {
       for (let index = 0; index < count; index += 1) queue.push({ kind: 'hang' });
+    },
+    createThenHangNext(count) {
+      for (let index = 0; index < count; index += 1) queue.push({ kind: 'create-then-hang' });
     },
     close() {
       return new Promise<void>((resolve, reject) => {
@@ -100,6 +132,15 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
 
 /** The helper under the name the brief gives it: `start()`. */
 export { startFakeSignalWire as start };
+
+/** Twilio's list shape, filtered like the API: exact To and From, `DateSent>` a UTC day (inclusive). */
+function listed(created: CreatedMessage[], query: URLSearchParams): Record<string, unknown>[] {
+  const since = query.get('DateSent>');
+  return created
+    .filter((m) => (!query.has('To') || m.to === query.get('To')) && (!query.has('From') || m.from === query.get('From')))
+    .filter((m) => since === null || new Date(m.date_created).toISOString().slice(0, 10) >= since)
+    .map((m) => ({ sid: m.sid, to: m.to, from: m.from, body: m.body, date_created: m.date_created, status: 'sent', direction: 'outbound-api' }));
+}
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'Content-Type': 'application/json' });

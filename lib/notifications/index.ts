@@ -1,0 +1,3 @@
+/** Notifications, for any use case: build a `Notification` and call the `Notify` the worker wires in. */
+export type { Notification, NotificationKind, Notifier } from './notifier';
+export { createNotify, notifyOnce, type Notify, type NotifyOnceDeps, type NotifyOutcome } from './notify-once';

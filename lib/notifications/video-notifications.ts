@@ -1,0 +1,35 @@
+import type { VideoNotification, VideoNotifier } from '../video/apply-video-event';
+import type { Notification, Notifier } from './notifier';
+
+/**
+ * The video use case's notifier port on top of ours. It claims each notification once itself (on the room item),
+ * so this publishes directly rather than through notifyOnce.
+ */
+export function createVideoNotifier(notifier: Notifier): VideoNotifier {
+  return {
+    async notify(notification) {
+      await notifier.publish(videoNotification(notification));
+    },
+  };
+}
+
+export function videoNotification(n: VideoNotification): Notification {
+  if (n.type === 'room.started') {
+    const room = n.roomName ?? n.roomId;
+    return {
+      eventKey: `room.started:${n.roomSessionId}`,
+      kind: 'room.started',
+      subject: `Video room started: ${room}`,
+      text: `Room ${room} started at ${n.startedAt}.\nRoom session: ${n.roomSessionId}`,
+      details: { room_session_id: n.roomSessionId, room_id: n.roomId, room_name: n.roomName, started_at: n.startedAt },
+    };
+  }
+  const duration = n.durationSeconds === undefined ? '' : ` (${n.durationSeconds} s)`;
+  return {
+    eventKey: `recording.ready:${n.recordingId}`,
+    kind: 'recording.ready',
+    subject: `Recording ready${duration}`,
+    text: `Recording ${n.recordingId} of room session ${n.roomSessionId} is ready${duration}.${n.url ? `\n${n.url}` : ''}`,
+    details: { room_session_id: n.roomSessionId, room_id: n.roomId, recording_id: n.recordingId, url: n.url, duration_seconds: n.durationSeconds },
+  };
+}

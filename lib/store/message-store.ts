@@ -1,0 +1,138 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DependencyError } from '../errors';
+import { timelineOf, type MessageRecord, type MessageStore } from '../messages/message-record';
+import { MESSAGE_STATUSES, statusRank, type MessageStatus } from '../messages/message-status';
+import { statsPartition } from './stats-index';
+import { expiresAt, isConditionFailure, type TableRef } from './table';
+
+const key = (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'MESSAGE' });
+
+/**
+ * One item per message (inbound, our outbound replies, or anything whose receipts reach us). As for calls, each
+ * status's time is a top-level `at_<status>` attribute (a map entry cannot be set before the map exists) and
+ * `statuses_seen` is the idempotency set. `status_rank` encodes statusSupersedes (message-status.ts).
+ */
+export function createMessageStore(table: TableRef): MessageStore {
+  const write = (messageId: string, clause: Clause) => update(table, messageId, clause);
+  return {
+    // Race closed: the same inbound message delivered twice and processed at once; only the first write lands.
+    recordInbound: (m) =>
+      write(m.messageId, {
+        condition: 'attribute_not_exists(#direction)',
+        seen: 'received',
+        at: m.occurredAt,
+        set: { direction: 'inbound', from: m.from, to: m.to, body: m.body, media_urls: m.mediaUrls, segments: m.segments, received_at: new Date(m.occurredAt).toISOString() },
+        // A `receiving`/`received` callback may have created the item first: never move its status back.
+        setIfAbsent: { status: 'received', status_rank: statusRank('received') },
+      }),
+
+    // No condition needed: every attribute is set only if absent and the set only grows, so a repeat (a retry
+    // after a crash) changes nothing, and receipts that raced ahead of this write keep their higher status.
+    recordOutbound: async (reply) => {
+      await write(reply.messageId, {
+        seen: 'queued',
+        at: reply.queuedAt,
+        setIfAbsent: { direction: 'outbound', from: reply.from, to: reply.to, body: reply.body, in_reply_to: reply.inReplyTo, status: 'queued', status_rank: statusRank('queued') },
+      });
+    },
+
+    // Race closed: two receipts of one message applied at once. The rank condition lets the later status win
+    // whatever the order, terminal ranks are equal so the first terminal status stays; the set refuses repeats.
+    advance: (event) =>
+      write(event.messageId, {
+        condition: '(attribute_not_exists(status_rank) OR status_rank < :rank) AND NOT contains(statuses_seen, :seen)',
+        seen: event.status,
+        at: event.occurredAt,
+        set: { status: event.status, error_code: event.errorCode, error_message: event.errorMessage },
+        setIfAbsent: { from: event.from, to: event.to },
+        values: { ':rank': statusRank(event.status) },
+        rank: true,
+      }),
+
+    // Race closed: one late receipt delivered twice and processed at once; the set lets only one record it.
+    recordLate: (event) =>
+      write(event.messageId, {
+        condition: 'attribute_exists(pk) AND NOT contains(statuses_seen, :seen)',
+        seen: event.status,
+        at: event.occurredAt,
+        setIfAbsent: { error_code: event.errorCode, error_message: event.errorMessage },
+      }),
+
+    async get(messageId) {
+      const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: key(messageId), ConsistentRead: true }));
+      return Item === undefined ? undefined : toMessageRecord(Item);
+    },
+  };
+}
+
+interface Clause {
+  condition?: string;
+  seen: MessageStatus;
+  at: number;
+  set?: Record<string, unknown>;
+  setIfAbsent?: Record<string, unknown>;
+  values?: Record<string, unknown>;
+  /** Also set `status_rank = :rank`. */
+  rank?: boolean;
+}
+
+async function update(table: TableRef, messageId: string, clause: Clause): Promise<boolean> {
+  const names: Record<string, string> = { '#at': `at_${clause.seen}` };
+  const values: Record<string, unknown> = { ...clause.values, ':seen': clause.seen, ':seenSet': new Set([clause.seen]), ':at': clause.at };
+  const set = ['#at = if_not_exists(#at, :at)', ...(clause.rank ? ['status_rank = :rank'] : [])];
+  const assign = (fields: Record<string, unknown> | undefined, ifAbsent: boolean) => {
+    for (const [name, value] of Object.entries({ ...fields })) {
+      if (value === undefined) continue;
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      set.push(ifAbsent ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`);
+    }
+  };
+  assign({ ...clause.set, message_id: messageId, updated_at: new Date().toISOString(), expires_at: expiresAt(table) }, false);
+  // First seen: also files the message in the stats index (lib/store/stats-index.ts), once.
+  const now = new Date().toISOString();
+  assign({ ...clause.setIfAbsent, first_seen_at: now, gsi1pk: statsPartition('message'), gsi1sk: now }, true);
+  const expression = `SET ${set.join(', ')} ADD statuses_seen :seenSet`;
+  // DynamoDB refuses names and values the expressions do not use.
+  const used = `${expression} ${clause.condition ?? ''}`;
+  const only = (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).filter(([k]) => new RegExp(`${k}\\b`).test(used)));
+  try {
+    await table.client.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: key(messageId),
+        UpdateExpression: expression,
+        ...(clause.condition !== undefined && { ConditionExpression: clause.condition }),
+        ExpressionAttributeNames: only(names) as Record<string, string>,
+        ExpressionAttributeValues: only(values),
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw new DependencyError('could not store message', { cause: error });
+  }
+}
+
+function toMessageRecord(item: Record<string, unknown>): MessageRecord {
+  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
+  const times: Partial<Record<MessageStatus, number>> = {};
+  for (const status of MESSAGE_STATUSES) if (typeof item[`at_${status}`] === 'number') times[status] = item[`at_${status}`] as number;
+  return {
+    message_id: item.message_id as string,
+    direction: text('direction') as MessageRecord['direction'],
+    status: text('status') as MessageStatus | null,
+    from: text('from'),
+    to: text('to'),
+    body: text('body'),
+    media: Array.isArray(item.media_urls) ? (item.media_urls as string[]) : [],
+    segments: typeof item.segments === 'number' ? item.segments : null,
+    received_at: text('received_at'),
+    timeline: timelineOf(times),
+    error_code: text('error_code'),
+    error_message: text('error_message'),
+    in_reply_to: text('in_reply_to'),
+    first_seen_at: item.first_seen_at as string,
+    updated_at: item.updated_at as string,
+  };
+}
