@@ -1,22 +1,11 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../errors';
-import { recordingIdOf, type RoomStore } from '../video/apply-video-event';
+import type { RoomStore } from '../video/apply-video-event';
 import type { VideoEvent } from '../video/normalize-video-event';
-import { roomKey, roomSessionFromItem, memberAttribute, recordingAttribute } from './room-item';
+import { roomKey, roomSessionFromItem } from './room-item';
+import { NOT_JOINED, NOT_LEFT, eventClause, memberClause, type Clause } from './room-updates';
 import { STATS_INDEX_SET, statsIndexValues } from './stats-index';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
-
-/** One write's specific part; the room-wide attributes and the seen-set are added by `write`. */
-interface Clause {
-  condition?: string;
-  set: string[];
-  add: string[];
-  values: Record<string, unknown>;
-  names?: Record<string, string>;
-}
-
-const NOT_JOINED = 'NOT contains(joined_members, :member)';
-const NOT_LEFT = 'NOT contains(left_members, :member)';
 
 /**
  * One item per room session (pk `ROOM#<room_session_id>`, sk `ROOM`); members and recordings are attributes named
@@ -51,49 +40,6 @@ export function createRoomStore(table: TableRef): RoomStore {
       return Item === undefined ? undefined : roomSessionFromItem(Item);
     },
   };
-}
-
-function eventClause(event: VideoEvent): Clause {
-  const at = { ':at': event.occurredAt };
-  switch (event.type) {
-    case 'room.started':
-      return { set: ['started_at = if_not_exists(started_at, :at)'], add: [], values: at };
-    case 'room.ended':
-      return { set: ['ended_at = if_not_exists(ended_at, :at)'], add: [], values: at };
-    case 'recording.started':
-    case 'recording.completed': {
-      const id = recordingIdOf(event);
-      const completed = event.type === 'recording.completed';
-      const set = completed
-        ? ['#state = :completed', '#completed_at = if_not_exists(#completed_at, :at)']
-        : ['#state = if_not_exists(#state, :started)', '#started_at = if_not_exists(#started_at, :at)'];
-      const values: Record<string, unknown> = { ...at, ':recording': new Set([id]), [completed ? ':completed' : ':started']: completed ? 'completed' : 'started' };
-      // A completed recording's URL and duration are final; the ones a `started` event may carry only fill gaps.
-      for (const [field, value] of [['url', event.recordingUrl], ['duration', event.durationSeconds]] as const) {
-        if (value === undefined) continue;
-        set.push(completed ? `#${field} = :${field}` : `#${field} = if_not_exists(#${field}, :${field})`);
-        values[`:${field}`] = value;
-      }
-      const names = Object.fromEntries(['state', 'started_at', 'completed_at', 'url', 'duration'].map((f) => [`#${f}`, recordingAttribute(f, id)]));
-      return { set, add: ['recording_ids :recording'], values, names: pickUsed(names, set) };
-    }
-    default:
-      throw new Error(`room store: ${event.type} is a member event`);
-  }
-}
-
-function memberClause(event: VideoEvent, side: 'joined' | 'left', delta: 1 | 0 | -1, condition: string): Clause {
-  const memberId = event.memberId!;
-  const set = ['#at = if_not_exists(#at, :at)'];
-  const names: Record<string, string> = { '#at': memberAttribute(`${side}_at`, memberId) };
-  const values: Record<string, unknown> = { ':at': event.occurredAt, ':member': memberId, ':members': new Set([memberId]), ':delta': delta };
-  if (event.memberName !== undefined) {
-    set.push('#name = if_not_exists(#name, :name)');
-    names['#name'] = memberAttribute('name', memberId);
-    values[':name'] = event.memberName;
-  }
-  if (condition.includes(':zero')) values[':zero'] = 0;
-  return { condition, set, add: [`${side}_members :members`, 'member_count :delta'], values, names };
 }
 
 async function write(table: TableRef, event: VideoEvent, clause: Clause): Promise<boolean> {
@@ -156,9 +102,4 @@ async function updateNotified(table: TableRef, roomSessionId: string, action: 'A
     if (isConditionFailure(error)) return false;
     throw new DependencyError('could not store video notification claim', { cause: error });
   }
-}
-
-function pickUsed(names: Record<string, string>, set: string[]): Record<string, string> {
-  const used = set.join(' ');
-  return Object.fromEntries(Object.entries(names).filter(([placeholder]) => new RegExp(`${placeholder}\\b`).test(used)));
 }
