@@ -35,6 +35,6 @@ export function createSnsNotifier(sns: SNSClient, topicArn: string): Notifier {
 
 /** SNS subjects: printable ASCII on one line, at most 100 characters. */
 export function snsSubject(subject: string): string {
-  const ascii = subject.replace(/[^\x20-\x7e]/g, '?').replace(/\s+/g, ' ').trim();
+  const ascii = subject.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
   return (ascii === '' ? 'notification' : ascii).slice(0, 100);
 }
