@@ -148,6 +148,29 @@ describe('serverless package (the deployable template)', () => {
     assert.ok(alarm.Threshold > 0);
   });
 
+  it('lets the worker reply and notify: the API token parameter and the topic only, a lease longer than its timeout', () => {
+    const worker = resources.WorkerLambdaFunction!.Properties;
+    const env = worker.Environment.Variables;
+    assert.equal(env.SIGNALWIRE_API_TOKEN_PARAMETER, '/signalwire-webhooks/ci/signalwire-api-token');
+    assert.deepEqual([env.SIGNALWIRE_SPACE_URL, env.SIGNALWIRE_PROJECT_ID, env.AUTO_REPLY_KEYWORDS], ['', '', ''], 'blank unless deployed with --param');
+    assert.ok(Number(env.REPLY_LEASE_SECONDS) > worker.Timeout, 'a reply lease outlasts the worker that holds it');
+    assert.deepEqual(env.PUBLIC_BASE_URL, { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] });
+    assert.deepEqual(env.NOTIFY_TOPIC_ARN, { Ref: 'NotificationsTopic' });
+    assert.equal(resources.NotificationsTopic!.Type, 'AWS::SNS::Topic');
+    const statements = statementsOf(resources.WorkerRole!);
+    assert.deepEqual(statements.filter((s) => [s.Action].flat().some((a: string) => /^(ssm|sns|kms):/.test(a))), [
+      { Effect: 'Allow', Action: 'ssm:GetParameter', Resource: parameterArn('signalwire-api-token') },
+      { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'NotificationsTopic' } },
+    ]);
+    // The e-mail subscription exists only when deployed with --param="notifyEmail=...".
+    const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+    const subscription = resources.NotifyEmailSubscription!;
+    assert.equal(subscription.Type, 'AWS::SNS::Subscription');
+    assert.equal((subscription as Resource & { Condition?: string }).Condition, 'HasNotifyEmail');
+    assert.deepEqual(subscription.Properties, { TopicArn: { Ref: 'NotificationsTopic' }, Protocol: 'email', Endpoint: '' });
+    assert.deepEqual(template.Conditions.HasNotifyEmail, { 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+  });
+
   it('bundles the ingest with only the SQS client', () => {
     const files = unzipSync(readFileSync(join(dir, 'ingest.zip')));
     const bundle = files.get('functions/ingest.mjs');
