@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { listDeadLetters } from '../../cli/commands/dlq';
+import { resolveTarget } from '../../cli/target';
 import { createRoomStore } from '../../lib/store/room-store';
+import { applyVideoEvent, type VideoNotification } from '../../lib/video/apply-video-event';
+import { normalizeVideoEvent } from '../../lib/video/normalize-video-event';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
 import type { RoomSession } from '../../lib/video/room-session';
 import { loadFixture, postFixture } from '../helpers/fixtures';
@@ -43,7 +47,7 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     for (const fixture of [...fixtures, ...fixtures]) assert.equal((await postFixture(stack.url, fixture)).status, 200);
     await roomWhen('rs-0001', (r) => r.started_at !== null && r.members.length === 1 && r.recordings.length === 1);
     // then the CLI shows one room session with its member and recording, nothing counted twice
-    const { code, json } = await stack.cli(['rooms', 'show', 'rs-0001']);
+    const [{ code, json }, missing] = await Promise.all([stack.cli(['rooms', 'show', 'rs-0001']), stack.cli(['rooms', 'show', 'no-such-session'])]);
     assert.equal(code, 0);
     assert.equal(json.room_session_id, 'rs-0001');
     assert.equal(json.room_id, 'r-0001');
@@ -62,7 +66,8 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
         completed_at: '2025-01-15T11:00:00.000Z',
       },
     ]);
-    assert.equal((await stack.cli(['rooms', 'show', 'no-such-session'])).code, 1);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /room session no-such-session not found/);
   });
 
   for (const naming of ['flat', 'realtime', 'route'] as VideoNaming[]) {
@@ -109,28 +114,64 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     assert.equal(room.member_count, 0);
   });
 
+  it('notifies room started and recording ready once per event, whatever the redeliveries, and again after a failed publish', async () => {
+    // given the use case on the real store, with a notifier that records and fails its first recording publish
+    const sent: VideoNotification[] = [];
+    let failNext = true;
+    const notifier = {
+      async notify(notification: VideoNotification) {
+        if (notification.type === 'recording.ready' && failNext) {
+          failNext = false;
+          throw new Error('sns unavailable');
+        }
+        sent.push(notification);
+      },
+    };
+    const event = (payload: Record<string, unknown>) => normalizeVideoEvent({ room_id: 'r-n', room_session_id: 'rs-notify', timestamp: '2025-01-15T10:00:00Z', ...payload }, '2025-01-15T10:00:01Z');
+    const started = event({ event: 'room.started', room_name: 'town-hall' });
+    const joined = event({ event: 'member.joined', member_id: 'm1' });
+    const ready = event({ event: 'recording.completed', recording_id: 'rec-n', recording_url: 'https://example.com/rec-n.mp4', duration: 12 });
+    // when room.started is applied three times at once, a member joins, and the recording is applied, fails to
+    // notify, and is redelivered twice
+    const outcomes = await Promise.all([started, started, started, joined].map((e) => applyVideoEvent(e, rooms, notifier)));
+    assert.deepEqual(outcomes.slice(0, 3).sort(), ['applied', 'duplicate', 'duplicate']);
+    await assert.rejects(applyVideoEvent(ready, rooms, notifier), /sns unavailable/);
+    assert.equal(await applyVideoEvent(ready, rooms, notifier), 'duplicate');
+    assert.equal(await applyVideoEvent(ready, rooms, notifier), 'duplicate');
+    // then each notification went out exactly once, the failed one on its redelivery
+    assert.deepEqual(sent, [
+      { type: 'room.started', roomSessionId: 'rs-notify', roomId: 'r-n', roomName: 'town-hall', startedAt: '2025-01-15T10:00:00.000Z' },
+      { type: 'recording.ready', roomSessionId: 'rs-notify', roomId: 'r-n', recordingId: 'rec-n', url: 'https://example.com/rec-n.mp4', durationSeconds: 12 },
+    ]);
+  });
+
   it('counts members right under duplicates and any order, concurrently, never below zero', async () => {
-    // given 3 sessions of 12 members: 8 join and leave, 4 only join; every event delivered 3 times (in 3 namings),
+    // given 3 sessions of 9 members: 6 join and leave, 3 only join; every event delivered 3 times (in 3 namings),
     // the whole lot shuffled differently per session and posted concurrently
     const sessions = ['rs-chaos-1', 'rs-chaos-2', 'rs-chaos-3'];
     const posts = sessions.flatMap((session, s) => {
       const steps: VideoStep[] = [];
-      for (let m = 0; m < 12; m++) {
+      for (let m = 0; m < 9; m++) {
         steps.push({ type: 'member.joined', member: `m${m}`, name: `Member ${m}`, at: at(m) });
-        if (m < 8) steps.push({ type: 'member.left', member: `m${m}`, at: at(100 + m) });
+        if (m < 6) steps.push({ type: 'member.left', member: `m${m}`, at: at(100 + m) });
       }
       const deliveries = steps.flatMap((step) => (['flat', 'realtime', 'route'] as VideoNaming[]).map((naming) => ({ step, naming })));
       return shuffle(deliveries, 11 + s).map(({ step, naming }) => () => videoDelivery(stack.url, session, step, naming));
     });
     const responses = await Promise.all(posts.map((post) => post()));
     assert.ok(responses.every((r) => r.status === 200));
-    // then each session ends with the 4 members still in, all 12 recorded once, and no count ever went negative
+    // then each session ends with the 3 members still in, all 9 recorded once, and no count ever went negative
     for (const session of sessions) {
-      const room = await roomWhen(session, (r) => r.members.length === 12 && r.members.filter((m) => m.left_at && m.joined_at).length === 8);
-      assert.equal(room.member_count, 4, session);
-      assert.deepEqual(room.members.filter((m) => m.left_at === null).map((m) => m.id).sort(), ['m10', 'm11', 'm8', 'm9']);
+      const room = await roomWhen(session, (r) => r.members.length === 9 && r.members.filter((m) => m.left_at && m.joined_at).length === 6);
+      assert.equal(room.member_count, 3, session);
+      assert.deepEqual(room.members.filter((m) => m.left_at === null).map((m) => m.id).sort(), ['m6', 'm7', 'm8']);
     }
     // and no video event of this file was dead-lettered
-    assert.deepEqual((await stack.cli(['dlq', 'list'])).json, []);
+    const target = await resolveTarget({ stackFile: stack.stackFile });
+    try {
+      assert.deepEqual(await listDeadLetters(target), []);
+    } finally {
+      target.close();
+    }
   });
 });
