@@ -20,7 +20,7 @@ import { waitFor } from '../helpers/wait';
 const OUR_NUMBER = '+15551234567';
 const HELP_TEXT = parseAutoReplyConfig().replies.get('HELP')!;
 
-describe('keyword auto-replies through the SignalWire REST API (local stack + fake SignalWire)', () => {
+describe('keyword auto-replies through the SignalWire REST API (local stack + fake SignalWire)', { timeout: 120_000 }, () => {
   let fake: FakeSignalWire;
   let stack: TestStack;
   let sqs: SQSClient;

@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/wait';
 
 const MESSAGE_FIXTURES = ['incoming-sms-flat', 'incoming-sms-cxml', 'message-status-flat-delivered', 'message-status-cxml-sent', 'message-state-relay-undelivered'];
 
-describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no SignalWire API configured)', () => {
+describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no SignalWire API configured)', { timeout: 120_000 }, () => {
   let stack: TestStack;
   let dynamodb: DynamoDBClient;
   let table: TableRef;

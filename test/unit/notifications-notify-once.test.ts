@@ -5,6 +5,7 @@ import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
 import { notifyOnce, type Notification, type Notifier } from '../../lib/notifications';
 import { snsSubject } from '../../lib/notifications/sns-notifier';
+import { videoNotification } from '../../lib/notifications/video-notifications';
 import { createClaimStore } from '../../lib/store/claim-store';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
 import { startDynamoDb, type Emulator } from '../../local/emulators';
@@ -109,6 +110,15 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
     await claims.create('k-race', { token: 'old', leaseExpiresAt: now - 1, now, fields: {} });
     const taken = await Promise.all(['a', 'b', 'c'].map((token) => claims.takeOver('k-race', 'old', { token, leaseExpiresAt: now + 60_000, now })));
     assert.equal(taken.filter(Boolean).length, 1);
+  });
+
+  it('turns the video use case\'s notifications into ours, one event key per room session or recording', () => {
+    const started = videoNotification({ type: 'room.started', roomSessionId: 'rs-1', roomId: 'r-1', roomName: 'standup', startedAt: '2025-01-15T10:00:00.000Z' });
+    assert.deepEqual([started.kind, started.eventKey, started.subject], ['room.started', 'room.started:rs-1', 'Video room started: standup']);
+    const ready = videoNotification({ type: 'recording.ready', roomSessionId: 'rs-1', roomId: 'r-1', recordingId: 'rec-9', url: 'https://example.com/rec-9.mp4', durationSeconds: 42 });
+    assert.deepEqual([ready.kind, ready.eventKey, ready.subject], ['recording.ready', 'recording.ready:rec-9', 'Recording ready (42 s)']);
+    assert.match(ready.text, /https:\/\/example\.com\/rec-9\.mp4/);
+    assert.equal(ready.details.duration_seconds, 42);
   });
 
   it('writes SNS subjects as one line of printable ASCII, at most 100 characters', () => {
