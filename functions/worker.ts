@@ -34,7 +34,7 @@ const stores = {
 };
 const deps = {
   apply: (envelope: Parameters<typeof applyEvent>[0]) => applyEvent(envelope, stores),
-  deadLetters: createDeadLetterQueue(new SQSClient({}), requireEnv(process.env, 'DLQ_URL')),
+  deadLetters: createDeadLetterQueue(new SQSClient({ md5: false }), requireEnv(process.env, 'DLQ_URL')),
   failures: createFailureStore(table),
   maxReceiveCount: positiveIntEnv(process.env, 'MAX_RECEIVE_COUNT', 5),
   log,
