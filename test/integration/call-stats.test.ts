@@ -49,7 +49,7 @@ describe('webhooks stats (the stats index over calls, messages, rooms and SWML f
     for (const deliver of [...deliveries, ...deliveries.slice(0, 8)]) assert.equal((await deliver()).status, 200);
     await waitFor(async () => {
       const s = await showStats(cli, { hours: '1' });
-      const settled = s.calls.with_duration === 2 && s.rooms.by_state.ended === 1 && s.counts.room === 2 && s.counts.swml === 2 && s.counts.message === 2;
+      const settled = s.counts.call === 3 && s.calls.with_duration === 2 && s.rooms.by_state.ended === 1 && s.counts.room === 2 && s.counts.swml === 2 && s.counts.message === 2;
       return settled ? true : undefined;
     }, 10_000, 'all events applied');
     // then the CLI reports exactly those numbers

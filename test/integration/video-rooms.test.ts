@@ -86,7 +86,18 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
       // when each is posted once
       for (const step of steps) assert.equal((await videoDelivery(stack.url, session, step, naming)).status, 200);
       // then the session has both ends, both members, and the completed recording
-      const room = await roomWhen(session, (r) => r.ended_at !== null && r.members.some((m) => m.left_at) && r.recordings[0]?.state === 'completed' && r.members.length === 2);
+      // (SQS does not keep order: wait until every event has landed, whichever came first)
+      const room = await roomWhen(
+        session,
+        (r) =>
+          r.started_at !== null &&
+          r.ended_at !== null &&
+          r.members.length === 2 &&
+          r.members.every((m) => m.joined_at !== null) &&
+          r.members.some((m) => m.left_at !== null) &&
+          r.recordings[0]?.started_at != null &&
+          r.recordings[0]?.state === 'completed',
+      );
       assert.equal(room.started_at, at(0));
       assert.equal(room.ended_at, at(62));
       assert.equal(room.member_count, 1);
