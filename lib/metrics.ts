@@ -19,7 +19,7 @@ export interface Metrics {
 export interface MetricsOptions {
   /** The `Stage` dimension every metric carries, so stages sharing an account stay apart. */
   stage?: string;
-  /** Where the lines go; default stdout, silent when LOG_LEVEL=silent (tests). */
+  /** Where the lines go. Default: stdout on Lambda, where CloudWatch Logs reads them; nowhere elsewhere (local stack, tests). */
   write?: (line: string) => void;
 }
 
@@ -27,7 +27,8 @@ const MAX_DIMENSION_VALUE_LENGTH = 250;
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
   const stage = options.stage ?? (process.env.STAGE || 'unknown');
-  const write = options.write ?? (process.env.LOG_LEVEL === 'silent' ? undefined : (line: string) => process.stdout.write(line));
+  const onLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+  const write = options.write ?? (onLambda ? (line: string) => process.stdout.write(line) : undefined);
   return {
     count(name, dimensions = {}, value = 1) {
       if (write === undefined) return;
