@@ -6,6 +6,7 @@ import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
 import { reconstructPublicUrl } from '../security/public-url';
 import { redactUrl } from '../security/redact';
 import { createAuthPolicySource, readWebhookAuthSettings, type WebhookAuthSettings } from './auth-settings';
+import { MAX_BODY_BYTES } from './request-body';
 import type { WebhookRequest } from './webhook-request';
 
 /** Lets a delivery through or throws ClientError 401/403 with a generic message; the reason goes to logs and metrics. */
@@ -38,6 +39,8 @@ export interface AuthenticatorConfig extends Pick<WebhookAuthSettings, 'local' |
 export function createAuthenticator(config: AuthenticatorConfig): Authenticate {
   const { local, publicBaseUrl, log, metrics } = config;
   return async (request, rawBody) => {
+    // Bounded work for anyone: no HMAC over megabytes the parser would refuse anyway.
+    if (rawBody.length > MAX_BODY_BYTES) throw new ClientError(413, `body exceeds ${MAX_BODY_BYTES} bytes`);
     const policy = await config.policy();
     const [url, ...otherUrls] = signedUrlCandidates(request, local, publicBaseUrl);
     const checked = { rawBody, contentType: request.headers['content-type'], headers: request.headers, sourceIp: request.sourceIp };

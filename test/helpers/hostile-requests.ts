@@ -48,6 +48,7 @@ export function namedCases(): HostileRequest[] {
   const deepObject = '{"a":'.repeat(33) + '1' + '}'.repeat(33);
   return [
     post('oversized JSON body (300 KiB)', '/call-status', JSON_TYPE, json({ call_id: 'x'.repeat(300 * 1024) }), 413),
+    post('oversized and unsigned: 413 before any HMAC', '/call-status', JSON_TYPE, Buffer.alloc(2 * 1024 * 1024, 0x20), 413, { signing: 'none' }),
     post('oversized form body (300 KiB)', '/incoming-sms', FORM_TYPE, text(`Body=${'a'.repeat(300 * 1024)}`), 413),
     post('body over API Gateway 10 MiB limit', '/call-status', JSON_TYPE, Buffer.alloc(10 * 1024 * 1024 + 1, 0x20), 413, { signing: 'none' }),
     post('invalid UTF-8 in JSON', '/call-status', JSON_TYPE, Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]), 400),

@@ -125,6 +125,14 @@ describe('webhook authenticator on Lambda (URL from the request context)', () =>
     assert.equal(await outcome(authenticate, spoofed), 403);
   });
 
+  it('refuses a body over the size limit with 413 before hashing it, signed or not', async () => {
+    const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, SIGNALWIRE_SIGNING_KEY: FIXTURE_KEY }, recorder());
+    const fixture = loadFixture('call-status-flat-answered');
+    const huge = { ...fixture, body: JSON.stringify({ call_id: 'x'.repeat(300 * 1024) }) };
+    assert.equal(await outcome(authenticate, gatewayEvent(huge)), 413);
+    assert.equal(await outcome(authenticate, gatewayEvent({ ...huge, headers: signDelivery(huge, FIXTURE_KEY) })), 413);
+  });
+
   it('answers a missing Basic credential with a 401 challenge, and checks the ?secret= query parameter', async () => {
     const basic = authenticatorFromEnv({ ...ON_LAMBDA, WEBHOOK_BASIC_AUTH: 'signalwire:hunter2' }, recorder());
     const fixture = loadFixture('call-status-flat-answered');
