@@ -6,10 +6,11 @@ import { REDACTED, redactUrl } from './redact';
  * - a field whose name says credential (authorization, cookie, signature, secret, password, token, signing key,
  *   api key) is replaced at any depth, whatever its value;
  * - a string that is a URL loses its userinfo and its `secret` query parameter;
- * - with `redactMessageBodies` (REDACT_MESSAGE_BODIES=true), message text (`body`, `Body`, raw envelope bodies) too.
+ * - with `redactMessageBodies` (REDACT_MESSAGE_BODIES=true), message text (`body`, `Body`, `text`, raw bodies) too.
  */
 const CREDENTIAL_FIELD = /authorization|cookie|signature|secret|password|passwd|token|signing[-_]?key|api[-_]?key|credential/i;
-const MESSAGE_TEXT_FIELDS = new Set(['body', 'Body', 'message_body', 'raw_body']);
+// `text`: a notification's readable text quotes the SMS it forwards.
+const MESSAGE_TEXT_FIELDS = new Set(['body', 'Body', 'message_body', 'raw_body', 'text']);
 const URL_PREFIX = /^[a-z][a-z0-9+.-]*:\/\//i;
 const MAX_DEPTH = 8;
 

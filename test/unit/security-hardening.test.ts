@@ -64,6 +64,7 @@ describe('redactLogFields (every log line)', () => {
     apiToken: 'PT123',
     nested: { signing_key: 'PSK_x', list: [{ password: 'p' }] },
     payload: { Body: 'call me at 555', body: 'hi', from: '+15551230000' },
+    text: 'From: +15551230000\n\ncall me at 555',
     error: new Error('boom'),
   };
 
@@ -80,6 +81,7 @@ describe('redactLogFields (every log line)', () => {
   it('with REDACT_MESSAGE_BODIES, replaces message text too', () => {
     const redacted = redactLogFields(fields, { redactMessageBodies: true }) as any;
     assert.deepEqual(redacted.payload, { Body: REDACTED, body: REDACTED, from: '+15551230000' });
+    assert.equal(redacted.text, REDACTED);
     assert.ok(!JSON.stringify(redacted).includes('call me'));
   });
 });
