@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../lib/errors';
+import { createLogger } from '../../lib/log';
 import { createMetrics, METRICS_NAMESPACE } from '../../lib/metrics';
 import { requireHttpsUrl } from '../../lib/security/https-url';
 import { REDACTED } from '../../lib/security/redact';
@@ -83,5 +84,19 @@ describe('redactLogFields (every log line)', () => {
     assert.deepEqual(redacted.payload, { Body: REDACTED, body: REDACTED, from: '+15551230000' });
     assert.equal(redacted.text, REDACTED);
     assert.ok(!JSON.stringify(redacted).includes('call me'));
+  });
+
+  it('is applied by the logger to every line it writes', () => {
+    const lines: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => lines.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      createLogger({ fn: 'test' }, 'info').info('webhook refused', { headers: { authorization: 'Basic c2VjcmV0' }, url: 'https://h.example/x?secret=s3cret' });
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(lines.length, 1);
+    assert.ok(!lines[0]!.includes('c2VjcmV0') && !lines[0]!.includes('s3cret'), lines[0]);
+    assert.equal(JSON.parse(lines[0]!).headers.authorization, REDACTED);
   });
 });
