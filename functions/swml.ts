@@ -2,9 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { nonNegativeIntEnv, positiveIntEnv, requireEnv } from '../lib/config/env';
-import { jsonResponse } from '../lib/http/responses';
+import { lazySsmParametersReader } from '../lib/config/lazy-ssm';
+import { errorResponse, jsonResponse } from '../lib/http/responses';
+import { authenticatorFromEnv } from '../lib/ingest/authenticate';
+import { rawBodyBytes } from '../lib/ingest/request-body';
 import { toWebhookRequest } from '../lib/ingest/webhook-request';
 import { createLogger } from '../lib/log';
+import { createMetrics } from '../lib/metrics';
 import { createWebhookQueue } from '../lib/queue/webhook-queue';
 import { createSwmlRulesStore } from '../lib/store/swml-rules-store';
 import { createDocumentClient } from '../lib/store/table';
@@ -32,5 +36,15 @@ const deps = {
   log,
 };
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> =>
-  jsonResponse(200, await answerSwmlFetch(toWebhookRequest(event), deps));
+// The same webhook verification as the ingest (README "Security"): a refused fetch gets no document at all.
+const authenticate = authenticatorFromEnv(process.env, { log, metrics: createMetrics(), readParameters: lazySsmParametersReader() });
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const request = toWebhookRequest(event);
+  try {
+    await authenticate(request, rawBodyBytes(request.body, request.isBase64Encoded));
+  } catch (error) {
+    return errorResponse(error, log, { route: request.routeKey, request_id: request.requestId });
+  }
+  return jsonResponse(200, await answerSwmlFetch(request, deps));
+};
