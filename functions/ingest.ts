@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
 import { requireEnv } from '../lib/config/env';
-import { lazySsmParametersReader } from '../lib/config/lazy-ssm';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
 import { authenticatorFromEnv } from '../lib/ingest/authenticate';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
@@ -17,7 +17,7 @@ const log = createLogger({ fn: 'ingest' });
 const sqs = new SQSClient({ maxAttempts: 3, md5: false, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
 const queue = createWebhookQueue(sqs, requireEnv(process.env, 'QUEUE_URL'));
 const metrics = createMetrics();
-const authenticate = authenticatorFromEnv(process.env, { log, metrics, readParameters: lazySsmParametersReader() });
+const authenticate = authenticatorFromEnv(process.env, { log, metrics, readParameters: createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }) });
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = toWebhookRequest(event);

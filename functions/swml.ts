@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
 import { nonNegativeIntEnv, positiveIntEnv, requireEnv } from '../lib/config/env';
-import { lazySsmParametersReader } from '../lib/config/lazy-ssm';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
 import { authenticatorFromEnv } from '../lib/ingest/authenticate';
 import { rawBodyBytes } from '../lib/ingest/request-body';
@@ -37,7 +37,7 @@ const deps = {
 };
 
 // The same webhook verification as the ingest (README "Security"): a refused fetch gets no document at all.
-const authenticate = authenticatorFromEnv(process.env, { log, metrics: createMetrics(), readParameters: lazySsmParametersReader() });
+const authenticate = authenticatorFromEnv(process.env, { log, metrics: createMetrics(), readParameters: createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }) });
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = toWebhookRequest(event);

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { positiveIntEnv, requireEnv } from '../lib/config/env';
-import { createParameterReader } from '../lib/config/ssm-parameters';
+import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
+import { cachedParameterReader } from '../lib/config/ssm-parameters';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { createVideoNotifier } from '../lib/notifications/video-notifications';
@@ -24,7 +24,9 @@ const table: TableRef = {
   tableName: requireEnv(process.env, 'TABLE_NAME'),
   retentionDays: positiveIntEnv(process.env, 'RETENTION_DAYS', 90),
 };
-const messaging = createMessaging(process.env, { table, readParameter: createParameterReader(new SSMClient({})), sns: new SNSClient({}), log });
+const sqs = new SQSClient({ md5: false });
+const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }));
+const messaging = createMessaging(process.env, { table, readParameter, sns: new SNSClient({}), log });
 const stores = {
   calls: createCallStore(table),
   messages: messaging.messages,
@@ -34,7 +36,7 @@ const stores = {
 };
 const deps = {
   apply: (envelope: Parameters<typeof applyEvent>[0]) => applyEvent(envelope, stores),
-  deadLetters: createDeadLetterQueue(new SQSClient({ md5: false }), requireEnv(process.env, 'DLQ_URL')),
+  deadLetters: createDeadLetterQueue(sqs, requireEnv(process.env, 'DLQ_URL')),
   failures: createFailureStore(table),
   maxReceiveCount: positiveIntEnv(process.env, 'MAX_RECEIVE_COUNT', 5),
   log,

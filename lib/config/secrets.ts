@@ -2,7 +2,7 @@ import { ConfigError } from '../errors';
 
 type Env = Record<string, string | undefined>;
 
-/** Reads an SSM parameter (SecureString, decrypted); lib/config/ssm-parameters.ts implements it on AWS. */
+/** Reads an SSM parameter (SecureString, decrypted); lib/config/ssm-parameters.ts implements it over lib/aws/ssm-get-parameters.ts. */
 export type ParameterReader = (name: string) => Promise<string>;
 
 /** Reads several SSM parameters (SecureString, decrypted) in one go; a name that does not exist is absent from the result. */
