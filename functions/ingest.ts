@@ -14,7 +14,8 @@ const log = createLogger({ fn: 'ingest' });
 // Fail fast inside SignalWire's 10 s per-attempt budget: SDK retries included, we answer 503 well before it gives up.
 // md5: false skips the SDK's pure-JS MD5 of every message body (measured ~0.6 ms CPU per send); TLS already
 // guarantees the bytes SQS stored are the bytes we sent.
-const sqs = new SQSClient({ maxAttempts: 3, md5: false, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } });
+// throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes, and keeps waiting.
+const sqs = new SQSClient({ maxAttempts: 3, md5: false, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true } });
 const queue = createWebhookQueue(sqs, requireEnv(process.env, 'QUEUE_URL'));
 const metrics = createMetrics();
 const authenticate = authenticatorFromEnv(process.env, { log, metrics, readParameters: createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }) });

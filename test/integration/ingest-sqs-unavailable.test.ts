@@ -1,22 +1,28 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { describe, it } from 'node:test';
+import { createServer, type Socket } from 'node:net';
+import { after, before, describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { loadFixture } from '../helpers/fixtures';
 
-/** A loopback port nobody listens on: SQS "down" for real, no mock. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+type Handler = (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/**
+ * SQS "down" for real, no mock: a loopback TCP server that either drops every connection at once or accepts and
+ * never answers (a hung dependency), with the real ingest handler pointed at it.
+ */
 describe('ingest when SQS cannot take the message', () => {
-  it('answers 503 so SignalWire retries, never 200', async () => {
-    // given the real ingest handler whose queue endpoint refuses connections
-    const port = await closedPort();
+  let mode: 'refuse' | 'hang' = 'refuse';
+  const sockets = new Set<Socket>();
+  const blackHole = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    if (mode === 'refuse') socket.destroy();
+  });
+  let handler: Handler;
+
+  before(async () => {
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const { port } = blackHole.address() as { port: number };
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
@@ -25,21 +31,38 @@ describe('ingest when SQS cannot take the message', () => {
       QUEUE_URL: `http://127.0.0.1:${port}/000000000000/webhooks`,
       LOG_LEVEL: 'silent',
     });
-    const { handler } = (await import('../../functions/ingest')) as { handler: (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> };
-    const fixture = loadFixture('call-status-flat-answered');
-    // when a valid delivery arrives
-    const result = await handler({
+    ({ handler } = (await import('../../functions/ingest')) as { handler: Handler });
+  });
+  after(() => {
+    for (const socket of sockets) socket.destroy();
+    blackHole.close();
+  });
+
+  const delivery = (): APIGatewayProxyEventV2 =>
+    ({
       version: '2.0',
       routeKey: 'POST /call-status',
       rawPath: '/call-status',
       rawQueryString: '',
       headers: { 'content-type': 'application/json' },
-      body: fixture.body,
+      body: loadFixture('call-status-flat-answered').body,
       isBase64Encoded: false,
       requestContext: { requestId: 'r1', http: { sourceIp: '127.0.0.1', method: 'POST' } },
-    } as unknown as APIGatewayProxyEventV2);
-    // then it is refused with a retryable status and a generic message
+    }) as unknown as APIGatewayProxyEventV2;
+
+  it('answers 503 so SignalWire retries when the connection is refused, never 200', async () => {
+    mode = 'refuse';
+    const result = await handler(delivery());
     assert.equal(result.statusCode, 503);
     assert.deepEqual(JSON.parse(result.body!), { error: 'temporarily unable to accept the webhook; retry' });
+  });
+
+  it('answers 503 within SignalWire\'s 10 s per attempt when SQS hangs', async () => {
+    mode = 'hang';
+    const started = Date.now();
+    const result = await handler(delivery());
+    const elapsed = Date.now() - started;
+    assert.equal(result.statusCode, 503);
+    assert.ok(elapsed < 9_000, `answered after ${elapsed} ms`);
   });
 });
