@@ -1,8 +1,8 @@
 import { ClientError } from '../errors';
 import { SQS_MAX_MESSAGE_BYTES } from '../queue/webhook-queue';
 import { createEnvelope, type WebhookEnvelope } from './envelope';
-import { parseBody, rawBodyBytes } from './request-body';
-import { kindForRoute } from './routes';
+import { parseBody, rawBodyBytes, type ParsedBody } from './request-body';
+import { kindForRoute, type WebhookKind } from './routes';
 import type { WebhookRequest } from './webhook-request';
 
 /** `/video/{event}` names SignalWire users configure, one per room event. */
@@ -29,10 +29,19 @@ export async function receiveWebhook(request: WebhookRequest, deps: ReceiveWebho
   await deps.authenticate?.(request, raw);
   const parsed = parseBody(raw, request.headers['content-type']);
 
-  const envelope = createEnvelope({
+  const envelope = wrapDelivery(kind, request, parsed, videoEvent !== undefined ? { event: videoEvent } : undefined);
+  const messageBody = JSON.stringify(envelope);
+  if (Buffer.byteLength(messageBody) > SQS_MAX_MESSAGE_BYTES) throw new ClientError(413, 'body too large to queue');
+  await deps.enqueue(messageBody);
+  return envelope;
+}
+
+/** The canonical envelope of one parsed delivery (the ingest's and the SWML fetch's journal). */
+export function wrapDelivery(kind: WebhookKind, request: WebhookRequest, parsed: ParsedBody, pathParams?: Record<string, string>): WebhookEnvelope {
+  return createEnvelope({
     kind,
     route: request.routeKey,
-    ...(videoEvent !== undefined && { path_params: { event: videoEvent } }),
+    ...(pathParams !== undefined && { path_params: pathParams }),
     content_type: parsed.contentType,
     body: parsed.text,
     payload: parsed.payload,
@@ -40,14 +49,10 @@ export async function receiveWebhook(request: WebhookRequest, deps: ReceiveWebho
     ...(request.sourceIp !== undefined && { source_ip: request.sourceIp }),
     ...(request.requestId !== undefined && { request_id: request.requestId }),
   });
-  const messageBody = JSON.stringify(envelope);
-  if (Buffer.byteLength(messageBody) > SQS_MAX_MESSAGE_BYTES) throw new ClientError(413, 'body too large to queue');
-  await deps.enqueue(messageBody);
-  return envelope;
 }
 
 // Only what helps an operator reading the DLQ; never Authorization or signatures.
-export function pickHeaders(headers: Record<string, string | undefined>): Record<string, string> {
+function pickHeaders(headers: Record<string, string | undefined>): Record<string, string> {
   const kept: Record<string, string> = {};
   for (const name of ['content-type', 'user-agent']) {
     const value = headers[name];

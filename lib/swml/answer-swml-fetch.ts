@@ -1,5 +1,4 @@
-import { createEnvelope } from '../ingest/envelope';
-import { pickHeaders } from '../ingest/receive-webhook';
+import { wrapDelivery } from '../ingest/receive-webhook';
 import type { ParsedBody } from '../ingest/request-body';
 import type { WebhookRequest } from '../ingest/webhook-request';
 import type { Logger } from '../log';
@@ -56,16 +55,7 @@ async function journalFetch(request: WebhookRequest, parsed: ParsedBody | undefi
     deps.log.warn('swml fetch body unreadable; answered, not journaled', context);
     return;
   }
-  const envelope = createEnvelope({
-    kind: 'swml.fetch',
-    route: request.routeKey,
-    content_type: parsed.contentType,
-    body: parsed.text,
-    payload: parsed.payload,
-    headers: pickHeaders(request.headers),
-    ...(request.sourceIp !== undefined && { source_ip: request.sourceIp }),
-    ...(request.requestId !== undefined && { request_id: request.requestId }),
-  });
+  const envelope = wrapDelivery('swml.fetch', request, parsed);
   try {
     await withDeadline(deps.journal(JSON.stringify(envelope)), deps.journalTimeoutMs, 'journal timed out');
   } catch (error) {

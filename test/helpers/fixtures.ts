@@ -22,10 +22,17 @@ export function allFixtures(): Fixture[] {
     .map((file) => loadFixture(file.slice(0, -5)));
 }
 
-/** The parsed payload of a fixture, as the ingest would queue it. */
+/** The parsed payload of a fixture, as the ingest would queue it (a GET's payload is its query). */
 export function fixturePayload(fixture: Fixture): Record<string, unknown> {
+  if (fixture.method === 'GET') return Object.fromEntries(new URL(fixture.url).searchParams);
   if (fixture.contentType === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(fixture.body));
   return JSON.parse(fixture.body) as Record<string, unknown>;
+}
+
+/** A fixture by file name (`incoming-sms-flat.json`): its URL and parsed payload. */
+export function loadDelivery(file: string): { url: string; payload: Record<string, unknown> } {
+  const fixture = loadFixture(file.replace(/\.json$/, ''));
+  return { url: fixture.url, payload: fixturePayload(fixture) };
 }
 
 /** Posts a fixture to the same path on another base URL (the local stack), unsigned. */

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { DeadLetter } from '../../lib/dlq/dead-letters';
 import { loadFixture, postFixture, type Fixture } from '../helpers/fixtures';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { shuffle } from '../helpers/shuffle';
 import { waitFor } from '../helpers/wait';
 
 const CALL_FIXTURES = ['call-status-flat-answered', 'call-state-relay-ended', 'call-status-cxml-completed'];
@@ -11,16 +12,6 @@ const CALL_FIXTURES = ['call-status-flat-answered', 'call-state-relay-ended', 'c
 function flatCallStatus(callId: string, state: string, time: string): Fixture {
   const body = JSON.stringify({ call_id: callId, call_state: state, from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: time });
   return { name: state, method: 'POST', url: 'https://example.com/call-status', contentType: 'application/json', body, headers: {} };
-}
-
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    const j = seed % (i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 describe('call status pipeline (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {

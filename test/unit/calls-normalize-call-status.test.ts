@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { CALL_STATE_RANK, fromCxmlCallStatus, type CallState } from '../../lib/calls/call-state';
 import { normalizeCallStatus, type CallStatusEvent } from '../../lib/calls/normalize-call-status';
-import { PermanentError } from '../../lib/errors';
+import { assertPermanent } from '../helpers/assertions';
 
 const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
@@ -15,10 +15,6 @@ function fixturePayload(name: string): Record<string, unknown> {
   return delivery.contentType === 'application/x-www-form-urlencoded'
     ? Object.fromEntries(new URLSearchParams(delivery.body))
     : JSON.parse(delivery.body);
-}
-
-function assertPermanent(action: () => unknown, reason: RegExp): void {
-  assert.throws(action, (error: unknown) => error instanceof PermanentError && reason.test(error.message));
 }
 
 const relay = (params: Record<string, unknown>, rest: Record<string, unknown> = {}): Record<string, unknown> => ({

@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
 import { normalizeMessageStatus } from '../../lib/messages/normalize-message-status';
+import { loadDelivery } from '../helpers/fixtures';
+import { assertPermanent } from '../helpers/assertions';
 
 const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
-
-function loadDelivery(file: string): { url: string; payload: Record<string, unknown> } {
-  const delivery = JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8'));
-  const payload =
-    delivery.method === 'GET'
-      ? Object.fromEntries(new URL(delivery.url).searchParams)
-      : delivery.contentType === 'application/x-www-form-urlencoded'
-        ? Object.fromEntries(new URLSearchParams(delivery.body))
-        : JSON.parse(delivery.body);
-  return { url: delivery.url, payload };
-}
-
-function assertPermanent(action: () => unknown, reason: RegExp): void {
-  assert.throws(action, (error: unknown) => error instanceof PermanentError && reason.test(error.message));
-}
 
 describe('normalizeMessageStatus', () => {
   it('reads the flat fixture; a null error_code is no error code', () => {

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PermanentError } from '../../lib/errors';
 import {
   quoteForReason,
   readOptionalCount,
@@ -8,10 +7,7 @@ import {
   readOptionalNonBlank,
   readRequiredString,
 } from '../../lib/signalwire/payload-fields';
-
-function assertPermanent(action: () => unknown, reason: RegExp): void {
-  assert.throws(action, (error: unknown) => error instanceof PermanentError && reason.test(error.message));
-}
+import { assertPermanent } from '../helpers/assertions';
 
 describe('payload field readers', () => {
   it('reads required strings, unicode included, and names what is wrong', () => {
