@@ -1,8 +1,7 @@
 import { PermanentError } from '../errors';
 import { occurredAtFrom } from '../signalwire/occurred-at';
+import { isRecord, readOptionalNonBlank, readRequiredString, type Payload, type PayloadShape } from '../signalwire/payload-fields';
 import { fromCxmlCallStatus, isCallState, type CallState } from './call-state';
-
-export type PayloadShape = 'flat' | 'relay' | 'cxml';
 
 /** A call status delivery, in any of SignalWire's three shapes, reduced to what the call record needs. */
 export interface CallStatusEvent {
@@ -20,10 +19,10 @@ export interface CallStatusEvent {
   shape: PayloadShape;
 }
 
-type Payload = Record<string, unknown>;
+const CONTEXT = 'call status';
 
 export function normalizeCallStatus(payload: Payload, receivedAt: string): CallStatusEvent {
-  if (payload.event_type === 'calling.call.state' || isObject(payload.params)) return fromRelay(payload, receivedAt);
+  if (payload.event_type === 'calling.call.state' || isRecord(payload.params)) return fromRelay(payload, receivedAt);
   if ('CallSid' in payload || 'CallStatus' in payload) return fromCxml(payload, receivedAt);
   if ('call_id' in payload || 'call_state' in payload) return fromFlat(payload, receivedAt);
   throw new PermanentError('call status: unrecognized payload shape');
@@ -31,13 +30,13 @@ export function normalizeCallStatus(payload: Payload, receivedAt: string): CallS
 
 function fromFlat(p: Payload, receivedAt: string): CallStatusEvent {
   return compact({
-    callId: requireId(p.call_id, 'call_id'),
+    callId: readRequiredString(p, 'call_id', CONTEXT, 'call_id'),
     state: requireState(p.call_state),
-    occurredAt: occurredAtFrom(p.timestamp, receivedAt, 'call status'),
-    from: optionalString(p.from),
-    to: optionalString(p.to),
+    occurredAt: occurredAtFrom(p.timestamp, receivedAt, CONTEXT),
+    from: readOptionalNonBlank(p, 'from', CONTEXT, 'from'),
+    to: readOptionalNonBlank(p, 'to', CONTEXT, 'to'),
     direction: direction(p.direction),
-    endReason: optionalString(p.end_reason),
+    endReason: readOptionalNonBlank(p, 'end_reason', CONTEXT, 'end_reason'),
     shape: 'flat',
   });
 }
@@ -46,21 +45,21 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
   if (p.event_type !== undefined && p.event_type !== 'calling.call.state') {
     throw new PermanentError(`call status: unexpected event_type ${String(p.event_type).slice(0, 64)}`);
   }
-  if (!isObject(p.params)) throw new PermanentError('call status: RELAY event has no params');
+  if (!isRecord(p.params)) throw new PermanentError('call status: RELAY event has no params');
   const params = p.params;
-  const device = isObject(params.device) && isObject(params.device.params) ? params.device.params : {};
+  const device = isRecord(params.device) && isRecord(params.device.params) ? params.device.params : {};
   const started = positiveNumber(params.start_time);
   const answered = positiveNumber(params.answer_time);
   const ended = positiveNumber(params.end_time);
   const knownTimes = compact({ created: started, answered, ended });
   return compact({
-    callId: requireId(params.call_id, 'params.call_id'),
+    callId: readRequiredString(params, 'call_id', CONTEXT, 'params.call_id'),
     state: requireState(params.call_state),
-    occurredAt: occurredAtFrom(p.timestamp, receivedAt, 'call status'),
-    from: optionalString(device.from_number),
-    to: optionalString(device.to_number),
+    occurredAt: occurredAtFrom(p.timestamp, receivedAt, CONTEXT),
+    from: readOptionalNonBlank(device, 'from_number', CONTEXT, 'from_number'),
+    to: readOptionalNonBlank(device, 'to_number', CONTEXT, 'to_number'),
     direction: direction(params.direction),
-    endReason: optionalString(params.end_reason),
+    endReason: readOptionalNonBlank(params, 'end_reason', CONTEXT, 'end_reason'),
     durationSeconds: answered !== undefined && ended !== undefined && ended >= answered ? Math.round((ended - answered) / 1000) : undefined,
     knownTimes: Object.keys(knownTimes).length > 0 ? knownTimes : undefined,
     shape: 'relay',
@@ -72,22 +71,16 @@ function fromCxml(p: Payload, receivedAt: string): CallStatusEvent {
   if (status === undefined) throw new PermanentError(`call status: unknown CallStatus ${String(p.CallStatus).slice(0, 64)}`);
   const duration = typeof p.CallDuration === 'string' && p.CallDuration.trim() !== '' ? Number(p.CallDuration) : undefined;
   return compact({
-    callId: requireId(p.CallSid, 'CallSid'),
+    callId: readRequiredString(p, 'CallSid', CONTEXT, 'CallSid'),
     state: status.state,
-    occurredAt: occurredAtFrom(p.Timestamp, receivedAt, 'call status'),
-    from: optionalString(p.From),
-    to: optionalString(p.To),
+    occurredAt: occurredAtFrom(p.Timestamp, receivedAt, CONTEXT),
+    from: readOptionalNonBlank(p, 'From', CONTEXT, 'From'),
+    to: readOptionalNonBlank(p, 'To', CONTEXT, 'To'),
     direction: direction(p.Direction),
     endReason: status.endReason,
     durationSeconds: duration !== undefined && Number.isInteger(duration) && duration >= 0 ? duration : undefined,
     shape: 'cxml',
   });
-}
-
-function requireId(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new PermanentError(`call status: missing ${field}`);
-  if (value.length > 256) throw new PermanentError(`call status: ${field} longer than 256 characters`);
-  return value;
 }
 
 function requireState(value: unknown): CallState {
@@ -103,16 +96,8 @@ function direction(value: unknown): 'inbound' | 'outbound' | undefined {
   return undefined;
 }
 
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value !== '' ? value.slice(0, 256) : undefined;
-}
-
 function positiveNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
-}
-
-function isObject(value: unknown): value is Payload {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Drops undefined fields so records never carry empty attributes. */

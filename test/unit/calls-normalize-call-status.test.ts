@@ -202,14 +202,15 @@ describe('normalizeCallStatus: refusals', () => {
 
   it('refuses an id that is not a string', () => {
     for (const callId of [42, null, { id: 'c1' }, ['c1'], true]) {
-      assertPermanent(() => normalizeCallStatus({ call_id: callId, call_state: 'ringing' }, RECEIVED_AT), /missing call_id/);
-      assertPermanent(() => normalizeCallStatus(relay({ call_id: callId }), RECEIVED_AT), /missing params\.call_id/);
+      // null is absent (JSON senders write null where a form omits the field); anything else names the type
+      assertPermanent(() => normalizeCallStatus({ call_id: callId, call_state: 'ringing' }, RECEIVED_AT), /missing call_id|call_id is not a string/);
+      assertPermanent(() => normalizeCallStatus(relay({ call_id: callId }), RECEIVED_AT), /missing params\.call_id|params\.call_id is not a string/);
     }
   });
 
   it('refuses an id longer than 256 characters, and accepts one of exactly 256', () => {
-    assertPermanent(() => normalizeCallStatus({ call_id: 'c'.repeat(257), call_state: 'ringing' }, RECEIVED_AT), /longer than 256/);
-    assertPermanent(() => normalizeCallStatus({ CallSid: 'C'.repeat(257), CallStatus: 'ringing' }, RECEIVED_AT), /CallSid longer than 256/);
+    assertPermanent(() => normalizeCallStatus({ call_id: 'c'.repeat(257), call_state: 'ringing' }, RECEIVED_AT), /call_id is too long/);
+    assertPermanent(() => normalizeCallStatus({ CallSid: 'C'.repeat(257), CallStatus: 'ringing' }, RECEIVED_AT), /CallSid is too long/);
     assert.equal(normalizeCallStatus({ call_id: 'c'.repeat(256), call_state: 'ringing' }, RECEIVED_AT).callId, 'c'.repeat(256));
   });
 
