@@ -3,6 +3,7 @@ import { showCall } from './commands/calls';
 import { listDeadLetters, redriveDeadLetters, replayDeadLetter } from './commands/dlq';
 import { listEndpoints } from './commands/endpoints';
 import { showMessage } from './commands/messages';
+import { configureNumber } from './commands/numbers';
 import { showRoom } from './commands/rooms';
 import { sendWebhook } from './commands/send';
 import { showStats } from './commands/stats';
@@ -25,6 +26,9 @@ const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGIO
   stats [--since ISO | --hours N]  counts per kind and state, average call duration (default: last 24 h)
   send [ROUTE] --fixture NAME | --body TEXT [--sign] [--url BASE]
                               post a test webhook (signed with SIGNALWIRE_SIGNING_KEY) to the stack or BASE
+  numbers configure <+E164> [--url BASE]
+                              point a SignalWire number's messages and call status at the stack (or BASE);
+                              needs SIGNALWIRE_SPACE_URL, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN
 
 By default commands talk to the local stack \`npm start\` runs; --stage NAME talks to a deployed stage.`;
 
@@ -43,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
   'swml reset': (target) => resetSwmlRules(target),
   stats: (target, _args, _ids, options) => showStats(target, options),
   send: async (target, args, _ids, options) => sendWebhook(args[0], options, options.url ?? (await target.apiUrl())),
+  'numbers configure': async (target, args, _ids, options) => configureNumber(args[0], options.url ?? (await target.apiUrl())),
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -63,14 +68,15 @@ async function main(argv: string[]): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const name = positionals[0] === 'send' ? 'send' : positionals.slice(0, 2).join(' ');
+  const twoWords = positionals.slice(0, 2).join(' ');
+  const name = COMMANDS[twoWords] ? twoWords : (positionals[0] ?? '');
   const command = COMMANDS[name];
   if (values.help || command === undefined) {
     console.error(USAGE);
     return values.help ? 0 : 2;
   }
-  // `send --url BASE` needs no stack to talk to.
-  const target = name === 'send' && values.url !== undefined ? undefined : await resolveTarget({ stage: values.stage, region: values.region });
+  // With --url BASE, `send` and `numbers configure` need no stack to talk to.
+  const target = values.url !== undefined && ['send', 'numbers configure'].includes(name) ? undefined : await resolveTarget({ stage: values.stage, region: values.region });
   try {
     print(await command(target!, positionals.slice(name.split(' ').length), values.id ?? [], values), values.json);
     return 0;

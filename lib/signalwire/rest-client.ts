@@ -45,14 +45,8 @@ export interface SignalWireRestClient {
 export const DEFAULT_TIMEOUT_MS = 5_000;
 
 export function createSignalWireRestClient(config: SignalWireApiConfig): SignalWireRestClient {
-  const baseUrl = normalizeSpaceUrl(config.spaceUrl);
-  if (typeof config.projectId !== 'string' || config.projectId.trim() === '') throw new ConfigError('signalwire projectId is missing');
-  if (typeof config.apiToken !== 'string' || config.apiToken.trim() === '') throw new ConfigError('signalwire apiToken is missing');
-  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigError('signalwire timeoutMs must be a positive integer');
-  const messagesUrl = `${baseUrl}/api/laml/2010-04-01/Accounts/${encodeURIComponent(config.projectId)}/Messages.json`;
-  const authorization = `Basic ${Buffer.from(`${config.projectId}:${config.apiToken}`).toString('base64')}`;
-  const redact = (text: string): string => text.replaceAll(config.apiToken, '[redacted]');
+  const account = createAccountApi(config);
+  const messagesUrl = account.url('Messages.json');
 
   return {
     async sendMessage(message: OutboundMessage): Promise<SentMessage> {
@@ -64,8 +58,8 @@ export function createSignalWireRestClient(config: SignalWireApiConfig): SignalW
       if (message.statusCallback !== undefined) form.set('StatusCallback', message.statusCallback);
       // A timeout after the request left may still have sent the message: callers that must not send twice
       // reconcile with listMessages before retrying (lib/messages/send-auto-reply.ts).
-      const { status, text } = await call('send message', messagesUrl, { method: 'POST', body: form });
-      return readSendResult(status, text, redact);
+      const { status, text } = await account.call('send message', messagesUrl, { method: 'POST', body: form });
+      return readSendResult(status, text, account.redact);
     },
 
     async listMessages(filter) {
@@ -73,28 +67,48 @@ export function createSignalWireRestClient(config: SignalWireApiConfig): SignalW
       // `DateSent>=` is the compatibility API's inclusive lower bound (a day); one page of 100 is plenty for the
       // replies to one number since one claim.
       const query = new URLSearchParams({ From: filter.from, To: filter.to, 'DateSent>': day, PageSize: '100' });
-      const { status, text } = await call('list messages', `${messagesUrl}?${query}`, { method: 'GET' });
-      if (status < 200 || status >= 300) throw failureFor('list messages', status, text, redact);
+      const { status, text } = await account.call('list messages', `${messagesUrl}?${query}`, { method: 'GET' });
+      if (status < 200 || status >= 300) throw failureFor('list messages', status, text, account.redact);
       const list = parseJsonObject(text)?.messages;
       if (!Array.isArray(list)) throw new DependencyError(`signalwire: list messages answered HTTP ${status} without a message list`);
       return list.flatMap(toListedMessage);
     },
   };
+}
 
-  async function call(operation: string, url: string, init: { method: string; body?: URLSearchParams }) {
-    try {
-      const contentType: Record<string, string> = init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {};
-      const response = await fetch(url, {
-        ...init,
-        headers: { Authorization: authorization, Accept: 'application/json', ...contentType },
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      return { status: response.status, text: await response.text() };
-    } catch (error) {
-      const reason = isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'network error';
-      throw new DependencyError(`signalwire: ${operation} ${reason}`, { cause: error });
-    }
-  }
+/** The account's Compatibility API: its URLs, authenticated calls bounded in time, and token redaction. */
+export interface AccountApi {
+  url(resource: string): string;
+  call(operation: string, url: string, init: { method: string; body?: URLSearchParams }): Promise<{ status: number; text: string }>;
+  redact(text: string): string;
+}
+
+export function createAccountApi(config: SignalWireApiConfig): AccountApi {
+  const baseUrl = normalizeSpaceUrl(config.spaceUrl);
+  if (typeof config.projectId !== 'string' || config.projectId.trim() === '') throw new ConfigError('signalwire projectId is missing');
+  if (typeof config.apiToken !== 'string' || config.apiToken.trim() === '') throw new ConfigError('signalwire apiToken is missing');
+  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigError('signalwire timeoutMs must be a positive integer');
+  const accountUrl = `${baseUrl}/api/laml/2010-04-01/Accounts/${encodeURIComponent(config.projectId)}`;
+  const authorization = `Basic ${Buffer.from(`${config.projectId}:${config.apiToken}`).toString('base64')}`;
+  return {
+    url: (resource) => `${accountUrl}/${resource}`,
+    redact: (text) => text.replaceAll(config.apiToken, '[redacted]'),
+    async call(operation, url, init) {
+      try {
+        const contentType: Record<string, string> = init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {};
+        const response = await fetch(url, {
+          ...init,
+          headers: { Authorization: authorization, Accept: 'application/json', ...contentType },
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        return { status: response.status, text: await response.text() };
+      } catch (error) {
+        const reason = isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'network error';
+        throw new DependencyError(`signalwire: ${operation} ${reason}`, { cause: error });
+      }
+    },
+  };
 }
 
 /** Scheme optional (https assumed); plain http only for a loopback stand-in, so Basic auth never travels in clear. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createFakeNumbers, type FakeNumber } from './fake-signalwire-numbers';
 
 /**
  * A real local HTTP server standing in for the SignalWire Compatibility REST API. It answers
@@ -33,6 +34,9 @@ export interface FakeSignalWire {
   requests: RecordedRequest[];
   /** Every message it created: what a real space would have sent to a handset. */
   created: CreatedMessage[];
+  /** Adds a phone number to the fake space (IncomingPhoneNumbers list and update). */
+  addNumber(phoneNumber: string): FakeNumber;
+  numbers: FakeNumber[];
   /** The next `count` requests are answered with `status` and a SignalWire-style error body. */
   failNext(count: number, status: number, message?: string): void;
   /** The next `count` requests are never answered (their sockets are destroyed on close). */
@@ -51,6 +55,7 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
   const created: CreatedMessage[] = [];
   const queue: Behaviour[] = [];
   const sockets = new Set<Socket>();
+  const phoneNumbers = createFakeNumbers();
 
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -69,6 +74,8 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
       if (behaviour?.kind === 'hang') return;
       if (behaviour?.kind === 'fail') return sendJson(response, behaviour.status, errorBody(behaviour.status, behaviour.message));
       const [pathname = '', search = ''] = path.split('?');
+      const numberAnswer = phoneNumbers.handle(request.method ?? '', pathname, new URLSearchParams(search), Object.fromEntries(new URLSearchParams(rawBody)));
+      if (numberAnswer) return sendJson(response, numberAnswer.status, numberAnswer.body);
       const match = MESSAGES_PATH.exec(pathname);
       if (request.method === 'GET' && match) return sendJson(response, 200, { messages: listed(created, new URLSearchParams(search)) });
       if (request.method !== 'POST' || !match) return sendJson(response, 404, errorBody(404, 'The requested resource was not found'));
@@ -111,6 +118,8 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
     url: `http://127.0.0.1:${port}`,
     requests,
     created,
+    addNumber: phoneNumbers.add,
+    numbers: phoneNumbers.numbers,
     failNext(count, status, message = defaultMessage(status)) {
       for (let index = 0; index < count; index += 1) queue.push({ kind: 'fail', status, message });
     },

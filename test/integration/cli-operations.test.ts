@@ -1,15 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DeadLetter } from '../../lib/dlq/dead-letters';
+import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait';
 
 describe('operator one-liners (the real `webhooks` bin against a local stack)', () => {
   let stack: TestStack;
+  let signalwire: FakeSignalWire;
   before(async () => {
     stack = await startTestStack();
+    signalwire = await startFakeSignalWire();
   });
-  after(() => stack.stop());
+  after(async () => {
+    await signalwire.close();
+    await stack.stop();
+  });
 
   it('lists every webhook URL to paste into SignalWire', async () => {
     const { code, json } = await stack.cli(['endpoints']);
@@ -44,5 +50,32 @@ describe('operator one-liners (the real `webhooks` bin against a local stack)', 
     const { code, stderr } = await stack.cli(['dlq', 'replay', 'no-such-message']);
     assert.equal(code, 1);
     assert.match(stderr, /dead letter no-such-message not found/);
+  });
+
+  it('points a SignalWire number at the stack: inbound messages and call status, POST', async () => {
+    // given a number in the SignalWire project and the operator's credentials in the shell
+    const number = signalwire.addNumber('+15551234567');
+    signalwire.addNumber('+15550000000');
+    Object.assign(process.env, { SIGNALWIRE_SPACE_URL: signalwire.url, SIGNALWIRE_PROJECT_ID: 'p-0000', SIGNALWIRE_API_TOKEN: 'PT-secret' });
+    // when the operator configures it
+    const { code, json } = await stack.cli(['numbers', 'configure', '+15551234567']);
+    // then the number sends its messages and call status to this stack's routes
+    assert.equal(code, 0);
+    assert.deepEqual(json, { sid: number.sid, phone_number: '+15551234567', sms_url: `${stack.url}/incoming-sms`, status_callback: `${stack.url}/call-status` });
+    assert.equal(number.sms_method, 'POST');
+    assert.equal(number.status_callback_method, 'POST');
+    assert.equal(signalwire.numbers[1]!.sms_url, null, 'the other number is untouched');
+    const update = signalwire.requests.find((r) => r.method === 'POST')!;
+    assert.equal(update.headers.authorization, `Basic ${Buffer.from('p-0000:PT-secret').toString('base64')}`);
+  });
+
+  it('refuses a number the project does not have, and plain http to anything but loopback', async () => {
+    const missing = await stack.cli(['numbers', 'configure', '+15559999999']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /\+15559999999 is not in this SignalWire project/);
+    const insecure = await stack.cli(['numbers', 'configure', '+15551234567', '--url', 'http://hooks.example.com']);
+    assert.equal(insecure.code, 1);
+    assert.match(insecure.stderr, /https/);
+    assert.equal(signalwire.numbers[0]!.sms_url, `${stack.url}/incoming-sms`, 'nothing was changed');
   });
 });
