@@ -2,17 +2,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startDynamoDb, startSqs } from './emulators';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
-import { provisionResources, resolveIntrinsics, type ResourceIndex } from './provision';
-import { loadServerlessConfig, type LocalFunction } from './serverless-config';
+import { functionEnvironment, importHandler, moduleUrl } from './functions';
+import { PROJECT_ROOT } from './project-root';
+import { provisionResources } from './provision';
+import { loadServerlessConfig } from './serverless-config';
 import { startEventSourceThread } from './event-source-thread';
 import type { EventSource } from './sqs-event-source';
 
-export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export { PROJECT_ROOT };
 export const LOCAL_STAGE = 'local';
 
 export interface LocalStackOptions {
@@ -133,26 +134,4 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await Promise.all([sqsEmulator.stop(), dynamo.stop()]);
     },
   };
-}
-
-/** The union of every function's environment; one process hosts them all, so a name must mean one value. */
-function functionEnvironment(provider: Record<string, unknown>, functions: LocalFunction[], index: ResourceIndex): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const source of [provider, ...functions.map((fn) => fn.environment)]) {
-    for (const [name, value] of Object.entries(resolveIntrinsics(source, index) as Record<string, unknown>)) {
-      const text = String(value);
-      if (env[name] !== undefined && env[name] !== text) throw new Error(`local stack: ${name} differs between functions`);
-      env[name] = text;
-    }
-  }
-  return env;
-}
-
-const moduleUrl = (fn: LocalFunction) => pathToFileURL(join(PROJECT_ROOT, `${fn.module}.ts`)).href;
-
-async function importHandler(fn: LocalFunction): Promise<any> {
-  const module = await import(moduleUrl(fn));
-  const handler = module[fn.exportName];
-  if (typeof handler !== 'function') throw new Error(`local stack: ${fn.module}.ts exports no ${fn.exportName}`);
-  return handler;
 }
