@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { unzipSync } from './unzip';
+import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { startSqs } from '../../local/emulators';
 import { PROJECT_ROOT } from '../../local/stack';
 
 const run = promisify(execFile);
@@ -175,12 +177,54 @@ describe('serverless package (the deployable template)', () => {
     const files = unzipSync(readFileSync(join(dir, 'ingest.zip')));
     const bundle = files.get('functions/ingest.mjs');
     assert.ok(bundle, 'ingest bundle present');
-    // ~330 KB: the SQS client, and SSM reached through its signer rather than a second SDK client.
-    assert.ok(bundle.length < 360 * 1024, `ingest bundle is ${bundle.length} bytes`);
+    // ~200 KB: the SQS client with the environment credential provider only (lib/aws/lambda-credentials.ts), and SSM
+    // reached through its signer rather than a second SDK client.
+    assert.ok(bundle.length < 240 * 1024, `ingest bundle is ${bundle.length} bytes`);
     const text = bundle.toString('utf8');
     assert.ok(text.includes('SendMessage'));
     assert.ok(!text.includes('DynamoDB_20120810'), 'no DynamoDB client in the ingest');
     assert.ok(!text.includes('GetParametersByPath'), 'no SSM client in the ingest');
+  });
+
+  it('deploys an ingest bundle that runs: Lambda-style env credentials, a delivery queued on SQS, 200', async () => {
+    // given the packaged ingest.mjs, run by a bare node as Lambda would, against an SQS emulator
+    const bundleDir = mkdtempSync(join(tmpdir(), 'ingest-bundle-'));
+    const sqsEmulator = await startSqs();
+    const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLAMBDA', secretAccessKey: 's' }, md5: false });
+    try {
+      writeFileSync(join(bundleDir, 'ingest.mjs'), unzipSync(readFileSync(join(dir, 'ingest.zip'))).get('functions/ingest.mjs')!);
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bundle-smoke' }));
+      const event = { version: '2.0', routeKey: 'POST /call-status', rawPath: '/call-status', rawQueryString: '', headers: { 'content-type': 'application/json' }, body: '{"call_id":"b-1","call_state":"ringing"}', isBase64Encoded: false, requestContext: { requestId: 'r', domainName: 'abc.execute-api.us-east-1.amazonaws.com', stage: '$default', http: { method: 'POST', sourceIp: '203.0.113.1' } } };
+      const script = `const { handler } = await import('./ingest.mjs'); process.stdout.write('\\nRESULT ' + JSON.stringify(await handler(${JSON.stringify(event)})));`;
+      // when it handles a delivery with only what Lambda provides: credentials and region in the environment
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: bundleDir,
+        env: {
+          PATH: process.env.PATH,
+          AWS_LAMBDA_FUNCTION_NAME: 'signalwire-webhooks-ci-ingest',
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'AKIDLAMBDA',
+          AWS_SECRET_ACCESS_KEY: 's',
+          AWS_SESSION_TOKEN: 'token',
+          AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+          QUEUE_URL: QueueUrl!,
+          WEBHOOK_ALLOW_UNAUTHENTICATED: 'true',
+          LOG_LEVEL: 'error',
+          NODE_NO_WARNINGS: '1',
+        },
+      });
+      // then it answers 200 and the envelope is on the queue
+      // (the bundle logs its EMF metric lines to stdout before the result)
+      const result = JSON.parse(stdout.slice(stdout.lastIndexOf('RESULT ') + 7)) as { statusCode: number; body: string };
+      assert.equal(result.statusCode, 200, stdout);
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }));
+      assert.equal(Messages.length, 1);
+      assert.equal(JSON.parse(Messages[0]!.Body!).event_id, JSON.parse(result.body).event_id);
+    } finally {
+      sqs.destroy();
+      await sqsEmulator.stop();
+      rmSync(bundleDir, { recursive: true, force: true });
+    }
   });
 });
 
