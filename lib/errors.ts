@@ -36,3 +36,8 @@ export class DependencyError extends WebhookError {
 export class ConfigError extends WebhookError {
   override readonly name: string = 'ConfigError';
 }
+
+/** The message of an error's cause, for a log line (the SDK's error behind a DependencyError). */
+export function causeMessage(error: unknown): string | undefined {
+  return error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
+}

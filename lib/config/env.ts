@@ -10,18 +10,26 @@ export function requireEnv(env: Env, name: string): string {
 }
 
 export function positiveIntEnv(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
-  return value;
+  return integerEnv(env, name, fallback, 1, 'a positive integer');
 }
 
 /** Like positiveIntEnv, but 0 is allowed (e.g. a cache lifetime of 0: no caching). */
 export function nonNegativeIntEnv(env: Env, name: string, fallback: number): number {
+  return integerEnv(env, name, fallback, 0, 'a non-negative integer');
+}
+
+/** `true` or `false` (any case, spaces around ignored); blank means `fallback`; anything else is a ConfigError. */
+export function booleanEnv(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase() ?? '';
+  if (raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(`${name} must be "true" or "false", got "${env[name]}"`);
+}
+
+function integerEnv(env: Env, name: string, fallback: number, minimum: number, what: string): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < minimum) throw new ConfigError(`${name} must be ${what}, got "${raw}"`);
   return value;
 }

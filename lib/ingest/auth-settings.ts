@@ -1,5 +1,5 @@
 import type { ParametersReader } from '../config/secrets';
-import { DependencyError } from '../errors';
+import { causeMessage, DependencyError } from '../errors';
 import type { Logger } from '../log';
 import { parseAuthPolicy, type AuthPolicy } from '../security/auth-policy';
 import { requireHttpsUrl } from '../security/https-url';
@@ -71,13 +71,13 @@ export function createAuthPolicySource(env: Env, settings: WebhookAuthSettings, 
       .finally(() => (loading = undefined));
     return loading;
   };
-  load().catch((error: unknown) => deps.log.warn('webhook secrets not loaded yet; will retry', { error, cause: causeOf(error) }));
+  load().catch((error: unknown) => deps.log.warn('webhook secrets not loaded yet; will retry', { error, cause: causeMessage(error) }));
   return async () => {
     if (current !== undefined && current.expires > Date.now()) return current.policy;
     if (current === undefined) return load();
     const stale = current.policy;
     return load().catch((error: unknown) => {
-      deps.log.warn('webhook secrets refresh failed; keeping the loaded ones', { error, cause: causeOf(error) });
+      deps.log.warn('webhook secrets refresh failed; keeping the loaded ones', { error, cause: causeMessage(error) });
       return stale;
     });
   };
@@ -103,8 +103,4 @@ function warnIfOpen(policy: AuthPolicy, settings: WebhookAuthSettings, log: Logg
   if (settings.local) log.info('no webhook verification configured: accepting every request (local stack)');
   else if (policy.allowUnauthenticated) log.warn('no webhook verification configured and unauthenticated access allowed');
   else log.error('no webhook verification configured: refusing every request (fail closed)');
-}
-
-function causeOf(error: unknown): unknown {
-  return error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
 }

@@ -3,6 +3,7 @@ import { BASIC_AUTH_CHALLENGE, createBasicAuthMatcher, type BasicAuthCredentials
 import { createIpAllowlist, type IpAllowlist } from './ip-allowlist';
 import { createQuerySecretMatcher, QUERY_SECRET_PARAM } from './query-secret';
 import { verifySignalWireSignature, type SignedRequest } from './signature';
+import { booleanEnv } from '../config/env';
 
 /** Which webhook checks are on. An empty list turns its check off; every check that is on must pass. */
 export interface AuthPolicy {
@@ -53,7 +54,7 @@ export function parseAuthPolicy(env: Env): AuthPolicy {
     basicAuth: Object.freeze(listEnv(env, 'WEBHOOK_BASIC_AUTH').map(parseCredentialPair)),
     querySecrets: Object.freeze(listEnv(env, 'WEBHOOK_QUERY_SECRET')),
     ipAllowlist: Object.freeze(ipAllowlist),
-    allowUnauthenticated: booleanEnv(env, 'WEBHOOK_ALLOW_UNAUTHENTICATED'),
+    allowUnauthenticated: booleanEnv(env, 'WEBHOOK_ALLOW_UNAUTHENTICATED', false),
   });
 }
 
@@ -138,11 +139,4 @@ function parseCredentialPair(pair: string, index: number): BasicAuthCredentials 
     throw new ConfigError(`WEBHOOK_BASIC_AUTH: entry ${index + 1} is not user:password`);
   }
   return Object.freeze({ user, password });
-}
-
-function booleanEnv(env: Env, name: string): boolean {
-  const value = (env[name] ?? '').trim().toLowerCase();
-  if (value === '' || value === 'false') return false;
-  if (value === 'true') return true;
-  throw new ConfigError(`${name} must be "true" or "false", got "${env[name]}"`);
 }

@@ -1,7 +1,6 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { positiveIntEnv } from '../config/env';
+import { booleanEnv, positiveIntEnv } from '../config/env';
 import type { ParameterReader } from '../config/secrets';
-import { ConfigError } from '../errors';
 import type { Logger } from '../log';
 import { parseAutoReplyConfig } from '../messages/auto-reply';
 import { requireHttpsUrl } from '../security/https-url';
@@ -52,11 +51,4 @@ export function createMessaging(env: Env, deps: { table: TableRef; readParameter
     ...(booleanEnv(env, 'NOTIFY_INBOUND_SMS', topicArn !== '') && { notify }),
   };
   return { messages, notify, notifier };
-}
-
-function booleanEnv(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase() ?? '';
-  if (raw === '') return fallback;
-  if (raw === 'true' || raw === 'false') return raw === 'true';
-  throw new ConfigError(`${name} must be "true" or "false", got "${env[name]}"`);
 }

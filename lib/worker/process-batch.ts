@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { PermanentError } from '../errors';
+import { causeMessage, PermanentError } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../ingest/envelope';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
@@ -45,7 +45,7 @@ async function processRecord(record: SQSRecord, deps: BatchDeps): Promise<boolea
       const exhausted = `failed on all ${attempts} deliveries; last error: ${reason}`;
       return deadLetter(record, deps, { reason: exhausted, category: 'exhausted', attempts }, context);
     }
-    deps.log.warn('event failed, will retry', { ...context, cause: causeOf(error) });
+    deps.log.warn('event failed, will retry', { ...context, cause: causeMessage(error) });
     if (envelope !== undefined) {
       const failure = { event_id: envelope.event_id, last_error: reason, attempts, failed_at: new Date().toISOString() };
       await deps.failures.record(failure).catch((e: unknown) => deps.log.warn('could not record failure', { error: e }));
@@ -70,8 +70,4 @@ async function deadLetter(
     deps.log.error('could not dead-letter event', { ...context, error });
     return false;
   }
-}
-
-function causeOf(error: unknown): unknown {
-  return error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
 }
