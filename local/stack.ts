@@ -10,6 +10,7 @@ import { functionEnvironment, importHandler, moduleUrl } from './functions';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
 import { loadServerlessConfig } from './serverless-config';
+import { startEventSourceProcess, type ProcessEventSource } from './event-source-process';
 import { startEventSourceThread } from './event-source-thread';
 import type { EventSource } from './sqs-event-source';
 
@@ -25,6 +26,19 @@ export interface LocalStackOptions {
   queueAttributes?: Record<string, string>;
   /** Overrides serverless.yml's maximumBatchingWindow (tests shorten it). */
   batchWindowMs?: number;
+  /**
+   * Run each SQS event source and its function in a child process of its own (instead of a worker thread), so a
+   * test can kill it with SIGKILL mid-batch and restart it (`eventSources[i].kill()` / `.restart()`); a handler
+   * that passes its timeout exits its process, as a Lambda container does.
+   */
+  eventSourceProcesses?: boolean;
+  /** Overrides the SQS-fed functions' serverless.yml `timeout` (a harness that shortens the visibility timeout). */
+  eventSourceTimeoutMs?: number;
+  /**
+   * Where the functions reach the emulators, given where they listen (e.g. a fault-injecting proxy in front of each);
+   * the queue URLs in the functions' environment point there too. Provisioning and the event source go direct.
+   */
+  functionEndpoints?(emulators: { sqs: string; dynamodb: string }): Promise<{ sqs: string; dynamodb: string }>;
   /** Extra environment for the functions (e.g. signing keys, the SignalWire API URL). */
   environment?: Record<string, string>;
   /** Where to write the endpoints file the `webhooks` CLI reads by default. */
@@ -46,7 +60,8 @@ export interface StackInfo {
 }
 
 export interface LocalStack extends StackInfo {
-  eventSources: EventSource[];
+  /** With `eventSourceProcesses`, each one is a ProcessEventSource (kill, restart). */
+  eventSources: (EventSource | ProcessEventSource)[];
   stop(): Promise<void>;
 }
 
@@ -69,18 +84,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   index.HttpApi = { ref: 'local', attributes: { ApiEndpoint: url } };
 
+  const reach = (await options.functionEndpoints?.({ sqs: sqsEmulator.endpoint, dynamodb: dynamo.endpoint })) ?? { sqs: sqsEmulator.endpoint, dynamodb: dynamo.endpoint };
+  const viaReach = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.startsWith(`${sqsEmulator.endpoint}/`) ? reach.sqs + v.slice(sqsEmulator.endpoint.length) : v]));
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    ...functionEnvironment(defs.environment, defs.functions, index),
+    AWS_ENDPOINT_URL_SQS: reach.sqs,
+    AWS_ENDPOINT_URL_DYNAMODB: reach.dynamodb,
+    ...viaReach(functionEnvironment(defs.environment, defs.functions, index)),
     ...options.environment,
   });
 
   const routes: HttpRoute[] = [];
-  const eventSources: EventSource[] = [];
+  const eventSources: (EventSource | ProcessEventSource)[] = [];
   for (const fn of defs.functions) {
     if (fn.httpRoutes.length > 0) {
       const handler = await importHandler(fn);
@@ -98,9 +115,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         batchWindowMs: options.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
         concurrency: fn.sqs.maximumConcurrency,
         reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
-        timeoutMs: fn.timeoutSeconds * 1000,
+        timeoutMs: options.eventSourceTimeoutMs ?? fn.timeoutSeconds * 1000,
       };
-      eventSources.push(await startEventSourceThread(source, options.onError));
+      const start = options.eventSourceProcesses ? startEventSourceProcess : startEventSourceThread;
+      eventSources.push(await start(source, options.onError));
     }
   }
 

@@ -1,0 +1,73 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A notification the SNS stand-in accepted: its event key (from the JSON facts) and kind. */
+export interface Published {
+  messageId: string;
+  eventKey: string;
+  kind: string;
+}
+
+export interface StandIn {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * SSM's GetParameters (AWS JSON 1.1) over a fixed set of SecureStrings: the worker reads its SignalWire API token
+ * through it, as on AWS. Names it does not hold come back under InvalidParameters, as SSM answers.
+ */
+export function startSsmStandIn(parameters: Record<string, string>): Promise<StandIn> {
+  return listen((body, req, res) => {
+    if (!String(req.headers['x-amz-target']).endsWith('.GetParameters')) return send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'InvalidAction' }));
+    const names = ((JSON.parse(body) as { Names?: string[] }).Names ?? []).map(String);
+    const found = names.filter((name) => parameters[name] !== undefined);
+    send(res, 200, 'application/x-amz-json-1.1', JSON.stringify({
+      Parameters: found.map((Name) => ({ Name, Value: parameters[Name], Type: 'SecureString', Version: 1 })),
+      InvalidParameters: names.filter((name) => parameters[name] === undefined),
+    }));
+  });
+}
+
+/** SNS's Publish (AWS query protocol): records every publish it accepted, which is what subscribers would get. */
+export async function startSnsStandIn(): Promise<StandIn & { published: Published[] }> {
+  const published: Published[] = [];
+  const standIn = await listen((body, _req, res) => {
+    const form = new URLSearchParams(body);
+    if (form.get('Action') !== 'Publish') return send(res, 400, 'text/xml', '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code></Error></ErrorResponse>');
+    const messageId = randomUUID();
+    let facts: { event_key?: string; kind?: string } = {};
+    try {
+      const message = JSON.parse(form.get('Message') ?? '{}') as { default?: string };
+      facts = JSON.parse(message.default ?? '{}');
+    } catch {
+      // recorded with an empty key: the oracle counts it as a notification about nothing known
+    }
+    published.push({ messageId, eventKey: String(facts.event_key ?? ''), kind: String(facts.kind ?? '') });
+    send(res, 200, 'text/xml', `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`);
+  });
+  return { ...standIn, published };
+}
+
+async function listen(handle: (body: string, req: IncomingMessage, res: ServerResponse) => void): Promise<StandIn> {
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => handle(Buffer.concat(chunks).toString('utf8'), req, res));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'x-amzn-requestid': randomUUID() });
+  res.end(body);
+}

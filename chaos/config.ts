@@ -1,0 +1,44 @@
+import type { FaultRates } from './fault-proxy';
+import type { ChaosOptions } from './harness';
+
+type Env = Record<string, string | undefined>;
+
+const number = (env: Env, name: string, fallback: number): number => {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative number, got ${value}`);
+  return parsed;
+};
+
+/** How a fault rate is shared among the kinds: every kind on, the nastiest (a dropped response) the most. */
+export function faultRates(total: number): FaultRates {
+  return { reset: total * 0.2, server_error: total * 0.15, throttle: total * 0.2, latency: total * 0.1, response_dropped: total * 0.35 };
+}
+
+/**
+ * The run's settings, from the environment: CHAOS_N deliveries (10,000), CHAOS_SEED (random, printed),
+ * CHAOS_FAULT_RATE share of proxied requests that fail (0.08), CHAOS_CONCURRENCY (16), CHAOS_KILL_MS mean time
+ * between worker kills (4000; 0 turns kills off), CHAOS_LATENCY_MS (2500).
+ *
+ * Timing, scaled down from serverless.yml with the same relations: visibility 5 s (deployed 181 s), worker timeout
+ * 10 s (30 s), reply/notification lease 12 s (90 s). The lease outlasts the worker's timeout, so a lease only expires
+ * once its holder is dead; a message kept from a dead holder's claim is received at most 3 times before the lease
+ * expires, inside maxReceiveCount 5.
+ */
+export function chaosOptions(env: Env, log: (line: string) => void): ChaosOptions {
+  const killMs = number(env, 'CHAOS_KILL_MS', 4000);
+  return {
+    total: Math.max(1, Math.round(number(env, 'CHAOS_N', 10_000))),
+    seed: Math.round(number(env, 'CHAOS_SEED', Math.floor(Math.random() * 1e9))),
+    concurrency: Math.max(1, Math.round(number(env, 'CHAOS_CONCURRENCY', 16))),
+    rates: faultRates(Math.min(0.5, number(env, 'CHAOS_FAULT_RATE', 0.08))),
+    latencyMs: number(env, 'CHAOS_LATENCY_MS', 2500),
+    killEveryMs: killMs === 0 ? [0, 0] : [killMs / 2, (killMs * 3) / 2],
+    visibilityTimeoutSeconds: 5,
+    workerTimeoutMs: 10_000,
+    replyLeaseSeconds: 12,
+    drainTimeoutMs: number(env, 'CHAOS_DRAIN_TIMEOUT_MS', 180_000),
+    log,
+  };
+}

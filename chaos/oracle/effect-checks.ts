@@ -1,0 +1,88 @@
+import type { Context } from './context';
+import { setOf } from './context';
+
+/** Maps every dead letter to the delivery it wraps and checks it: a reason, and poison (invalid) or exhausted. */
+export function checkDeadLetters(ctx: Context): { invalid: number; exhausted: number } {
+  const byBody = new Map<string, number>();
+  for (const d of ctx.deliveries.values()) if (d.method === 'POST') byBody.set(d.body, d.id);
+  const tally = { invalid: 0, exhausted: 0 };
+  for (const letter of ctx.input.deadLetters) {
+    let envelope: { event_id?: string; body?: string } = {};
+    try {
+      envelope = JSON.parse(letter.body);
+    } catch {
+      // not an envelope: reported below as unknown
+    }
+    const id = byBody.get(String(envelope.body));
+    if (id === undefined) {
+      ctx.problem('wrong_final_state', `dead letter ${letter.body.slice(0, 80)} wraps no delivery that was sent`);
+      continue;
+    }
+    ctx.dead.set(id, [...(ctx.dead.get(id) ?? []), letter]);
+    // SQS's own redrive attaches nothing: the worker's last recorded error is the reason then (README "Guarantees").
+    const reason = letter.attributes.failure_reason || ctx.item(`FAILURE#${envelope.event_id}`)?.last_error;
+    const category = letter.attributes.failure_category || 'exhausted';
+    const poison = ctx.deliveries.get(id)!.effect.kind === 'poison';
+    if (!reason) ctx.problem('wrong_final_state', `dead letter of delivery ${id} has no reason`);
+    if (category === 'invalid') {
+      tally.invalid++;
+      if (!poison) ctx.problem('wrong_final_state', `delivery ${id} (${ctx.deliveries.get(id)!.effect.kind}) dead-lettered as invalid: ${reason}`);
+    } else {
+      tally.exhausted++;
+      if (poison) ctx.problem('wrong_final_state', `poison delivery ${id} retried until exhausted instead of dead-lettered at once`);
+    }
+  }
+  return tally;
+}
+
+/**
+ * Replies: each inbound keyword message the product received gets exactly one reply accepted by the stand-in API,
+ * credited to it alone (its claim's reply_sid); the API accepted no other message.
+ */
+export function checkReplies(ctx: Context): { expected: number; sent: number } {
+  const created = ctx.input.created.filter((m) => m.to !== '');
+  const createdSids = new Set(created.map((m) => m.sid));
+  const credited = new Map<string, string>();
+  const expectedPerCustomer = new Map<string, number>();
+  let expected = 0;
+  for (const [messageId, deliveries] of ctx.group('inbound', (e) => e.messageId)) {
+    const effect = deliveries[0]!.effect as { keyword: boolean; from: string };
+    if (!effect.keyword || ctx.item(`MESSAGE#${messageId}`) === undefined) continue;
+    const claim = ctx.item(`REPLY#${messageId}`);
+    if (claim?.status !== 'sent' && deliveries.every((d) => ctx.dead.has(d.id) || !ctx.acked.has(d.id))) continue; // dead-lettered
+    expected++;
+    expectedPerCustomer.set(effect.from, (expectedPerCustomer.get(effect.from) ?? 0) + 1);
+    const sid = claim?.reply_sid;
+    if (claim?.status !== 'sent' || typeof sid !== 'string') {
+      ctx.problem('lost', `reply to ${messageId}: claim ${claim?.status ?? 'missing'}, no reply recorded`);
+      continue;
+    }
+    if (!createdSids.has(sid)) ctx.problem('wrong_final_state', `reply to ${messageId}: credited ${sid}, which the API never accepted`);
+    if (credited.has(sid)) ctx.problem('wrong_final_state', `replies to ${messageId} and ${credited.get(sid)} credited to one sent reply ${sid}`);
+    credited.set(sid, messageId);
+  }
+  const perCustomer = new Map<string, number>();
+  for (const m of created) perCustomer.set(m.to, (perCustomer.get(m.to) ?? 0) + 1);
+  for (const [customer, n] of perCustomer) {
+    const want = expectedPerCustomer.get(customer) ?? 0;
+    if (n > want) ctx.problem('double_applied', `${n} replies sent to ${customer}, ${want} expected`, n - want);
+  }
+  return { expected, sent: created.length };
+}
+
+/** Notifications: at most one per event (SNS cannot deduplicate, so a second publish reaches every subscriber). */
+export function checkNotifications(ctx: Context): { published: number; expected: number } {
+  const expected = new Set<string>();
+  for (const [messageId] of ctx.group('inbound', (e) => e.messageId)) if (ctx.item(`MESSAGE#${messageId}`)) expected.add(`message.inbound:${messageId}`);
+  for (const d of ctx.deliveries.values()) {
+    const e = d.effect;
+    if (e.kind === 'video' && e.notifies && setOf(ctx.item(`ROOM#${e.roomSessionId}`)?.events_seen).has(e.eventKey)) expected.add(e.notifies);
+  }
+  const counts = new Map<string, number>();
+  for (const p of ctx.input.published) counts.set(p.eventKey, (counts.get(p.eventKey) ?? 0) + 1);
+  for (const [key, n] of counts) {
+    if (!expected.has(key)) ctx.problem('wrong_final_state', `notification ${key} published for no applied event`);
+    if (n > 1) ctx.problem('double_applied', `notification ${key} published ${n} times`, n - 1);
+  }
+  return { published: ctx.input.published.length, expected: expected.size };
+}

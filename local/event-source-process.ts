@@ -1,0 +1,96 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import type { EventSource } from './sqs-event-source';
+import type { ThreadedSourceOptions } from './event-source-thread';
+
+export type ProcessSourceOptions = ThreadedSourceOptions;
+
+/** An event source in a child process: it can be killed like a Lambda container dying, and started again. */
+export interface ProcessEventSource extends EventSource {
+  /** The running child's pid (undefined while none runs). */
+  readonly pid: number | undefined;
+  /** Times the process died on its own (a handler timeout, a crash) and was started again. */
+  readonly exits: number;
+  /** SIGKILL now, mid-batch: no finally, no cleanup, nothing deleted. Resolves once the process is gone. */
+  kill(): Promise<void>;
+  /** Starts a fresh child (a cold start) after a kill or a timeout exit. */
+  restart(): Promise<void>;
+}
+
+const ENTRY = fileURLToPath(new URL('./event-source-child.ts', import.meta.url));
+
+/**
+ * Runs an SQS event source and its function in a process of its own, with this process's environment. As on
+ * Lambda, a handler that passes its timeout takes its process down (the child exits); this restarts it, so its
+ * messages come back after the visibility timeout. `kill` lets a test do the same at a moment of its choosing.
+ */
+export async function startEventSourceProcess(options: ProcessSourceOptions, onError?: (error: unknown) => void): Promise<ProcessEventSource> {
+  const totals = { batches: 0, deleted: 0, failed: 0 };
+  const current = { batches: 0, deleted: 0, failed: 0 };
+  const stats = { batches: 0, deleted: 0, failed: 0 };
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restarting: Promise<void> | undefined;
+  let exits = 0;
+
+  const sum = () => {
+    for (const k of ['batches', 'deleted', 'failed'] as const) stats[k] = totals[k] + current[k];
+  };
+  const start = async (): Promise<void> => {
+    const spawned = spawn(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify(options)], { stdio: ['pipe', 'inherit', 'inherit', 'ipc'] });
+    child = spawned;
+    spawned.on('message', (message: { type: string; stats?: typeof current; error?: string }) => {
+      if (message.stats && spawned === child) Object.assign(current, message.stats), sum();
+      if (message.type === 'error') onError?.(new Error(message.error));
+    });
+    spawned.once('exit', () => {
+      if (spawned !== child) return;
+      for (const k of ['batches', 'deleted', 'failed'] as const) (totals[k] += current[k]), (current[k] = 0);
+      sum();
+      child = undefined;
+      // A timeout (or any crash) took the container down: Lambda would start a new one for the next batch.
+      if (stopping) return;
+      exits++;
+      restarting ??= start().finally(() => (restarting = undefined));
+    });
+    const [ready] = (await once(spawned, 'message')) as [{ type: string; error?: string }];
+    if (ready.type !== 'ready') throw new Error(`event source process failed to start: ${ready.error}`);
+  };
+  await start();
+
+  const killChild = async () => {
+    const running = child;
+    if (running === undefined || running.exitCode !== null) return;
+    const exited = once(running, 'exit');
+    running.kill('SIGKILL');
+    await exited;
+  };
+  return {
+    stats,
+    get pid() {
+      return child?.pid;
+    },
+    get exits() {
+      return exits;
+    },
+    async kill() {
+      stopping = true;
+      await killChild();
+      stopping = false;
+    },
+    async restart() {
+      if (restarting) return restarting;
+      if (child === undefined) await start();
+    },
+    async stop() {
+      stopping = true;
+      await restarting?.catch(() => undefined);
+      const running = child;
+      if (running === undefined || running.exitCode !== null) return;
+      const exited = once(running, 'exit');
+      running.send('stop');
+      await exited;
+    },
+  };
+}
