@@ -33,12 +33,17 @@ const SIGNING_KEY = 'PSK_chaos_signing_key';
 export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   const started = Date.now();
   const counts: FaultCounts = {};
+  let stackErrors = 0;
   const deps = await startDependencies({ rates: options.rates, latencyMs: options.latencyMs, random: seededRandom(options.seed ^ 0x5eed), counts });
   const stack = await startLocalStack({
     port: 0,
     queueAttributes: { VisibilityTimeout: String(options.visibilityTimeoutSeconds) },
     batchWindowMs: 100,
     eventSourceProcesses: true,
+    onError: (error) => {
+      stackErrors++;
+      if (process.env.CHAOS_LOG_LEVEL) options.log(`local stack: ${String(error).slice(0, 300)}`);
+    },
     eventSourceTimeoutMs: options.workerTimeoutMs,
     // The functions reach both emulators through their fault proxies (queue URLs included); the oracle goes direct.
     async functionEndpoints(emulators) {
@@ -93,7 +98,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       sendSeconds,
       faults,
       faultsByTarget: counts,
-      workerStats: { ...worker.stats, timeout_exits: worker.exits },
+      workerStats: { ...worker.stats, timeout_exits: worker.exits, event_source_errors: stackErrors },
     });
   } finally {
     await killer.stop();

@@ -26,7 +26,9 @@ const table: TableRef = {
 };
 const sqs = new SQSClient({ md5: false });
 const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }));
-const messaging = createMessaging(process.env, { table, readParameter, sns: new SNSClient({}), log });
+// No SDK retries for SNS: a retried Publish whose first try went through notifies twice (lib/notifications).
+const sns = new SNSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true } });
+const messaging = createMessaging(process.env, { table, readParameter, sns, log });
 const stores = {
   calls: createCallStore(table),
   messages: messaging.messages,

@@ -23,7 +23,7 @@ export function checkDeadLetters(ctx: Context): { invalid: number; exhausted: nu
     const reason = letter.attributes.failure_reason || ctx.item(`FAILURE#${envelope.event_id}`)?.last_error;
     const category = letter.attributes.failure_category || 'exhausted';
     const poison = ctx.deliveries.get(id)!.effect.kind === 'poison';
-    if (!reason) ctx.problem('wrong_final_state', `dead letter of delivery ${id} has no reason`);
+    if (!reason) ctx.problem('wrong_final_state', `dead letter of delivery ${id} (event ${envelope.event_id}, received ${letter.receiveCount} times) has no reason`);
     if (category === 'invalid') {
       tally.invalid++;
       if (!poison) ctx.problem('wrong_final_state', `delivery ${id} (${ctx.deliveries.get(id)!.effect.kind}) dead-lettered as invalid: ${reason}`);

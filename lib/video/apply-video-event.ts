@@ -1,3 +1,4 @@
+import { PublishUncertainError } from '../notifications/notifier';
 import type { RoomSession } from './room-session';
 import type { VideoEvent } from './normalize-video-event';
 
@@ -63,9 +64,10 @@ async function applyToRoom(event: VideoEvent, store: RoomStore): Promise<VideoOu
 }
 
 /**
- * At most once per event: the claim is a conditional write, so concurrent redeliveries cannot both publish; a
- * failed publish releases it and throws, so SQS retries. Only a worker dying in the middle of the publish itself
- * loses the notification (never duplicates it).
+ * At most once per event: the claim is a conditional write, so concurrent redeliveries cannot both publish. A
+ * publish that surely did not happen releases it and throws, so SQS retries; one that may have happened
+ * (PublishUncertainError) keeps it, and so does a worker dying mid-publish: the notification may be lost, never
+ * doubled.
  */
 async function notifyOnce(event: VideoEvent, store: RoomStore, notifier: VideoNotifier | undefined): Promise<void> {
   const notification = notificationFor(event);
@@ -74,6 +76,7 @@ async function notifyOnce(event: VideoEvent, store: RoomStore, notifier: VideoNo
   try {
     await notifier.notify(notification);
   } catch (error) {
+    if (error instanceof PublishUncertainError) return;
     await store.releaseNotification(event.roomSessionId, event.eventKey).catch(() => undefined);
     throw error;
   }
