@@ -80,7 +80,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     });
     const sendSeconds = (Date.now() - sendStart) / 1000;
     options.log(`sent in ${sendSeconds.toFixed(1)} s; draining the queue`);
-    const drain = await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => killer.stop());
+    const drain = await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => killer.stop(), process.env.CHAOS_LOG_LEVEL ? options.log : undefined);
     await killer.stop();
     options.log(`drained: ${drain.drained ? 'yes' : `NO, ${drain.remaining} left`} after ${(drain.ms / 1000).toFixed(1)} s`);
     const [items, deadLetters] = await Promise.all([readTable(dynamodb, stack.tableName), readDeadLetters(sqs, stack.deadLetterQueueUrl)]);

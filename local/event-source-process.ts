@@ -38,24 +38,29 @@ export async function startEventSourceProcess(options: ProcessSourceOptions, onE
     for (const k of ['batches', 'deleted', 'failed'] as const) stats[k] = totals[k] + current[k];
   };
   const start = async (): Promise<void> => {
-    const spawned = spawn(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify(options)], { stdio: ['pipe', 'inherit', 'inherit', 'ipc'] });
-    child = spawned;
-    spawned.on('message', (message: { type: string; stats?: typeof current; error?: string }) => {
-      if (message.stats && spawned === child) Object.assign(current, message.stats), sum();
-      if (message.type === 'error') onError?.(new Error(message.error));
-    });
-    spawned.once('exit', () => {
-      if (spawned !== child) return;
-      for (const k of ['batches', 'deleted', 'failed'] as const) (totals[k] += current[k]), (current[k] = 0);
-      sum();
-      child = undefined;
-      // A timeout (or any crash) took the container down: Lambda would start a new one for the next batch.
-      if (stopping) return;
-      exits++;
-      restarting ??= start().finally(() => (restarting = undefined));
-    });
-    const [ready] = (await once(spawned, 'message')) as [{ type: string; error?: string }];
-    if (ready.type !== 'ready') throw new Error(`event source process failed to start: ${ready.error}`);
+    for (;;) {
+      const spawned = spawn(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify(options)], { stdio: ['pipe', 'inherit', 'inherit', 'ipc'] });
+      child = spawned;
+      let ready = false;
+      spawned.on('message', (message: { type: string; stats?: typeof current; error?: string }) => {
+        if (message.stats && spawned === child) Object.assign(current, message.stats), sum();
+        if (message.type === 'error') onError?.(new Error(message.error));
+      });
+      spawned.once('exit', () => {
+        if (spawned !== child) return;
+        for (const k of ['batches', 'deleted', 'failed'] as const) (totals[k] += current[k]), (current[k] = 0);
+        sum();
+        child = undefined;
+        // A timeout (or any crash) took the container down: Lambda would start a new one for the next batch.
+        if (stopping || !ready) return;
+        exits++;
+        restarting ??= start().finally(() => (restarting = undefined));
+      });
+      const [first] = (await Promise.race([once(spawned, 'message'), once(spawned, 'exit').then(() => [{ type: 'exited' }])])) as [{ type: string; error?: string }];
+      if (first.type === 'ready') return void (ready = true);
+      if (first.type === 'failed') throw new Error(`event source process failed to start: ${first.error}`);
+      if (stopping) return; // killed while starting: kill() and restart() decide what comes next
+    }
   };
   await start();
 
@@ -77,6 +82,7 @@ export async function startEventSourceProcess(options: ProcessSourceOptions, onE
     async kill() {
       stopping = true;
       await killChild();
+      await restarting?.catch(() => undefined);
       stopping = false;
     },
     async restart() {

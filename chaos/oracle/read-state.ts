@@ -44,7 +44,7 @@ export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise
  * Waits until the queue holds nothing, visible or in flight, three readings in a row a second apart (a killed
  * worker's messages are invisible until their timeout passes). `onEmpty` runs at the first empty reading.
  */
-export async function waitForDrain(sqs: SQSClient, queueUrl: string, timeoutMs: number, onEmpty: () => unknown): Promise<{ drained: boolean; remaining: number; ms: number }> {
+export async function waitForDrain(sqs: SQSClient, queueUrl: string, timeoutMs: number, onEmpty: () => unknown, log?: (line: string) => void): Promise<{ drained: boolean; remaining: number; ms: number }> {
   const start = Date.now();
   let zeros = 0;
   let remaining = -1;
@@ -53,6 +53,7 @@ export async function waitForDrain(sqs: SQSClient, queueUrl: string, timeoutMs: 
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
     );
     remaining = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    log?.(`  queue: ${Attributes.ApproximateNumberOfMessages} visible, ${Attributes.ApproximateNumberOfMessagesNotVisible} in flight`);
     if (remaining === 0) {
       if (zeros++ === 0) await onEmpty();
       if (zeros >= 3) return { drained: true, remaining, ms: Date.now() - start };
