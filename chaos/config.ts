@@ -19,16 +19,16 @@ export function faultRates(total: number): FaultRates {
 /**
  * The run's settings, from the environment: CHAOS_N deliveries (10,000), CHAOS_SEED (random, printed),
  * CHAOS_FAULT_RATE share of proxied requests that fail (0.08), CHAOS_CONCURRENCY (16), CHAOS_KILL_MS mean time
- * between worker kills (12000; 0 turns kills off), CHAOS_LATENCY_MS (2500).
+ * between worker kills (15000; 0 turns kills off), CHAOS_LATENCY_MS (2500).
  *
- * Timing, scaled down from serverless.yml keeping its relations: worker timeout 10 s (deployed 30 s), visibility
- * 10 s (181 s: never shorter than the timeout, so a live invocation's messages are not handed out again), reply and
- * notification lease 12 s (90 s: it outlasts the timeout, so a lease only expires once its holder is dead, and a
+ * Timing, scaled down from serverless.yml keeping its relations: worker timeout 15 s (deployed 30 s), visibility
+ * 15 s (181 s: never shorter than the timeout, so a live invocation's messages are not handed out again), reply and
+ * notification lease 18 s (90 s: it outlasts the timeout, so a lease only expires once its holder is dead, and a
  * message kept waiting by a dead holder's claim is taken over on its second or third receive, inside
- * maxReceiveCount 5). Kills come every 6-18 s: rarer than a batch's length, as crashes are.
+ * maxReceiveCount 5). Kills come every 7.5-22.5 s.
  */
 export function chaosOptions(env: Env, log: (line: string) => void): ChaosOptions {
-  const killMs = number(env, 'CHAOS_KILL_MS', 12_000);
+  const killMs = number(env, 'CHAOS_KILL_MS', 15_000);
   return {
     total: Math.max(1, Math.round(number(env, 'CHAOS_N', 10_000))),
     seed: Math.round(number(env, 'CHAOS_SEED', Math.floor(Math.random() * 1e9))),
@@ -36,9 +36,9 @@ export function chaosOptions(env: Env, log: (line: string) => void): ChaosOption
     rates: faultRates(Math.min(0.5, number(env, 'CHAOS_FAULT_RATE', 0.08))),
     latencyMs: number(env, 'CHAOS_LATENCY_MS', 2500),
     killEveryMs: killMs === 0 ? [0, 0] : [killMs / 2, (killMs * 3) / 2],
-    visibilityTimeoutSeconds: 10,
-    workerTimeoutMs: 10_000,
-    replyLeaseSeconds: 12,
+    visibilityTimeoutSeconds: 15,
+    workerTimeoutMs: 15_000,
+    replyLeaseSeconds: 18,
     drainTimeoutMs: number(env, 'CHAOS_DRAIN_TIMEOUT_MS', 180_000),
     log,
   };

@@ -25,7 +25,7 @@ export interface ChaosResults {
 /** Judges a run from what was sent (the deliveries, their answers) against what the store, DLQ and stand-ins hold. */
 export function checkOracle(input: OracleInput): ChaosResults {
   const ctx = new Context(input);
-  const deadLetters = checkDeadLetters(ctx);
+  const deadLetters = checkDeadLetters(ctx, (input.faults.worker_killed ?? 0) + ((input.workerStats as { timeout_exits?: number }).timeout_exits ?? 0));
   checkNothingLost(ctx);
   checkCalls(ctx);
   checkMessageStatuses(ctx);
