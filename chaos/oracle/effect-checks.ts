@@ -8,16 +8,18 @@ import { setOf } from './context';
  */
 export function checkDeadLetters(ctx: Context, crashes: number): { invalid: number; exhausted: number } {
   const byBody = new Map<string, number>();
-  for (const d of ctx.deliveries.values()) if (d.method === 'POST') byBody.set(d.body, d.id);
+  for (const d of ctx.deliveries.values()) byBody.set(d.method === 'POST' ? d.body : d.path, d.id);
   const tally = { invalid: 0, exhausted: 0 };
   for (const letter of ctx.input.deadLetters) {
-    let envelope: { event_id?: string; body?: string } = {};
+    let envelope: { event_id?: string; body?: string; route?: string; payload?: Record<string, unknown> } = {};
     try {
       envelope = JSON.parse(letter.body);
     } catch {
       // not an envelope: reported below as unknown
     }
-    const id = byBody.get(String(envelope.body));
+    // A GET (an SWML fetch) has no body: its query names it.
+    const query = envelope.route?.startsWith('GET ') ? `/swml?${new URLSearchParams(envelope.payload as Record<string, string>)}` : undefined;
+    const id = byBody.get(query ?? String(envelope.body));
     if (id === undefined) {
       ctx.problem('wrong_final_state', `dead letter ${letter.body.slice(0, 80)} wraps no delivery that was sent`);
       continue;
