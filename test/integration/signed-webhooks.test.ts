@@ -36,7 +36,7 @@ describe('signed webhooks end to end (local stack with SIGNALWIRE_SIGNING_KEY, t
   before(async () => {
     stack = await startTestStack({ environment: { SIGNALWIRE_SIGNING_KEY: `${FIXTURE_KEY},${NEXT_KEY}` } });
   });
-  after(() => stack.stop());
+  after(() => stack?.stop());
 
   it('accepts every fixture re-signed for the local URL, with either key of the rotation', async () => {
     for (const fixture of allFixtures()) {
