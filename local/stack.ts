@@ -60,8 +60,14 @@ export interface StackInfo {
 }
 
 export interface LocalStack extends StackInfo {
+<<<<<<< HEAD
   /** With `eventSourceProcesses`, each one is a ProcessEventSource (kill, restart). */
   eventSources: (EventSource | ProcessEventSource)[];
+=======
+  eventSources: EventSource[];
+  /** Every HTTP route served, as `METHOD /path` (serverless.yml's httpApi events). */
+  routes: string[];
+>>>>>>> main
   stop(): Promise<void>;
 }
 
@@ -141,6 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     ...info,
     eventSources,
+    routes: routes.map((route) => `${route.method} ${route.path}`),
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
