@@ -60,14 +60,10 @@ export interface StackInfo {
 }
 
 export interface LocalStack extends StackInfo {
-<<<<<<< HEAD
   /** With `eventSourceProcesses`, each one is a ProcessEventSource (kill, restart). */
   eventSources: (EventSource | ProcessEventSource)[];
-=======
-  eventSources: EventSource[];
   /** Every HTTP route served, as `METHOD /path` (serverless.yml's httpApi events). */
   routes: string[];
->>>>>>> main
   stop(): Promise<void>;
 }
 
