@@ -24,6 +24,8 @@ export interface ChaosOptions {
   workerTimeoutMs: number;
   replyLeaseSeconds: number;
   drainTimeoutMs: number;
+  /** Stop killing the worker once every delivery is sent (quicker), instead of once the queue first drains. */
+  killsEndWithSending?: boolean;
   log(line: string): void;
 }
 
@@ -79,6 +81,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       onProgress: (done) => done % step === 0 && options.log(`  sent ${done} (${((Date.now() - sendStart) / 1000).toFixed(0)} s, ${killer.kills} kills)`),
     });
     const sendSeconds = (Date.now() - sendStart) / 1000;
+    if (options.killsEndWithSending) await killer.stop();
     options.log(`sent in ${sendSeconds.toFixed(1)} s; draining the queue`);
     const drain = await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => killer.stop(), process.env.CHAOS_LOG_LEVEL ? options.log : undefined);
     await killer.stop();
