@@ -4,7 +4,7 @@ import type { ProcessEventSource } from '../local/event-source-process';
 import { startLocalStack } from '../local/stack';
 import { FAULT_KINDS, type FaultCounts, type FaultRates } from './fault-proxy';
 import { checkOracle, type ChaosResults } from './oracle/check';
-import { readDeadLetters, readTable, waitForDrain } from './oracle/read-state';
+import { readDeadLetters, readRooms, readTable, waitForDrain } from './oracle/read-state';
 import { buildScenario } from './scenario';
 import { seededRandom } from './scenario/delivery';
 import { sendAll } from './sender';
@@ -86,13 +86,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     const drain = await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => killer.stop(), process.env.CHAOS_LOG_LEVEL ? options.log : undefined);
     await killer.stop();
     options.log(`drained: ${drain.drained ? 'yes' : `NO, ${drain.remaining} left`} after ${(drain.ms / 1000).toFixed(1)} s`);
-    const [items, deadLetters] = await Promise.all([readTable(dynamodb, stack.tableName), readDeadLetters(sqs, stack.deadLetterQueueUrl)]);
+    const sessions = new Set(scenario.sends.flatMap((d) => (d.effect.kind === 'video' ? [d.effect.roomSessionId] : [])));
+    const [items, rooms, deadLetters] = await Promise.all([
+      readTable(dynamodb, stack.tableName),
+      readRooms(dynamodb, stack.tableName, sessions),
+      readDeadLetters(sqs, stack.deadLetterQueueUrl),
+    ]);
     const faults: Record<string, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, Object.values(counts).reduce((n, c) => n + c[k], 0)]));
     faults.worker_killed = killer.kills;
     return checkOracle({
       results,
       calls: scenario.calls,
       items,
+      rooms,
       deadLetters,
       created: deps.signalwire.created,
       published: deps.published,

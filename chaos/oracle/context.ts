@@ -1,3 +1,4 @@
+import type { RoomSession } from '../../lib/video/room-session';
 import type { CreatedMessage } from '../../test/helpers/fake-signalwire';
 import type { Published } from '../aws-stand-ins';
 import type { CallPlan, Delivery } from '../scenario';
@@ -8,6 +9,7 @@ export interface OracleInput {
   results: SendResult[];
   calls: CallPlan[];
   items: Map<string, Item>;
+  rooms: Map<string, RoomSession>;
   deadLetters: DeadLetter[];
   created: CreatedMessage[];
   published: Published[];
@@ -64,3 +66,19 @@ export class Context {
 }
 
 export const setOf = (value: unknown): Set<string> => (value instanceof Set ? (value as Set<string>) : new Set<string>());
+
+/** Whether a room session shows a video event (by its key) as applied, in the operators' read model. */
+export function roomShows(room: RoomSession | undefined, eventKey: string): boolean {
+  if (room === undefined) return false;
+  if (eventKey === 'room.started') return room.started_at !== null;
+  if (eventKey === 'room.ended') return room.ended_at !== null;
+  const colon = eventKey.indexOf(':');
+  const [type, id] = [eventKey.slice(0, colon), eventKey.slice(colon + 1)];
+  const member = room.members.find((m) => m.id === id);
+  const recording = room.recordings.find((r) => r.id === id);
+  if (type === 'member.joined') return (member?.joined_at ?? null) !== null;
+  if (type === 'member.left') return (member?.left_at ?? null) !== null;
+  if (type === 'recording.started') return (recording?.started_at ?? null) !== null;
+  if (type === 'recording.completed') return recording?.state === 'completed' && recording.completed_at !== null;
+  return false;
+}

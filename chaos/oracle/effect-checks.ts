@@ -1,5 +1,5 @@
 import type { Context } from './context';
-import { setOf } from './context';
+import { roomShows } from './context';
 
 /**
  * Maps every dead letter to the delivery it wraps and checks it: a reason, and poison (invalid) or exhausted. SQS's
@@ -87,7 +87,7 @@ export function checkNotifications(ctx: Context): { published: number; expected:
   for (const [messageId] of ctx.group('inbound', (e) => e.messageId)) if (ctx.item(`MESSAGE#${messageId}`)) expected.add(`message.inbound:${messageId}`);
   for (const d of ctx.deliveries.values()) {
     const e = d.effect;
-    if (e.kind === 'video' && e.notifies && setOf(ctx.item(`ROOM#${e.roomSessionId}`)?.events_seen).has(e.eventKey)) expected.add(e.notifies);
+    if (e.kind === 'video' && e.notifies && roomShows(ctx.input.rooms.get(e.roomSessionId), e.eventKey)) expected.add(e.notifies);
   }
   const counts = new Map<string, number>();
   for (const p of ctx.input.published) counts.set(p.eventKey, (counts.get(p.eventKey) ?? 0) + 1);

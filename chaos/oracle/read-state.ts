@@ -1,6 +1,9 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createRoomStore } from '../../lib/store/room-store';
+import { createDocumentClient } from '../../lib/store/table';
+import type { RoomSession } from '../../lib/video/room-session';
 
 export type Item = Record<string, any>;
 
@@ -11,17 +14,31 @@ export interface DeadLetter {
   receiveCount: number;
 }
 
-/** Every item of the table, by `pk` (each entity here has one item per pk). */
+/** Every item of the table by `pk`, one per partition (rooms, which may have several, are read with readRooms). */
 export async function readTable(dynamodb: DynamoDBClient, tableName: string): Promise<Map<string, Item>> {
   const client = DynamoDBDocumentClient.from(dynamodb);
   const items = new Map<string, Item>();
   let start: Record<string, unknown> | undefined;
   do {
     const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    for (const item of page.Items ?? []) items.set(String(item.pk), item);
+    for (const item of page.Items ?? []) if (!/^(MEMBER|RECORDING)#/.test(String(item.sk))) items.set(String(item.pk), item);
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/**
+ * Room sessions as operators see them (`webhooks rooms show`): the product's own read model, so the oracle does not
+ * depend on how a session is laid out in the table.
+ */
+export async function readRooms(dynamodb: DynamoDBClient, tableName: string, sessionIds: Iterable<string>): Promise<Map<string, RoomSession>> {
+  const store = createRoomStore({ client: createDocumentClient(dynamodb), tableName, retentionDays: 90 });
+  const rooms = new Map<string, RoomSession>();
+  for (const id of sessionIds) {
+    const room = await store.get(id);
+    if (room) rooms.set(id, room);
+  }
+  return rooms;
 }
 
 /** Every message in the DLQ, each received once and left there (hidden for the rest of the run). */

@@ -1,5 +1,5 @@
 import type { Context } from './context';
-import { setOf } from './context';
+import { roomShows, setOf } from './context';
 
 const CALL_RANK: Record<string, number> = { queued: 1, created: 2, ringing: 3, answered: 4, ending: 5, ended: 6 };
 const STATUS_RANK: Record<string, number> = { queued: 10, initiated: 20, sent: 30, delivered: 100, undelivered: 100, failed: 100, receiving: 20, received: 100 };
@@ -16,7 +16,7 @@ export function checkNothingLost(ctx: Context): void {
       e.kind === 'call' ? setOf(ctx.item(`CALL#${e.callId}`)?.states_seen).has(e.state)
       : e.kind === 'inbound' ? ctx.item(`MESSAGE#${e.messageId}`)?.direction === 'inbound'
       : e.kind === 'status' ? setOf(ctx.item(`MESSAGE#${e.messageId}`)?.statuses_seen).has(e.status)
-      : e.kind === 'video' ? setOf(ctx.item(`ROOM#${e.roomSessionId}`)?.events_seen).has(e.eventKey)
+      : e.kind === 'video' ? roomShows(ctx.input.rooms.get(e.roomSessionId), e.eventKey)
       : e.kind === 'swml' ? true // answered synchronously; checked in checkSwml
       : false; // poison: must be in the DLQ
     if (!applied) ctx.problem('lost', `${e.kind} delivery ${id} (${JSON.stringify(e)}) was acknowledged but is neither applied nor dead-lettered`);
@@ -53,17 +53,15 @@ export function checkMessageStatuses(ctx: Context): void {
   }
 }
 
-/** Room member counts: exactly the members whose join was applied and whose leave was not. */
+/** Room member counts: exactly the members whose join was applied and whose leave was not; nobody never sent. */
 export function checkRooms(ctx: Context): void {
   for (const [session, deliveries] of ctx.group('video', (e) => e.roomSessionId)) {
-    const item = ctx.item(`ROOM#${session}`);
-    if (item === undefined) continue;
-    const seen = setOf(item.events_seen);
-    const sentKeys = new Set(deliveries.map((d) => (d.effect as { eventKey: string }).eventKey));
-    for (const key of seen) if (!sentKeys.has(key)) ctx.problem('wrong_final_state', `room ${session}: event ${key} applied but never sent`);
-    const members = new Set(deliveries.flatMap((d) => ((d.effect as { memberId?: string }).memberId ? [(d.effect as { memberId: string }).memberId] : [])));
-    const expected = [...members].filter((m) => seen.has(`member.joined:${m}`) && !seen.has(`member.left:${m}`)).length;
-    const actual = Number(item.member_count ?? 0);
+    const room = ctx.input.rooms.get(session);
+    if (room === undefined) continue;
+    const sent = new Set(deliveries.flatMap((d) => ((d.effect as { memberId?: string }).memberId ? [(d.effect as { memberId: string }).memberId] : [])));
+    for (const m of room.members) if (!sent.has(m.id)) ctx.problem('wrong_final_state', `room ${session}: member ${m.id} never sent`);
+    const expected = room.members.filter((m) => m.joined_at !== null && m.left_at === null).length;
+    const actual = room.member_count;
     if (actual > expected) ctx.problem('double_applied', `room ${session}: member_count ${actual}, expected ${expected}`, actual - expected);
     if (actual < expected) ctx.problem('wrong_final_state', `room ${session}: member_count ${actual}, expected ${expected}`);
   }
