@@ -36,11 +36,10 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   const base = Date.now() - 6 * 3600_000;
   const calls: CallPlan[] = [];
   const entities: NewDelivery[][] = [];
-  let planned = 0;
   const poison = Math.max(3, Math.round(options.total / 500));
   for (let p = 0; p < poison; p++) entities.push([poisonDelivery(p)]);
-  planned += poison;
   const kinds = Object.entries(WEIGHTS).flatMap(([kind, weight]) => Array<string>(weight).fill(kind));
+  let planned = poison;
   for (let index = 0; planned < options.total; index++) {
     const kind = kinds[Math.floor(random() * kinds.length)];
     let list: NewDelivery[];
@@ -53,7 +52,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     else if (kind === 'room') list = roomDeliveries(index, base, random, options.maxMembers ?? 30);
     else list = [swmlFetch(index, random)];
     entities.push(list);
-    planned += list.length * (1 + duplicateRate);
+    planned += list.length * (1 + (kind === 'swml' ? 0 : duplicateRate));
   }
   let id = 0;
   const queues = shuffled(entities, random).map((list) => {
