@@ -3,9 +3,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
 import { requireEnv } from '../lib/config/env';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
-import { authenticatorFromEnv } from '../lib/ingest/authenticate';
+import { authenticatorFromEnv } from '../lib/security/authenticate';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
-import { toWebhookRequest } from '../lib/ingest/webhook-request';
+import { toWebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { createWebhookQueue } from '../lib/queue/webhook-queue';

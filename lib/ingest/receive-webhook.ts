@@ -1,9 +1,9 @@
 import { ClientError } from '../errors';
 import { SQS_MAX_MESSAGE_BYTES } from '../queue/webhook-queue';
-import { createEnvelope, type WebhookEnvelope } from './envelope';
-import { parseBody, rawBodyBytes, type ParsedBody } from './request-body';
-import { kindForRoute, type WebhookKind } from './routes';
-import type { WebhookRequest } from './webhook-request';
+import { createEnvelope, type WebhookEnvelope } from '../envelope/envelope';
+import { parseBody, rawBodyBytes, type ParsedBody } from '../http/request-body';
+import { kindForRoute, type WebhookKind } from '../envelope/routes';
+import type { WebhookRequest } from '../http/webhook-request';
 
 /** `/video/{event}` names SignalWire users configure, one per room event. */
 const VIDEO_ROUTE_EVENTS = new Set(['room-started', 'room-ended', 'member-joined', 'member-left', 'recording-started', 'recording-ready']);

@@ -1,6 +1,6 @@
 import { wrapDelivery } from '../ingest/receive-webhook';
-import type { ParsedBody } from '../ingest/request-body';
-import type { WebhookRequest } from '../ingest/webhook-request';
+import type { ParsedBody } from '../http/request-body';
+import type { WebhookRequest } from '../http/webhook-request';
 import type { Logger } from '../log';
 import { buildSwmlOrSafeDefault } from './build-swml';
 import { swmlCallContextFrom } from './call-context';

@@ -1,7 +1,7 @@
 import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { normalizeCallStatus } from '../calls/normalize-call-status';
 import { PermanentError } from '../errors';
-import type { WebhookEnvelope } from '../ingest/envelope';
+import type { WebhookEnvelope } from '../envelope/envelope';
 import { applyIncomingMessage, type IncomingMessageDeps } from '../messages/apply-incoming-message';
 import { applyMessageStatus } from '../messages/apply-message-status';
 import { normalizeIncomingMessage } from '../messages/normalize-incoming-message';

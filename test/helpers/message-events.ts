@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { createEnvelope } from '../../lib/ingest/envelope';
+import { createEnvelope } from '../../lib/envelope/envelope';
 import type { Fixture } from './fixtures';
 
 /** A flat-JSON inbound SMS delivery. */

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
-import { WEBHOOK_KINDS } from '../../lib/ingest/routes';
+import { WEBHOOK_KINDS } from '../../lib/envelope/routes';
 import { sqsSafeJson, sqsSafeText } from '../../lib/queue/sqs-characters';
 import { allFixtures, fixturePayload } from '../helpers/fixtures';
 import { hostileRequests, namedCases, signatureHeaders, SIGNING_KEY, type HostileRequest } from '../helpers/hostile-requests';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SQSRecord } from 'aws-lambda';
 import { DependencyError, PermanentError } from '../../lib/errors';
-import { createEnvelope, type WebhookEnvelope } from '../../lib/ingest/envelope';
+import { createEnvelope, type WebhookEnvelope } from '../../lib/envelope/envelope';
 import { createLogger } from '../../lib/log';
 import type { DeadLetterQueue, FailureReason } from '../../lib/queue/dead-letter-queue';
 import type { FailureRecord, FailureStore } from '../../lib/store/failure-store';

@@ -6,8 +6,8 @@ import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
 import { reconstructPublicUrl } from '../security/public-url';
 import { redactUrl } from '../security/redact';
 import { createAuthPolicySource, readWebhookAuthSettings, type WebhookAuthSettings } from './auth-settings';
-import { MAX_BODY_BYTES } from './request-body';
-import type { WebhookRequest } from './webhook-request';
+import { MAX_BODY_BYTES } from '../http/request-body';
+import type { WebhookRequest } from '../http/webhook-request';
 
 /** Lets a delivery through or throws ClientError 401/403 with a generic message; the reason goes to logs and metrics. */
 export type Authenticate = (request: WebhookRequest, rawBody: Buffer) => Promise<void>;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ClientError } from '../../lib/errors';
-import { MAX_BODY_BYTES, parseBody, rawBodyBytes } from '../../lib/ingest/request-body';
+import { MAX_BODY_BYTES, parseBody, rawBodyBytes } from '../../lib/http/request-body';
 
 const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const FORM = 'application/x-www-form-urlencoded';
