@@ -15,7 +15,7 @@ import { createRoomStore } from '../lib/store/room-store';
 import { createSwmlFetchStore } from '../lib/store/swml-fetch-store';
 import { createDocumentClient, type TableRef } from '../lib/store/table';
 import { applyEvent } from '../lib/worker/apply-event';
-import { createMessaging } from '../lib/worker/messaging-deps';
+import { createMessaging } from '../lib/worker/compose-worker';
 import { processBatch } from '../lib/worker/process-batch';
 
 const log = createLogger({ fn: 'worker' });
