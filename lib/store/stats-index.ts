@@ -21,3 +21,8 @@ export const STATS_INDEX_SET: readonly string[] = ['gsi1pk = if_not_exists(gsi1p
 export function statsIndexValues(kind: StatsKind): { ':gsi1pk': string } {
   return { ':gsi1pk': statsPartition(kind) };
 }
+
+/** The index attributes as `setIfAbsent` fields (lib/store/update-expression.ts): filed once, at `firstSeenAt`. */
+export function statsIndexFields(kind: StatsKind, firstSeenAt: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: statsPartition(kind), gsi1sk: firstSeenAt };
+}
