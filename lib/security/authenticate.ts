@@ -5,7 +5,7 @@ import type { Metrics } from '../metrics';
 import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
 import { reconstructPublicUrl } from '../security/public-url';
 import { redactUrl } from '../security/redact';
-import { createAuthPolicySource, readWebhookAuthSettings, type WebhookAuthSettings } from './auth-settings';
+import { createAuthPolicySource, readWebhookAuthConfig, type WebhookAuthConfig, type WebhookAuthSettings } from './auth-settings';
 import { MAX_BODY_BYTES, rawBodyBytes } from '../http/request-body';
 import type { WebhookRequest } from '../http/webhook-request';
 
@@ -41,7 +41,11 @@ export interface AuthenticatorDeps {
  * WEBHOOK_ALLOW_UNAUTHENTICATED and WEBHOOK_PUBLIC_BASE_URL.
  */
 export function authenticatorFromEnv(env: Readonly<Record<string, string | undefined>>, deps: AuthenticatorDeps): Authenticate {
-  const settings = readWebhookAuthSettings(env);
+  return authenticatorFromConfig(readWebhookAuthConfig(env), deps);
+}
+
+/** The same, from the config a function read at cold start (its `read…Config`). */
+export function authenticatorFromConfig({ settings, env }: WebhookAuthConfig, deps: AuthenticatorDeps): Authenticate {
   const policy = createAuthPolicySource(env, settings, { readParameters: deps.readParameters, log: deps.log });
   return createAuthenticator({ ...settings, policy, log: deps.log, metrics: deps.metrics });
 }

@@ -1,54 +1,72 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { booleanEnv, positiveIntEnv } from '../config/env';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ParameterReader } from '../config/secrets';
 import type { Logger } from '../log';
-import { parseAutoReplyConfig } from '../messages/auto-reply';
-import { requireHttpsUrl } from '../security/https-url';
 import type { IncomingMessageDeps } from '../messages/apply-incoming-message';
-import { createNotify, type Notifier, type Notify } from '../notifications';
+import type { Metrics } from '../metrics';
+import { createNotify } from '../notifications';
 import { createLogNotifier } from '../notifications/log-notifier';
 import { createSnsNotifier } from '../notifications/sns-notifier';
-import { signalWireApiFromEnv } from '../signalwire/api-from-env';
+import { createVideoNotifier } from '../notifications/video-notifications';
+import { createDeadLetterQueue } from '../queue/dead-letter-queue';
+import { signalWireApi } from '../signalwire/api-from-env';
+import { createCallStore } from '../store/call-store';
 import { createClaimStore } from '../store/claim-store';
+import { createFailureStore } from '../store/failure-store';
 import { createMessageStore } from '../store/message-store';
-import type { TableRef } from '../store/table';
+import { createRoomStore } from '../store/room-store';
+import { createSwmlFetchStore } from '../store/swml-fetch-store';
+import { createDocumentClient, type TableRef } from '../store/table';
+import { applyEvent, type ApplyEventDeps } from './apply-event';
+import type { BatchDeps } from './process-batch';
+import type { MessagingConfig, WorkerConfig } from './worker-config';
 
-type Env = Record<string, string | undefined>;
-
-export interface Messaging {
-  messages: IncomingMessageDeps;
-  /** Once-per-event operator notifications, for any kind (rooms and recordings too). */
-  notify: Notify;
-  /** The bare publisher, for a use case that claims its notifications itself (video). */
-  notifier: Notifier;
+/** The AWS clients the worker's handler module creates once, at cold start. */
+export interface WorkerClients {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  sns: SNSClient;
+  readParameter: ParameterReader;
 }
 
-/**
- * Messaging and notifications as the worker runs them, configured once at cold start from:
- * AUTO_REPLY_KEYWORDS, SIGNALWIRE_* (lib/signalwire/api-from-env.ts), PUBLIC_BASE_URL (receipts come back to its
- * /message-status), REPLY_LEASE_SECONDS (default 90: longer than the worker's 30 s timeout, so a lease only
- * expires once its holder is surely dead), NOTIFY_TOPIC_ARN (blank: notifications are logged) and
- * NOTIFY_INBOUND_SMS (default: on when a topic is configured).
- */
-export function createMessaging(env: Env, deps: { table: TableRef; readParameter: ParameterReader; sns: SNSClient; log: Logger }): Messaging {
-  const leaseMs = positiveIntEnv(env, 'REPLY_LEASE_SECONDS', 90) * 1000;
-  const topicArn = env.NOTIFY_TOPIC_ARN?.trim() ?? '';
-  const notifier = topicArn === '' ? createLogNotifier(deps.log) : createSnsNotifier(deps.sns, topicArn);
-  const notify = createNotify({ claims: createClaimStore(deps.table, 'NOTIFY#'), notifier, leaseMs });
-  const store = createMessageStore(deps.table);
-  const baseUrl = env.PUBLIC_BASE_URL?.trim().replace(/\/+$/, '') ?? '';
+/** The worker's composition root: every store, use case and publisher, wired once from its config and clients. */
+export function composeWorker(config: WorkerConfig, clients: WorkerClients, log: Logger, metrics: Metrics): BatchDeps {
+  const table: TableRef = { client: createDocumentClient(clients.dynamodb), tableName: config.tableName, retentionDays: config.retentionDays };
+  const { messages, videoNotifier } = composeMessaging(config.messaging, table, clients, log);
+  const deps: ApplyEventDeps = {
+    calls: createCallStore(table),
+    messages,
+    rooms: createRoomStore(table),
+    swmlFetches: createSwmlFetchStore(table),
+    videoNotifier,
+  };
+  return {
+    apply: (envelope) => applyEvent(envelope, deps),
+    deadLetters: createDeadLetterQueue(clients.sqs, config.dlqUrl),
+    failures: createFailureStore(table),
+    maxReceiveCount: config.maxReceiveCount,
+    log,
+    metrics,
+  };
+}
+
+/** Inbound messages (record, auto-reply, forward) and once-per-event operator notifications (rooms and recordings too). */
+function composeMessaging(config: MessagingConfig, table: TableRef, clients: WorkerClients, log: Logger) {
+  const notifier = config.topicArn === '' ? createLogNotifier(log) : createSnsNotifier(clients.sns, config.topicArn);
+  const notify = createNotify({ claims: createClaimStore(table, 'NOTIFY#'), notifier, leaseMs: config.leaseMs });
+  const store = createMessageStore(table);
   const messages: IncomingMessageDeps = {
     store,
-    autoReplies: parseAutoReplyConfig(env),
+    autoReplies: config.autoReplies,
     reply: {
-      claims: createClaimStore(deps.table, 'REPLY#'),
-      api: signalWireApiFromEnv(env, deps.readParameter),
+      claims: createClaimStore(table, 'REPLY#'),
+      api: signalWireApi(config.signalWire, clients.readParameter),
       messages: store,
-      // SignalWire posts receipts there: https only (http to loopback for the local stack).
-      ...(baseUrl !== '' && { statusCallbackUrl: requireHttpsUrl(`${baseUrl}/message-status`, 'PUBLIC_BASE_URL') }),
-      leaseMs,
+      ...(config.statusCallbackUrl !== undefined && { statusCallbackUrl: config.statusCallbackUrl }),
+      leaseMs: config.leaseMs,
     },
-    ...(booleanEnv(env, 'NOTIFY_INBOUND_SMS', topicArn !== '') && { notify }),
+    ...(config.notifyInboundSms && { notify }),
   };
-  return { messages, notify, notifier };
+  return { messages, videoNotifier: createVideoNotifier(notifier) };
 }
