@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
-import { normalizeIncomingMessage } from '../../lib/messages/normalize-incoming-message';
+import { normalizeIncomingMessage, type IncomingMessage } from '../../lib/messages/normalize-incoming-message';
 import { loadDelivery } from '../helpers/fixtures';
 import { assertPermanent } from '../helpers/assertions';
 
@@ -11,38 +11,22 @@ const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 describe('normalizeIncomingMessage', () => {
-  it('reads the flat JSON fixture', () => {
-    // given the documented flat shape
-    const { payload } = loadDelivery('incoming-sms-flat.json');
-    // when
-    const message = normalizeIncomingMessage(payload, RECEIVED_AT);
-    // then
-    assert.deepEqual(message, {
-      messageId: 'msg_00000001',
-      from: '+15559876543',
-      to: '+15551234567',
-      body: 'HELP',
-      mediaUrls: ['https://example.com/image.jpg'],
-      segments: 1,
-      occurredAt: Date.UTC(2025, 0, 15, 10, 30, 0),
-      shape: 'flat',
-    });
-  });
-
-  it('reads the cXML form fixture and falls back to the receive time', () => {
-    const { payload } = loadDelivery('incoming-sms-cxml.json');
-    const message = normalizeIncomingMessage(payload, RECEIVED_AT);
-    assert.deepEqual(message, {
-      messageId: 'SM-0000-0001',
-      from: '+15559876543',
-      to: '+15551234567',
-      body: 'status please',
-      mediaUrls: [],
-      segments: 1,
-      occurredAt: Date.parse(RECEIVED_AT),
-      shape: 'cxml',
-    });
-  });
+  // [test, fixture, the message it must give]
+  const fixtures: Array<[string, string, IncomingMessage]> = [
+    [
+      'reads the flat JSON fixture',
+      'incoming-sms-flat.json',
+      { messageId: 'msg_00000001', from: '+15559876543', to: '+15551234567', body: 'HELP', mediaUrls: ['https://example.com/image.jpg'], segments: 1, occurredAt: Date.UTC(2025, 0, 15, 10, 30, 0), shape: 'flat' },
+    ],
+    [
+      'reads the cXML form fixture and falls back to the receive time',
+      'incoming-sms-cxml.json',
+      { messageId: 'SM-0000-0001', from: '+15559876543', to: '+15551234567', body: 'status please', mediaUrls: [], segments: 1, occurredAt: Date.parse(RECEIVED_AT), shape: 'cxml' },
+    ],
+  ];
+  for (const [title, file, expected] of fixtures) {
+    it(title, () => assert.deepEqual(normalizeIncomingMessage(loadDelivery(file).payload, RECEIVED_AT), expected));
+  }
 
   it('normalizes every incoming-sms fixture without error', () => {
     const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
-import { normalizeMessageStatus } from '../../lib/messages/normalize-message-status';
+import { normalizeMessageStatus, type MessageStatusEvent } from '../../lib/messages/normalize-message-status';
 import { loadDelivery } from '../helpers/fixtures';
 import { assertPermanent } from '../helpers/assertions';
 
@@ -11,44 +11,37 @@ const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 describe('normalizeMessageStatus', () => {
-  it('reads the flat fixture; a null error_code is no error code', () => {
-    const { payload } = loadDelivery('message-status-flat-delivered.json');
-    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
-      messageId: 'msg_00000002',
-      status: 'delivered',
-      rawStatus: 'delivered',
-      occurredAt: Date.UTC(2025, 0, 15, 10, 30, 15),
-      shape: 'flat',
-    });
-  });
-
-  it('reads the RELAY fixture with its error code, message and epoch-second timestamp', () => {
-    const { payload } = loadDelivery('message-state-relay-undelivered.json');
-    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
-      messageId: 'm-0000-0003',
-      status: 'undelivered',
-      rawStatus: 'undelivered',
-      errorCode: '30003',
-      errorMessage: 'Unreachable destination handset',
-      from: '+15551234567',
-      to: '+15559876543',
-      occurredAt: 1736937015500,
-      shape: 'relay',
-    });
-  });
-
-  it('reads the cXML fixture and falls back to the receive time', () => {
-    const { payload } = loadDelivery('message-status-cxml-sent.json');
-    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
-      messageId: 'SM-0000-0004',
-      status: 'sent',
-      rawStatus: 'sent',
-      from: '+15551234567',
-      to: '+15559876543',
-      occurredAt: Date.parse(RECEIVED_AT),
-      shape: 'cxml',
-    });
-  });
+  // [test, fixture, the event it must give]
+  const fixtures: Array<[string, string, MessageStatusEvent]> = [
+    [
+      'reads the flat fixture; a null error_code is no error code',
+      'message-status-flat-delivered.json',
+      { messageId: 'msg_00000002', status: 'delivered', rawStatus: 'delivered', occurredAt: Date.UTC(2025, 0, 15, 10, 30, 15), shape: 'flat' },
+    ],
+    [
+      'reads the RELAY fixture with its error code, message and epoch-second timestamp',
+      'message-state-relay-undelivered.json',
+      {
+        messageId: 'm-0000-0003',
+        status: 'undelivered',
+        rawStatus: 'undelivered',
+        errorCode: '30003',
+        errorMessage: 'Unreachable destination handset',
+        from: '+15551234567',
+        to: '+15559876543',
+        occurredAt: 1736937015500,
+        shape: 'relay',
+      },
+    ],
+    [
+      'reads the cXML fixture and falls back to the receive time',
+      'message-status-cxml-sent.json',
+      { messageId: 'SM-0000-0004', status: 'sent', rawStatus: 'sent', from: '+15551234567', to: '+15559876543', occurredAt: Date.parse(RECEIVED_AT), shape: 'cxml' },
+    ],
+  ];
+  for (const [title, file, expected] of fixtures) {
+    it(title, () => assert.deepEqual(normalizeMessageStatus(loadDelivery(file).payload, RECEIVED_AT), expected));
+  }
 
   it('normalizes every message-status fixture without error', () => {
     const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
