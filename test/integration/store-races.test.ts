@@ -21,6 +21,8 @@ const receipt = (messageId: string, status: MessageStatus, second: number): Mess
 const inbound = (messageId: string, body: string): IncomingMessage => ({ messageId, from: '+15550000001', to: '+15550000002', body, mediaUrls: [], segments: 1, occurredAt: T0, shape: 'flat' });
 const claim = (token: string, now = NOW) => ({ token, leaseExpiresAt: now + 60_000, now, fields: {} });
 /** How many of the concurrent writes landed (a store answers true, or a defined record, when its write did). */
+/** The same write by two workers at once. */
+const twiceAtOnce = <T>(write: () => Promise<T>): Promise<T[]> => Promise.all([write(), write()]);
 const wins = (results: unknown[]) => results.filter((result) => result !== undefined && result !== false).length;
 
 let table: TableRef;
@@ -54,7 +56,7 @@ describe('call store: the races its conditional writes close (DynamoDB emulator)
 
   it('advance: the same state delivered twice at once is applied once', async () => {
     const callId = randomUUID();
-    const results = await Promise.all([store.advance(event(callId, 'answered', 1)), store.advance(event(callId, 'answered', 1))]);
+    const results = await twiceAtOnce(() => store.advance(event(callId, 'answered', 1)));
     assert.equal(wins(results), 1);
   });
 
@@ -63,7 +65,7 @@ describe('call store: the races its conditional writes close (DynamoDB emulator)
     const callId = randomUUID();
     await store.advance(event(callId, 'ended', 10));
     // when a late `ringing` is recorded by two workers at once
-    const results = await Promise.all([store.recordLate(event(callId, 'ringing', 2)), store.recordLate(event(callId, 'ringing', 2))]);
+    const results = await twiceAtOnce(() => store.recordLate(event(callId, 'ringing', 2)));
     // then one wins, the state stays ended and the timeline has it
     assert.equal(wins(results), 1);
     const call = await store.get(callId);
@@ -110,20 +112,13 @@ describe('message store: the races its conditional writes close (DynamoDB emulat
     assert.equal((await store.get(messageId))?.status, 'delivered');
   });
 
-  it('advance: the same receipt applied twice at once moves the message once', async () => {
-    const messageId = randomUUID();
-    const results = await Promise.all([store.advance(receipt(messageId, 'sent', 1)), store.advance(receipt(messageId, 'sent', 1))]);
-    assert.equal(wins(results), 1);
-  });
-
   it('recordLate: one late receipt delivered twice at once is recorded once, into the timeline only', async () => {
     const messageId = randomUUID();
     await store.advance(receipt(messageId, 'delivered', 5));
-    const results = await Promise.all([store.recordLate(receipt(messageId, 'sent', 1)), store.recordLate(receipt(messageId, 'sent', 1))]);
+    const results = await twiceAtOnce(() => store.recordLate(receipt(messageId, 'sent', 1)));
     assert.equal(wins(results), 1);
-    const message = await store.get(messageId);
-    assert.equal(message?.status, 'delivered');
-    assert.deepEqual(message?.timeline.map((step) => step.status), ['sent', 'delivered']);
+    const { status, timeline } = (await store.get(messageId))!;
+    assert.deepEqual({ status, timeline: timeline.map((step) => step.status) }, { status: 'delivered', timeline: ['sent', 'delivered'] });
   });
 
   it('recordOutbound (no condition): a receipt that raced ahead of it keeps its higher status', async () => {
@@ -133,6 +128,12 @@ describe('message store: the races its conditional writes close (DynamoDB emulat
     const message = await store.get(messageId);
     assert.equal(message?.status, 'delivered');
     assert.equal(message?.direction, 'outbound');
+  });
+
+  it('advance: the same receipt applied twice at once moves the message once', async () => {
+    const messageId = randomUUID();
+    const results = await twiceAtOnce(() => store.advance(receipt(messageId, 'sent', 1)));
+    assert.equal(wins(results), 1);
   });
 });
 

@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
 import { normalizeIncomingMessage, type IncomingMessage } from '../../lib/messages/normalize-incoming-message';
-import { loadDelivery } from '../helpers/fixtures';
+import { itNormalizesEveryFixture, itNormalizesFixtures } from '../helpers/normalizer-cases';
 import { assertPermanent } from '../helpers/assertions';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 describe('normalizeIncomingMessage', () => {
-  // [test, fixture, the message it must give]
-  const fixtures: Array<[string, string, IncomingMessage]> = [
+  // [test, fixture, the result it must give]
+  itNormalizesFixtures(normalizeIncomingMessage, RECEIVED_AT, [
     [
       'reads the flat JSON fixture',
       'incoming-sms-flat.json',
@@ -23,17 +21,9 @@ describe('normalizeIncomingMessage', () => {
       'incoming-sms-cxml.json',
       { messageId: 'SM-0000-0001', from: '+15559876543', to: '+15551234567', body: 'status please', mediaUrls: [], segments: 1, occurredAt: Date.parse(RECEIVED_AT), shape: 'cxml' },
     ],
-  ];
-  for (const [title, file, expected] of fixtures) {
-    it(title, () => assert.deepEqual(normalizeIncomingMessage(loadDelivery(file).payload, RECEIVED_AT), expected));
-  }
+  ]);
 
-  it('normalizes every incoming-sms fixture without error', () => {
-    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
-    const incoming = files.map(loadDelivery).filter(({ url }) => new URL(url).pathname === '/incoming-sms');
-    assert.ok(incoming.length >= 2);
-    for (const { payload } of incoming) assert.ok(normalizeIncomingMessage(payload, RECEIVED_AT).messageId);
-  });
+  itNormalizesEveryFixture('normalizes every incoming-sms fixture without error', '/incoming-sms', 2, normalizeIncomingMessage, RECEIVED_AT, (message) => message.messageId);
 
   it('collects cXML MediaUrl0..N, including after a gap', () => {
     const payload = {

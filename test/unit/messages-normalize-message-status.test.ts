@@ -1,18 +1,16 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
 import { normalizeMessageStatus, type MessageStatusEvent } from '../../lib/messages/normalize-message-status';
-import { loadDelivery } from '../helpers/fixtures';
+import { itNormalizesEveryFixture, itNormalizesFixtures } from '../helpers/normalizer-cases';
 import { assertPermanent } from '../helpers/assertions';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 describe('normalizeMessageStatus', () => {
-  // [test, fixture, the event it must give]
-  const fixtures: Array<[string, string, MessageStatusEvent]> = [
+  // [test, fixture, the result it must give]
+  itNormalizesFixtures(normalizeMessageStatus, RECEIVED_AT, [
     [
       'reads the flat fixture; a null error_code is no error code',
       'message-status-flat-delivered.json',
@@ -38,17 +36,9 @@ describe('normalizeMessageStatus', () => {
       'message-status-cxml-sent.json',
       { messageId: 'SM-0000-0004', status: 'sent', rawStatus: 'sent', from: '+15551234567', to: '+15559876543', occurredAt: Date.parse(RECEIVED_AT), shape: 'cxml' },
     ],
-  ];
-  for (const [title, file, expected] of fixtures) {
-    it(title, () => assert.deepEqual(normalizeMessageStatus(loadDelivery(file).payload, RECEIVED_AT), expected));
-  }
+  ]);
 
-  it('normalizes every message-status fixture without error', () => {
-    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
-    const statuses = files.map(loadDelivery).filter(({ url }) => new URL(url).pathname === '/message-status');
-    assert.ok(statuses.length >= 3);
-    for (const { payload } of statuses) assert.ok(normalizeMessageStatus(payload, RECEIVED_AT).status);
-  });
+  itNormalizesEveryFixture('normalizes every message-status fixture without error', '/message-status', 3, normalizeMessageStatus, RECEIVED_AT, (event) => event.status);
 
   it("maps cXML 'sending' onto canonical 'initiated' and keeps the raw word", () => {
     const event = normalizeMessageStatus({ MessageSid: 'SM1', MessageStatus: 'sending' }, RECEIVED_AT);
