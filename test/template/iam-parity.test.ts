@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { LOCAL_STAGE } from '../../local/stack';
 import { functionRoles, hashKeyOf, isAllowed, type FunctionRole } from './iam-policies';
@@ -35,7 +34,7 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       requests.set(id, entry);
     }
   });
-  after(() => packaged && rmSync(packaged.dir, { recursive: true, force: true }));
+  after(() => packaged?.dispose());
 
   it('recorded the paths every function takes deployed (so the check below cannot pass on an empty recording)', () => {
     const seen = new Set([...requests.values()].map(({ request: r }) => `${r.fn} ${r.action} ${r.resource.split(':').pop()}`));

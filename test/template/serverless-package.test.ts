@@ -19,10 +19,11 @@ describe('serverless package (the deployable template)', () => {
   let resources: Record<string, Resource>;
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
+  let dispose: () => void;
   before(async () => {
-    ({ dir, template: { Resources: resources } } = await packageTemplate());
+    ({ dir, dispose, template: { Resources: resources } } = await packageTemplate());
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => dispose?.());
 
   it('routes every webhook path to the ingest function on an HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
