@@ -11,21 +11,31 @@ export interface LocalEndpoints {
   sns: string;
 }
 
+export interface EnvironmentSources {
+  provider: Record<string, unknown>;
+  index: ResourceIndex;
+  endpoints: LocalEndpoints;
+  /** The shell's or a test's settings, for every function. */
+  extra: Record<string, string>;
+  /** Filled with the secrets the SSM stand-in is to serve: parameter name -> value. */
+  parameters: Record<string, string>;
+}
+
+/** The settings that are secrets: some function reads them from the SSM parameter named by `<NAME>_PARAMETER`. */
+export function secretSettings(functions: LocalFunction[]): Set<string> {
+  return new Set(functions.flatMap((fn) => Object.keys(fn.environment).filter((k) => k.endsWith('_PARAMETER')).map((k) => k.slice(0, -'_PARAMETER'.length))));
+}
+
 /**
  * One function's environment as Lambda would give it: the provider's and the function's variables from
  * serverless.yml, its own credentials (access key id `local-<name>`, so each request it signs names it, as its
- * execution role would) and the local endpoints (SSM's is added once its stand-in knows the secrets). `extra` (the shell's or a test's settings) is added, except a
- * secret whose `<NAME>_PARAMETER` the function names: that one goes to the SSM stand-in under the parameter's
- * name (into `parameters`), so the function reads it the way it does deployed.
+ * execution role would) and the local endpoints (SSM's is added once its stand-in knows the secrets). The extra
+ * settings are added, except secrets: one whose `<NAME>_PARAMETER` this function names goes to the SSM stand-in
+ * under that parameter's name, so the function reads it the way it does deployed; another function's secret is
+ * left out.
  */
-export function functionEnvironment(
-  fn: LocalFunction,
-  provider: Record<string, unknown>,
-  index: ResourceIndex,
-  endpoints: LocalEndpoints,
-  extra: Record<string, string>,
-  parameters: Record<string, string>,
-): Record<string, string> {
+export function functionEnvironment(fn: LocalFunction, sources: EnvironmentSources, secrets: Set<string>): Record<string, string> {
+  const { endpoints } = sources;
   const env: Record<string, string> = {
     AWS_REGION: endpoints.region,
     AWS_DEFAULT_REGION: endpoints.region,
@@ -35,14 +45,14 @@ export function functionEnvironment(
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
   };
-  for (const source of [provider, fn.environment]) {
-    for (const [name, value] of Object.entries(resolveIntrinsics(source, index) as Record<string, unknown>)) env[name] = String(value);
+  for (const source of [sources.provider, fn.environment]) {
+    for (const [name, value] of Object.entries(resolveIntrinsics(source, sources.index) as Record<string, unknown>)) env[name] = String(value);
   }
-  for (const [name, value] of Object.entries(extra)) {
+  for (const [name, value] of Object.entries(sources.extra)) {
     if (value === '') continue;
     const parameter = env[`${name}_PARAMETER`];
-    if (parameter) parameters[parameter] = value;
-    else env[name] = value;
+    if (parameter) sources.parameters[parameter] = value;
+    else if (!secrets.has(name)) env[name] = value;
   }
   return env;
 }

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn } from './emulators';
 import { startFunctionThread, type FunctionThread } from './function-thread';
-import { functionEnvironment, moduleUrl } from './functions';
+import { functionEnvironment, moduleUrl, secretSettings } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
@@ -84,7 +84,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Each function's environment; the secrets among the extra settings are served by the SSM stand-in.
   const parameters: Record<string, string> = {};
   const endpoints = { region: 'us-east-1', sqs: sqsEmulator.endpoint, dynamodb: dynamo.endpoint, sns: sns.endpoint };
-  const envs = defs.functions.map((fn) => ({ fn, env: functionEnvironment(fn, defs.environment, index, endpoints, options.environment ?? {}, parameters) }));
+  const sources = { provider: defs.environment, index, endpoints, extra: options.environment ?? {}, parameters };
+  const secrets = secretSettings(defs.functions);
+  const envs = defs.functions.map((fn) => ({ fn, env: functionEnvironment(fn, sources, secrets) }));
   const ssm = await startSsmStandIn(parameters, record('ssm'));
   for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssm.endpoint;
   Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
@@ -137,7 +139,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
   if (options.stackFile) {
     mkdirSync(dirname(options.stackFile), { recursive: true });
-    writeFileSync(options.stackFile, JSON.stringify(info, null, 2) + '\n');
+    // With each function's environment (no secrets in it), for `npm run invoke` (local/invoke.ts).
+    const environments = Object.fromEntries(envs.map(({ fn, env }) => [fn.name, env]));
+    writeFileSync(options.stackFile, JSON.stringify({ ...info, environments }, null, 2) + '\n');
   }
   return {
     ...info,
