@@ -54,6 +54,8 @@ export interface LocalStack extends StackInfo {
   eventSources: EventSource[];
   /** Each function's environment (no secrets: those are in the SSM stand-in), e.g. to run a handler in a process of its own. */
   environments: Record<string, Record<string, string>>;
+  /** Every HTTP route served, as `METHOD /path` (serverless.yml's httpApi events). */
+  routes: string[];
   stop(): Promise<void>;
 }
 
@@ -147,6 +149,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     ...info,
     eventSources,
     environments: Object.fromEntries(envs.map(({ fn, env }) => [fn.name, env])),
+    routes: routes.map((route) => `${route.method} ${route.path}`),
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
