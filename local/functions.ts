@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { FunctionThreadOptions } from './function-thread';
 import { resolveIntrinsics, type ResourceIndex } from './provision';
 import type { LocalFunction } from './serverless-config';
 import { PROJECT_ROOT } from './project-root';
@@ -58,3 +59,27 @@ export function functionEnvironment(fn: LocalFunction, sources: EnvironmentSourc
 }
 
 export const moduleUrl = (fn: LocalFunction) => pathToFileURL(join(PROJECT_ROOT, `${fn.module}.ts`)).href;
+
+/** How a function's thread is started: its module, its environment and, for the worker, its SQS event source mapping. */
+export function threadOptions(fn: LocalFunction, env: Record<string, string>, index: ResourceIndex, source: { sqsEndpoint: string; batchWindowMs?: number }): FunctionThreadOptions {
+  const queue = fn.sqs && index[fn.sqs.queueLogicalId]!;
+  return {
+    name: fn.name,
+    moduleUrl: moduleUrl(fn),
+    exportName: fn.exportName,
+    env,
+    ...(fn.sqs &&
+      queue && {
+        eventSource: {
+          sqsEndpoint: source.sqsEndpoint,
+          queueUrl: queue.ref,
+          queueArn: queue.attributes.Arn!,
+          batchSize: fn.sqs.batchSize,
+          batchWindowMs: source.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
+          concurrency: fn.sqs.maximumConcurrency,
+          reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
+          timeoutMs: fn.timeoutSeconds * 1000,
+        },
+      }),
+  };
+}

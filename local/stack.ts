@@ -5,8 +5,8 @@ import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn } from './emulators';
-import { startFunctionThread, type FunctionThread } from './function-thread';
-import { functionEnvironment, moduleUrl, secretSettings } from './functions';
+import { startFunctionThread } from './function-thread';
+import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
@@ -31,6 +31,11 @@ export interface LocalStackOptions {
   stackFile?: string;
   /** Record every AWS call the functions make, one file per emulator: `<prefix>-<service>.jsonl` (the IAM parity check). */
   recordAwsCallsTo?: string;
+  /**
+   * The endpoint the functions are given for a service (AWS_ENDPOINT_URL_<SERVICE>), e.g. a fault proxy in front of
+   * the SSM or SNS stand-in. (SQS clients call the queue URL's host, so a proxy for SQS also needs the queue URLs.)
+   */
+  functionEndpoint?(service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string): string | Promise<string>;
   onError?(error: unknown): void;
 }
 
@@ -85,39 +90,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // Each function's environment; the secrets among the extra settings are served by the SSM stand-in.
   const parameters: Record<string, string> = {};
-  const endpoints = { region: 'us-east-1', sqs: sqsEmulator.endpoint, dynamodb: dynamo.endpoint, sns: sns.endpoint };
+  const endpointFor = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string) => (await options.functionEndpoint?.(service, endpoint)) ?? endpoint;
+  const endpoints = { region: 'us-east-1', sqs: await endpointFor('sqs', sqsEmulator.endpoint), dynamodb: await endpointFor('dynamodb', dynamo.endpoint), sns: await endpointFor('sns', sns.endpoint) };
   const sources = { provider: defs.environment, index, endpoints, extra: options.environment ?? {}, parameters };
   const secrets = secretSettings(defs.functions);
   const envs = defs.functions.map((fn) => ({ fn, env: functionEnvironment(fn, sources, secrets) }));
   const ssm = await startSsmStandIn(parameters, record('ssm'));
-  for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssm.endpoint;
+  const ssmEndpoint = await endpointFor('ssm', ssm.endpoint);
+  for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;
   Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
 
   const routes: HttpRoute[] = [];
   const threads = await Promise.all(
     envs.map(async ({ fn, env }) => {
-      const queue = fn.sqs && index[fn.sqs.queueLogicalId]!;
-      const thread: FunctionThread = await startFunctionThread(
-        {
-          name: fn.name,
-          moduleUrl: moduleUrl(fn),
-          exportName: fn.exportName,
-          env,
-          ...(fn.sqs && queue && {
-            eventSource: {
-              sqsEndpoint: sqsEmulator.endpoint,
-              queueUrl: queue.ref,
-              queueArn: queue.attributes.Arn!,
-              batchSize: fn.sqs.batchSize,
-              batchWindowMs: options.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
-              concurrency: fn.sqs.maximumConcurrency,
-              reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
-              timeoutMs: fn.timeoutSeconds * 1000,
-            },
-          }),
-        },
-        options.onError,
-      );
+      const thread = await startFunctionThread(threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs }), options.onError);
       for (const route of fn.httpRoutes) routes.push({ ...route, handler: thread.invoke, timeoutMs: fn.timeoutSeconds * 1000 });
       return thread;
     }),
