@@ -24,7 +24,7 @@ export interface Packaged {
 export async function packageTemplate(): Promise<Packaged> {
   const shared = process.env.SLS_PACKAGE_DIR;
   const dir = shared ?? mkdtempSync(join(tmpdir(), 'sls-package-'));
-  if (!shared) await run(SLS, ['package', '--stage', TEMPLATE_STAGE, '--package', dir], { cwd: PROJECT_ROOT, env: SLS_ENV, timeout: 120_000 });
+  if (!shared) await sls(['package', '--stage', TEMPLATE_STAGE, '--package', dir]);
   const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
   return { dir, template, dispose: () => shared === undefined && rmSync(dir, { recursive: true, force: true }) };
 }
@@ -32,6 +32,16 @@ export async function packageTemplate(): Promise<Packaged> {
 /** serverless.yml with every variable resolved for `stage` (`serverless print`): what a deploy of that stage uses. */
 export async function printConfig(stage: string, params: string[] = []): Promise<Record<string, any>> {
   const args = ['print', '--stage', stage, '--format', 'json', ...params.map((p) => `--param=${p}`)];
-  const { stdout } = await run(SLS, args, { cwd: PROJECT_ROOT, env: SLS_ENV, timeout: 120_000 });
+  const { stdout } = await sls(args);
   return JSON.parse(stdout.slice(stdout.indexOf('{')));
+}
+
+/** Runs the Framework; a failure carries the end of what it printed. */
+async function sls(args: string[]): Promise<{ stdout: string }> {
+  try {
+    return await run(SLS, args, { cwd: PROJECT_ROOT, env: SLS_ENV, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; signal?: string };
+    throw new Error(`serverless ${args[0]} failed${failed.signal ? ` (${failed.signal})` : ''}: ${`${failed.stdout ?? ''}${failed.stderr ?? ''}`.slice(-2000)}`);
+  }
 }
