@@ -15,8 +15,6 @@ export interface DeadLetterQueue {
   send(messageBody: string, failure: FailureReason): Promise<void>;
 }
 
-export const FAILURE_ATTRIBUTES = ['failure_reason', 'failure_category', 'failed_at', 'attempts', 'source_message_id'] as const;
-
 /** The reason attributes of a dead letter: bounded, so a queued message with them always fits (lib/queue/message-size.ts). */
 export function deadLetterAttributes(failure: FailureReason, now = new Date()): Record<string, MessageAttributeValue> {
   return {

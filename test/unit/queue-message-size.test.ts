@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClientError } from '../../lib/errors';
-import { MAX_BODY_BYTES } from '../../lib/ingest/request-body';
+import { MAX_BODY_BYTES } from '../../lib/http/request-body';
 import { receiveWebhook } from '../../lib/ingest/receive-webhook';
-import type { WebhookRequest } from '../../lib/ingest/webhook-request';
+import type { WebhookRequest } from '../../lib/http/webhook-request';
 import { deadLetterAttributes } from '../../lib/queue/dead-letter-queue';
 import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES, MAX_QUEUED_BODY_BYTES, SQS_MAX_MESSAGE_BYTES, sqsMessageBytes } from '../../lib/queue/message-size';
 import { queuedMessageBody } from '../../lib/queue/webhook-queue';
