@@ -18,29 +18,39 @@ import { applyEvent } from '../lib/worker/apply-event';
 import { createMessaging } from '../lib/worker/messaging-deps';
 import { processBatch } from '../lib/worker/process-batch';
 
-const log = createLogger({ fn: 'worker' });
-const table: TableRef = {
-  client: createDocumentClient(new DynamoDBClient({})),
-  tableName: requireEnv(process.env, 'TABLE_NAME'),
-  retentionDays: positiveIntEnv(process.env, 'RETENTION_DAYS', 90),
-};
-const sqs = new SQSClient({ md5: false });
-const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }));
-const messaging = createMessaging(process.env, { table, readParameter, sns: new SNSClient({}), log });
-const stores = {
-  calls: createCallStore(table),
-  messages: messaging.messages,
-  rooms: createRoomStore(table),
-  swmlFetches: createSwmlFetchStore(table),
-  videoNotifier: createVideoNotifier(messaging.notifier),
-};
-const deps = {
-  apply: (envelope: Parameters<typeof applyEvent>[0]) => applyEvent(envelope, stores),
-  deadLetters: createDeadLetterQueue(sqs, requireEnv(process.env, 'DLQ_URL')),
-  failures: createFailureStore(table),
-  maxReceiveCount: positiveIntEnv(process.env, 'MAX_RECEIVE_COUNT', 5),
-  log,
-  metrics: createMetrics(),
-};
+type Env = Record<string, string | undefined>;
+export interface WorkerClients {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  sns: SNSClient;
+}
 
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => processBatch(event.Records, deps);
+/** The worker wired to its clients; the bench builds one around clients that count their requests. */
+export function createWorkerHandler(env: Env, clients: WorkerClients): (event: SQSEvent) => Promise<SQSBatchResponse> {
+  const log = createLogger({ fn: 'worker' });
+  const table: TableRef = {
+    client: createDocumentClient(clients.dynamodb),
+    tableName: requireEnv(env, 'TABLE_NAME'),
+    retentionDays: positiveIntEnv(env, 'RETENTION_DAYS', 90),
+  };
+  const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: clients.sqs.config.credentials, region: clients.sqs.config.region }));
+  const messaging = createMessaging(env, { table, readParameter, sns: clients.sns, log });
+  const stores = {
+    calls: createCallStore(table),
+    messages: messaging.messages,
+    rooms: createRoomStore(table),
+    swmlFetches: createSwmlFetchStore(table),
+    videoNotifier: createVideoNotifier(messaging.notifier),
+  };
+  const deps = {
+    apply: (envelope: Parameters<typeof applyEvent>[0]) => applyEvent(envelope, stores),
+    deadLetters: createDeadLetterQueue(clients.sqs, requireEnv(env, 'DLQ_URL')),
+    failures: createFailureStore(table),
+    maxReceiveCount: positiveIntEnv(env, 'MAX_RECEIVE_COUNT', 5),
+    log,
+    metrics: createMetrics(),
+  };
+  return (event) => processBatch(event.Records, deps);
+}
+
+export const handler = createWorkerHandler(process.env, { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({ md5: false }), sns: new SNSClient({}) });

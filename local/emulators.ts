@@ -22,7 +22,7 @@ export const startSqs = (): Promise<Emulator> => startEmulator(['sqs']);
  * outlives the stack, even when the parent is killed.
  */
 async function startEmulator(args: string[]): Promise<Emulator> {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -42,3 +42,6 @@ async function startEmulator(args: string[]): Promise<Emulator> {
     },
   };
 }
+
+/** `--cpu-prof` given to the stack (`npm run bench -- --profile`) profiles the emulators too, each to its own file. */
+const profilingFlags = () => process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));
