@@ -53,4 +53,4 @@ export function createWorkerHandler(env: Env, clients: WorkerClients): (event: S
   return (event) => processBatch(event.Records, deps);
 }
 
-export const handler = createWorkerHandler(process.env, { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({ md5: false }), sns: new SNSClient({}) });
+export const handler = createWorkerHandler(process.env, { dynamodb: new DynamoDBClient({}), sqs: new SQSClient({ md5: false, cacheMiddleware: true }), sns: new SNSClient({}) });

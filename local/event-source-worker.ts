@@ -9,7 +9,7 @@ const port = parentPort!;
 try {
   const handler = (await import(options.moduleUrl))[options.exportName];
   if (typeof handler !== 'function') throw new Error(`${options.moduleUrl} exports no ${options.exportName}`);
-  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, md5: false });
+  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, md5: false, cacheMiddleware: true });
   const source = startSqsEventSource({ ...options, sqs, handler, onError: (error) => port.postMessage({ type: 'error', error: String(error) }) });
   const report = setInterval(() => port.postMessage({ type: 'stats', stats: source.stats }), 250);
   port.on('message', async (message) => {
