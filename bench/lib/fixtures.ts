@@ -1,11 +1,14 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { allFixtures, type Fixture } from '../../test/helpers/fixtures';
+import { EXAMPLE_SIGNING_KEY, readSample, sampleNames, type Sample as Fixture } from '../../cli/samples';
 
-/** The signing key the sample deliveries are signed with. */
-export const SAMPLE_SIGNING_KEY = 'PSK_example_signing_key_0123456789';
+/** The signing key the sample deliveries (samples/) are signed with. */
+export const SAMPLE_SIGNING_KEY = EXAMPLE_SIGNING_KEY;
 
 /** Every sample delivery the ingest function takes (the webhook routes; SWML is the swml function's). */
-export const ingestFixtures = (): Fixture[] => allFixtures().filter((f) => f.method === 'POST' && !new URL(f.url).pathname.startsWith('/swml'));
+export const ingestFixtures = (): Fixture[] =>
+  sampleNames()
+    .map((name) => readSample(name))
+    .filter((f) => f.method === 'POST' && !new URL(f.url).pathname.startsWith('/swml'));
 
 /** The origin the samples were signed for: give it as WEBHOOK_PUBLIC_BASE_URL and their signatures verify. */
 export const sampleBaseUrl = (): string => new URL(ingestFixtures()[0]!.url).origin;
