@@ -3,7 +3,7 @@
  * by CONCURRENCY senders, then the time until the worker has applied all of them. Every acknowledged (200) delivery
  * is then looked up in the table: one that is not there, or not as sent, is lost. CPU per webhook of each process
  * (the stack: gateway, ingest and worker thread; each emulator; this load generator) comes from /proc.
- * `npm run bench:e2e` (N=10000 CONCURRENCY=32; CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles every process)
+ * `npm run bench:e2e` (N=20000 CONCURRENCY=32; CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles every process)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,7 +20,7 @@ import { delivery, type Delivery } from './lib/e2e-deliveries';
 import { emitMetrics, percentile, round } from './lib/metrics';
 import { childPids, processCpuSeconds, processRole } from './lib/process-cpu';
 
-const N = Number(process.env.N ?? 10_000);
+const N = Number(process.env.N ?? 20_000);
 const WARMUP = Math.min(500, Math.ceil(N / 10));
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
