@@ -6,7 +6,7 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
-import { toWebhookRequest } from '../lib/ingest/webhook-request';
+import { toWebhookRequest } from '../lib/http/webhook-request';
 import { startBenchEmulators } from './lib/emulators';
 import { eventFor, ingestFixtures, SAMPLE_SIGNING_KEY, sampleBaseUrl } from './lib/fixtures';
 import { emitMetrics, percentile, round } from './lib/metrics';

@@ -1,5 +1,6 @@
 /**
- * DynamoDB requests per event, counted by SDK middleware on the real worker (its own wiring, with clients that count)
+ * DynamoDB requests per event, counted by SDK middleware on the real worker (its composition root, with a client that
+ * counts)
  * against the DynamoDB and SQS emulators, one SQS record per invocation as Lambda would hand it. Each case's
  * envelope is made by the real ingest use case. `npm run bench:ddb`
  */
@@ -7,7 +8,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
+import { cachedParameterReader } from '../lib/config/ssm-parameters';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
+import { createLogger } from '../lib/log';
+import { createMetrics } from '../lib/metrics';
+import { composeWorker } from '../lib/worker/compose-worker';
+import { processBatch } from '../lib/worker/process-batch';
+import { readWorkerConfig } from '../lib/worker/worker-config';
 import { startFakeSignalWire } from '../test/helpers/fake-signalwire';
 import { startBenchEmulators } from './lib/emulators';
 import { emitMetrics, type Metrics } from './lib/metrics';
@@ -26,7 +34,6 @@ try {
     // Deployed, inbound SMS are forwarded (a topic exists); here they are logged, with the same claim writes.
     NOTIFY_INBOUND_SMS: 'true',
   };
-  const { createWorkerHandler } = await import('../functions/worker');
   const dynamodb = new DynamoDBClient({});
   const counts = new Map<string, number>();
   // Per HTTP attempt (the deserialize step runs once per try, inside the retry loop).
@@ -37,7 +44,11 @@ try {
     },
     { step: 'deserialize', name: 'benchCountRequests' },
   );
-  const handler = createWorkerHandler(env, { dynamodb, sqs: new SQSClient({ md5: false }), sns: new SNSClient({}) });
+  // Wired as functions/worker.ts wires it, around the counting client.
+  const sqs = new SQSClient({ md5: false, cacheMiddleware: true });
+  const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }));
+  const deps = composeWorker(readWorkerConfig(env), { dynamodb, sqs, sns: new SNSClient({}), readParameter }, createLogger({ fn: 'worker' }, 'silent'), createMetrics());
+  const handler = (event: SQSEvent) => processBatch(event.Records, deps);
 
   let sequence = 0;
   async function deliver(route: string, payload: Record<string, unknown>): Promise<Record<string, number>> {

@@ -6,9 +6,9 @@
  */
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { jsonResponse } from '../lib/http/responses';
-import { authenticatorFromEnv } from '../lib/ingest/authenticate';
+import { authenticatorFromEnv } from '../lib/security/authenticate';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
-import { toWebhookRequest } from '../lib/ingest/webhook-request';
+import { toWebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { createWebhookQueue } from '../lib/queue/webhook-queue';
