@@ -37,10 +37,16 @@ async function runBench(name: string): Promise<Metrics> {
 const started = Date.now();
 const metrics: Metrics = {};
 const loads: string[] = [];
+const failed: string[] = [];
 for (const name of selected) {
   console.log(`\n${name} (load average ${loadavg()[0]!.toFixed(2)})`);
   loads.push(`${name} ${loadavg()[0]!.toFixed(2)}`);
-  Object.assign(metrics, await runBench(name));
+  try {
+    Object.assign(metrics, await runBench(name));
+  } catch (error) {
+    console.error(String(error));
+    failed.push(name);
+  }
 }
 
 const rows = Object.entries(metrics).map(([name, m]) => {
@@ -54,6 +60,7 @@ for (const row of rows) console.log(`${row.slice(0, 4).map((cell, i) => cell.pad
 const over = Object.entries(metrics).filter(([, m]) => withinBudget(m) === false);
 const file = join(PROJECT_ROOT, 'bench', 'results.json');
 const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_at_start_of_each_bench: loads };
-writeFileSync(file, `${JSON.stringify({ measured_at: new Date().toISOString(), machine, seconds: Math.round((Date.now() - started) / 1000), metrics }, null, 2)}\n`);
-console.log(`\nwrote bench/results.json in ${Math.round((Date.now() - started) / 1000)} s; ${over.length === 0 ? 'every budget holds' : `OVER BUDGET: ${over.map(([name]) => name).join(', ')}`}`);
-process.exitCode = over.length === 0 ? 0 : 1;
+writeFileSync(file, `${JSON.stringify({ measured_at: new Date().toISOString(), machine, seconds: Math.round((Date.now() - started) / 1000), failed_benches: failed, metrics }, null, 2)}\n`);
+const verdict = over.length === 0 && failed.length === 0 ? 'every budget holds' : [over.length > 0 && `OVER BUDGET: ${over.map(([name]) => name).join(', ')}`, failed.length > 0 && `FAILED: ${failed.join(', ')}`].filter(Boolean).join('; ');
+console.log(`\nwrote bench/results.json in ${Math.round((Date.now() - started) / 1000)} s; ${verdict}`);
+process.exitCode = over.length === 0 && failed.length === 0 ? 0 : 1;
