@@ -37,7 +37,7 @@ export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Pr
  */
 async function startEmulator(args: string[], options: EmulatorOptions, env: Record<string, string> = {}): Promise<Emulator> {
   const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '' };
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
+  const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -57,3 +57,6 @@ async function startEmulator(args: string[], options: EmulatorOptions, env: Reco
     },
   };
 }
+
+/** `--cpu-prof` given to the stack (`npm run bench -- --profile`) profiles the emulators too, each to its own file. */
+const profilingFlags = () => process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));

@@ -14,7 +14,7 @@ try {
   let report: NodeJS.Timeout | undefined;
   if (options.eventSource) {
     const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! };
-    sqs = new SQSClient({ endpoint: options.eventSource.sqsEndpoint, region: process.env.AWS_REGION, credentials, md5: false });
+    sqs = new SQSClient({ endpoint: options.eventSource.sqsEndpoint, region: process.env.AWS_REGION, credentials, md5: false, cacheMiddleware: true });
     source = startSqsEventSource({ ...options.eventSource, sqs, handler, onError: (error) => port.postMessage({ type: 'error', error: String(error) }) });
     report = setInterval(() => port.postMessage({ type: 'stats', stats: source!.stats }), 250);
   }
