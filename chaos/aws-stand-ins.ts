@@ -14,22 +14,6 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-/**
- * SSM's GetParameters (AWS JSON 1.1) over a fixed set of SecureStrings: the worker reads its SignalWire API token
- * through it, as on AWS. Names it does not hold come back under InvalidParameters, as SSM answers.
- */
-export function startSsmStandIn(parameters: Record<string, string>): Promise<StandIn> {
-  return listen((body, req, res) => {
-    if (!String(req.headers['x-amz-target']).endsWith('.GetParameters')) return send(res, 400, 'application/x-amz-json-1.1', JSON.stringify({ __type: 'InvalidAction' }));
-    const names = ((JSON.parse(body) as { Names?: string[] }).Names ?? []).map(String);
-    const found = names.filter((name) => parameters[name] !== undefined);
-    send(res, 200, 'application/x-amz-json-1.1', JSON.stringify({
-      Parameters: found.map((Name) => ({ Name, Value: parameters[Name], Type: 'SecureString', Version: 1 })),
-      InvalidParameters: names.filter((name) => parameters[name] === undefined),
-    }));
-  });
-}
-
 /** SNS's Publish (AWS query protocol): records every publish it accepted, which is what subscribers would get. */
 export async function startSnsStandIn(): Promise<StandIn & { published: Published[] }> {
   const published: Published[] = [];

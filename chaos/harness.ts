@@ -47,14 +47,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       if (process.env.CHAOS_LOG_LEVEL) options.log(`local stack: ${String(error).slice(0, 300)}`);
     },
     eventSourceTimeoutMs: options.workerTimeoutMs,
-    // The functions reach both emulators through their fault proxies (queue URLs included); the oracle goes direct.
-    async functionEndpoints(emulators) {
-      deps.proxies.sqs.setTarget(emulators.sqs);
-      deps.proxies.dynamodb.setTarget(emulators.dynamodb);
-      return { sqs: deps.proxies.sqs.endpoint, dynamodb: deps.proxies.dynamodb.endpoint };
-    },
+    // The functions reach SQS, DynamoDB, SSM and SNS through fault proxies (queue URLs included); the oracle goes direct.
+    functionEndpoint: deps.functionEndpoint,
     environment: {
       LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent',
+      // A secret: the ingest reads it from the SSM stand-in, through its fault proxy.
       SIGNALWIRE_SIGNING_KEY: SIGNING_KEY,
       // The API's timeout and the claims' lease scaled down with the visibility timeout: the lease still outlasts
       // the worker's timeout, as in serverless.yml (README "Chaos" explains the arithmetic).

@@ -4,9 +4,10 @@ import type { ProcessSourceOptions } from './event-source-process';
 import { startSqsEventSource } from './sqs-event-source';
 import { withTimeout } from './timeout';
 
-// Child-process entry of local/event-source-process.ts: argv[2] holds the options (JSON), the function's
-// configuration is this process's environment. It exits when its parent's stdin closes, so it never outlives it.
-const options = JSON.parse(process.argv[2] ?? '{}') as ProcessSourceOptions;
+// Child-process entry of local/event-source-process.ts: argv[2] holds the options (JSON, without the environment),
+// the function's configuration is this process's environment. It exits when its parent's stdin closes.
+const options = JSON.parse(process.argv[2] ?? '{}') as Omit<ProcessSourceOptions, 'env'>;
+const mapping = options.eventSource;
 const send = (message: unknown) => process.send?.(message);
 try {
   const handler = (await import(options.moduleUrl))[options.exportName];
@@ -14,15 +15,17 @@ try {
   // Like Lambda: an invocation that outlives its timeout takes its container down with it, so nothing it
   // still had running can act after its messages were handed to another invocation.
   const timed = (event: SQSEvent) =>
-    withTimeout(Promise.resolve(handler(event)), options.timeoutMs).catch((error: unknown) => {
-      if (error instanceof Error && error.message === `timed out after ${options.timeoutMs} ms`) {
-        process.stderr.write(`event source: handler timed out after ${options.timeoutMs} ms; the process exits, as a Lambda container would\n`);
+    withTimeout(Promise.resolve(handler(event)), mapping.timeoutMs).catch((error: unknown) => {
+      if (error instanceof Error && error.message === `timed out after ${mapping.timeoutMs} ms`) {
+        process.stderr.write(`event source: handler timed out after ${mapping.timeoutMs} ms; the process exits, as a Lambda container would\n`);
         process.exit(70);
       }
       throw error;
     });
-  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, md5: false });
-  const source = startSqsEventSource({ ...options, timeoutMs: options.timeoutMs + 1000, sqs, handler: timed, onError: (error) => send({ type: 'error', error: String(error) }) });
+  // The mapping polls with the function's credentials, as Lambda's does.
+  const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! };
+  const sqs = new SQSClient({ endpoint: mapping.sqsEndpoint, region: process.env.AWS_REGION, credentials, md5: false });
+  const source = startSqsEventSource({ ...mapping, timeoutMs: mapping.timeoutMs + 1000, sqs, handler: timed, onError: (error) => send({ type: 'error', error: String(error) }) });
   const report = setInterval(() => send({ type: 'stats', stats: source.stats }), 250);
   const stop = async () => {
     clearInterval(report);

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { EventSource } from './sqs-event-source';
-import type { ThreadedSourceOptions } from './event-source-thread';
+import type { FunctionThreadOptions } from './function-thread';
 
-export type ProcessSourceOptions = ThreadedSourceOptions;
+/** The function (module, export, its own environment) and the SQS event source mapping that feeds it. */
+export type ProcessSourceOptions = FunctionThreadOptions & { eventSource: NonNullable<FunctionThreadOptions['eventSource']> };
 
 /** An event source in a child process: it can be killed like a Lambda container dying, and started again. */
 export interface ProcessEventSource extends EventSource {
@@ -25,7 +26,7 @@ export interface ProcessEventSource extends EventSource {
 const ENTRY = fileURLToPath(new URL('./event-source-child.ts', import.meta.url));
 
 /**
- * Runs an SQS event source and its function in a process of its own, with this process's environment. As on
+ * Runs an SQS event source and its function in a process of its own, with the function's environment. As on
  * Lambda, a handler that passes its timeout takes its process down (the child exits); this restarts it, so its
  * messages come back after the visibility timeout. `kill` lets a test do the same at a moment of its choosing.
  * Both run from esbuild bundles, as the function does on Lambda: a restart is a cold start of about a second.
@@ -39,7 +40,8 @@ export async function startEventSourceProcess(options: ProcessSourceOptions, onE
     return outfile;
   };
   const [entry, fn] = await Promise.all([bundle(ENTRY, 'child.mjs'), bundle(fileURLToPath(options.moduleUrl), 'function.mjs')]);
-  const childOptions = JSON.stringify({ ...options, moduleUrl: pathToFileURL(fn).href });
+  const { env, ...rest } = options;
+  const childOptions = JSON.stringify({ ...rest, moduleUrl: pathToFileURL(fn).href });
   const totals = { batches: 0, deleted: 0, failed: 0 };
   const current = { batches: 0, deleted: 0, failed: 0 };
   const stats = { batches: 0, deleted: 0, failed: 0 };
@@ -53,7 +55,8 @@ export async function startEventSourceProcess(options: ProcessSourceOptions, onE
   };
   const start = async (): Promise<void> => {
     for (;;) {
-      const spawned = spawn(process.execPath, [entry, childOptions], { stdio: ['pipe', 'inherit', 'inherit', 'ipc'] });
+      // The function's own environment, as Lambda gives it (nothing of ours).
+      const spawned = spawn(process.execPath, [entry, childOptions], { stdio: ['pipe', 'inherit', 'inherit', 'ipc'], env });
       child = spawned;
       let ready = false;
       spawned.on('message', (message: { type: string; stats?: typeof current; error?: string }) => {
