@@ -34,8 +34,8 @@ export function checkDeadLetters(ctx: Context, crashes: number): { invalid: numb
       tally.invalid++;
       if (!poison) ctx.problem('wrong_final_state', `delivery ${id} (${ctx.deliveries.get(id)!.effect.kind}) dead-lettered as invalid: ${reason}`);
     } else {
+      // A poison delivery may get here too: its dead-lettering failed (faults) until SQS moved it. Still in the DLQ.
       tally.exhausted++;
-      if (poison) ctx.problem('wrong_final_state', `poison delivery ${id} retried until exhausted instead of dead-lettered at once`);
     }
   }
   return tally;
