@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import type { EventSource } from './sqs-event-source';
-import type { FunctionThreadOptions } from './function-thread';
+import type { FunctionThread, FunctionThreadOptions } from './function-thread';
 
 /** The function (module, export, its own environment) and the SQS event source mapping that feeds it. */
 export type ProcessSourceOptions = FunctionThreadOptions & { eventSource: NonNullable<FunctionThreadOptions['eventSource']> };
@@ -118,4 +118,11 @@ export async function startEventSourceProcess(options: ProcessSourceOptions, onE
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A function fed by an SQS event source, in a process of its own (the stack's `eventSourceProcesses`): SQS only. */
+export async function startFunctionProcess(fn: FunctionThreadOptions, onError?: (error: unknown) => void): Promise<FunctionThread & { eventSource: ProcessEventSource }> {
+  if (!fn.eventSource) throw new Error(`${fn.name} has no SQS event source`);
+  const source = await startEventSourceProcess({ ...fn, eventSource: fn.eventSource }, onError);
+  return { invoke: () => Promise.reject(new Error(`${fn.name} runs in a process of its own: SQS only`)), eventSource: source, stop: () => source.stop() };
 }

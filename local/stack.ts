@@ -5,13 +5,13 @@ import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn } from './emulators';
-import { startFunctionThread, type FunctionThread, type FunctionThreadOptions } from './function-thread';
+import { startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
 import { loadServerlessConfig } from './serverless-config';
-import { startEventSourceProcess, type ProcessEventSource } from './event-source-process';
+import { startFunctionProcess, type ProcessEventSource } from './event-source-process';
 import type { EventSource } from './sqs-event-source';
 
 export { PROJECT_ROOT };
@@ -108,17 +108,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ssm = await startSsmStandIn(parameters, record('ssm'));
   const ssmEndpoint = await endpointFor('ssm', ssm.endpoint);
   for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;
-  // SQS clients call the queue URL's host: point the queue URLs at the functions' SQS endpoint too.
-  if (endpoints.sqs !== sqsEmulator.endpoint) {
-    for (const { env } of envs) for (const [k, v] of Object.entries(env)) if (v.startsWith(`${sqsEmulator.endpoint}/`)) env[k] = endpoints.sqs + v.slice(sqsEmulator.endpoint.length);
-  }
+  // SQS clients call the queue URL's host: the queue URLs point at the functions' SQS endpoint too.
+  for (const { env } of envs) for (const [k, v] of Object.entries(env)) if (v.startsWith(`${sqsEmulator.endpoint}/`)) env[k] = endpoints.sqs + v.slice(sqsEmulator.endpoint.length);
   Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
 
-  const startFunction = async (fn: FunctionThreadOptions): Promise<FunctionThread> => {
-    if (!fn.eventSource || !options.eventSourceProcesses) return startFunctionThread(fn, options.onError);
-    const source = await startEventSourceProcess({ ...fn, eventSource: fn.eventSource }, options.onError);
-    return { invoke: () => Promise.reject(new Error(`${fn.name} runs in a process of its own: SQS only`)), eventSource: source, stop: () => source.stop() };
-  };
+  const startFunction = (fn: FunctionThreadOptions) =>
+    fn.eventSource && options.eventSourceProcesses ? startFunctionProcess(fn, options.onError) : startFunctionThread(fn, options.onError);
   const routes: HttpRoute[] = [];
   const threads = await Promise.all(
     envs.map(async ({ fn, env }) => {
