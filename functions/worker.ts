@@ -26,7 +26,8 @@ const table: TableRef = {
 };
 const sqs = new SQSClient({ md5: false });
 const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }));
-const messaging = createMessaging(process.env, { table, readParameter, sns: new SNSClient({}), log });
+const metrics = createMetrics();
+const messaging = createMessaging(process.env, { table, readParameter, sns: new SNSClient({}), log, metrics });
 const stores = {
   calls: createCallStore(table),
   messages: messaging.messages,
@@ -40,7 +41,7 @@ const deps = {
   failures: createFailureStore(table),
   maxReceiveCount: positiveIntEnv(process.env, 'MAX_RECEIVE_COUNT', 5),
   log,
-  metrics: createMetrics(),
+  metrics,
 };
 
 export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => processBatch(event.Records, deps);

@@ -11,6 +11,8 @@ import { createSnsNotifier } from '../notifications/sns-notifier';
 import { signalWireApiFromEnv } from '../signalwire/api-from-env';
 import { createClaimStore } from '../store/claim-store';
 import { createMessageStore } from '../store/message-store';
+import { createReplyCreditStore } from '../store/reply-credit-store';
+import type { Metrics } from '../metrics';
 import type { TableRef } from '../store/table';
 
 type Env = Record<string, string | undefined>;
@@ -30,7 +32,7 @@ export interface Messaging {
  * expires once its holder is surely dead), NOTIFY_TOPIC_ARN (blank: notifications are logged) and
  * NOTIFY_INBOUND_SMS (default: on when a topic is configured).
  */
-export function createMessaging(env: Env, deps: { table: TableRef; readParameter: ParameterReader; sns: SNSClient; log: Logger }): Messaging {
+export function createMessaging(env: Env, deps: { table: TableRef; readParameter: ParameterReader; sns: SNSClient; log: Logger; metrics?: Metrics }): Messaging {
   const leaseMs = positiveIntEnv(env, 'REPLY_LEASE_SECONDS', 90) * 1000;
   const topicArn = env.NOTIFY_TOPIC_ARN?.trim() ?? '';
   const notifier = topicArn === '' ? createLogNotifier(deps.log) : createSnsNotifier(deps.sns, topicArn);
@@ -42,7 +44,13 @@ export function createMessaging(env: Env, deps: { table: TableRef; readParameter
     autoReplies: parseAutoReplyConfig(env),
     reply: {
       claims: createClaimStore(deps.table, 'REPLY#'),
-      api: signalWireApiFromEnv(env, deps.readParameter),
+      credits: createReplyCreditStore(deps.table),
+      api: signalWireApiFromEnv(env, deps.readParameter, {
+        onCredentialsRefused: (error) => {
+          deps.log.error('signalwire refused our credentials', { status: error.status, reason: error.message });
+          deps.metrics?.count('SignalWireAuthRefused');
+        },
+      }),
       messages: store,
       // SignalWire posts receipts there: https only (http to loopback for the local stack).
       ...(baseUrl !== '' && { statusCallbackUrl: requireHttpsUrl(`${baseUrl}/message-status`, 'PUBLIC_BASE_URL') }),

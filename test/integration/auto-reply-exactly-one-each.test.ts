@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { showMessage } from '../../cli/commands/messages';
+import type { Target } from '../../cli/target';
+import type { DeadLetter } from '../../lib/dlq/dead-letters';
+import { createDocumentClient } from '../../lib/store/table';
+import { PROJECT_ROOT } from '../../local/stack';
+import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
+import { postFixture } from '../helpers/fixtures';
+import { incomingSms, incomingSmsRecord } from '../helpers/message-events';
+import { startTestStack, type TestStack } from '../helpers/test-stack';
+import { waitFor } from '../helpers/wait';
+
+/**
+ * One customer texting HELP twice gets two replies, whatever fails: a reply is credited to one inbound message only.
+ * And a refusal of our API credentials (401) keeps the reply waiting, not failed, until the credentials work again.
+ */
+describe('auto-replies: one reply per inbound message under failures (local stack + fake SignalWire)', { timeout: 120_000 }, () => {
+  let fake: FakeSignalWire;
+  let stack: TestStack;
+  let dynamodb: DynamoDBClient;
+  let target: Pick<Target, 'table'>;
+  before(async () => {
+    fake = await startFakeSignalWire();
+    stack = await startTestStack({
+      environment: {
+        SIGNALWIRE_SPACE_URL: fake.url,
+        SIGNALWIRE_PROJECT_ID: 'p-test',
+        SIGNALWIRE_API_TOKEN: 'PT_test_token',
+        SIGNALWIRE_TIMEOUT_MS: '500',
+        REPLY_LEASE_SECONDS: '2',
+      },
+    });
+    dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    target = { table: { client: createDocumentClient(dynamodb), tableName: stack.tableName, retentionDays: 90 } };
+  });
+  after(async () => {
+    dynamodb.destroy();
+    await stack.stop();
+    await fake.close();
+  });
+
+  const show = (id: string): Promise<any> => showMessage(target, id).catch(() => undefined);
+  const replyStatus = (id: string, status: string, timeoutMs = 20_000) =>
+    waitFor(async () => {
+      const message = await show(id);
+      return message?.auto_reply?.status === status ? message : undefined;
+    }, timeoutMs, `${id} reply ${status}`);
+  const createdFor = (to: string) => fake.created.filter((m) => m.to === to);
+
+  async function assertTwoReplies(sender: string, ids: [string, string]) {
+    const [a, b] = await Promise.all(ids.map((id) => replyStatus(id, 'sent')));
+    const created = createdFor(sender).map((m) => m.sid).sort();
+    assert.equal(created.length, 2, 'two replies reached the customer');
+    assert.notEqual(a.auto_reply.reply_sid, b.auto_reply.reply_sid, 'each HELP is credited with its own reply');
+    assert.deepEqual([a.auto_reply.reply_sid, b.auto_reply.reply_sid].sort(), created);
+  }
+
+  it('REGRESSION: HELP twice, the second send answered 500 once: two replies, one credited to each', async () => {
+    const sender = '+15550002001';
+    fake.failNext(1, 500);
+    await Promise.all(['m-twice-500-a', 'm-twice-500-b'].map((id) => postFixture(stack.url, incomingSms(id, sender, 'HELP'))));
+    await assertTwoReplies(sender, ['m-twice-500-a', 'm-twice-500-b']);
+  });
+
+  it('REGRESSION: HELP twice, one send times out after SignalWire created it: two replies, no third', async () => {
+    const sender = '+15550002002';
+    fake.createThenHangNext(1);
+    await Promise.all(['m-twice-hang-a', 'm-twice-hang-b'].map((id) => postFixture(stack.url, incomingSms(id, sender, 'HELP'))));
+    await assertTwoReplies(sender, ['m-twice-hang-a', 'm-twice-hang-b']);
+  });
+
+  it('REGRESSION: HELP twice, a worker dies after sending the second one: two replies, no third', async () => {
+    const sender = '+15550002003';
+    // given a worker that sends the reply to the second HELP and dies before hearing back
+    fake.createThenHangNext(1);
+    const record = incomingSmsRecord(incomingSms('m-twice-crash-b', sender, 'HELP'));
+    const worker = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(record)], { env: process.env, stdio: 'ignore' });
+    await waitFor(async () => (createdFor(sender).length === 1 ? true : undefined), 15_000, 'the crashing worker to send');
+    const exited = once(worker, 'exit');
+    worker.kill('SIGKILL');
+    await exited;
+    // and the first HELP answered meanwhile (its reply is the newest in the list)
+    await postFixture(stack.url, incomingSms('m-twice-crash-a', sender, 'HELP'));
+    await replyStatus('m-twice-crash-a', 'sent');
+    // when the second HELP is redelivered (its claim's lease runs out and it is taken over)
+    await postFixture(stack.url, incomingSms('m-twice-crash-b', sender, 'HELP'));
+    // then the taker-over finds the reply the dead worker sent, not the first HELP's
+    await assertTwoReplies(sender, ['m-twice-crash-a', 'm-twice-crash-b']);
+    assert.equal(fake.requests.filter((r) => r.method === 'POST' && r.form.To === sender).length, 2);
+  });
+
+  it('REGRESSION: a 401 keeps the reply waiting (retry, not failed); once the API accepts again it goes out', async () => {
+    const sender = '+15550002004';
+    fake.failNext(1, 401, 'Unauthorized');
+    await postFixture(stack.url, incomingSms('m-401', sender, 'STATUS'));
+    const waiting = await replyStatus('m-401', 'retry', 10_000);
+    assert.match(waiting.auto_reply.reason, /refused our credentials with HTTP 401/);
+    const sent = await replyStatus('m-401', 'sent');
+    assert.equal(createdFor(sender).length, 1);
+    assert.equal(sent.auto_reply.reply_sid, createdFor(sender)[0]!.sid);
+  });
+
+  it('REGRESSION: refused on every delivery (token rotated), the reply is dead-lettered retryable and a redrive sends it once fixed', async () => {
+    const sender = '+15550002005';
+    fake.requireToken('PT_rotated');
+    const response = await postFixture(stack.url, incomingSms('m-rotated', sender, 'INFO'));
+    const { event_id } = (await response.json()) as { event_id: string };
+    const dead = await waitFor(async () => ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id), 30_000, 'dead letter');
+    assert.equal(dead.failure_category, 'exhausted');
+    assert.equal((await show('m-rotated')).auto_reply.status, 'retry');
+    assert.equal(createdFor(sender).length, 0);
+    // when the credentials work again and the operator redrives
+    fake.requireToken(undefined);
+    const redrive = await stack.cli(['dlq', 'redrive', '--id', dead.message_id]);
+    assert.deepEqual(redrive.json.redriven, [dead.message_id]);
+    // then the reply goes out, once
+    await replyStatus('m-rotated', 'sent');
+    assert.equal(createdFor(sender).length, 1);
+  });
+});
