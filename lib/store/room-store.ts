@@ -12,6 +12,9 @@ import { expiresAt, isConditionFailure, type TableRef } from './table';
  * write is one conditional UpdateItem of one item, so a room of any size works and nothing needs a transaction.
  */
 export function createRoomStore(table: TableRef): RoomStore {
+  // Sessions this container filed lately: a member event then costs one write, not two. The session item's
+  // `updated_at` and TTL are refreshed at most once a minute per container by member and recording events.
+  const touched = new Map<string, number>();
   const member = (event: SessionVideoEvent, clause: Clause) => write(table, memberKey(event.roomSessionId, event.memberId!), clause);
   return {
     sessionOf: (event) => resolveRoomSession(table, event),
@@ -19,7 +22,11 @@ export function createRoomStore(table: TableRef): RoomStore {
 
     // No condition: it only files the session (first seen, stats index, room id and name) and refreshes it.
     touch: async (event) => {
+      const now = Date.now();
+      if ((touched.get(event.roomSessionId) ?? 0) > now) return;
       await write(table, roomKey(event.roomSessionId), { set: [], values: {} }, sessionFields(event));
+      if (touched.size >= 10_000) touched.clear();
+      touched.set(event.roomSessionId, now + TOUCH_EVERY_MS);
     },
 
     // Race closed: the same event redelivered concurrently (SQS, SignalWire retries): the seen-set lets one in.
@@ -69,6 +76,8 @@ export function createRoomStore(table: TableRef): RoomStore {
     },
   };
 }
+
+const TOUCH_EVERY_MS = 60_000;
 
 const notified = (eventKey: string) => ({ ':key': eventKey, ':keys': new Set([eventKey]) });
 
