@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../local/stack';
 import { signDelivery } from '../../lib/security/sign-delivery';
+import { secretListEnv } from '../../lib/security/auth-policy';
 
 export interface SendOptions {
   /** A sample delivery: a name in ../shared/fixtures (WEBHOOKS_FIXTURES_DIR overrides) or a path to one. */
@@ -59,7 +60,7 @@ function readFixture(nameOrPath: string): { method: string; url: string; content
 }
 
 function signingKey(): string {
-  const key = process.env.SIGNALWIRE_SIGNING_KEY?.split(',')[0]?.trim();
+  const key = secretListEnv(process.env, 'SIGNALWIRE_SIGNING_KEY')[0];
   if (!key) throw new Error('send --sign: set SIGNALWIRE_SIGNING_KEY to the signing key the stack verifies with');
   return key;
 }

@@ -1,5 +1,5 @@
 import type { ParametersReader } from '../config/secrets';
-import { causeMessage, DependencyError } from '../errors';
+import { causeMessage, ConfigError, DependencyError } from '../errors';
 import type { Logger } from '../log';
 import { parseAuthPolicy, type AuthPolicy } from '../security/auth-policy';
 import { requireHttpsUrl } from '../security/https-url';
@@ -71,7 +71,10 @@ export function createAuthPolicySource(env: Env, settings: WebhookAuthSettings, 
       .finally(() => (loading = undefined));
     return loading;
   };
-  load().catch((error: unknown) => deps.log.warn('webhook secrets not loaded yet; will retry', { error, cause: causeMessage(error) }));
+  load().catch((error: unknown) => {
+    if (error instanceof MisconfiguredError) deps.log.error('webhook verification misconfigured; answering 503 until fixed', { reason: error.message });
+    else deps.log.warn('webhook secrets not loaded yet; will retry', { error, cause: causeMessage(error) });
+  });
   return async () => {
     if (current !== undefined && current.expires > Date.now()) return current.policy;
     if (current === undefined) return load();
@@ -94,7 +97,18 @@ async function loadPolicy(env: Env, parameters: ReadonlyMap<string, string>, rea
   const resolved: Record<string, string | undefined> = { ...env };
   // A parameter that does not exist turns its check off: operators create only the ones they use.
   for (const [name, parameter] of parameters) resolved[name] = values.get(parameter) ?? '';
-  return parseAuthPolicy(resolved);
+  try {
+    return parseAuthPolicy(resolved);
+  } catch (error) {
+    // Never a weaker check: the deliveries wait (503, SignalWire retries) until the parameter is fixed.
+    if (error instanceof ConfigError) throw new MisconfiguredError(`webhook secrets in SSM are invalid: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The verification settings are invalid: every delivery is answered 503 (retried) until they are fixed. */
+export class MisconfiguredError extends DependencyError {
+  override readonly name: string = 'MisconfiguredError';
 }
 
 function warnIfOpen(policy: AuthPolicy, settings: WebhookAuthSettings, log: Logger): void {

@@ -1,11 +1,11 @@
 import type { ParametersReader } from '../config/secrets';
-import { ClientError } from '../errors';
+import { ClientError, ConfigError } from '../errors';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
 import { reconstructPublicUrl } from '../security/public-url';
 import { redactUrl } from '../security/redact';
-import { createAuthPolicySource, readWebhookAuthSettings, type WebhookAuthSettings } from './auth-settings';
+import { createAuthPolicySource, MisconfiguredError, readWebhookAuthSettings, type WebhookAuthSettings } from './auth-settings';
 import { MAX_BODY_BYTES } from './request-body';
 import type { WebhookRequest } from './webhook-request';
 
@@ -25,7 +25,18 @@ export interface AuthenticatorDeps {
  * WEBHOOK_ALLOW_UNAUTHENTICATED and WEBHOOK_PUBLIC_BASE_URL.
  */
 export function authenticatorFromEnv(env: Readonly<Record<string, string | undefined>>, deps: AuthenticatorDeps): Authenticate {
-  const settings = readWebhookAuthSettings(env);
+  let settings: WebhookAuthSettings;
+  try {
+    settings = readWebhookAuthSettings(env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // A clear error at start-up, then 503 (SignalWire retries) until fixed: never a weaker check, never a crash loop.
+    deps.log.error('webhook verification misconfigured; answering 503 until fixed', { reason: error.message });
+    const refusal = new MisconfiguredError(`webhook verification misconfigured: ${error.message}`);
+    return async () => {
+      throw refusal;
+    };
+  }
   const policy = createAuthPolicySource(env, settings, { readParameters: deps.readParameters, log: deps.log });
   return createAuthenticator({ ...settings, policy, log: deps.log, metrics: deps.metrics });
 }
