@@ -15,7 +15,7 @@ const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGIO
 
   calls show <call_id>        a call's state, timeline and duration
   dlq list                    dead-lettered deliveries with their failure reason
-  dlq redrive [--id MSG_ID]   re-send dead letters (all, or the given ids) to the queue
+  dlq redrive [--id MSG_ID]   re-send dead letters: all (an SQS move task), or the given ids one by one
   dlq replay <message_id>     queue a copy of one dead letter, keeping the original in the DLQ
   endpoints                   the webhook URLs to paste into SignalWire, one per route
   messages show <message_id>  a message's status, timeline and error; for inbound ones the auto-reply outcome
