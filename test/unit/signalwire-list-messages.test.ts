@@ -10,7 +10,8 @@ describe('SignalWire REST client: listing sent messages (the reconcile of an aut
   let client: SignalWireRestClient;
   before(async () => {
     fake = await startFakeSignalWire();
-    client = createSignalWireRestClient({ spaceUrl: fake.url, projectId: 'p-1', apiToken: 'PT_token', timeoutMs: 200 });
+    // Generous: a loaded machine must not turn a slow answer into a failure (the hang test uses its own client).
+    client = createSignalWireRestClient({ spaceUrl: fake.url, projectId: 'p-1', apiToken: 'PT_token', timeoutMs: 5_000 });
   });
   after(() => fake.close());
   beforeEach(() => {
@@ -71,6 +72,7 @@ describe('SignalWire REST client: listing sent messages (the reconcile of an aut
     fake.failNext(1, 404);
     await assert.rejects(client.listMessages(filter), (e: unknown) => e instanceof PermanentError && /list messages rejected with HTTP 404/.test(e.message));
     fake.hangNext(1);
-    await assert.rejects(client.listMessages(filter), (e: unknown) => e instanceof DependencyError && /timed out after 200 ms/.test(e.message));
+    const impatient = createSignalWireRestClient({ spaceUrl: fake.url, projectId: 'p-1', apiToken: 'PT_token', timeoutMs: 200 });
+    await assert.rejects(impatient.listMessages(filter), (e: unknown) => e instanceof DependencyError && /timed out after 200 ms/.test(e.message));
   });
 });
