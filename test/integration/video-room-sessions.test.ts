@@ -14,7 +14,7 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 // 1,500 members with names pass 400 KB in the old one-item layout. `ROOM_MEMBERS=10000 node --import tsx --test test/integration/video-room-sessions.test.ts` for the full-size room.
 const MEMBERS = Number(process.env.ROOM_MEMBERS ?? 1_500);
 
-describe('rooms of any size (DynamoDB emulator, the video use case on the real store)', { timeout: 170_000 }, () => {
+describe('rooms of any size (DynamoDB emulator, the video use case on the real store)', { timeout: Math.max(170_000, MEMBERS * 120) }, () => {
   let db: TestTable;
   before(async () => (db = await startTestTable()));
   after(() => db.stop());
