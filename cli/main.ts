@@ -26,15 +26,16 @@ const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGIO
   swml set <rules.json>       validate and store new routing rules (no deploy; live within the cache time)
   swml reset                  back to the built-in routing rules
   stats [--since ISO | --hours N]  counts per kind and state, average call duration (default: last 24 h)
-  send [ROUTE] --fixture NAME | --body TEXT [--sign] [--url BASE]
-                              post a test webhook (signed with SIGNALWIRE_SIGNING_KEY) to the stack or BASE
+  send ROUTE [--fixture NAME | --body TEXT | --file PATH] [--url BASE] [--sign | --unsigned]
+                              post a test webhook to the stack or BASE: ROUTE's default sample (samples/),
+                              another sample, or a body; signed for the URL when SIGNALWIRE_SIGNING_KEY is set
   numbers configure <+E164> [--url BASE]
                               point a SignalWire number's messages and call status at the stack (or BASE);
                               needs SIGNALWIRE_SPACE_URL, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN
 
 By default commands talk to the local stack \`npm start\` runs; --stage NAME talks to a deployed stage.`;
 
-type Options = { since?: string; hours?: string; fixture?: string; body?: string; sign?: boolean; url?: string };
+type Options = { since?: string; hours?: string; fixture?: string; body?: string; file?: string; sign?: boolean; unsigned?: boolean; url?: string };
 type Command = (target: Target, args: string[], ids: string[], options: Options) => Promise<unknown>;
 const COMMANDS: Record<string, Command> = {
   'calls show': (target, args) => showCall(target, args[0]),
@@ -66,7 +67,9 @@ async function main(argv: string[]): Promise<number> {
       hours: { type: 'string' },
       fixture: { type: 'string' },
       body: { type: 'string' },
+      file: { type: 'string' },
       sign: { type: 'boolean', default: false },
+      unsigned: { type: 'boolean', default: false },
       url: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },

@@ -13,7 +13,7 @@ describe('SignalWire REST client: listing sent messages (the reconcile of an aut
     // Generous: a loaded machine must not turn a slow answer into a failure (the hang test uses its own client).
     client = createSignalWireRestClient({ spaceUrl: fake.url, projectId: 'p-1', apiToken: 'PT_token', timeoutMs: 5_000 });
   });
-  after(() => fake.close());
+  after(() => fake?.close());
   beforeEach(() => {
     fake.pageSize = 50;
   });
