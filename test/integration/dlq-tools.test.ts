@@ -28,9 +28,9 @@ describe('DLQ tools (local stack: SQS and DynamoDB emulators)', { timeout: 120_0
     dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials });
   });
   after(async () => {
-    sqs.destroy();
-    dynamodb.destroy();
-    await stack.stop();
+    sqs?.destroy();
+    dynamodb?.destroy();
+    await stack?.stop();
   });
 
   const tools = (hideSeconds?: number) =>

@@ -24,8 +24,8 @@ describe('a retried event finishes what its first attempt left half done (Dynamo
     fake = await startFakeSignalWire();
   });
   after(async () => {
-    await db.stop();
-    await fake.close();
+    await db?.stop();
+    await fake?.close();
   });
 
   const T0 = Date.parse('2025-01-15T10:00:00Z');

@@ -16,7 +16,7 @@ import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signal
 describe('SignalWire API token rotation (fake SignalWire, in-memory SSM stand-in)', () => {
   let fake: FakeSignalWire;
   before(async () => (fake = await startFakeSignalWire()));
-  after(() => fake.close());
+  after(() => fake?.close());
 
   it('REGRESSION: after a 401 the token is read again at once, counted in SignalWireAuthRefused, and the next send works', async () => {
     // given a worker whose token parameter holds the old token, and a space that accepts only the new one
