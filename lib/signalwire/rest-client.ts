@@ -1,6 +1,8 @@
 import { ConfigError, DependencyError, PermanentError } from '../errors';
 import { listPages } from './list-pages';
-import { isTimeout, readSendResult } from './rest-responses';
+import { isTimeout, readSendResult, type ListedMessage, type SentMessage } from './rest-responses';
+
+export type { ListedMessage, SentMessage } from './rest-responses';
 
 /**
  * A tiny client for the SignalWire Compatibility REST API (LaML, Twilio-compatible), on the global `fetch`.
@@ -20,22 +22,6 @@ export interface OutboundMessage {
   to: string;
   body: string;
   statusCallback?: string;
-}
-
-export interface SentMessage {
-  sid: string;
-  status: string;
-}
-
-/** A message as the list call returns it; times in epoch milliseconds, `dateSent` null while it is still queued. */
-export interface ListedMessage {
-  sid: string;
-  from: string;
-  to: string;
-  body: string;
-  status: string;
-  dateCreated: number;
-  dateSent: number | null;
 }
 
 export interface SignalWireRestClient {

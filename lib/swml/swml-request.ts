@@ -1,5 +1,5 @@
-import { parseBody, rawBodyBytes, type ParsedBody } from '../ingest/request-body';
-import type { WebhookRequest } from '../ingest/webhook-request';
+import { parseBody, rawBodyBytes, type ParsedBody } from '../http/request-body';
+import type { WebhookRequest } from '../http/webhook-request';
 import { withoutQuerySecret } from '../security/redact';
 
 /**

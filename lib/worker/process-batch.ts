@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { causeMessage, PermanentError } from '../errors';
-import { parseEnvelope, type WebhookEnvelope } from '../ingest/envelope';
+import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { DeadLetterQueue } from '../queue/dead-letter-queue';

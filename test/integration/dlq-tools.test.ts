@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createDeadLetterTools, type RedriveReport } from '../../lib/dlq/dead-letters';
 import type { MoveReport } from '../../lib/dlq/redrive-all';
-import { createEnvelope } from '../../lib/ingest/envelope';
+import { createEnvelope } from '../../lib/envelope/envelope';
 import { createFailureStore } from '../../lib/store/failure-store';
 import { createDocumentClient } from '../../lib/store/table';
 import { startTestStack, type TestStack } from '../helpers/test-stack';

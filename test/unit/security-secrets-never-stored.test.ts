@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { authenticatorFromEnv } from '../../lib/ingest/authenticate';
+import { authenticatorFromEnv } from '../../lib/security/authenticate';
 import { receiveWebhook } from '../../lib/ingest/receive-webhook';
-import type { WebhookRequest } from '../../lib/ingest/webhook-request';
+import type { WebhookRequest } from '../../lib/http/webhook-request';
 import { createLogger } from '../../lib/log';
 import { createMetrics } from '../../lib/metrics';
 import { answerSwmlFetch } from '../../lib/swml/answer-swml-fetch';

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { cachedParameterReader } from '../../lib/config/ssm-parameters';
-import { createLogger } from '../../lib/log';
 import { createMetrics } from '../../lib/metrics';
-import type { TableRef } from '../../lib/store/table';
-import { createMessaging } from '../../lib/worker/messaging-deps';
+import { readSignalWireApiSettings, signalWireApi } from '../../lib/signalwire/api-from-env';
 import { CredentialsRefusedError } from '../../lib/signalwire/rest-responses';
 import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
 
@@ -28,14 +25,10 @@ describe('SignalWire API token rotation (fake SignalWire, in-memory SSM stand-in
     });
     const lines: string[] = [];
     const env = { SIGNALWIRE_SPACE_URL: fake.url, SIGNALWIRE_PROJECT_ID: 'p-1', SIGNALWIRE_API_TOKEN_PARAMETER: '/sw/token' };
-    const table = {} as TableRef; // not touched: only the API is used here
-    const messaging = createMessaging(env, {
-      table,
-      readParameter,
-      sns: new SNSClient({ region: 'us-east-1' }),
-      log: createLogger({ fn: 'test' }, 'silent'),
-      metrics: createMetrics({ stage: 'test', write: (line) => lines.push(line) }),
-    });
+    const metrics = createMetrics({ stage: 'test', write: (line) => lines.push(line) });
+    // The hook as the worker's composition root (lib/worker/compose-worker.ts) wires it.
+    const apiOf = signalWireApi(readSignalWireApiSettings(env), readParameter, { onCredentialsRefused: () => metrics.count('SignalWireAuthRefused') });
+    const messaging = { messages: { reply: { api: apiOf } } };
     fake.requireToken('PT_new');
     const message = { from: '+15551234567', to: '+15550000001', body: 'hello' };
     // when a send is refused
@@ -60,7 +53,7 @@ describe('SignalWire API token rotation (fake SignalWire, in-memory SSM stand-in
       return new Map(names.map((name) => [name, 'PT_any'] as [string, string]));
     });
     const env = { SIGNALWIRE_SPACE_URL: fake.url, SIGNALWIRE_PROJECT_ID: 'p-1', SIGNALWIRE_API_TOKEN_PARAMETER: '/sw/token' };
-    const messaging = createMessaging(env, { table: {} as TableRef, readParameter, sns: new SNSClient({ region: 'us-east-1' }), log: createLogger({ fn: 'test' }, 'silent') });
+    const messaging = { messages: { reply: { api: signalWireApi(readSignalWireApiSettings(env), readParameter) } } };
     for (let i = 0; i < 3; i++) await (await messaging.messages.reply.api())!.sendMessage({ from: '+1555', to: '+1556', body: `x${i}` });
     assert.equal(ssmReads, 1);
   });

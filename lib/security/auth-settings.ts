@@ -1,4 +1,4 @@
-import type { ParametersReader } from '../config/secrets';
+import { secretsUnreadable, type ParametersReader } from '../config/secrets';
 import { causeMessage, ConfigError, DependencyError } from '../errors';
 import type { Logger } from '../log';
 import { parseAuthPolicy, type AuthPolicy } from '../security/auth-policy';
@@ -11,8 +11,9 @@ export const SECRET_SETTINGS = ['SIGNALWIRE_SIGNING_KEY', 'WEBHOOK_BASIC_AUTH', 
 
 export interface WebhookAuthSettings {
   /**
-   * Not on Lambda (the local stack, tests): the URL signed is `http://` + Host + path + query, secrets come from the
-   * environment only, and with no check configured requests are let in. On Lambda (AWS_LAMBDA_FUNCTION_NAME, set by
+   * Not on Lambda (the local stack, tests): the URL signed is `http://` + Host + path + query, and with no check
+   * configured requests are let in. Secrets come from the SSM parameters named, wherever it runs (the local stack has
+   * an SSM stand-in), unless given directly. On Lambda (AWS_LAMBDA_FUNCTION_NAME, set by
    * the runtime and not configurable) the URL comes from API Gateway's request context and no check means 403.
    */
   local: boolean;
@@ -25,6 +26,28 @@ export interface WebhookAuthSettings {
   parameters: ReadonlyMap<string, string>;
 }
 
+/** The webhook checks of a function: its settings, and the variables its policy is parsed from (secrets included). */
+export interface WebhookAuthConfig {
+  settings: WebhookAuthSettings;
+  env: Env;
+  /** Why the verification settings are invalid: the authenticator then answers 503 until they are fixed. */
+  misconfigured?: string;
+}
+
+/**
+ * Reads and validates everything the authenticator needs at cold start. An invalid setting (a bad CIDR, flag or
+ * secret list) is not thrown: it is kept as `misconfigured`, so the function starts, logs why and answers 503
+ * (SignalWire retries) until it is fixed, never a weaker check and never a crash loop.
+ */
+export function readWebhookAuthConfig(env: Env): WebhookAuthConfig {
+  try {
+    return { settings: readWebhookAuthSettings(env), env };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { settings: { local: env.AWS_LAMBDA_FUNCTION_NAME === undefined, publicBaseUrl: undefined, parameters: new Map() }, env, misconfigured: error.message };
+  }
+}
+
 /** Reads and validates the plain settings at cold start (a bad CIDR or flag throws a ConfigError naming it). */
 export function readWebhookAuthSettings(env: Env): WebhookAuthSettings {
   const local = env.AWS_LAMBDA_FUNCTION_NAME === undefined;
@@ -34,7 +57,7 @@ export function readWebhookAuthSettings(env: Env): WebhookAuthSettings {
   const parameters = new Map<string, string>();
   for (const name of SECRET_SETTINGS) {
     const parameter = env[`${name}_PARAMETER`]?.trim();
-    if (!local && !env[name]?.trim() && parameter) parameters.set(name, parameter);
+    if (!env[name]?.trim() && parameter) parameters.set(name, parameter);
   }
   return { local, publicBaseUrl, parameters };
 }
@@ -92,7 +115,7 @@ async function loadPolicy(env: Env, parameters: ReadonlyMap<string, string>, rea
   try {
     values = await readParameters([...new Set(parameters.values())]);
   } catch (cause) {
-    throw new DependencyError(`could not read the webhook secrets from SSM (${[...parameters.values()].join(', ')})`, { cause });
+    throw secretsUnreadable([...new Set(parameters.values())], cause);
   }
   const resolved: Record<string, string | undefined> = { ...env };
   // A parameter that does not exist turns its check off: operators create only the ones they use.

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ClientError, DependencyError } from '../../lib/errors';
-import { authenticatorFromEnv, type Authenticate } from '../../lib/ingest/authenticate';
-import { rawBodyBytes } from '../../lib/ingest/request-body';
-import { toWebhookRequest, type WebhookRequest } from '../../lib/ingest/webhook-request';
+import { errorResponse } from '../../lib/http/responses';
+import { authenticatorFromEnv, type Authenticate } from '../../lib/security/authenticate';
+import { rawBodyBytes } from '../../lib/http/request-body';
+import { toWebhookRequest, type WebhookRequest } from '../../lib/http/webhook-request';
 import type { Logger } from '../../lib/log';
 import type { Metrics } from '../../lib/metrics';
 import { signDelivery } from '../../lib/security/sign-delivery';
+import { apiGatewayEvent } from '../helpers/aws-events';
 import { allFixtures, loadFixture, type Fixture } from '../helpers/fixtures';
-import { errorResponse } from '../../lib/http/responses';
 
 const FIXTURE_KEY = 'PSK_example_signing_key_0123456789';
 const NEW_KEY = 'PSK_rotated_signing_key_9876543210';
@@ -20,16 +21,17 @@ const ON_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'signalwire-webhooks-prod-ingest' 
 function gatewayEvent(fixture: Fixture, overrides: { url?: string; headers?: Record<string, string>; sourceIp?: string } = {}): APIGatewayProxyEventV2 {
   const url = new URL(overrides.url ?? fixture.url);
   const headers = Object.fromEntries(Object.entries({ ...fixture.headers, ...overrides.headers }).map(([k, v]) => [k.toLowerCase(), v]));
-  return {
-    version: '2.0',
+  return apiGatewayEvent({
     routeKey: `${fixture.method} ${url.pathname.startsWith('/video/') && url.pathname !== '/video/events' ? '/video/{event}' : url.pathname}`,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers: { host: url.host, ...(fixture.contentType && { 'content-type': fixture.contentType }), ...headers },
     ...(fixture.body !== '' && { body: fixture.body }),
-    isBase64Encoded: false,
-    requestContext: { domainName: url.hostname, stage: '$default', requestId: 'req-1', http: { method: fixture.method, sourceIp: overrides.sourceIp ?? '198.51.100.7' } },
-  } as unknown as APIGatewayProxyEventV2;
+    domainName: url.hostname,
+    stage: '$default',
+    requestId: 'req-1',
+    sourceIp: overrides.sourceIp ?? '198.51.100.7',
+  });
 }
 
 function recorder(): { log: Logger; metrics: Metrics; lines: Record<string, unknown>[]; counts: unknown[][] } {
@@ -209,11 +211,22 @@ describe('webhook authenticator secrets from SSM', () => {
     }
   });
 
-  it('never reads SSM off Lambda: the local stack takes secrets from its environment only', async () => {
-    const readParameters = async (): Promise<Map<string, string>> => assert.fail('SSM read locally');
+  it('reads the named SSM parameters off Lambda too (the local stack serves them from its SSM stand-in)', async () => {
+    const asked: string[][] = [];
+    const readParameters = async (names: readonly string[]) => (asked.push([...names]), new Map<string, string>());
     const { AWS_LAMBDA_FUNCTION_NAME: _, ...local } = PARAMS;
     const authenticate = authenticatorFromEnv(local, { ...recorder(), readParameters });
+    // no parameter exists: every check is off, and off Lambda that means open
     assert.equal(await outcome(authenticate, gatewayEvent(loadFixture('call-status-flat-answered'))), 200);
+    assert.deepEqual(asked.flat().sort(), Object.entries(local).filter(([k]) => k.endsWith('_PARAMETER')).map(([, v]) => v).sort());
+  });
+
+  it('prefers a secret given directly over its SSM parameter', async () => {
+    const readParameters = async (): Promise<Map<string, string>> => assert.fail('SSM read although the secrets are given');
+    const { AWS_LAMBDA_FUNCTION_NAME: _, ...local } = PARAMS;
+    const direct = { ...local, SIGNALWIRE_SIGNING_KEY: 'k', WEBHOOK_BASIC_AUTH: 'u:p', WEBHOOK_QUERY_SECRET: 's' };
+    const authenticate = authenticatorFromEnv(direct, { ...recorder(), readParameters });
+    assert.equal(await outcome(authenticate, gatewayEvent(loadFixture('call-status-flat-answered'))), 401);
   });
 });
 
