@@ -76,7 +76,7 @@ describe('auto-replies: one reply per inbound message under failures (local stac
     // given a worker that sends the reply to the second HELP and dies before hearing back
     fake.createThenHangNext(1);
     const record = incomingSmsRecord(incomingSms('m-twice-crash-b', sender, 'HELP'));
-    const worker = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(record)], { env: process.env, stdio: 'ignore' });
+    const worker = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(record)], { env: { ...process.env, ...stack.environments.worker }, stdio: 'ignore' });
     t.after(() => worker.exitCode === null && worker.signalCode === null && worker.kill('SIGKILL'));
     await waitFor(async () => (createdFor(sender).length === 1 ? true : undefined), 60_000, 'the crashing worker to send');
     const exited = once(worker, 'exit');
