@@ -4,7 +4,7 @@ import { listDeadLetters, redriveDeadLetters, replayDeadLetter } from './command
 import { listEndpoints } from './commands/endpoints';
 import { showMessage } from './commands/messages';
 import { configureNumber } from './commands/numbers';
-import { showRoom } from './commands/rooms';
+import { listRooms, showRoom } from './commands/rooms';
 import { sendWebhook } from './commands/send';
 import { showStats } from './commands/stats';
 import { resetSwmlRules, setSwmlRules, showSwmlRules } from './commands/swml';
@@ -15,11 +15,13 @@ const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGIO
 
   calls show <call_id>        a call's state, timeline and duration
   dlq list                    dead-lettered deliveries with their failure reason
-  dlq redrive [--id MSG_ID]   re-send dead letters (all, or the given ids) to the queue
+  dlq redrive [--id MSG_ID]   re-send dead letters: all (an SQS move task), or the given ids one by one
   dlq replay <message_id>     queue a copy of one dead letter, keeping the original in the DLQ
   endpoints                   the webhook URLs to paste into SignalWire, one per route
   messages show <message_id>  a message's status, timeline and error; for inbound ones the auto-reply outcome
-  rooms show <room_session_id>  a video room session: times, members, member count, recordings
+  rooms show <room_session_id | room_id>
+                              a video room session (or a room's latest): times, members, member count, recordings
+  rooms list [--since ISO]    room sessions first seen since then (default: the last 24 h), newest first
   swml show                   the SWML routing rules in effect (built-in or set)
   swml set <rules.json>       validate and store new routing rules (no deploy; live within the cache time)
   swml reset                  back to the built-in routing rules
@@ -43,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   endpoints: (target) => listEndpoints(target),
   'messages show': (target, args) => showMessage(target, args[0]),
   'rooms show': (target, args) => showRoom(target, args[0]),
+  'rooms list': (target, _args, _ids, options) => listRooms(target, options),
   'swml show': (target) => showSwmlRules(target),
   'swml set': (target, args) => setSwmlRules(target, args[0]),
   'swml reset': (target) => resetSwmlRules(target),
