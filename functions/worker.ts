@@ -5,6 +5,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { positiveIntEnv, requireEnv } from '../lib/config/env';
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
 import { cachedParameterReader } from '../lib/config/ssm-parameters';
+import { createArchiveStore } from '../lib/archive/archive-store';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { createVideoNotifier } from '../lib/notifications/video-notifications';
@@ -41,6 +42,7 @@ const deps = {
   maxReceiveCount: positiveIntEnv(process.env, 'MAX_RECEIVE_COUNT', 5),
   log,
   metrics: createMetrics(),
+  archive: createArchiveStore(table),
 };
 
 export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => processBatch(event.Records, deps);

@@ -32,7 +32,8 @@ export async function applyEvent(envelope: WebhookEnvelope, stores: Stores): Pro
     case 'video.event':
       return applyVideoEvent(normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event), stores.rooms, stores.videoNotifier);
     case 'swml.fetch':
-      return recordSwmlFetch(swmlFetchFrom(envelope.payload, { eventId: envelope.event_id, route: envelope.route, receivedAt: envelope.received_at }), stores.swmlFetches);
+      // A replay (`replay_of`) is the same fetch again: filed under the original's id, so it records nothing new.
+      return recordSwmlFetch(swmlFetchFrom(envelope.payload, { eventId: envelope.replay_of ?? envelope.event_id, route: envelope.route, receivedAt: envelope.received_at }), stores.swmlFetches);
     default:
       throw new PermanentError(`no handler for event kind ${envelope.kind}`);
   }
