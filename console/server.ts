@@ -5,7 +5,8 @@ import type { Target } from '../cli/target';
 import { buildConsoleAssets, type ConsoleAssets } from './assets';
 import { startFeedBuffer } from './feed-buffer';
 import { createConsoleRoutes } from './routes';
-import { page } from './views/layout';
+import { html } from './html';
+import { navBar, page } from './views/layout';
 
 export interface ConsoleServer {
   url: string;
@@ -43,8 +44,10 @@ export async function startConsoleServer(target: Target, options: { port?: numbe
     const answer = await route({ method, path, query: url.searchParams, form });
     if (answer === undefined) return send(response, 404, 'text/plain', 'not found');
     // htmx navigation swaps the section alone; a direct visit (or reload) gets the whole page around it.
-    const fragment = request.headers['hx-request'] === 'true' || answer.section === undefined;
-    const body = fragment ? answer.body : page(target.stage, answer.section!, answer.body);
+    const fromHtmx = request.headers['hx-request'] === 'true';
+    const body = answer.section === undefined ? answer.body
+      : fromHtmx ? html`${answer.body}${request.headers['hx-target'] === 'main' ? navBar(answer.section, true) : ''}`
+      : page(target.stage, answer.section, answer.body);
     send(response, 200, 'text/html; charset=utf-8', body.text);
   }
 

@@ -18,7 +18,7 @@ export interface StepChart {
 
 const W = 640;
 const H = 220;
-const PAD = { left: 90, right: 16, top: 24, bottom: 30 };
+const PAD = { left: 90, right: 40, top: 24, bottom: 30 };
 
 /**
  * A step line as inline SVG, rendered on the server: no charting script to ship or run. The value holds from one

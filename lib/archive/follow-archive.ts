@@ -17,8 +17,8 @@ export interface FollowOptions {
  * first, until the signal aborts. One Query per poll on AWS (two just after midnight UTC).
  */
 export async function* followArchive(store: ArchiveStore, options: FollowOptions = {}): AsyncGenerator<ArchiveSummary> {
-  const pollMs = options.pollMs ?? 500;
-  const lookbackMs = options.lookbackMs ?? 5_000;
+  const pollMs = options.pollMs ?? 250;
+  const lookbackMs = options.lookbackMs ?? 3_000;
   let cursor = options.since ?? new Date().toISOString();
   const shown = new Map<string, number>();
   while (!options.signal?.aborted) {
