@@ -46,7 +46,7 @@ export async function startConsoleServer(target: Target, options: { port?: numbe
     // htmx navigation swaps the section alone; a direct visit (or reload) gets the whole page around it.
     const fromHtmx = request.headers['hx-request'] === 'true';
     const body = answer.section === undefined ? answer.body
-      : fromHtmx ? html`${answer.body}${request.headers['hx-target'] === 'main' ? navBar(answer.section, true) : ''}`
+      : fromHtmx ? html`${answer.body}${navBar(answer.section, true)}`
       : page(target.stage, answer.section, answer.body);
     send(response, 200, 'text/html; charset=utf-8', body.text);
   }
