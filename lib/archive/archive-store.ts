@@ -1,5 +1,5 @@
-import { BatchWriteCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { expiresAt, type TableRef } from '../store/table';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { expiresAt, isConditionFailure, type TableRef } from '../store/table';
 import type { ArchiveEntry } from './archive-entry';
 import { ARCHIVE_INDEX, archiveDays, archiveItemKey, archivePartition, archiveSortKey } from './archive-index';
 
@@ -24,7 +24,9 @@ export function createArchiveStore(table: TableRef, sleep = (ms: number) => new 
       // One verdict per event: a batch that holds the same message twice would otherwise repeat a key, which
       // BatchWriteItem refuses as a whole. The last verdict wins, as it would on a later write.
       const byEvent = new Map(entries.map((entry) => [entry.event_id, entry]));
-      let requests = [...byEvent.values()].map((entry) => ({ PutRequest: { Item: itemOf(entry, table) } }));
+      const redelivered = [...byEvent.values()].filter(isRedeliveredDuplicate);
+      await Promise.all(redelivered.map((entry) => keepEarlierVerdict(table, entry)));
+      let requests = [...byEvent.values()].filter((e) => !isRedeliveredDuplicate(e)).map((entry) => ({ PutRequest: { Item: itemOf(entry, table) } }));
       for (let round = 0; requests.length > 0; round++) {
         if (round === MAX_WRITE_ROUNDS) throw new Error(`archive: ${requests.length} entries left unprocessed after ${round} rounds`);
         if (round > 0) await sleep(50 * 2 ** round);
@@ -65,6 +67,30 @@ export function createArchiveStore(table: TableRef, sleep = (ms: number) => new 
 
     latest: (limit, now = new Date()) => latestOf(table, limit, now),
   };
+}
+
+/** SQS delivered this event again (its delete was lost, or it outlived the visibility timeout) and it found its key applied. */
+const isRedeliveredDuplicate = (entry: ArchiveEntry) => entry.attempts > 1 && entry.status === 'duplicate';
+
+/**
+ * Most likely this event's own earlier delivery applied it: that verdict must not be overwritten by `duplicate`.
+ * BatchWriteItem takes no condition, so this rare case costs one conditional PutItem of its own. The condition closes
+ * the race with the earlier delivery's archive write landing after this one: an applied or late verdict stays.
+ */
+async function keepEarlierVerdict(table: TableRef, entry: ArchiveEntry): Promise<void> {
+  try {
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: itemOf(entry, table),
+        ConditionExpression: 'attribute_not_exists(pk) OR NOT (#status IN (:applied, :late))',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':applied': 'applied', ':late': 'late' },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
 }
 
 async function latestOf(table: TableRef, limit: number, now: Date): Promise<ArchiveSummary[]> {
