@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { resolveTarget } from '../../cli/target';
 import { createDeadLetterTools } from '../../lib/dlq/dead-letters';
+import { dialCall } from '../../lib/signalwire/dial-call';
 import { createFailureStore } from '../../lib/store/failure-store';
 import { listByFirstSeen } from '../../lib/store/list-by-first-seen';
 import { PROJECT_ROOT } from '../../local/stack';
@@ -77,12 +78,13 @@ describe('webhooks tail, dial and the completed CLI', () => {
     assert.equal(request.headers.authorization, `Basic ${Buffer.from('project-1:PT-secret-token').toString('base64')}`);
     assert.equal(JSON.parse(request.rawBody).command, 'dial');
 
-    const insecure = await cli(['dial', '--from', '+15551230000', '--to', '+15559870000', '--url', 'http://hooks.example.com'], env);
-    assert.equal(insecure.code, 1);
-    assert.match(insecure.stderr, /https/);
-    assert.equal(signalwire.calls.length, 1, 'nothing placed for an http URL');
-    const notE164 = await cli(['dial', '--from', '5551230000', '--to', '+15559870000'], env);
-    assert.match(notE164.stderr, /E\.164/);
+    // The checks before any request, in-process (each run of the bin costs seconds on a loaded machine).
+    const config = { spaceUrl: signalwire.url, projectId: 'project-1', apiToken: 'PT-secret-token' };
+    await assert.rejects(dialCall(config, { from: '+15551230000', to: '+15559870000', baseUrl: 'http://hooks.example.com' }), /https/);
+    await assert.rejects(dialCall(config, { from: '5551230000', to: '+15559870000', baseUrl: stack.url }), /E\.164/);
+    assert.equal(signalwire.calls.length, 1, 'nothing placed for an http URL or a number that is not E.164');
+    signalwire.failNext(1, 422, 'to is not a valid number');
+    await assert.rejects(dialCall(config, { from: '+15551230000', to: '+15559870000', baseUrl: stack.url }), (error: Error) => /422/.test(error.message) && !error.message.includes('PT-secret-token'));
   });
 
   it('lists calls and messages since a time, shows and purges dead letters', async (t) => {
