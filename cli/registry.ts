@@ -23,7 +23,9 @@ export interface Options {
   kind?: string;
   fixture?: string;
   body?: string;
+  file?: string;
   sign?: boolean;
+  unsigned?: boolean;
   url?: string;
   from?: string;
   to?: string;
@@ -76,9 +78,9 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'swml reset': { usage: 'swml reset', summary: 'back to the built-in routing rules', options: ['json'], run: (c) => resetSwmlRules(c.target) },
   stats: { usage: 'stats [--since ISO | --hours N]', summary: 'counts per kind and state, average call duration (default: last 24 h)', options: ['json', 'since', 'hours'], run: (c) => showStats(c.target, c.options) },
   send: {
-    usage: 'send [ROUTE] --fixture NAME | --body TEXT [--sign] [--url BASE]',
-    summary: 'post a test webhook (signed with SIGNALWIRE_SIGNING_KEY) to the stack or BASE',
-    options: ['json', 'fixture', 'body', 'sign', 'url'],
+    usage: 'send ROUTE [--fixture NAME | --body TEXT | --file PATH] [--url BASE] [--sign | --unsigned]',
+    summary: "post a test webhook to the stack or BASE: ROUTE's default sample (samples/), another sample, or a body; signed for the URL when SIGNALWIRE_SIGNING_KEY is set",
+    options: ['json', 'fixture', 'body', 'file', 'sign', 'unsigned', 'url'],
     targetOptionalWithUrl: true,
     run: async (c) => sendWebhook(c.args[0], c.options, await apiUrl(c)),
   },

@@ -20,7 +20,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * before `{param}` ones, as API Gateway does), builds the same event and writes the handler's result back.
  */
 export function createHttpGateway(): { server: Server; setRoutes(routes: HttpRoute[]): void } {
-  let matchers: (ReturnType<typeof pathPattern> & { route: HttpRoute })[] = [];
+  // Undefined until the routes are loaded: a request then gets 503 (retry), never a 404 that says "wrong URL".
+  let matchers: (ReturnType<typeof pathPattern> & { route: HttpRoute })[] | undefined;
   const setRoutes = (routes: HttpRoute[]) => {
     matchers = [...routes]
       .sort((a, b) => Number(a.path.includes('{')) - Number(b.path.includes('{')))
@@ -28,6 +29,7 @@ export function createHttpGateway(): { server: Server; setRoutes(routes: HttpRou
   };
 
   const server = createServer(async (req, res) => {
+    if (matchers === undefined) return send(res, { statusCode: 503, headers: { 'retry-after': '1' }, body: JSON.stringify({ message: 'Service Unavailable' }) });
     const url = new URL(req.url ?? '/', 'http://local');
     let found: RegExpExecArray | null = null;
     const match = matchers.find((m) => m.route.method === req.method && (found = m.regex.exec(url.pathname)) !== null);

@@ -47,6 +47,8 @@ export interface StackInfo {
 
 export interface LocalStack extends StackInfo {
   eventSources: EventSource[];
+  /** Every HTTP route served, as `METHOD /path` (serverless.yml's httpApi events). */
+  routes: string[];
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     ...info,
     eventSources,
+    routes: routes.map((route) => `${route.method} ${route.path}`),
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -20,7 +20,7 @@ const stack = await startLocalStack({
 });
 
 console.log(`signalwire-webhooks listening on ${stack.url}
-  POST ${stack.url}/call-status | /incoming-sms | /message-status | /video/events | /video/{event}
+${stack.routes.map((route) => `  ${route.replace(' ', ` ${stack.url}`)}`).join('\n')}
   SQS ${stack.sqsEndpoint}  DynamoDB ${stack.dynamodbEndpoint}  (endpoints in .local/stack.json for \`npx webhooks\`)
   Ctrl-C to stop`);
 

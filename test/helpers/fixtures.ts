@@ -1,25 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { EXAMPLE_SIGNING_KEY, readSample, sampleNames, type Sample } from '../../cli/samples';
 
-/** A signed sample delivery from ../shared/fixtures (see its README). */
-export interface Fixture {
-  name: string;
-  method: 'GET' | 'POST';
-  url: string;
-  contentType: string | null;
-  body: string;
-  headers: Record<string, string>;
-}
+/** A signed sample delivery from samples/ (see samples/README.md), signed with FIXTURE_SIGNING_KEY. */
+export type Fixture = Sample;
 
-const FIXTURES_DIR = new URL('../../../shared/fixtures/', import.meta.url);
+/** The documented example key every sample is signed with. */
+export const FIXTURE_SIGNING_KEY = EXAMPLE_SIGNING_KEY;
 
 export function loadFixture(name: string): Fixture {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES_DIR), 'utf8')) as Fixture;
+  return readSample(name);
 }
 
 export function allFixtures(): Fixture[] {
-  return readdirSync(FIXTURES_DIR)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => loadFixture(file.slice(0, -5)));
+  return sampleNames().map(loadFixture);
 }
 
 /** The parsed payload of a fixture, as the ingest would queue it (a GET's payload is its query). */
@@ -33,6 +25,13 @@ export function fixturePayload(fixture: Fixture): Record<string, unknown> {
 export function loadDelivery(file: string): { url: string; payload: Record<string, unknown> } {
   const fixture = loadFixture(file.replace(/\.json$/, ''));
   return { url: fixture.url, payload: fixturePayload(fixture) };
+}
+
+/** Every fixture whose URL path is `path` (e.g. `/incoming-sms`), with its parsed payload. */
+export function deliveriesTo(matches: (path: string) => boolean): { name: string; url: string; payload: Record<string, unknown> }[] {
+  return allFixtures()
+    .filter((fixture) => matches(new URL(fixture.url).pathname))
+    .map((fixture) => ({ name: fixture.name, url: fixture.url, payload: fixturePayload(fixture) }));
 }
 
 /** Posts a fixture to the same path on another base URL (the local stack), unsigned. */

@@ -1,4 +1,4 @@
-/** Video event deliveries in the three ways SignalWire names them (see ../shared/SIGNALWIRE.md). */
+/** Video event deliveries in the three ways SignalWire names them (flat, Realtime `video.*` names, or named by the route; samples/README.md). */
 export type VideoNaming = 'flat' | 'realtime' | 'route';
 
 export type VideoStep =

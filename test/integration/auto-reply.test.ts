@@ -44,10 +44,10 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
     target = { table: { client: createDocumentClient(dynamodb), tableName: stack.tableName, retentionDays: 90 } };
   });
   after(async () => {
-    sqs.destroy();
-    dynamodb.destroy();
-    await stack.stop();
-    await fake.close();
+    sqs?.destroy();
+    dynamodb?.destroy();
+    await stack?.stop();
+    await fake?.close();
   });
 
   // The `messages show` command in this process (polling through the bin would cost a process per look).
@@ -125,7 +125,7 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
     assert.ok(fake.requests.some((r) => r.method === 'GET' && r.path.includes('To=%2B15550000111')), 'reconciled before re-sending');
   });
 
-  it('ACCEPTANCE: a HELP delivered five times at once, after a worker died between sending and recording, is answered once', async () => {
+  it('ACCEPTANCE: a HELP delivered five times at once, after a worker died between sending and recording, is answered once', async (t) => {
     const sender = '+15550000999';
     const help = incomingSms('m-crash', sender, 'HELP');
     // given a worker (the real handler, in its own process) that claims the reply and sends it; SignalWire accepts
@@ -135,6 +135,7 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
       env: process.env,
       stdio: 'ignore',
     });
+    t.after(() => worker.exitCode === null && worker.signalCode === null && worker.kill('SIGKILL'));
     await waitFor(async () => (createdFor(sender).length === 1 ? true : undefined), 15_000, 'the crashing worker to send');
     const exited = once(worker, 'exit');
     worker.kill('SIGKILL');

@@ -19,7 +19,7 @@ describe('call status pipeline (HTTP -> SQS -> worker -> DynamoDB, emulators)', 
   before(async () => {
     stack = await startTestStack();
   });
-  after(() => stack.stop());
+  after(() => stack?.stop());
 
   it('answers 200 with an event id once queued, and every call fixture becomes a call record', async () => {
     // given the three call status shapes, each delivered three times in a shuffled order

@@ -24,7 +24,7 @@ describe('webhooks stats (the stats index over calls, messages, rooms and SWML f
   });
   after(async () => {
     cli.close();
-    await stack.stop();
+    await stack?.stop();
   });
 
   it('counts a known set of events per kind and state, with the average call duration', async () => {

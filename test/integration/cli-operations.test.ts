@@ -13,8 +13,8 @@ describe('operator one-liners (the real `webhooks` bin against a local stack)', 
     signalwire = await startFakeSignalWire();
   });
   after(async () => {
-    await signalwire.close();
-    await stack.stop();
+    await signalwire?.close();
+    await stack?.stop();
   });
 
   it('lists every webhook URL to paste into SignalWire', async () => {

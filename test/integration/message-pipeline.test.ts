@@ -25,8 +25,8 @@ describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no 
     table = { client: createDocumentClient(dynamodb), tableName: stack.tableName, retentionDays: 90 };
   });
   after(async () => {
-    dynamodb.destroy();
-    await stack.stop();
+    dynamodb?.destroy();
+    await stack?.stop();
   });
 
   // `messages show` in this process for polling; the real bin is run once below for its --json output.

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../local/stack';
 import { signDelivery } from '../../lib/security/sign-delivery';
-import { allFixtures, type Fixture } from '../helpers/fixtures';
+import { allFixtures, loadFixture, type Fixture } from '../helpers/fixtures';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait';
 
@@ -34,7 +36,7 @@ describe('signed webhooks end to end (local stack with SIGNALWIRE_SIGNING_KEY, t
   before(async () => {
     stack = await startTestStack({ environment: { SIGNALWIRE_SIGNING_KEY: `${FIXTURE_KEY},${NEXT_KEY}` } });
   });
-  after(() => stack.stop());
+  after(() => stack?.stop());
 
   it('accepts every fixture re-signed for the local URL, with either key of the rotation', async () => {
     for (const fixture of allFixtures()) {
@@ -68,17 +70,48 @@ describe('signed webhooks end to end (local stack with SIGNALWIRE_SIGNING_KEY, t
     }
   });
 
-  it('`webhooks send --fixture NAME --sign` posts a signed fixture that goes through the pipeline; unsigned it fails', async () => {
-    const cli = (args: string[]) =>
-      run(process.execPath, [join(PROJECT_ROOT, 'bin/webhooks.js'), 'send', ...args, '--json'], {
-        env: { ...process.env, WEBHOOKS_STACK_FILE: stack.stackFile, SIGNALWIRE_SIGNING_KEY: NEXT_KEY },
-      });
+  const cli = (args: string[], signingKey = NEXT_KEY) =>
+    run(process.execPath, [join(PROJECT_ROOT, 'bin/webhooks.js'), 'send', ...args, '--json'], {
+      env: { ...process.env, WEBHOOKS_STACK_FILE: stack.stackFile, SIGNALWIRE_SIGNING_KEY: signingKey },
+    });
+  const answered401 = (error: { stderr: string }) => /answered 401/.test(error.stderr);
+
+  it('`webhooks send --fixture NAME --sign` posts a signed sample that goes through the pipeline; unsigned it fails', async () => {
     const { stdout } = await cli(['--fixture', 'call-status-flat-answered', '--sign']);
     const sent = JSON.parse(stdout);
     assert.equal(sent.status, 200);
+    assert.equal(sent.signed, true);
     assert.equal(sent.url, `${stack.url}/call-status`);
-    await assert.rejects(cli(['--fixture', 'call-status-flat-answered']), (error: { stderr: string }) => /answered 401/.test(error.stderr));
+    await assert.rejects(cli(['--fixture', 'call-status-flat-answered', '--unsigned']), answered401);
+    await assert.rejects(cli(['--fixture', 'call-status-flat-answered'], ''), answered401);
+    await assert.rejects(cli(['--fixture', 'call-status-flat-answered', '--sign'], ''), /set SIGNALWIRE_SIGNING_KEY/);
     const call = await waitFor(async () => (await stack.cli(['calls', 'show', 'c1234567-89ab-cdef-0123-456789abcdef'])).json, 10_000, 'the call record');
     assert.equal(call.state, 'answered');
+  });
+
+  it('`webhooks send ROUTE` alone posts the route\'s default sample, signed for the stack\'s URL because the key is set', async () => {
+    for (const [route, sample] of [['/incoming-sms', 'incoming-sms-flat'], ['message-status', 'message-status-flat-delivered'], ['/swml', 'swml-fetch-post']]) {
+      const sent = JSON.parse((await cli([route!])).stdout);
+      assert.equal(sent.status, 200, `${route}`);
+      assert.equal(sent.signed, true);
+      assert.equal(sent.url, `${stack.url}/${route!.replace(/^\//, '')}`);
+      assert.equal(sent.method, loadFixture(sample!).method);
+    }
+    const message = await waitFor(async () => (await stack.cli(['messages', 'show', 'msg_00000001'])).json, 10_000, 'the incoming message');
+    assert.equal(message.body, 'HELP');
+    await assert.rejects(cli(['/nowhere']), (error: { stderr: string }) => /no sample for \/nowhere/.test(error.stderr));
+  });
+
+  it('`webhooks send ROUTE --body TEXT | --file PATH` posts that body, signed (the stack refuses unsigned ones)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'send-file-'));
+    try {
+      const file = join(dir, 'status.json');
+      writeFileSync(file, JSON.stringify({ message_id: 'msg-from-file', status: 'sent', timestamp: '2025-01-15T10:30:00Z' }));
+      assert.equal(JSON.parse((await cli(['/message-status', '--file', file])).stdout).status, 200);
+      assert.equal(JSON.parse((await cli(['/message-status', '--body', 'MessageSid=SM-from-body&MessageStatus=sent'])).stdout).status, 200);
+      await assert.rejects(cli(['/message-status', '--file', file, '--body', '{}']), /at most one of/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -69,9 +69,9 @@ describe('SWML fetch when its dependencies fail (the real handler, real DynamoDB
     ({ handler } = (await import('../../functions/swml')) as { handler: Handler });
   });
   after(async () => {
-    admin.destroy();
-    await Promise.all([dynamoProxy.close(), sqsProxy.close()]);
-    await dynamo.stop();
+    admin?.destroy();
+    await Promise.all([dynamoProxy?.close(), sqsProxy?.close()]);
+    await dynamo?.stop();
   });
 
   it('answers from the rules within the journal bound while SQS hangs', async () => {

@@ -56,9 +56,9 @@ describe('SWML fetch (synchronous answer from table rules, journaled through the
   });
   after(async () => {
     cli.close();
-    dynamodb.destroy();
+    dynamodb?.destroy();
     rmSync(dir, { recursive: true, force: true });
-    await stack.stop();
+    await stack?.stop();
   });
 
   it('answers the GET and POST fixtures with valid SWML as JSON, from the built-in rules when none are set', async () => {

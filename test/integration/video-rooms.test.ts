@@ -27,8 +27,8 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     rooms = createRoomStore(table);
   });
   after(async () => {
-    dynamodb.destroy();
-    await stack.stop();
+    dynamodb?.destroy();
+    await stack?.stop();
   });
 
   /** Polls the store until `done` holds; every state seen on the way must have a count that is not negative. */

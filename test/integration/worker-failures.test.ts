@@ -30,9 +30,9 @@ describe('worker failures: retries, the DLQ and its reasons, redrive', () => {
     sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
   });
   after(async () => {
-    dynamodb.destroy();
-    sqs.destroy();
-    await stack.stop();
+    dynamodb?.destroy();
+    sqs?.destroy();
+    await stack?.stop();
   });
 
   async function deadLetters(): Promise<DeadLetter[]> {

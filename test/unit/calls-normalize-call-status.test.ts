@@ -1,20 +1,16 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { CALL_STATE_RANK, fromCxmlCallStatus, type CallState } from '../../lib/calls/call-state';
 import { normalizeCallStatus, type CallStatusEvent } from '../../lib/calls/normalize-call-status';
 import { assertPermanent } from '../helpers/assertions';
+import { fixturePayload as payloadOf, loadFixture } from '../helpers/fixtures';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 const TEN_THIRTY = Date.UTC(2025, 0, 15, 10, 30, 0);
 
 /** A fixture's payload as the ingest queues it: JSON parsed, or the fields of a form body. */
 function fixturePayload(name: string): Record<string, unknown> {
-  const delivery = JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8'));
-  return delivery.contentType === 'application/x-www-form-urlencoded'
-    ? Object.fromEntries(new URLSearchParams(delivery.body))
-    : JSON.parse(delivery.body);
+  return payloadOf(loadFixture(name));
 }
 
 const relay = (params: Record<string, unknown>, rest: Record<string, unknown> = {}): Record<string, unknown> => ({

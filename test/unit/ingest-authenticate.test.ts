@@ -56,7 +56,7 @@ async function outcome(authenticate: Authenticate, event: APIGatewayProxyEventV2
 }
 
 describe('webhook authenticator on Lambda (URL from the request context)', () => {
-  it('verifies every shared fixture against its original API Gateway URL, and with either key of a rotation', async () => {
+  it('verifies every sample against its original API Gateway URL, and with either key of a rotation', async () => {
     for (const keys of [FIXTURE_KEY, `${FIXTURE_KEY},${NEW_KEY}`, `${NEW_KEY},${FIXTURE_KEY}`]) {
       const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, SIGNALWIRE_SIGNING_KEY: keys }, recorder());
       for (const fixture of allFixtures()) {
@@ -206,7 +206,7 @@ describe('webhook authenticator on the local stack', () => {
     assert.equal(await outcome(authenticatorFromEnv({}, recorder()), gatewayEvent(fixture, { url: localUrl })), 200);
   });
 
-  it('re-signs a fixture exactly as SignalWire signed it (signDelivery agrees with the shared fixtures)', () => {
+  it('re-signs a fixture exactly as SignalWire signed it (signDelivery agrees with samples/)', () => {
     for (const fixture of allFixtures()) {
       const headers = signDelivery(fixture, FIXTURE_KEY);
       for (const [name, value] of Object.entries(headers)) {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ClientError, DependencyError } from '../../lib/errors';
@@ -8,8 +7,8 @@ import { receiveWebhook, type ReceiveWebhookDeps } from '../../lib/ingest/receiv
 import { kindForRoute, WEBHOOK_KINDS } from '../../lib/ingest/routes';
 import { toWebhookRequest, type WebhookRequest } from '../../lib/ingest/webhook-request';
 import { videoEventTypeFromRoute } from '../../lib/video/video-event-type';
+import { loadFixture } from '../helpers/fixtures';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // Every route key of lib/ingest/routes.ts, with the kind it must map to (the SIGNALWIRE.md surfaces).
@@ -25,7 +24,7 @@ const ROUTES: Array<[string, string]> = [
 const VIDEO_ROUTE_NAMES = ['room-started', 'room-ended', 'member-joined', 'member-left', 'recording-started', 'recording-ready'];
 
 function fixture(name: string): { contentType: string; body: string; headers: Record<string, string> } {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8'));
+  return loadFixture(name) as ReturnType<typeof fixture>;
 }
 
 function webhookRequest(overrides: Partial<WebhookRequest> = {}): WebhookRequest {

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ClientError } from '../../lib/errors';
 import { MAX_BODY_BYTES, parseBody, rawBodyBytes } from '../../lib/ingest/request-body';
+import { loadFixture } from '../helpers/fixtures';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const FORM = 'application/x-www-form-urlencoded';
 
 function fixture(name: string): { contentType: string; body: string } {
-  return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8'));
+  return loadFixture(name) as ReturnType<typeof fixture>;
 }
 
 /** Asserts that `action` throws a ClientError with `statusCode` and a message matching `reason`. */

@@ -234,3 +234,18 @@ describe('createHttpGateway with a malformed path', () => {
     }
   });
 });
+
+describe('createHttpGateway before its routes are loaded', () => {
+  it('answers 503 with Retry-After (retry, not "wrong URL"), then serves once the routes are set', async (t) => {
+    const { server, setRoutes } = createHttpGateway();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => close(server));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/call-status`;
+    const early = await fetch(url, { method: 'POST', body: '{}' });
+    assert.equal(early.status, 503);
+    assert.equal(early.headers.get('retry-after'), '1');
+    setRoutes([recordingRoute([], 'POST', '/call-status')]);
+    assert.equal((await fetch(url, { method: 'POST', body: '{}' })).status, 200);
+    assert.equal((await fetch(`${url}x`, { method: 'POST', body: '{}' })).status, 404);
+  });
+});

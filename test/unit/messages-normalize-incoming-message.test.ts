@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
 import { normalizeIncomingMessage } from '../../lib/messages/normalize-incoming-message';
-import { loadDelivery } from '../helpers/fixtures';
+import { deliveriesTo, loadDelivery } from '../helpers/fixtures';
 import { assertPermanent } from '../helpers/assertions';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 describe('normalizeIncomingMessage', () => {
@@ -45,8 +43,7 @@ describe('normalizeIncomingMessage', () => {
   });
 
   it('normalizes every incoming-sms fixture without error', () => {
-    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
-    const incoming = files.map(loadDelivery).filter(({ url }) => new URL(url).pathname === '/incoming-sms');
+    const incoming = deliveriesTo((path) => path === '/incoming-sms');
     assert.ok(incoming.length >= 2);
     for (const { payload } of incoming) assert.ok(normalizeIncomingMessage(payload, RECEIVED_AT).messageId);
   });

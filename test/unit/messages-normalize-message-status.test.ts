@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
 import { normalizeMessageStatus } from '../../lib/messages/normalize-message-status';
-import { loadDelivery } from '../helpers/fixtures';
+import { deliveriesTo, loadDelivery } from '../helpers/fixtures';
 import { assertPermanent } from '../helpers/assertions';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 describe('normalizeMessageStatus', () => {
@@ -51,8 +49,7 @@ describe('normalizeMessageStatus', () => {
   });
 
   it('normalizes every message-status fixture without error', () => {
-    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
-    const statuses = files.map(loadDelivery).filter(({ url }) => new URL(url).pathname === '/message-status');
+    const statuses = deliveriesTo((path) => path === '/message-status');
     assert.ok(statuses.length >= 3);
     for (const { payload } of statuses) assert.ok(normalizeMessageStatus(payload, RECEIVED_AT).status);
   });

@@ -45,8 +45,8 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
     table = { client: createDocumentClient(dynamodb), tableName: 'events', retentionDays: 90 };
   });
   after(async () => {
-    dynamodb.destroy();
-    await emulator.stop();
+    dynamodb?.destroy();
+    await emulator?.stop();
   });
 
   it('publishes once when the same event is notified five times at once', async () => {

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../lib/errors';
 import { authenticateRequest, parseAuthPolicy, type AuthPolicy, type WebhookRequest } from '../../lib/security/auth-policy';
 import { BASIC_AUTH_CHALLENGE } from '../../lib/security/basic-auth';
+import { loadFixture } from '../helpers/fixtures';
 
 const FIXTURE_KEY = 'PSK_example_signing_key_0123456789';
-const fixture = JSON.parse(
-  readFileSync(new URL('../../../shared/fixtures/call-status-flat-answered.json', import.meta.url), 'utf8'),
-) as { url: string; contentType: string; body: string; headers: Record<string, string> };
+const fixture = loadFixture('call-status-flat-answered');
 
 const NO_CHECKS: AuthPolicy = { signingKeys: [], basicAuth: [], querySecrets: [], ipAllowlist: [], allowUnauthenticated: false };
 

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { verifySignalWireSignature, type SignedRequest } from '../../lib/security/signature';
 import { bodySha256Hex, formParamsSignature, rawBodySignature } from '../../lib/security/signature-digests';
+import { SAMPLES_DIR } from '../../cli/samples';
+import { allFixtures, FIXTURE_SIGNING_KEY, type Fixture } from '../helpers/fixtures';
 
-/** One delivery of /work/shared/fixtures, as SignalWire sent it. */
-interface Fixture {
-  name: string;
-  url: string;
-  contentType: string | null;
-  body: string;
-  headers: Record<string, string>;
-}
-
-const FIXTURE_KEY = 'PSK_example_signing_key_0123456789';
+const FIXTURE_KEY = FIXTURE_SIGNING_KEY;
 const OTHER_KEY = 'PSK_rotated_signing_key_9876543210';
-const FIXTURES_DIR = new URL('../../../shared/fixtures/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(FIXTURES_DIR)
-  .filter((file) => file.endsWith('.json'))
-  .sort()
-  .map((file) => JSON.parse(readFileSync(new URL(file, FIXTURES_DIR), 'utf8')) as Fixture);
+const fixtures: Fixture[] = allFixtures();
 
 function requestOf(fixture: Fixture): SignedRequest {
   const headers = Object.fromEntries(Object.entries(fixture.headers).map(([name, value]) => [name.toLowerCase(), value]));
@@ -43,9 +32,10 @@ function flipByteAt(bytes: Buffer, index: number): Buffer {
   return copy;
 }
 
-describe('signature verification of the shared fixtures', () => {
-  it('finds the fixtures', () => {
-    assert.ok(fixtures.length >= 13, `only ${fixtures.length} fixtures found in ${FIXTURES_DIR.pathname}`);
+describe('signature verification of every sample in samples/', () => {
+  it('finds the samples, signed with the key samples/README.md documents', () => {
+    assert.ok(fixtures.length >= 19, `only ${fixtures.length} samples found in ${SAMPLES_DIR}`);
+    assert.ok(readFileSync(`${SAMPLES_DIR}/README.md`, 'utf8').includes(`\`${FIXTURE_KEY}\``), 'samples/README.md names the key');
   });
 
   for (const fixture of fixtures) {

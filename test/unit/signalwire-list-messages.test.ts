@@ -11,7 +11,7 @@ describe('SignalWire REST client: listing sent messages (the reconcile of an aut
     fake = await startFakeSignalWire();
     client = createSignalWireRestClient({ spaceUrl: fake.url, projectId: 'p-1', apiToken: 'PT_token', timeoutMs: 200 });
   });
-  after(() => fake.close());
+  after(() => fake?.close());
 
   it('asks for the messages from one number to another since a day, and reads them', async () => {
     // given two messages sent, to different numbers

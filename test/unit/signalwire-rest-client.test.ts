@@ -16,7 +16,7 @@ describe('SignalWire REST client against a local fake', () => {
     fake = await startFakeSignalWire();
     client = createSignalWireRestClient({ spaceUrl: fake.url, projectId: PROJECT_ID, apiToken: API_TOKEN, timeoutMs: 200 });
   });
-  after(() => fake.close());
+  after(() => fake?.close());
   beforeEach(() => fake.requests.splice(0));
 
   it('sends a message as a form with Basic auth and a status callback', async () => {

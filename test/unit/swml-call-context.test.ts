@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { swmlCallContextFrom } from '../../lib/swml/call-context';
-
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
+import { loadFixture } from '../helpers/fixtures';
 
 function loadDelivery(file: string): { method: string; url: string; body: string } {
-  return JSON.parse(readFileSync(new URL(file, FIXTURES), 'utf8'));
+  return loadFixture(file);
 }
 
 describe('swmlCallContextFrom', () => {

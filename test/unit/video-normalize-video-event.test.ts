@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
 import { normalizeVideoEvent } from '../../lib/video/normalize-video-event';
-import { loadDelivery } from '../helpers/fixtures';
+import { deliveriesTo, loadDelivery } from '../helpers/fixtures';
 import { assertPermanent } from '../helpers/assertions';
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url);
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 /** The `{event}` of `/video/{event}` a fixture was posted to. */
@@ -61,8 +59,7 @@ describe('normalizeVideoEvent', () => {
   });
 
   it('normalizes every /video fixture without error', () => {
-    const files = readdirSync(FIXTURES).filter((file) => file.endsWith('.json'));
-    const videos = files.map(loadDelivery).filter(({ url }) => new URL(url).pathname.startsWith('/video/'));
+    const videos = deliveriesTo((path) => path.startsWith('/video/'));
     assert.ok(videos.length >= 3);
     for (const { url, payload } of videos) assert.ok(normalizeVideoEvent(payload, RECEIVED_AT, routeEventName(url)).eventKey);
   });
