@@ -2,10 +2,10 @@
  * The ingest's own CPU per webhook: the real use case (parse, envelope, serialize) and response, with the SQS
  * send replaced by an in-memory queue so only our code is measured. `npm run bench:ingest`
  */
-import { authenticatorFromEnv } from '../lib/ingest/authenticate';
+import { authenticatorFromEnv } from '../lib/security/authenticate';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
 import { jsonResponse } from '../lib/http/responses';
-import type { WebhookRequest } from '../lib/ingest/webhook-request';
+import type { WebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { loadFixture } from '../test/helpers/fixtures';

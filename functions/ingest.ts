@@ -1,24 +1,25 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
-import { requireEnv } from '../lib/config/env';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
-import { authenticatorFromEnv } from '../lib/ingest/authenticate';
+import { readIngestConfig } from '../lib/ingest/ingest-config';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
-import { toWebhookRequest } from '../lib/ingest/webhook-request';
+import { toWebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { createWebhookQueue } from '../lib/queue/webhook-queue';
+import { authenticatorFromConfig } from '../lib/security/authenticate';
 
-const log = createLogger({ fn: 'ingest' });
+const config = readIngestConfig(process.env);
+const log = createLogger({ fn: 'ingest' }, config.runtime.logLevel, config.runtime);
 // Fail fast inside SignalWire's 10 s per-attempt budget: SDK retries included, we answer 503 well before it gives up.
 // md5: false skips the SDK's pure-JS MD5 of every message body (measured ~0.6 ms CPU per send); TLS already
 // guarantees the bytes SQS stored are the bytes we sent.
 // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes, and keeps waiting.
 const sqs = new SQSClient({ maxAttempts: 3, md5: false, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true } });
-const queue = createWebhookQueue(sqs, requireEnv(process.env, 'QUEUE_URL'));
-const metrics = createMetrics();
-const authenticate = authenticatorFromEnv(process.env, { log, metrics, readParameters: createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }) });
+const queue = createWebhookQueue(sqs, config.queueUrl);
+const metrics = createMetrics(config.runtime);
+const authenticate = authenticatorFromConfig(config.auth, { log, metrics, readParameters: createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }) });
 
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = toWebhookRequest(event);

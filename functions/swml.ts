@@ -2,57 +2,47 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
-import { nonNegativeIntEnv, positiveIntEnv, requireEnv } from '../lib/config/env';
-import { DependencyError } from '../lib/errors';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
-import { authenticatorFromEnv } from '../lib/ingest/authenticate';
-import { rawBodyBytes } from '../lib/ingest/request-body';
-import { toWebhookRequest } from '../lib/ingest/webhook-request';
+import { toWebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
 import { createWebhookQueue } from '../lib/queue/webhook-queue';
+import { authenticatorFromConfig } from '../lib/security/authenticate';
 import { createSwmlRulesStore } from '../lib/store/swml-rules-store';
 import { createDocumentClient } from '../lib/store/table';
 import { answerSwmlFetch } from '../lib/swml/answer-swml-fetch';
 import { createRoutingRulesSource } from '../lib/swml/routing-rules-source';
-import { SAFE_DEFAULT_SWML } from '../lib/swml/swml-document';
+import { readSwmlConfig } from '../lib/swml/swml-config';
 
-const log = createLogger({ fn: 'swml' });
+const config = readSwmlConfig(process.env);
+const log = createLogger({ fn: 'swml' }, config.runtime.logLevel, config.runtime);
 // A caller waits on this answer: fail fast and answer the safe default rather than keep the line silent.
 // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
 const dynamodb = new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: 800, throwOnRequestTimeout: true } });
 const sqs = new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 250, requestTimeout: 300, throwOnRequestTimeout: true } });
 const rules = createSwmlRulesStore({
   client: createDocumentClient(dynamodb),
-  tableName: requireEnv(process.env, 'TABLE_NAME'),
-  retentionDays: positiveIntEnv(process.env, 'RETENTION_DAYS', 90),
+  tableName: config.tableName,
+  retentionDays: config.retentionDays,
 });
 const deps = {
+  // The same webhook verification as the ingest (README "Security"): a refused fetch gets no document at all.
+  authenticate: authenticatorFromConfig(config.auth, { log, metrics: createMetrics(config.runtime), readParameters: createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region, timeoutMs: 1000 }) }),
   loadRules: createRoutingRulesSource(async () => (await rules.get())?.rules_json, {
-    ttlMs: nonNegativeIntEnv(process.env, 'SWML_RULES_CACHE_SECONDS', 30) * 1000,
+    ttlMs: config.rulesCacheMs,
     log,
   }),
-  journal: createWebhookQueue(sqs, requireEnv(process.env, 'QUEUE_URL')).send,
+  journal: createWebhookQueue(sqs, config.queueUrl).send,
   journalTimeoutMs: 300,
   rulesTimeoutMs: 2_000,
   log,
 };
 
-// The same webhook verification as the ingest (README "Security"): a refused fetch gets no document at all.
-const authenticate = authenticatorFromEnv(process.env, { log, metrics: createMetrics(), readParameters: createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region, timeoutMs: 1000 }) });
-
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = toWebhookRequest(event);
   try {
-    await authenticate(request, rawBodyBytes(request.body, request.isBase64Encoded));
+    return jsonResponse(200, await answerSwmlFetch(request, deps));
   } catch (error) {
-    // A caller is on the line: when our secrets cannot be read (SSM down at a cold start) we cannot tell who asks,
-    // so answer the safe default, which holds nothing worth protecting, rather than a 5xx that drops the call.
-    if (error instanceof DependencyError) {
-      log.error('swml fetch not verifiable; answering the safe default', { error, cause: error.cause, request_id: request.requestId });
-      return jsonResponse(200, SAFE_DEFAULT_SWML);
-    }
     return errorResponse(error, log, { route: request.routeKey, request_id: request.requestId });
   }
-  return jsonResponse(200, await answerSwmlFetch(request, deps));
 };

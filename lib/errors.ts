@@ -1,5 +1,5 @@
 /**
- * One error hierarchy for the whole product. `toHttpResponse` (lib/http/responses.ts) is the one place that maps
+ * One error hierarchy for the whole product. `errorResponse` (lib/http/responses.ts) is the one place that maps
  * these to status codes; the worker treats `PermanentError` as "send to the DLQ now, retrying cannot help".
  */
 export class WebhookError extends Error {

@@ -2,7 +2,7 @@ import { redactLogFields } from './security/redact-log';
 
 /**
  * Structured JSON logs, one line each: short lower-case messages with context fields. Never log secrets: fields are
- * redacted anyway (credentials, URL secrets; message text with REDACT_MESSAGE_BODIES=true, see security/redact-log.ts).
+ * redacted anyway (credentials, URL secrets; message text with `redactMessageBodies`, see security/redact-log.ts).
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -14,9 +14,10 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-export function createLogger(base: Record<string, unknown> = {}, level: string = process.env.LOG_LEVEL ?? 'info'): Logger {
+/** `level` and `options` come from the function's config (lib/config/runtime-config.ts); nothing is read from the environment here. */
+export function createLogger(base: Record<string, unknown> = {}, level: string = 'info', options: { redactMessageBodies?: boolean } = {}): Logger {
   const threshold = RANK[level as Level | 'silent'] ?? RANK.info;
-  const redaction = { redactMessageBodies: process.env.REDACT_MESSAGE_BODIES?.trim().toLowerCase() === 'true' };
+  const redaction = { redactMessageBodies: options.redactMessageBodies ?? false };
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < threshold) return;
     const safeFields = fields && redactLogFields(fields, redaction);

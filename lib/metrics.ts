@@ -18,8 +18,10 @@ export interface Metrics {
 }
 
 export interface MetricsOptions {
-  /** The `Stage` dimension every metric carries, so stages sharing an account stay apart. */
+  /** The `Stage` dimension every metric carries, so stages sharing an account stay apart (default `unknown`). */
   stage?: string;
+  /** Running on Lambda (lib/config/runtime-config.ts): only there do the lines go to stdout by default. */
+  onLambda?: boolean;
   /** Where the lines go. Default: stdout on Lambda, where CloudWatch Logs reads them; nowhere elsewhere (local stack, tests). */
   write?: (line: string) => void;
 }
@@ -27,9 +29,8 @@ export interface MetricsOptions {
 const MAX_DIMENSION_VALUE_LENGTH = 250;
 
 export function createMetrics(options: MetricsOptions = {}): Metrics {
-  const stage = options.stage ?? (process.env.STAGE || 'unknown');
-  const onLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
-  const write = options.write ?? (onLambda ? (line: string) => process.stdout.write(line) : undefined);
+  const stage = options.stage ?? 'unknown';
+  const write = options.write ?? (options.onLambda ? (line: string) => process.stdout.write(line) : undefined);
   return {
     count(name, dimensions = {}, value = 1) {
       if (write === undefined) return;

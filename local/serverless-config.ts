@@ -1,11 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 
-/**
- * Reads serverless.yml for the local stack: the same routes, queues, table and function environments that
- * `serverless deploy` uses. Resolves the Framework variables this project uses (`self:`, `sls:stage`, `opt:`);
- * CloudFormation intrinsics (`Ref`, `Fn::GetAtt`) are left for the caller, who knows the local resources.
- */
+/** One function of serverless.yml as the local stack runs it. */
 export interface LocalFunction {
   name: string;
   /** `functions/ingest.handler` -> module `functions/ingest.ts`, export `handler`. */
@@ -25,6 +21,11 @@ export interface LocalDefinitions {
   resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
 }
 
+/**
+ * Reads serverless.yml for the local stack: the same routes, queues, table and function environments that
+ * `serverless deploy` uses. Resolves the Framework variables this project uses (`self:`, `sls:stage`, `opt:`);
+ * CloudFormation intrinsics (`Ref`, `Fn::GetAtt`) are left for the caller, who knows the local resources.
+ */
 export function loadServerlessConfig(file: string, stage: string, region = 'us-east-1'): LocalDefinitions {
   const raw = parse(readFileSync(file, 'utf8')) as Record<string, any>;
   const resolved = resolveVariables(raw, raw, { stage, region }) as Record<string, any>;

@@ -1,4 +1,4 @@
-import type { WebhookEnvelope } from '../ingest/envelope';
+import type { WebhookEnvelope } from '../envelope/envelope';
 import { redactHeaders } from '../security/redact';
 import { naturalKeyOf } from './natural-key';
 

@@ -1,5 +1,5 @@
 import { normalizeCallStatus } from '../calls/normalize-call-status';
-import type { WebhookEnvelope } from '../ingest/envelope';
+import type { WebhookEnvelope } from '../envelope/envelope';
 import { normalizeIncomingMessage } from '../messages/normalize-incoming-message';
 import { normalizeMessageStatus } from '../messages/normalize-message-status';
 import { normalizeVideoEvent } from '../video/normalize-video-event';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { WebhookEnvelope } from '../ingest/envelope';
-import { parseBody } from '../ingest/request-body';
-import { isWebhookKind } from '../ingest/routes';
+import type { WebhookEnvelope } from '../envelope/envelope';
+import { parseBody } from '../http/request-body';
+import { isWebhookKind } from '../envelope/routes';
 import type { ArchiveEntry } from './archive-entry';
 import type { ArchiveStore } from './archive-store';
 

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { DependencyError } from '../errors';
 
 type Env = Record<string, string | undefined>;
 
@@ -9,18 +9,30 @@ export type ParameterReader = (name: string) => Promise<string>;
 export type ParametersReader = (names: readonly string[]) => Promise<ReadonlyMap<string, string>>;
 
 /**
- * A secret comes from the environment when it is set there (the local stack), otherwise from the SSM parameter
+ * Where a secret comes from: the environment when it is set there (the local stack), otherwise the SSM parameter
  * named by `<NAME>_PARAMETER` (deployed stages: the value never appears in the template or the function's
- * configuration). Undefined when neither is configured.
+ * configuration). Undefined when neither is configured. Read at cold start; the SSM read itself waits for first use.
  */
-export async function resolveSecret(env: Env, name: string, readParameter: ParameterReader): Promise<string | undefined> {
+export type SecretSource = { value: string } | { parameter: string } | undefined;
+
+export function readSecretSource(env: Env, name: string): SecretSource {
   const direct = env[name];
-  if (direct !== undefined && direct !== '') return direct;
+  if (direct !== undefined && direct !== '') return { value: direct };
   const parameter = env[`${name}_PARAMETER`];
-  if (parameter === undefined || parameter === '') return undefined;
+  return parameter === undefined || parameter === '' ? undefined : { parameter };
+}
+
+export async function resolveSecret(source: SecretSource, readParameter: ParameterReader): Promise<string | undefined> {
+  if (source === undefined) return undefined;
+  if ('value' in source) return source.value;
   try {
-    return await readParameter(parameter);
+    return await readParameter(source.parameter);
   } catch (cause) {
-    throw new ConfigError(`could not read SSM parameter ${parameter} for ${name}`, { cause });
+    throw secretsUnreadable([source.parameter], cause);
   }
+}
+
+/** The one error for secrets SSM would not give us, wherever they are read: a dependency failure, retried. */
+export function secretsUnreadable(parameters: readonly string[], cause: unknown): DependencyError {
+  return new DependencyError(`could not read SSM parameter ${parameters.join(', ')}`, { cause });
 }

@@ -1,9 +1,9 @@
 import type { ParameterReader, ParametersReader } from './secrets';
 
 /**
- * One parameter at a time over a ParametersReader (lib/aws/ssm-get-parameters.ts), cached per container: a
- * rotation reaches a function when a new container starts or after `ttlMs`, which is why signing keys accept two
- * values during a rotation.
+ * One parameter at a time over a ParametersReader (lib/aws/ssm-get-parameters.ts), cached per container for
+ * `ttlMs`: a rotated value (the worker's SignalWire API token) reaches a container after that at the latest, or when
+ * a new one starts. A failed read is not cached. (The webhook secrets have their own refresh: security/auth-settings.ts.)
  */
 export function cachedParameterReader(readParameters: ParametersReader, ttlMs = 5 * 60_000): ParameterReader {
   const cache = new Map<string, { value: Promise<string>; expires: number }>();

@@ -1,18 +1,16 @@
+import type { WebhookEnvelope } from '../envelope/envelope';
+import { kindForRoute } from '../envelope/routes';
+import { wrapDelivery } from '../envelope/wrap-delivery';
 import { ClientError } from '../errors';
+import { parseBody } from '../http/request-body';
+import type { WebhookRequest } from '../http/webhook-request';
 import { SQS_MAX_MESSAGE_BYTES } from '../queue/webhook-queue';
-import { createEnvelope, type WebhookEnvelope } from './envelope';
-import { parseBody, rawBodyBytes, type ParsedBody } from './request-body';
-import { kindForRoute, type WebhookKind } from './routes';
-import type { WebhookRequest } from './webhook-request';
+import { verifyDelivery, type VerifyDeliveryDeps } from '../security/authenticate';
+import { videoEventTypeFromRoute } from '../video/video-event-type';
 
-/** `/video/{event}` names SignalWire users configure, one per room event. */
-const VIDEO_ROUTE_EVENTS = new Set(['room-started', 'room-ended', 'member-joined', 'member-left', 'recording-started', 'recording-ready']);
-
-export interface ReceiveWebhookDeps {
+export interface ReceiveWebhookDeps extends VerifyDeliveryDeps {
   /** Durably queues the serialized envelope; throws DependencyError when it cannot. */
   enqueue(messageBody: string): Promise<void>;
-  /** Checks who is calling (signatures, secrets, allowlist); throws ClientError 401/403 to refuse. */
-  authenticate?(request: WebhookRequest, rawBody: Buffer): void | Promise<void>;
 }
 
 /**
@@ -23,10 +21,9 @@ export async function receiveWebhook(request: WebhookRequest, deps: ReceiveWebho
   const kind = kindForRoute(request.routeKey);
   if (kind === undefined) throw new ClientError(404, 'no such webhook route');
   const videoEvent = request.pathParameters.event;
-  if (videoEvent !== undefined && !VIDEO_ROUTE_EVENTS.has(videoEvent)) throw new ClientError(404, 'unknown video event');
+  if (videoEvent !== undefined && !namesOneVideoEvent(videoEvent)) throw new ClientError(404, 'unknown video event');
 
-  const raw = rawBodyBytes(request.body, request.isBase64Encoded);
-  await deps.authenticate?.(request, raw);
+  const raw = await verifyDelivery(request, deps.authenticate);
   const parsed = parseBody(raw, request.headers['content-type']);
 
   const envelope = wrapDelivery(kind, request, parsed, videoEvent !== undefined ? { event: videoEvent } : undefined);
@@ -36,27 +33,11 @@ export async function receiveWebhook(request: WebhookRequest, deps: ReceiveWebho
   return envelope;
 }
 
-/** The canonical envelope of one parsed delivery (the ingest's and the SWML fetch's journal). */
-export function wrapDelivery(kind: WebhookKind, request: WebhookRequest, parsed: ParsedBody, pathParams?: Record<string, string>): WebhookEnvelope {
-  return createEnvelope({
-    kind,
-    route: request.routeKey,
-    ...(pathParams !== undefined && { path_params: pathParams }),
-    content_type: parsed.contentType,
-    body: parsed.text,
-    payload: parsed.payload,
-    headers: pickHeaders(request.headers),
-    ...(request.sourceIp !== undefined && { source_ip: request.sourceIp }),
-    ...(request.requestId !== undefined && { request_id: request.requestId }),
-  });
-}
-
-// Only what helps an operator reading the DLQ; never Authorization or signatures.
-function pickHeaders(headers: Record<string, string | undefined>): Record<string, string> {
-  const kept: Record<string, string> = {};
-  for (const name of ['content-type', 'user-agent']) {
-    const value = headers[name];
-    if (value !== undefined) kept[name] = value.slice(0, 256);
+// `/video/{event}` takes the route names of lib/video/video-event-type.ts (the one map), not its catch-all name.
+function namesOneVideoEvent(name: string): boolean {
+  try {
+    return videoEventTypeFromRoute(name) !== undefined;
+  } catch {
+    return false;
   }
-  return kept;
 }

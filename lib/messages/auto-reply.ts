@@ -11,7 +11,7 @@ import { ConfigError } from '../errors';
  * and SignalWire apply them to the whole message; configure them here only as an informational answer.
  */
 
-export const AUTO_REPLY_ENV_VAR = 'AUTO_REPLY_KEYWORDS';
+const AUTO_REPLY_ENV_VAR = 'AUTO_REPLY_KEYWORDS';
 
 export interface AutoReplyConfig {
   /** Upper-cased keyword -> reply text, in the order HELP lists them. */

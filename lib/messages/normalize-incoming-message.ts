@@ -44,29 +44,26 @@ export function normalizeIncomingMessage(payload: Payload, receivedAt: string): 
 
 function fromFlat(payload: Payload, receivedAt: string): IncomingMessage {
   readOptionalCount(payload, 'num_media', CONTEXT, 'num_media', MAX_MEDIA_ITEMS);
-  return {
-    messageId: readRequiredString(payload, 'message_id', CONTEXT, 'message id'),
-    ...readAddresses(payload, 'from', 'to'),
-    body: readBody(payload, 'body'),
-    mediaUrls: readMediaArray(payload.media),
-    segments: readOptionalCount(payload, 'num_segments', CONTEXT, 'num_segments', MAX_SEGMENTS) ?? 1,
-    occurredAt: occurredAtFrom(payload.timestamp, receivedAt, CONTEXT),
-    shape: 'flat',
-  };
+  return fromShape(payload, receivedAt, 'flat', 'message_id', readOptionalCount(payload, 'num_segments', CONTEXT, 'num_segments', MAX_SEGMENTS));
 }
 
 function fromRelay(payload: Payload, receivedAt: string): IncomingMessage {
   const segments =
     readOptionalCount(payload, 'number_of_segments', CONTEXT, 'number_of_segments', MAX_SEGMENTS) ??
     readOptionalCount(payload, 'segments', CONTEXT, 'segments', MAX_SEGMENTS);
+  return fromShape(payload, receivedAt, 'relay', 'id', segments);
+}
+
+// The fields both shapes name alike; they differ in the id's name and how segments are counted.
+function fromShape(payload: Payload, receivedAt: string, shape: 'flat' | 'relay', idKey: string, segments: number | undefined): IncomingMessage {
   return {
-    messageId: readRequiredString(payload, 'id', CONTEXT, 'message id'),
+    messageId: readRequiredString(payload, idKey, CONTEXT, 'message id'),
     ...readAddresses(payload, 'from', 'to'),
     body: readBody(payload, 'body'),
     mediaUrls: readMediaArray(payload.media),
     segments: segments ?? 1,
     occurredAt: occurredAtFrom(payload.timestamp, receivedAt, CONTEXT),
-    shape: 'relay',
+    shape,
   };
 }
 

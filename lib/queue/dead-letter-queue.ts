@@ -15,8 +15,6 @@ export interface DeadLetterQueue {
   send(messageBody: string, failure: FailureReason): Promise<void>;
 }
 
-export const FAILURE_ATTRIBUTES = ['failure_reason', 'failure_category', 'failed_at', 'attempts', 'source_message_id'] as const;
-
 export function createDeadLetterQueue(sqs: SQSClient, dlqUrl: string): DeadLetterQueue {
   return {
     async send(messageBody, failure) {

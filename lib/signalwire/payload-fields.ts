@@ -68,13 +68,7 @@ export function readOptionalNonBlank(
  * A non-negative integer given as a JSON number or, as form bodies do, a decimal string.
  * `maximum` keeps absurd values (a million media items) out of the domain.
  */
-export function readOptionalCount(
-  payload: Payload,
-  key: string,
-  context: string,
-  label: string,
-  maximum: number,
-): number | undefined {
+export function readOptionalCount(payload: Payload, key: string, context: string, label: string, maximum: number): number | undefined {
   const value = payload[key];
   if (value === undefined || value === null || value === '') return undefined;
   let count: number;
@@ -87,12 +81,7 @@ export function readOptionalCount(
 }
 
 /** A non-negative finite number (a duration), as a JSON number or a decimal string. */
-export function readOptionalNonNegativeNumber(
-  payload: Payload,
-  key: string,
-  context: string,
-  label: string,
-): number | undefined {
+export function readOptionalNonNegativeNumber(payload: Payload, key: string, context: string, label: string): number | undefined {
   const value = payload[key];
   if (value === undefined || value === null || value === '') return undefined;
   const number =

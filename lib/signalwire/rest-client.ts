@@ -1,5 +1,7 @@
 import { ConfigError, DependencyError, PermanentError } from '../errors';
-import { failureFor, isTimeout, parseJsonObject, readSendResult, toListedMessage } from './rest-responses';
+import { failureFor, isTimeout, parseJsonObject, readSendResult, toListedMessage, type ListedMessage, type SentMessage } from './rest-responses';
+
+export type { ListedMessage, SentMessage } from './rest-responses';
 
 /**
  * A tiny client for the SignalWire Compatibility REST API (LaML, Twilio-compatible), on the global `fetch`.
@@ -19,21 +21,6 @@ export interface OutboundMessage {
   to: string;
   body: string;
   statusCallback?: string;
-}
-
-export interface SentMessage {
-  sid: string;
-  status: string;
-}
-
-/** A message as the list call returns it; `dateCreated` in epoch milliseconds. */
-export interface ListedMessage {
-  sid: string;
-  from: string;
-  to: string;
-  body: string;
-  status: string;
-  dateCreated: number;
 }
 
 export interface SignalWireRestClient {

@@ -1,7 +1,21 @@
 import { DependencyError, PermanentError } from '../errors';
-import type { ListedMessage, SentMessage } from './rest-client';
 
 /** Reading the Compatibility API's answers: a result, or a failure sorted into retryable and permanent. */
+
+export interface SentMessage {
+  sid: string;
+  status: string;
+}
+
+/** A message as the list call returns it; `dateCreated` in epoch milliseconds. */
+export interface ListedMessage {
+  sid: string;
+  from: string;
+  to: string;
+  body: string;
+  status: string;
+  dateCreated: number;
+}
 
 const MAX_REASON_LENGTH = 200;
 

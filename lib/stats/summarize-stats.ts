@@ -1,4 +1,4 @@
-import type { StatsKind } from '../store/stats-index';
+import type { StatsKind } from './stats-kind';
 
 /** The projected attributes of one record in the stats index (serverless.yml: gsi1 NonKeyAttributes). */
 export interface StatsRecord {

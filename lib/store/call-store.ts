@@ -1,11 +1,12 @@
-import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CallStore, StoredCall } from '../calls/apply-call-status';
 import { timelineOf, type CallRecord } from '../calls/call-record';
 import { CALL_STATE_RANK, type CallState } from '../calls/call-state';
 import type { CallStatusEvent } from '../calls/normalize-call-status';
 import { DependencyError } from '../errors';
-import { STATS_INDEX_SET, statsIndexValues } from './stats-index';
+import { statsIndexFields } from './stats-index';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
+import { buildUpdate, type UpdateSpec } from './update-expression';
 
 const key = (callId: string) => ({ pk: `CALL#${callId}`, sk: 'CALL' });
 const STATES = Object.keys(CALL_STATE_RANK) as CallState[];
@@ -22,28 +23,23 @@ export function createCallStore(table: TableRef): CallStore {
     advance: (event) =>
       update(table, event, {
         condition: '(attribute_not_exists(pk) OR state_rank < :rank) AND NOT contains(states_seen, :state)',
-        set: ['#state = :state', 'state_rank = :rank'],
-        values: { ':state': event.state, ':rank': CALL_STATE_RANK[event.state] },
+        conditionValues: { ':state': event.state, ':rank': CALL_STATE_RANK[event.state] },
+        set: { state: event.state, state_rank: CALL_STATE_RANK[event.state] },
       }),
 
     // Race closed: a duplicate of a late state arriving twice concurrently; the set lets only one record it.
-    recordLate: (event) => update(table, event, {
+    recordLate: (event) =>
+      update(table, event, {
         condition: 'attribute_exists(pk) AND NOT contains(states_seen, :state)',
-        set: [],
-        values: { ':state': event.state },
+        conditionValues: { ':state': event.state },
       }),
 
     async setDurationOnce(callId, seconds) {
       try {
-        await table.client.send(
-          new UpdateCommand({
-            TableName: table.tableName,
-            Key: key(callId),
-            UpdateExpression: 'SET duration_seconds = :d',
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(duration_seconds)',
-            ExpressionAttributeValues: { ':d': seconds },
-          }),
-        );
+        // Race closed: `answered` and `ended` applied at once each find no duration and compute one from the
+        // times they saw; the first one set stays, as does a duration a delivery carried.
+        const update = buildUpdate({ set: { duration_seconds: seconds }, condition: 'attribute_exists(pk) AND attribute_not_exists(duration_seconds)' });
+        await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: key(callId), ...update }));
       } catch (error) {
         if (!isConditionFailure(error)) throw new DependencyError('could not store call duration', { cause: error });
       }
@@ -56,59 +52,31 @@ export function createCallStore(table: TableRef): CallStore {
   };
 }
 
-async function update(
-  table: TableRef,
-  event: CallStatusEvent,
-  clause: { condition: string; set: string[]; values: Record<string, unknown> },
-): Promise<StoredCall | undefined> {
-  const values: Record<string, unknown> = {
-    ...clause.values,
-    ':at': event.occurredAt,
-    ':id': event.callId,
-    ':now': new Date().toISOString(),
-    ':ttl': expiresAt(table),
-    ':seen': new Set([event.state]),
-    ...statsIndexValues('call'),
-  };
-  const set = [
-    ...clause.set,
-    `#at = if_not_exists(#at, :at)`,
-    'call_id = :id',
-    'first_seen_at = if_not_exists(first_seen_at, :now)',
-    'updated_at = :now',
-    'expires_at = :ttl',
-    ...STATS_INDEX_SET,
-  ];
-  // Attributes every state of a call repeats: the first delivery that carries one sets it.
-  for (const [field, value] of [
-    ['from', event.from],
-    ['to', event.to],
-    ['direction', event.direction],
-    ['end_reason', event.endReason],
-    ['duration_seconds', event.durationSeconds],
-  ] as const) {
-    if (value === undefined) continue;
-    set.push(`#${field} = if_not_exists(#${field}, :${field})`);
-    values[`:${field}`] = value;
-  }
-  for (const [state, at] of Object.entries(event.knownTimes ?? {})) {
-    if (state === event.state) continue;
-    set.push(`#at_${state} = if_not_exists(#at_${state}, :at_${state})`);
-    values[`:at_${state}`] = at;
-  }
-  const names: Record<string, string> = { '#at': `at_${event.state}` };
-  for (const expr of set) for (const name of expr.match(/#\w+/g) ?? []) names[name] ??= name.slice(1);
-  const input: UpdateCommandInput = {
-    TableName: table.tableName,
-    Key: key(event.callId),
-    UpdateExpression: `SET ${set.join(', ')} ADD states_seen :seen`,
-    ConditionExpression: clause.condition,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-    ReturnValues: 'ALL_NEW',
+async function update(table: TableRef, event: CallStatusEvent, clause: Pick<UpdateSpec, 'condition' | 'conditionValues' | 'set'>): Promise<StoredCall | undefined> {
+  const now = new Date().toISOString();
+  // Times of earlier states a delivery carries (cXML timestamps): filled in if the item lacks them.
+  const knownTimes = Object.entries(event.knownTimes ?? {}).filter(([state]) => state !== event.state);
+  const spec: UpdateSpec = {
+    ...clause,
+    set: { ...clause.set, call_id: event.callId, updated_at: now, expires_at: expiresAt(table) },
+    setIfAbsent: {
+      [`at_${event.state}`]: event.occurredAt,
+      ...Object.fromEntries(knownTimes.map(([state, at]) => [`at_${state}`, at])),
+      first_seen_at: now,
+      ...statsIndexFields('call', now),
+      // Attributes every state of a call repeats: the first delivery that carries one sets it.
+      from: event.from,
+      to: event.to,
+      direction: event.direction,
+      end_reason: event.endReason,
+      duration_seconds: event.durationSeconds,
+    },
+    add: { states_seen: new Set([event.state]) },
   };
   try {
-    const { Attributes } = await table.client.send(new UpdateCommand(input));
+    const { Attributes } = await table.client.send(
+      new UpdateCommand({ TableName: table.tableName, Key: key(event.callId), ...buildUpdate(spec), ReturnValues: 'ALL_NEW' }),
+    );
     return { times: timesOf(Attributes ?? {}), hasDuration: Attributes?.duration_seconds !== undefined };
   } catch (error) {
     if (isConditionFailure(error)) return undefined;

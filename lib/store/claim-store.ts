@@ -2,6 +2,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Claim, ClaimStore } from '../claims/lease-claim';
 import { DependencyError } from '../errors';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
+import { buildUpdate, type UpdateSpec } from './update-expression';
 
 const OWN_ATTRIBUTES = new Set(['pk', 'sk', 'status', 'claim_token', 'lease_expires_at', 'claimed_at', 'attempts', 'updated_at', 'expires_at']);
 
@@ -12,25 +13,10 @@ const OWN_ATTRIBUTES = new Set(['pk', 'sk', 'status', 'claim_token', 'lease_expi
 export function createClaimStore(table: TableRef, prefix: string): ClaimStore {
   const Key = (key: string) => ({ pk: `${prefix}${key}`, sk: 'CLAIM' });
 
-  async function update(key: string, condition: string, set: Record<string, unknown>, values: Record<string, unknown> = {}, add?: string) {
-    const names: Record<string, string> = {};
-    const assignments = Object.entries({ ...set, updated_at: new Date().toISOString(), expires_at: expiresAt(table) }).map(([name, value], i) => {
-      names[`#a${i}`] = name;
-      values[`:a${i}`] = value;
-      return `#a${i} = :a${i}`;
-    });
-    for (const name of condition.match(/#\w+/g) ?? []) names[name] = name.slice(1);
+  async function update(key: string, spec: UpdateSpec): Promise<boolean> {
+    const set = { ...spec.set, updated_at: new Date().toISOString(), expires_at: expiresAt(table) };
     try {
-      await table.client.send(
-        new UpdateCommand({
-          TableName: table.tableName,
-          Key: Key(key),
-          UpdateExpression: `SET ${assignments.join(', ')}${add ? ` ADD ${add}` : ''}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
+      await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: Key(key), ...buildUpdate({ ...spec, set }) }));
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -41,32 +27,32 @@ export function createClaimStore(table: TableRef, prefix: string): ClaimStore {
   return {
     // Race closed: two workers claim the same effect at once; only the first creation succeeds.
     create: (key, claim) =>
-      update(key, 'attribute_not_exists(pk)', {
-        ...claim.fields,
-        status: 'in_progress',
-        claim_token: claim.token,
-        lease_expires_at: claim.leaseExpiresAt,
-        claimed_at: claim.now,
-        attempts: 1,
+      update(key, {
+        condition: 'attribute_not_exists(pk)',
+        set: { ...claim.fields, status: 'in_progress', claim_token: claim.token, lease_expires_at: claim.leaseExpiresAt, claimed_at: claim.now, attempts: 1 },
       }),
 
     // Race closed: two workers find the same expired (or released) claim and take it over at once; the claim
     // token they both read lets only the first one through, the other sees a new token and waits.
     takeOver: (key, previousToken, claim) =>
-      update(
-        key,
-        'claim_token = :previous AND (#status = :retry OR (#status = :in_progress AND lease_expires_at <= :now))',
-        { status: 'in_progress', claim_token: claim.token, lease_expires_at: claim.leaseExpiresAt },
-        { ':previous': previousToken, ':retry': 'retry', ':in_progress': 'in_progress', ':now': claim.now, ':one': 1 },
-        'attempts :one',
-      ),
+      update(key, {
+        condition: 'claim_token = :previous AND (#status = :retry OR (#status = :in_progress AND lease_expires_at <= :now))',
+        conditionValues: { ':previous': previousToken, ':retry': 'retry', ':in_progress': 'in_progress', ':now': claim.now },
+        set: { status: 'in_progress', claim_token: claim.token, lease_expires_at: claim.leaseExpiresAt },
+        add: { attempts: 1 },
+      }),
 
     // Race closed: a holder whose lease expired (and was taken over) must not overwrite its successor's outcome.
     finish: (key, token, status, fields) =>
-      update(key, 'claim_token = :token AND #status = :in_progress', { ...fields, status }, { ':token': token, ':in_progress': 'in_progress' }),
+      update(key, {
+        condition: 'claim_token = :token AND #status = :in_progress',
+        conditionValues: { ':token': token, ':in_progress': 'in_progress' },
+        set: { ...fields, status },
+      }),
 
     // Race closed: an outcome recorded without a claim never overwrites a claim made meanwhile.
-    recordIfAbsent: (key, status, fields) => update(key, 'attribute_not_exists(pk)', { ...fields, status, claimed_at: Date.now(), attempts: 0 }),
+    recordIfAbsent: (key, status, fields) =>
+      update(key, { condition: 'attribute_not_exists(pk)', set: { ...fields, status, claimed_at: Date.now(), attempts: 0 } }),
 
     async get(key) {
       let item: Record<string, unknown> | undefined;

@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { STATS_INDEX, statsPartition, type StatsKind } from './stats-index';
+import type { StatsKind } from '../stats/stats-kind';
+import { STATS_INDEX, statsPartition } from './stats-index';
 import type { TableRef } from './table';
 
 /** One record as the stats index holds it: its id (from the key), first-seen time and the projected attributes. */

@@ -2,8 +2,9 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../errors';
 import { timelineOf, type MessageRecord, type MessageStore } from '../messages/message-record';
 import { MESSAGE_STATUSES, statusRank, type MessageStatus } from '../messages/message-status';
-import { statsPartition } from './stats-index';
+import { statsIndexFields } from './stats-index';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
+import { buildUpdate, type UpdateSpec } from './update-expression';
 
 const key = (messageId: string) => ({ pk: `MESSAGE#${messageId}`, sk: 'MESSAGE' });
 
@@ -41,18 +42,18 @@ export function createMessageStore(table: TableRef): MessageStore {
     advance: (event) =>
       write(event.messageId, {
         condition: '(attribute_not_exists(status_rank) OR status_rank < :rank) AND NOT contains(statuses_seen, :seen)',
+        conditionValues: { ':rank': statusRank(event.status), ':seen': event.status },
         seen: event.status,
         at: event.occurredAt,
-        set: { status: event.status, error_code: event.errorCode, error_message: event.errorMessage },
+        set: { status: event.status, status_rank: statusRank(event.status), error_code: event.errorCode, error_message: event.errorMessage },
         setIfAbsent: { from: event.from, to: event.to },
-        values: { ':rank': statusRank(event.status) },
-        rank: true,
       }),
 
     // Race closed: one late receipt delivered twice and processed at once; the set lets only one record it.
     recordLate: (event) =>
       write(event.messageId, {
         condition: 'attribute_exists(pk) AND NOT contains(statuses_seen, :seen)',
+        conditionValues: { ':seen': event.status },
         seen: event.status,
         at: event.occurredAt,
         setIfAbsent: { error_code: event.errorCode, error_message: event.errorMessage },
@@ -65,48 +66,22 @@ export function createMessageStore(table: TableRef): MessageStore {
   };
 }
 
-interface Clause {
-  condition?: string;
+interface Clause extends Pick<UpdateSpec, 'condition' | 'conditionValues' | 'set' | 'setIfAbsent'> {
   seen: MessageStatus;
   at: number;
-  set?: Record<string, unknown>;
-  setIfAbsent?: Record<string, unknown>;
-  values?: Record<string, unknown>;
-  /** Also set `status_rank = :rank`. */
-  rank?: boolean;
 }
 
 async function update(table: TableRef, messageId: string, clause: Clause): Promise<boolean> {
-  const names: Record<string, string> = { '#at': `at_${clause.seen}` };
-  const values: Record<string, unknown> = { ...clause.values, ':seen': clause.seen, ':seenSet': new Set([clause.seen]), ':at': clause.at };
-  const set = ['#at = if_not_exists(#at, :at)', ...(clause.rank ? ['status_rank = :rank'] : [])];
-  const assign = (fields: Record<string, unknown> | undefined, ifAbsent: boolean) => {
-    for (const [name, value] of Object.entries({ ...fields })) {
-      if (value === undefined) continue;
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      set.push(ifAbsent ? `#${name} = if_not_exists(#${name}, :${name})` : `#${name} = :${name}`);
-    }
-  };
-  assign({ ...clause.set, message_id: messageId, updated_at: new Date().toISOString(), expires_at: expiresAt(table) }, false);
-  // First seen: also files the message in the stats index (lib/store/stats-index.ts), once.
   const now = new Date().toISOString();
-  assign({ ...clause.setIfAbsent, first_seen_at: now, gsi1pk: statsPartition('message'), gsi1sk: now }, true);
-  const expression = `SET ${set.join(', ')} ADD statuses_seen :seenSet`;
-  // DynamoDB refuses names and values the expressions do not use.
-  const used = `${expression} ${clause.condition ?? ''}`;
-  const only = (entries: Record<string, unknown>) => Object.fromEntries(Object.entries(entries).filter(([k]) => new RegExp(`${k}\\b`).test(used)));
+  const spec: UpdateSpec = {
+    ...clause,
+    set: { ...clause.set, message_id: messageId, updated_at: now, expires_at: expiresAt(table) },
+    // First seen: also files the message in the stats index (lib/store/stats-index.ts), once.
+    setIfAbsent: { [`at_${clause.seen}`]: clause.at, ...clause.setIfAbsent, first_seen_at: now, ...statsIndexFields('message', now) },
+    add: { statuses_seen: new Set([clause.seen]) },
+  };
   try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: key(messageId),
-        UpdateExpression: expression,
-        ...(clause.condition !== undefined && { ConditionExpression: clause.condition }),
-        ExpressionAttributeNames: only(names) as Record<string, string>,
-        ExpressionAttributeValues: only(values),
-      }),
-    );
+    await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: key(messageId), ...buildUpdate(spec) }));
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;

@@ -1,3 +1,5 @@
+import type { StatsKind } from '../stats/stats-kind';
+
 /**
  * The table's one global secondary index: every call, message, room and SWML fetch under `STATS#<kind>`, sorted by
  * the time it was first seen (ISO 8601), so `webhooks stats` reads one kind in a time window with one Query.
@@ -5,10 +7,6 @@
  * Items without them (config, failures) stay out of the index.
  */
 export const STATS_INDEX = 'gsi1';
-
-export type StatsKind = 'call' | 'message' | 'room' | 'swml';
-
-export const STATS_KINDS: readonly StatsKind[] = ['call', 'message', 'room', 'swml'];
 
 export function statsPartition(kind: StatsKind): string {
   return `STATS#${kind}`;
@@ -22,4 +20,9 @@ export const STATS_INDEX_SET: readonly string[] = ['gsi1pk = if_not_exists(gsi1p
 
 export function statsIndexValues(kind: StatsKind): { ':gsi1pk': string } {
   return { ':gsi1pk': statsPartition(kind) };
+}
+
+/** The index attributes as `setIfAbsent` fields (lib/store/update-expression.ts): filed once, at `firstSeenAt`. */
+export function statsIndexFields(kind: StatsKind, firstSeenAt: string): { gsi1pk: string; gsi1sk: string } {
+  return { gsi1pk: statsPartition(kind), gsi1sk: firstSeenAt };
 }

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StatsRecord, StatsWindow } from '../stats/summarize-stats';
-import { STATS_INDEX, STATS_KINDS, statsPartition, type StatsKind } from './stats-index';
+import { STATS_KINDS, type StatsKind } from '../stats/stats-kind';
+import { STATS_INDEX, statsPartition } from './stats-index';
 import type { TableRef } from './table';
 
 /** Every record of each kind first seen in the window: one paginated Query of the stats index per kind. */

@@ -1,13 +1,15 @@
-import { wrapDelivery } from '../ingest/receive-webhook';
-import type { ParsedBody } from '../ingest/request-body';
-import type { WebhookRequest } from '../ingest/webhook-request';
+import { wrapDelivery } from '../envelope/wrap-delivery';
+import { DependencyError } from '../errors';
+import type { ParsedBody } from '../http/request-body';
+import type { WebhookRequest } from '../http/webhook-request';
 import type { Logger } from '../log';
+import { verifyDelivery, type VerifyDeliveryDeps } from '../security/authenticate';
 import { buildSwmlOrSafeDefault } from './build-swml';
 import { swmlCallContextFrom } from './call-context';
 import { SAFE_DEFAULT_SWML, type SwmlDocument } from './swml-document';
 import { readSwmlRequest } from './swml-request';
 
-export interface SwmlFetchDeps {
+export interface SwmlFetchDeps extends VerifyDeliveryDeps {
   /** The stored routing rules (JSON text; undefined when none are set: the built-in rules). Rejects when unreadable. */
   loadRules(): Promise<string | undefined>;
   /** Queues the fetch's envelope for the worker (analytics); may fail or hang. */
@@ -20,11 +22,21 @@ export interface SwmlFetchDeps {
 }
 
 /**
- * Answers a SWML fetch. SignalWire waits for this document with a caller on the line, so it is total: rules that
- * are missing give the built-in rules' document, rules that are broken or unreadable the safe default, and the
- * journal runs beside the answer, bounded, its failure only logged.
+ * Answers a SWML fetch. It is authenticated as the ingest is (the same verifyDelivery): a refused fetch throws the
+ * ClientError and gets no document. Past that, SignalWire waits for this document with a caller on the line, so it
+ * is total: rules that are missing give the built-in rules' document, rules that are broken or unreadable the safe
+ * default, and the journal runs beside the answer, bounded, its failure only logged.
  */
 export async function answerSwmlFetch(request: WebhookRequest, deps: SwmlFetchDeps): Promise<SwmlDocument> {
+  try {
+    await verifyDelivery(request, deps.authenticate);
+  } catch (error) {
+    // When our secrets cannot be read (SSM down at a cold start) we cannot tell who asks: answer the safe default,
+    // which holds nothing worth protecting, rather than a 5xx that drops the call.
+    if (!(error instanceof DependencyError)) throw error;
+    deps.log.error('swml fetch not verifiable; answering the safe default', { error, cause: error.cause, request_id: request.requestId });
+    return SAFE_DEFAULT_SWML;
+  }
   try {
     const parsed = readSwmlRequest(request);
     const journaled = journalFetch(request, parsed, deps);

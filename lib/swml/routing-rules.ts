@@ -24,8 +24,6 @@ export interface RoutingRules {
   goodbye: string;
 }
 
-export const ROUTING_RULES_ENV_VAR = 'SWML_ROUTING_RULES';
-
 export const DEFAULT_ROUTING_RULES: Readonly<RoutingRules> = deepFreeze<RoutingRules>({
   greeting: 'Thank you for calling.',
   vipNumbers: [],

@@ -1,5 +1,5 @@
-import { parseBody, rawBodyBytes, type ParsedBody } from '../ingest/request-body';
-import type { WebhookRequest } from '../ingest/webhook-request';
+import { parseBody, rawBodyBytes, type ParsedBody } from '../http/request-body';
+import type { WebhookRequest } from '../http/webhook-request';
 
 /**
  * What a SWML fetch carried. GET: the query string (From, To, CallSid, Direction), kept as a form body so the

@@ -1,7 +1,7 @@
 import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { normalizeCallStatus } from '../calls/normalize-call-status';
 import { PermanentError } from '../errors';
-import type { WebhookEnvelope } from '../ingest/envelope';
+import type { WebhookEnvelope } from '../envelope/envelope';
 import { applyIncomingMessage, type IncomingMessageDeps } from '../messages/apply-incoming-message';
 import { applyMessageStatus } from '../messages/apply-message-status';
 import { normalizeIncomingMessage } from '../messages/normalize-incoming-message';
@@ -10,7 +10,8 @@ import { recordSwmlFetch, swmlFetchFrom, type SwmlFetchStore } from '../swml/rec
 import { applyVideoEvent, type RoomStore, type VideoNotifier } from '../video/apply-video-event';
 import { normalizeVideoEvent } from '../video/normalize-video-event';
 
-export interface Stores {
+/** The stores and use cases each kind of event is applied with. */
+export interface ApplyEventDeps {
   calls: CallStore;
   /** Inbound messages (record, auto-reply, forward); `messages.store` also takes delivery receipts. */
   messages: IncomingMessageDeps;
@@ -21,19 +22,19 @@ export interface Stores {
 }
 
 /** Routes one queued event to the use case of its kind; resolves to a short outcome for the log. */
-export async function applyEvent(envelope: WebhookEnvelope, stores: Stores): Promise<string> {
+export async function applyEvent(envelope: WebhookEnvelope, deps: ApplyEventDeps): Promise<string> {
   switch (envelope.kind) {
     case 'call.status':
-      return applyCallStatus(normalizeCallStatus(envelope.payload, envelope.received_at), stores.calls);
+      return applyCallStatus(normalizeCallStatus(envelope.payload, envelope.received_at), deps.calls);
     case 'message.incoming':
-      return applyIncomingMessage(normalizeIncomingMessage(envelope.payload, envelope.received_at), stores.messages);
+      return applyIncomingMessage(normalizeIncomingMessage(envelope.payload, envelope.received_at), deps.messages);
     case 'message.status':
-      return applyMessageStatus(normalizeMessageStatus(envelope.payload, envelope.received_at), stores.messages.store);
+      return applyMessageStatus(normalizeMessageStatus(envelope.payload, envelope.received_at), deps.messages.store);
     case 'video.event':
-      return applyVideoEvent(normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event), stores.rooms, stores.videoNotifier);
+      return applyVideoEvent(normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event), deps.rooms, deps.videoNotifier);
     case 'swml.fetch':
       // A replay (`replay_of`) is the same fetch again: filed under the original's id, so it records nothing new.
-      return recordSwmlFetch(swmlFetchFrom(envelope.payload, { eventId: envelope.replay_of ?? envelope.event_id, route: envelope.route, receivedAt: envelope.received_at }), stores.swmlFetches);
+      return recordSwmlFetch(swmlFetchFrom(envelope.payload, { eventId: envelope.replay_of ?? envelope.event_id, route: envelope.route, receivedAt: envelope.received_at }), deps.swmlFetches);
     default:
       throw new PermanentError(`no handler for event kind ${envelope.kind}`);
   }

@@ -2,7 +2,7 @@ import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { archiveEntryOf, statusOfOutcome, type ArchiveEntry, type ArchiveStatus } from '../archive/archive-entry';
 import type { ArchiveStore } from '../archive/archive-store';
 import { causeMessage, PermanentError } from '../errors';
-import { parseEnvelope, type WebhookEnvelope } from '../ingest/envelope';
+import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { DeadLetterQueue } from '../queue/dead-letter-queue';

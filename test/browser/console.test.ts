@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createEnvelope } from '../../lib/ingest/envelope';
+import { createEnvelope } from '../../lib/envelope/envelope';
 import { createDeadLetterQueue } from '../../lib/queue/dead-letter-queue';
 import { PROJECT_ROOT } from '../../local/stack';
 import { startTestStack, type TestStack } from '../helpers/test-stack';

@@ -1,5 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { createEnvelope } from '../../lib/ingest/envelope';
+import { createEnvelope } from '../../lib/envelope/envelope';
+import { sqsRecord } from './aws-events';
 import type { Fixture } from './fixtures';
 
 /** A flat-JSON inbound SMS delivery. */
@@ -17,15 +18,5 @@ export function messageStatus(messageId: string, status: string, timestamp: stri
 /** The SQS record the ingest would have queued for a JSON delivery to /incoming-sms. */
 export function incomingSmsRecord(fixture: Fixture, messageId = 'crash-test-record'): SQSRecord {
   const envelope = createEnvelope({ kind: 'message.incoming', route: 'POST /incoming-sms', content_type: 'json', body: fixture.body, payload: JSON.parse(fixture.body), headers: {} });
-  return {
-    messageId,
-    receiptHandle: 'none',
-    body: JSON.stringify(envelope),
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'test', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:webhooks',
-    awsRegion: 'us-east-1',
-  };
+  return sqsRecord(JSON.stringify(envelope), { messageId });
 }

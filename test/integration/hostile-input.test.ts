@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { WEBHOOK_KINDS } from '../../lib/ingest/routes';
+import { WEBHOOK_KINDS } from '../../lib/envelope/routes';
 import { sqsSafeJson, sqsSafeText } from '../../lib/queue/sqs-characters';
+import { sqsRecord } from '../helpers/aws-events';
 import { allFixtures, fixturePayload } from '../helpers/fixtures';
 import { hostileRequests, namedCases, signatureHeaders, SIGNING_KEY, type HostileRequest } from '../helpers/hostile-requests';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
@@ -150,7 +150,7 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
     let deadLettered = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(recordBody, { minLength: 1, maxLength: 10 }), async (bodies) => {
-        const batch = bodies.map(sqsRecord);
+        const batch = bodies.map((body) => sqsRecord(body));
         records += batch.length;
         // given any batch, delivered for the first time; when the worker takes it
         const { batchItemFailures } = await handler({ Records: batch });
@@ -254,18 +254,4 @@ function eventIdOf(body: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sqsRecord(body: string): SQSRecord {
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: 'local', ApproximateFirstReceiveTimestamp: String(Date.now()) },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:webhooks',
-    awsRegion: 'us-east-1',
-  };
 }

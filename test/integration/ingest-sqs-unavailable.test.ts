@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { apiGatewayEvent } from '../helpers/aws-events';
 import { loadFixture } from '../helpers/fixtures';
 
 type Handler = (e: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -39,16 +40,7 @@ describe('ingest when SQS cannot take the message', () => {
   });
 
   const delivery = (): APIGatewayProxyEventV2 =>
-    ({
-      version: '2.0',
-      routeKey: 'POST /call-status',
-      rawPath: '/call-status',
-      rawQueryString: '',
-      headers: { 'content-type': 'application/json' },
-      body: loadFixture('call-status-flat-answered').body,
-      isBase64Encoded: false,
-      requestContext: { requestId: 'r1', http: { sourceIp: '127.0.0.1', method: 'POST' } },
-    }) as unknown as APIGatewayProxyEventV2;
+    apiGatewayEvent({ routeKey: 'POST /call-status', headers: { 'content-type': 'application/json' }, body: loadFixture('call-status-flat-answered').body });
 
   it('answers 503 so SignalWire retries when the connection is refused, never 200', async () => {
     mode = 'refuse';

@@ -6,6 +6,7 @@ import { startDynamoDb, type Emulator } from '../../local/emulators';
 import { createSwmlRulesStore } from '../../lib/store/swml-rules-store';
 import { createDocumentClient } from '../../lib/store/table';
 import { SAFE_DEFAULT_SWML } from '../../lib/swml/swml-document';
+import { apiGatewayEvent } from '../helpers/aws-events';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -15,15 +16,7 @@ const VIP = '+15559876543';
 /** A GET /swml as API Gateway hands it to the function. */
 function swmlGet(from: string): APIGatewayProxyEventV2 {
   const rawQueryString = new URLSearchParams({ From: from, To: '+15551234567', CallSid: 'c-down-1', Direction: 'inbound' }).toString();
-  return {
-    version: '2.0',
-    routeKey: 'GET /swml',
-    rawPath: '/swml',
-    rawQueryString,
-    headers: {},
-    isBase64Encoded: false,
-    requestContext: { requestId: 'r1', http: { sourceIp: '127.0.0.1', method: 'GET' } },
-  } as unknown as APIGatewayProxyEventV2;
+  return apiGatewayEvent({ routeKey: 'GET /swml', rawQueryString });
 }
 
 /** Calls the handler; returns the document and how long the caller waited. */

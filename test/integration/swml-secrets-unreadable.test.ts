@@ -3,6 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { SAFE_DEFAULT_SWML } from '../../lib/swml/swml-document';
+import { apiGatewayEvent } from '../helpers/aws-events';
 
 type Handler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -42,15 +43,16 @@ describe('SWML fetch when the webhook secrets cannot be read', () => {
   });
 
   it('answers the safe default document instead of a 5xx that would drop the call', async () => {
-    const result = await handler({
-      version: '2.0',
-      routeKey: 'GET /swml',
-      rawPath: '/swml',
-      rawQueryString: 'From=%2B15559876543&To=%2B15551234567&CallSid=c-1&Direction=inbound',
-      headers: { host: 'abc123.execute-api.us-east-1.amazonaws.com', 'x-signalwire-signature': 'deadbeef' },
-      isBase64Encoded: false,
-      requestContext: { requestId: 'r1', domainName: 'abc123.execute-api.us-east-1.amazonaws.com', stage: '$default', http: { sourceIp: '203.0.113.7', method: 'GET' } },
-    } as unknown as APIGatewayProxyEventV2);
+    const result = await handler(
+      apiGatewayEvent({
+        routeKey: 'GET /swml',
+        rawQueryString: 'From=%2B15559876543&To=%2B15551234567&CallSid=c-1&Direction=inbound',
+        headers: { host: 'abc123.execute-api.us-east-1.amazonaws.com', 'x-signalwire-signature': 'deadbeef' },
+        domainName: 'abc123.execute-api.us-east-1.amazonaws.com',
+        stage: '$default',
+        sourceIp: '203.0.113.7',
+      }),
+    );
     assert.equal(result.statusCode, 200);
     assert.deepEqual(JSON.parse(result.body!), SAFE_DEFAULT_SWML);
   });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { archiveEntryOf, statusOfOutcome } from '../../lib/archive/archive-entry';
 import { archiveDays, archivePartition } from '../../lib/archive/archive-index';
 import { replayEnvelope } from '../../lib/archive/replay-archive';
-import { createEnvelope } from '../../lib/ingest/envelope';
+import { createEnvelope } from '../../lib/envelope/envelope';
 
 const callEnvelope = (body: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
   createEnvelope({ kind: 'call.status', route: 'POST /call-status', content_type: 'json', body, payload, headers }, new Date('2026-01-02T03:04:05.000Z'));

@@ -21,61 +21,44 @@ const relay = (params: Record<string, unknown>, rest: Record<string, unknown> = 
 });
 
 describe('normalizeCallStatus: the fixtures', () => {
-  it('reads the flat JSON fixture', () => {
-    // given: {call_id, call_state: answered, from, to, direction: outbound, timestamp: 2025-01-15T10:30:00Z}
-    const payload = fixturePayload('call-status-flat-answered');
-    // when
-    const event = normalizeCallStatus(payload, RECEIVED_AT);
-    // then
-    assert.deepEqual(event, {
-      callId: 'c1234567-89ab-cdef-0123-456789abcdef',
-      state: 'answered',
-      occurredAt: TEN_THIRTY,
-      from: '+15551234567',
-      to: '+15559876543',
-      direction: 'outbound',
-      shape: 'flat',
-    } satisfies CallStatusEvent);
-  });
-
-  it('reads the RELAY fixture with its three times and the talk time they give', () => {
-    // given: timestamp 1736937060.123 s; start/answer/end 1736937000000 / ...004000 / ...060000 ms
-    const payload = fixturePayload('call-state-relay-ended');
-    // when
-    const event = normalizeCallStatus(payload, RECEIVED_AT);
-    // then
-    assert.deepEqual(event, {
-      callId: '5d1c4c4e-0000-4000-8000-000000000001',
-      state: 'ended',
-      occurredAt: 1736937060123,
-      from: '+15559876543',
-      to: '+15551234567',
-      direction: 'inbound',
-      endReason: 'hangup',
-      durationSeconds: 56,
-      knownTimes: { created: 1736937000000, answered: 1736937004000, ended: 1736937060000 },
-      shape: 'relay',
-    } satisfies CallStatusEvent);
-  });
-
-  it('reads the cXML form fixture: completed is ended, with the stated duration and an RFC 2822 time', () => {
-    // given: CallStatus=completed, CallDuration=42, Timestamp=Wed, 15 Jan 2025 10:31:00 +0000
-    const payload = fixturePayload('call-status-cxml-completed');
-    // when
-    const event = normalizeCallStatus(payload, RECEIVED_AT);
-    // then
-    assert.deepEqual(event, {
-      callId: 'CA-0000-0001',
-      state: 'ended',
-      occurredAt: TEN_THIRTY + 60_000,
-      from: '+15559876543',
-      to: '+15551234567',
-      direction: 'inbound',
-      endReason: 'completed',
-      durationSeconds: 42,
-      shape: 'cxml',
-    } satisfies CallStatusEvent);
-  });
+  // [test, fixture (what it carries), the event it must give]
+  const cases: Array<[string, string, CallStatusEvent]> = [
+    [
+      'reads the flat JSON fixture',
+      // {call_id, call_state: answered, from, to, direction: outbound, timestamp: 2025-01-15T10:30:00Z}
+      'call-status-flat-answered',
+      { callId: 'c1234567-89ab-cdef-0123-456789abcdef', state: 'answered', occurredAt: TEN_THIRTY, from: '+15551234567', to: '+15559876543', direction: 'outbound', shape: 'flat' },
+    ],
+    [
+      'reads the RELAY fixture with its three times and the talk time they give',
+      // timestamp 1736937060.123 s; start/answer/end 1736937000000 / ...004000 / ...060000 ms
+      'call-state-relay-ended',
+      {
+        callId: '5d1c4c4e-0000-4000-8000-000000000001',
+        state: 'ended',
+        occurredAt: 1736937060123,
+        from: '+15559876543',
+        to: '+15551234567',
+        direction: 'inbound',
+        endReason: 'hangup',
+        durationSeconds: 56,
+        knownTimes: { created: 1736937000000, answered: 1736937004000, ended: 1736937060000 },
+        shape: 'relay',
+      },
+    ],
+    [
+      'reads the cXML form fixture: completed is ended, with the stated duration and an RFC 2822 time',
+      // CallStatus=completed, CallDuration=42, Timestamp=Wed, 15 Jan 2025 10:31:00 +0000
+      'call-status-cxml-completed',
+      { callId: 'CA-0000-0001', state: 'ended', occurredAt: TEN_THIRTY + 60_000, from: '+15559876543', to: '+15551234567', direction: 'inbound', endReason: 'completed', durationSeconds: 42, shape: 'cxml' },
+    ],
+  ];
+  for (const [title, fixture, expected] of cases) {
+    it(title, () => {
+      // given the fixture's payload, when normalized, then it gives exactly the expected event
+      assert.deepEqual(normalizeCallStatus(fixturePayload(fixture), RECEIVED_AT), expected);
+    });
+  }
 });
 
 describe('normalizeCallStatus: cXML CallStatus', () => {

@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ClientError, DependencyError } from '../../lib/errors';
-import type { WebhookEnvelope } from '../../lib/ingest/envelope';
+import type { WebhookEnvelope } from '../../lib/envelope/envelope';
 import { receiveWebhook, type ReceiveWebhookDeps } from '../../lib/ingest/receive-webhook';
-import { kindForRoute, WEBHOOK_KINDS } from '../../lib/ingest/routes';
-import { toWebhookRequest, type WebhookRequest } from '../../lib/ingest/webhook-request';
+import { kindForRoute, WEBHOOK_KINDS } from '../../lib/envelope/routes';
+import { toWebhookRequest, type WebhookRequest } from '../../lib/http/webhook-request';
 import { videoEventTypeFromRoute } from '../../lib/video/video-event-type';
 import { loadFixture } from '../helpers/fixtures';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// Every route key of lib/ingest/routes.ts, with the kind it must map to (the SIGNALWIRE.md surfaces).
+// Every route key of lib/envelope/routes.ts, with the kind it must map to (the SIGNALWIRE.md surfaces).
 const ROUTES: Array<[string, string]> = [
   ['POST /call-status', 'call.status'],
   ['POST /incoming-sms', 'message.incoming'],

@@ -2,51 +2,28 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
-import { normalizeIncomingMessage } from '../../lib/messages/normalize-incoming-message';
-import { deliveriesTo, loadDelivery } from '../helpers/fixtures';
+import { normalizeIncomingMessage, type IncomingMessage } from '../../lib/messages/normalize-incoming-message';
+import { itNormalizesEveryFixture, itNormalizesFixtures } from '../helpers/normalizer-cases';
 import { assertPermanent } from '../helpers/assertions';
 
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 describe('normalizeIncomingMessage', () => {
-  it('reads the flat JSON fixture', () => {
-    // given the documented flat shape
-    const { payload } = loadDelivery('incoming-sms-flat.json');
-    // when
-    const message = normalizeIncomingMessage(payload, RECEIVED_AT);
-    // then
-    assert.deepEqual(message, {
-      messageId: 'msg_00000001',
-      from: '+15559876543',
-      to: '+15551234567',
-      body: 'HELP',
-      mediaUrls: ['https://example.com/image.jpg'],
-      segments: 1,
-      occurredAt: Date.UTC(2025, 0, 15, 10, 30, 0),
-      shape: 'flat',
-    });
-  });
+  // [test, fixture, the result it must give]
+  itNormalizesFixtures(normalizeIncomingMessage, RECEIVED_AT, [
+    [
+      'reads the flat JSON fixture',
+      'incoming-sms-flat.json',
+      { messageId: 'msg_00000001', from: '+15559876543', to: '+15551234567', body: 'HELP', mediaUrls: ['https://example.com/image.jpg'], segments: 1, occurredAt: Date.UTC(2025, 0, 15, 10, 30, 0), shape: 'flat' },
+    ],
+    [
+      'reads the cXML form fixture and falls back to the receive time',
+      'incoming-sms-cxml.json',
+      { messageId: 'SM-0000-0001', from: '+15559876543', to: '+15551234567', body: 'status please', mediaUrls: [], segments: 1, occurredAt: Date.parse(RECEIVED_AT), shape: 'cxml' },
+    ],
+  ]);
 
-  it('reads the cXML form fixture and falls back to the receive time', () => {
-    const { payload } = loadDelivery('incoming-sms-cxml.json');
-    const message = normalizeIncomingMessage(payload, RECEIVED_AT);
-    assert.deepEqual(message, {
-      messageId: 'SM-0000-0001',
-      from: '+15559876543',
-      to: '+15551234567',
-      body: 'status please',
-      mediaUrls: [],
-      segments: 1,
-      occurredAt: Date.parse(RECEIVED_AT),
-      shape: 'cxml',
-    });
-  });
-
-  it('normalizes every incoming-sms fixture without error', () => {
-    const incoming = deliveriesTo((path) => path === '/incoming-sms');
-    assert.ok(incoming.length >= 2);
-    for (const { payload } of incoming) assert.ok(normalizeIncomingMessage(payload, RECEIVED_AT).messageId);
-  });
+  itNormalizesEveryFixture('normalizes every incoming-sms fixture without error', '/incoming-sms', 2, normalizeIncomingMessage, RECEIVED_AT, (message) => message.messageId);
 
   it('collects cXML MediaUrl0..N, including after a gap', () => {
     const payload = {

@@ -2,57 +2,43 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
-import { normalizeMessageStatus } from '../../lib/messages/normalize-message-status';
-import { deliveriesTo, loadDelivery } from '../helpers/fixtures';
+import { normalizeMessageStatus, type MessageStatusEvent } from '../../lib/messages/normalize-message-status';
+import { itNormalizesEveryFixture, itNormalizesFixtures } from '../helpers/normalizer-cases';
 import { assertPermanent } from '../helpers/assertions';
 
 const RECEIVED_AT = '2025-01-15T12:00:00.000Z';
 
 describe('normalizeMessageStatus', () => {
-  it('reads the flat fixture; a null error_code is no error code', () => {
-    const { payload } = loadDelivery('message-status-flat-delivered.json');
-    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
-      messageId: 'msg_00000002',
-      status: 'delivered',
-      rawStatus: 'delivered',
-      occurredAt: Date.UTC(2025, 0, 15, 10, 30, 15),
-      shape: 'flat',
-    });
-  });
+  // [test, fixture, the result it must give]
+  itNormalizesFixtures(normalizeMessageStatus, RECEIVED_AT, [
+    [
+      'reads the flat fixture; a null error_code is no error code',
+      'message-status-flat-delivered.json',
+      { messageId: 'msg_00000002', status: 'delivered', rawStatus: 'delivered', occurredAt: Date.UTC(2025, 0, 15, 10, 30, 15), shape: 'flat' },
+    ],
+    [
+      'reads the RELAY fixture with its error code, message and epoch-second timestamp',
+      'message-state-relay-undelivered.json',
+      {
+        messageId: 'm-0000-0003',
+        status: 'undelivered',
+        rawStatus: 'undelivered',
+        errorCode: '30003',
+        errorMessage: 'Unreachable destination handset',
+        from: '+15551234567',
+        to: '+15559876543',
+        occurredAt: 1736937015500,
+        shape: 'relay',
+      },
+    ],
+    [
+      'reads the cXML fixture and falls back to the receive time',
+      'message-status-cxml-sent.json',
+      { messageId: 'SM-0000-0004', status: 'sent', rawStatus: 'sent', from: '+15551234567', to: '+15559876543', occurredAt: Date.parse(RECEIVED_AT), shape: 'cxml' },
+    ],
+  ]);
 
-  it('reads the RELAY fixture with its error code, message and epoch-second timestamp', () => {
-    const { payload } = loadDelivery('message-state-relay-undelivered.json');
-    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
-      messageId: 'm-0000-0003',
-      status: 'undelivered',
-      rawStatus: 'undelivered',
-      errorCode: '30003',
-      errorMessage: 'Unreachable destination handset',
-      from: '+15551234567',
-      to: '+15559876543',
-      occurredAt: 1736937015500,
-      shape: 'relay',
-    });
-  });
-
-  it('reads the cXML fixture and falls back to the receive time', () => {
-    const { payload } = loadDelivery('message-status-cxml-sent.json');
-    assert.deepEqual(normalizeMessageStatus(payload, RECEIVED_AT), {
-      messageId: 'SM-0000-0004',
-      status: 'sent',
-      rawStatus: 'sent',
-      from: '+15551234567',
-      to: '+15559876543',
-      occurredAt: Date.parse(RECEIVED_AT),
-      shape: 'cxml',
-    });
-  });
-
-  it('normalizes every message-status fixture without error', () => {
-    const statuses = deliveriesTo((path) => path === '/message-status');
-    assert.ok(statuses.length >= 3);
-    for (const { payload } of statuses) assert.ok(normalizeMessageStatus(payload, RECEIVED_AT).status);
-  });
+  itNormalizesEveryFixture('normalizes every message-status fixture without error', '/message-status', 3, normalizeMessageStatus, RECEIVED_AT, (event) => event.status);
 
   it("maps cXML 'sending' onto canonical 'initiated' and keeps the raw word", () => {
     const event = normalizeMessageStatus({ MessageSid: 'SM1', MessageStatus: 'sending' }, RECEIVED_AT);

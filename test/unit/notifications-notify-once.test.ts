@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
 import { notifyOnce, type Notification, type Notifier } from '../../lib/notifications';
 import { snsSubject } from '../../lib/notifications/sns-notifier';
 import { videoNotification } from '../../lib/notifications/video-notifications';
 import { createClaimStore } from '../../lib/store/claim-store';
-import { createDocumentClient, type TableRef } from '../../lib/store/table';
-import { startDynamoDb, type Emulator } from '../../local/emulators';
+import type { TableRef } from '../../lib/store/table';
+import { startTable } from '../helpers/dynamodb-table';
 
 /** The in-memory notifier: records what was published, and can be told to fail. */
 function memoryNotifier() {
@@ -28,26 +27,12 @@ function memoryNotifier() {
 const notification = (eventKey: string): Notification => ({ eventKey, kind: 'room.started', subject: 'Video room started: demo', text: 'Room demo started.', details: { room: 'demo' } });
 
 describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emulator, in-memory notifier)', () => {
-  let emulator: Emulator;
-  let dynamodb: DynamoDBClient;
   let table: TableRef;
+  let stop: (() => Promise<void>) | undefined;
   before(async () => {
-    emulator = await startDynamoDb();
-    dynamodb = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: 'events',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      }),
-    );
-    table = { client: createDocumentClient(dynamodb), tableName: 'events', retentionDays: 90 };
+    ({ table, stop } = await startTable());
   });
-  after(async () => {
-    dynamodb?.destroy();
-    await emulator?.stop();
-  });
+  after(() => stop?.());
 
   it('publishes once when the same event is notified five times at once', async () => {
     const memory = memoryNotifier();

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { receiveWebhook } from '../../lib/ingest/receive-webhook';
-import type { WebhookRequest } from '../../lib/ingest/webhook-request';
+import type { WebhookRequest } from '../../lib/http/webhook-request';
 import { createDeadLetterQueue } from '../../lib/queue/dead-letter-queue';
 import { isValidSqsText, sqsSafeText } from '../../lib/queue/sqs-characters';
 import { createWebhookQueue } from '../../lib/queue/webhook-queue';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
-import { normalizeVideoEvent } from '../../lib/video/normalize-video-event';
+import { normalizeVideoEvent, type VideoEvent } from '../../lib/video/normalize-video-event';
 import { deliveriesTo, loadDelivery } from '../helpers/fixtures';
 import { assertPermanent } from '../helpers/assertions';
 
@@ -14,48 +14,52 @@ function routeEventName(url: string): string | undefined {
 }
 
 describe('normalizeVideoEvent', () => {
-  it('reads the room-started fixture posted to /video/room-started', () => {
-    const { url, payload } = loadDelivery('video-room-started.json');
-    assert.deepEqual(normalizeVideoEvent(payload, RECEIVED_AT, routeEventName(url)), {
-      type: 'room.started',
-      roomSessionId: 'rs-0001',
-      roomId: 'r-0001',
-      roomName: 'my-meeting',
-      occurredAt: Date.UTC(2025, 0, 15, 10, 30, 0),
-      eventKey: 'room.started',
-      shape: 'flat',
+  // [test, fixture, the event it must give]
+  const fixtures: Array<[string, string, VideoEvent]> = [
+    [
+      'reads the room-started fixture posted to /video/room-started',
+      'video-room-started.json',
+      { type: 'room.started', roomSessionId: 'rs-0001', roomId: 'r-0001', roomName: 'my-meeting', occurredAt: Date.UTC(2025, 0, 15, 10, 30, 0), eventKey: 'room.started', shape: 'flat' },
+    ],
+    [
+      'reads the member-joined fixture posted to the catch-all /video/events',
+      'video-member-joined.json',
+      {
+        type: 'member.joined',
+        roomSessionId: 'rs-0001',
+        roomId: 'r-0001',
+        roomName: 'my-meeting',
+        memberId: 'mem-01',
+        memberName: 'Alice',
+        occurredAt: Date.UTC(2025, 0, 15, 10, 30, 5),
+        eventKey: 'member.joined:mem-01',
+        shape: 'flat',
+      },
+    ],
+    [
+      'reads the recording fixture posted to /video/recording-ready',
+      'video-recording-completed.json',
+      {
+        type: 'recording.completed',
+        roomSessionId: 'rs-0001',
+        roomId: 'r-0001',
+        recordingId: 'rec-01',
+        recordingUrl: 'https://example.com/recordings/rec-01.mp4',
+        durationSeconds: 1800,
+        occurredAt: Date.UTC(2025, 0, 15, 11, 0, 0),
+        eventKey: 'recording.completed:rec-01',
+        shape: 'flat',
+      },
+    ],
+  ];
+  for (const [title, file, expected] of fixtures) {
+    it(title, () => {
+      const { url, payload } = loadDelivery(file);
+      assert.deepEqual(normalizeVideoEvent(payload, RECEIVED_AT, routeEventName(url)), expected);
     });
-  });
-
-  it('reads the member-joined fixture posted to the catch-all /video/events', () => {
-    const { url, payload } = loadDelivery('video-member-joined.json');
-    assert.equal(routeEventName(url), 'events');
-    assert.deepEqual(normalizeVideoEvent(payload, RECEIVED_AT, routeEventName(url)), {
-      type: 'member.joined',
-      roomSessionId: 'rs-0001',
-      roomId: 'r-0001',
-      roomName: 'my-meeting',
-      memberId: 'mem-01',
-      memberName: 'Alice',
-      occurredAt: Date.UTC(2025, 0, 15, 10, 30, 5),
-      eventKey: 'member.joined:mem-01',
-      shape: 'flat',
-    });
-  });
-
-  it('reads the recording fixture posted to /video/recording-ready', () => {
-    const { url, payload } = loadDelivery('video-recording-completed.json');
-    assert.deepEqual(normalizeVideoEvent(payload, RECEIVED_AT, routeEventName(url)), {
-      type: 'recording.completed',
-      roomSessionId: 'rs-0001',
-      roomId: 'r-0001',
-      recordingId: 'rec-01',
-      recordingUrl: 'https://example.com/recordings/rec-01.mp4',
-      durationSeconds: 1800,
-      occurredAt: Date.UTC(2025, 0, 15, 11, 0, 0),
-      eventKey: 'recording.completed:rec-01',
-      shape: 'flat',
-    });
+  }
+  it('posts the member-joined fixture to the catch-all /video/events', () => {
+    assert.equal(routeEventName(loadDelivery('video-member-joined.json').url), 'events');
   });
 
   it('normalizes every /video fixture without error', () => {

@@ -4,7 +4,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { ArchiveEntry } from '../../lib/archive/archive-entry';
 import type { ArchiveStore } from '../../lib/archive/archive-store';
 import { DependencyError, PermanentError } from '../../lib/errors';
-import { createEnvelope } from '../../lib/ingest/envelope';
+import { createEnvelope } from '../../lib/envelope/envelope';
 import { createLogger } from '../../lib/log';
 import { processBatch, type BatchDeps } from '../../lib/worker/process-batch';
 

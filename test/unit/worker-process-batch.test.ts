@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SQSRecord } from 'aws-lambda';
+import { sqsRecord as anySqsRecord } from '../helpers/aws-events';
 import { DependencyError, PermanentError } from '../../lib/errors';
-import { createEnvelope, type WebhookEnvelope } from '../../lib/ingest/envelope';
+import { createEnvelope, type WebhookEnvelope } from '../../lib/envelope/envelope';
 import { createLogger } from '../../lib/log';
 import type { DeadLetterQueue, FailureReason } from '../../lib/queue/dead-letter-queue';
 import type { FailureRecord, FailureStore } from '../../lib/store/failure-store';
@@ -25,25 +26,7 @@ function envelopeBody(outcome: 'ok' | 'permanent' | 'transient'): { body: string
 }
 
 let nextMessageId = 0;
-function sqsRecord(body: string, receiveCount: number): SQSRecord {
-  const messageId = `msg-${++nextMessageId}`;
-  return {
-    messageId,
-    receiptHandle: `rh-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: '1736937000000',
-      SenderId: 'AIDAEXAMPLE',
-      ApproximateFirstReceiveTimestamp: '1736937000001',
-    },
-    messageAttributes: {},
-    md5OfBody: 'not-checked',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:signalwire-webhooks-test-webhooks',
-    awsRegion: 'us-east-1',
-  };
-}
+const sqsRecord = (body: string, receiveCount: number): SQSRecord => anySqsRecord(body, { messageId: `msg-${++nextMessageId}`, receiveCount });
 
 /** Fakes of the worker's ports that record what they were asked; `failDeadLetters` makes the DLQ refuse. */
 function fakes(options: { failDeadLetters?: boolean; failFailureStore?: boolean } = {}) {

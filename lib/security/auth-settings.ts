@@ -1,4 +1,4 @@
-import type { ParametersReader } from '../config/secrets';
+import { secretsUnreadable, type ParametersReader } from '../config/secrets';
 import { causeMessage, DependencyError } from '../errors';
 import type { Logger } from '../log';
 import { parseAuthPolicy, type AuthPolicy } from '../security/auth-policy';
@@ -23,6 +23,17 @@ export interface WebhookAuthSettings {
   publicBaseUrl: string | undefined;
   /** Setting name -> SSM parameter name, for the secrets not given directly. */
   parameters: ReadonlyMap<string, string>;
+}
+
+/** The webhook checks of a function: its settings, and the variables its policy is parsed from (secrets included). */
+export interface WebhookAuthConfig {
+  settings: WebhookAuthSettings;
+  env: Env;
+}
+
+/** Reads and validates everything the authenticator needs at cold start (a bad CIDR or flag throws a ConfigError naming it). */
+export function readWebhookAuthConfig(env: Env): WebhookAuthConfig {
+  return { settings: readWebhookAuthSettings(env), env };
 }
 
 /** Reads and validates the plain settings at cold start (a bad CIDR or flag throws a ConfigError naming it). */
@@ -89,7 +100,7 @@ async function loadPolicy(env: Env, parameters: ReadonlyMap<string, string>, rea
   try {
     values = await readParameters([...new Set(parameters.values())]);
   } catch (cause) {
-    throw new DependencyError(`could not read the webhook secrets from SSM (${[...parameters.values()].join(', ')})`, { cause });
+    throw secretsUnreadable([...new Set(parameters.values())], cause);
   }
   const resolved: Record<string, string | undefined> = { ...env };
   // A parameter that does not exist turns its check off: operators create only the ones they use.

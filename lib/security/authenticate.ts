@@ -5,12 +5,28 @@ import type { Metrics } from '../metrics';
 import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
 import { reconstructPublicUrl } from '../security/public-url';
 import { redactUrl } from '../security/redact';
-import { createAuthPolicySource, readWebhookAuthSettings, type WebhookAuthSettings } from './auth-settings';
-import { MAX_BODY_BYTES } from './request-body';
-import type { WebhookRequest } from './webhook-request';
+import { createAuthPolicySource, readWebhookAuthConfig, type WebhookAuthConfig, type WebhookAuthSettings } from './auth-settings';
+import { MAX_BODY_BYTES, rawBodyBytes } from '../http/request-body';
+import type { WebhookRequest } from '../http/webhook-request';
 
 /** Lets a delivery through or throws ClientError 401/403 with a generic message; the reason goes to logs and metrics. */
 export type Authenticate = (request: WebhookRequest, rawBody: Buffer) => Promise<void>;
+
+export interface VerifyDeliveryDeps {
+  /** Checks who is calling (signatures, secrets, allowlist); throws ClientError 401/403 to refuse. */
+  authenticate?(request: WebhookRequest, rawBody: Buffer): void | Promise<void>;
+}
+
+/**
+ * The one authentication path of every HTTP function (ingest and SWML): decodes the exact bytes received and lets
+ * `authenticate` refuse them (ClientError 401/403/413, DependencyError when its secrets cannot be read). Resolves to
+ * those bytes; with no authenticator (tests of the use cases) every delivery passes.
+ */
+export async function verifyDelivery(request: WebhookRequest, authenticate: VerifyDeliveryDeps['authenticate']): Promise<Buffer> {
+  const raw = rawBodyBytes(request.body, request.isBase64Encoded);
+  await authenticate?.(request, raw);
+  return raw;
+}
 
 export interface AuthenticatorDeps {
   log: Logger;
@@ -25,7 +41,11 @@ export interface AuthenticatorDeps {
  * WEBHOOK_ALLOW_UNAUTHENTICATED and WEBHOOK_PUBLIC_BASE_URL.
  */
 export function authenticatorFromEnv(env: Readonly<Record<string, string | undefined>>, deps: AuthenticatorDeps): Authenticate {
-  const settings = readWebhookAuthSettings(env);
+  return authenticatorFromConfig(readWebhookAuthConfig(env), deps);
+}
+
+/** The same, from the config a function read at cold start (its `read…Config`). */
+export function authenticatorFromConfig({ settings, env }: WebhookAuthConfig, deps: AuthenticatorDeps): Authenticate {
   const policy = createAuthPolicySource(env, settings, { readParameters: deps.readParameters, log: deps.log });
   return createAuthenticator({ ...settings, policy, log: deps.log, metrics: deps.metrics });
 }

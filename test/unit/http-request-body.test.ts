@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClientError } from '../../lib/errors';
-import { MAX_BODY_BYTES, parseBody, rawBodyBytes } from '../../lib/ingest/request-body';
+import { MAX_BODY_BYTES, parseBody, rawBodyBytes } from '../../lib/http/request-body';
 import { loadFixture } from '../helpers/fixtures';
 
 const FORM = 'application/x-www-form-urlencoded';

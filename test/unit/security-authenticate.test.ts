@@ -3,12 +3,13 @@ import { describe, it } from 'node:test';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ClientError, DependencyError } from '../../lib/errors';
 import { errorResponse } from '../../lib/http/responses';
-import { authenticatorFromEnv, type Authenticate } from '../../lib/ingest/authenticate';
-import { rawBodyBytes } from '../../lib/ingest/request-body';
-import { toWebhookRequest, type WebhookRequest } from '../../lib/ingest/webhook-request';
+import { authenticatorFromEnv, type Authenticate } from '../../lib/security/authenticate';
+import { rawBodyBytes } from '../../lib/http/request-body';
+import { toWebhookRequest, type WebhookRequest } from '../../lib/http/webhook-request';
 import type { Logger } from '../../lib/log';
 import type { Metrics } from '../../lib/metrics';
 import { signDelivery } from '../../lib/security/sign-delivery';
+import { apiGatewayEvent } from '../helpers/aws-events';
 import { allFixtures, loadFixture, type Fixture } from '../helpers/fixtures';
 
 const FIXTURE_KEY = 'PSK_example_signing_key_0123456789';
@@ -20,16 +21,17 @@ const ON_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'signalwire-webhooks-prod-ingest' 
 function gatewayEvent(fixture: Fixture, overrides: { url?: string; headers?: Record<string, string>; sourceIp?: string } = {}): APIGatewayProxyEventV2 {
   const url = new URL(overrides.url ?? fixture.url);
   const headers = Object.fromEntries(Object.entries({ ...fixture.headers, ...overrides.headers }).map(([k, v]) => [k.toLowerCase(), v]));
-  return {
-    version: '2.0',
+  return apiGatewayEvent({
     routeKey: `${fixture.method} ${url.pathname.startsWith('/video/') && url.pathname !== '/video/events' ? '/video/{event}' : url.pathname}`,
     rawPath: url.pathname,
     rawQueryString: url.search.slice(1),
     headers: { host: url.host, ...(fixture.contentType && { 'content-type': fixture.contentType }), ...headers },
     ...(fixture.body !== '' && { body: fixture.body }),
-    isBase64Encoded: false,
-    requestContext: { domainName: url.hostname, stage: '$default', requestId: 'req-1', http: { method: fixture.method, sourceIp: overrides.sourceIp ?? '198.51.100.7' } },
-  } as unknown as APIGatewayProxyEventV2;
+    domainName: url.hostname,
+    stage: '$default',
+    requestId: 'req-1',
+    sourceIp: overrides.sourceIp ?? '198.51.100.7',
+  });
 }
 
 function recorder(): { log: Logger; metrics: Metrics; lines: Record<string, unknown>[]; counts: unknown[][] } {

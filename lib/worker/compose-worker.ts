@@ -1,0 +1,74 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createArchiveStore } from '../archive/archive-store';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { ParameterReader } from '../config/secrets';
+import type { Logger } from '../log';
+import type { IncomingMessageDeps } from '../messages/apply-incoming-message';
+import type { Metrics } from '../metrics';
+import { createNotify } from '../notifications';
+import { createLogNotifier } from '../notifications/log-notifier';
+import { createSnsNotifier } from '../notifications/sns-notifier';
+import { createVideoNotifier } from '../notifications/video-notifications';
+import { createDeadLetterQueue } from '../queue/dead-letter-queue';
+import { signalWireApi } from '../signalwire/api-from-env';
+import { createCallStore } from '../store/call-store';
+import { createClaimStore } from '../store/claim-store';
+import { createFailureStore } from '../store/failure-store';
+import { createMessageStore } from '../store/message-store';
+import { createRoomStore } from '../store/room-store';
+import { createSwmlFetchStore } from '../store/swml-fetch-store';
+import { createDocumentClient, type TableRef } from '../store/table';
+import { applyEvent, type ApplyEventDeps } from './apply-event';
+import type { BatchDeps } from './process-batch';
+import type { MessagingConfig, WorkerConfig } from './worker-config';
+
+/** The AWS clients the worker's handler module creates once, at cold start. */
+export interface WorkerClients {
+  dynamodb: DynamoDBClient;
+  sqs: SQSClient;
+  sns: SNSClient;
+  readParameter: ParameterReader;
+}
+
+/** The worker's composition root: every store, use case and publisher, wired once from its config and clients. */
+export function composeWorker(config: WorkerConfig, clients: WorkerClients, log: Logger, metrics: Metrics): BatchDeps {
+  const table: TableRef = { client: createDocumentClient(clients.dynamodb), tableName: config.tableName, retentionDays: config.retentionDays };
+  const { messages, videoNotifier } = composeMessaging(config.messaging, table, clients, log);
+  const deps: ApplyEventDeps = {
+    calls: createCallStore(table),
+    messages,
+    rooms: createRoomStore(table),
+    swmlFetches: createSwmlFetchStore(table),
+    videoNotifier,
+  };
+  return {
+    apply: (envelope) => applyEvent(envelope, deps),
+    deadLetters: createDeadLetterQueue(clients.sqs, config.dlqUrl),
+    failures: createFailureStore(table),
+    maxReceiveCount: config.maxReceiveCount,
+    log,
+    metrics,
+    archive: createArchiveStore(table),
+  };
+}
+
+/** Inbound messages (record, auto-reply, forward) and once-per-event operator notifications (rooms and recordings too). */
+function composeMessaging(config: MessagingConfig, table: TableRef, clients: WorkerClients, log: Logger) {
+  const notifier = config.topicArn === '' ? createLogNotifier(log) : createSnsNotifier(clients.sns, config.topicArn);
+  const notify = createNotify({ claims: createClaimStore(table, 'NOTIFY#'), notifier, leaseMs: config.leaseMs });
+  const store = createMessageStore(table);
+  const messages: IncomingMessageDeps = {
+    store,
+    autoReplies: config.autoReplies,
+    reply: {
+      claims: createClaimStore(table, 'REPLY#'),
+      api: signalWireApi(config.signalWire, clients.readParameter),
+      messages: store,
+      ...(config.statusCallbackUrl !== undefined && { statusCallbackUrl: config.statusCallbackUrl }),
+      leaseMs: config.leaseMs,
+    },
+    ...(config.notifyInboundSms && { notify }),
+  };
+  return { messages, videoNotifier: createVideoNotifier(notifier) };
+}
