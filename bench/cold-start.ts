@@ -1,21 +1,16 @@
 /**
  * Bundle size and cold load of each function, built with the esbuild options serverless.yml deploys with.
- * Cold load = a fresh `node` importing the bundle (module scope runs: config read, SDK clients created),
- * compared with a bare `node -e 0`. `npm run bench:cold`
+ * Cold load = a fresh `node` importing the bundle (module scope runs: config read, SDK clients created), as a ratio
+ * to a bare `node -e 0` measured in the same interleaved runs. `npm run bench:cold` (RUNS=40 by default)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
-import { parse } from 'yaml';
-import { PROJECT_ROOT } from '../local/stack';
+import { buildBundles } from './lib/bundles';
+import { emitMetrics, median, round, type Metrics } from './lib/metrics';
 
-const RUNS = Number(process.env.RUNS ?? 20);
-const config = parse(readFileSync(join(PROJECT_ROOT, 'serverless.yml'), 'utf8'));
-const esbuildOptions = config.custom.esbuild;
+const RUNS = Number(process.env.RUNS ?? 40);
 const dir = mkdtempSync(join(tmpdir(), 'cold-start-'));
 const env = { ...process.env, QUEUE_URL: 'http://127.0.0.1:9/q', TABLE_NAME: 't', DLQ_URL: 'http://127.0.0.1:9/d', AWS_REGION: 'us-east-1', NODE_NO_WARNINGS: '1' };
 
@@ -25,38 +20,38 @@ function timeOnce(args: string[]): number {
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${result.stderr}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-const candidates: { name: string; args: string[]; bytes?: number; gzip?: number }[] = [{ name: 'node -e 0', args: ['-e', '0'] }];
-for (const fn of Object.keys(config.functions)) {
-  const [module] = String(config.functions[fn].handler).split('.');
-  const outfile = join(dir, `${fn}.mjs`);
-  await build({
-    entryPoints: [join(PROJECT_ROOT, `${module}.ts`)],
-    outfile,
-    bundle: true,
-    minify: esbuildOptions.minify,
-    target: esbuildOptions.target,
-    platform: 'node',
-    format: 'esm',
-    mainFields: esbuildOptions.mainFields,
-    banner: esbuildOptions.banner,
-    alias: Object.fromEntries(Object.entries<string>(esbuildOptions.alias ?? {}).map(([name, path]) => [name, join(PROJECT_ROOT, path)])),
-    logLevel: 'error',
-  });
-  writeFileSync(join(dir, `load-${fn}.mjs`), `await import('./${fn}.mjs');`);
-  candidates.push({ name: fn, args: [join(dir, `load-${fn}.mjs`)], bytes: statSync(outfile).size, gzip: gzipSync(readFileSync(outfile)).length });
+const bundles = await buildBundles(dir);
+const candidates = [{ name: 'node -e 0', args: ['-e', '0'] }];
+for (const bundle of bundles) {
+  writeFileSync(join(dir, `load-${bundle.fn}.mjs`), `await import('./${bundle.fn}.mjs');`);
+  candidates.push({ name: bundle.fn, args: [join(dir, `load-${bundle.fn}.mjs`)] });
 }
-// Interleaved, so drift in the machine's load hits every candidate alike; min and median of RUNS each.
+// Interleaved, so drift in the machine's load hits every candidate alike. Each run's ratio is taken against the
+// bare node of that same run, and the median of those ratios is reported.
+candidates.forEach((c) => timeOnce(c.args)); // warm the file cache
 const times = candidates.map(() => [] as number[]);
 for (let run = 0; run < RUNS; run++) candidates.forEach((c, i) => times[i]!.push(timeOnce(c.args)));
-const [bareMin, bareMedian] = [Math.min(...times[0]!), median(times[0]!)];
-console.log(`node -e 0: ${bareMin.toFixed(1)} ms min, ${bareMedian.toFixed(1)} ms median (${RUNS} interleaved runs)`);
-candidates.slice(1).forEach((c, i) => {
-  const t = times[i + 1]!;
+const bare = times[0]!;
+console.log(`node -e 0: ${median(bare).toFixed(1)} ms median (${RUNS} interleaved runs)`);
+
+const metrics: Metrics = {};
+bundles.forEach((bundle, i) => {
+  const ratios = times[i + 1]!.map((t, run) => t / bare[run]!);
+  const packages = Object.fromEntries(Object.entries(bundle.packages).sort((a, b) => b[1] - a[1]).map(([name, bytes]) => [name, round(bytes / 1024, 1)]));
   console.log(
-    `${c.name.padEnd(8)} ${(c.bytes! / 1024).toFixed(0)} KB minified (${(c.gzip! / 1024).toFixed(0)} KB gzip), cold load ` +
-      `${(Math.min(...t) / bareMin).toFixed(2)}x (min) / ${(median(t) / bareMedian).toFixed(2)}x (median) node -e 0`,
+    `${bundle.fn.padEnd(8)} ${(bundle.bytes / 1024).toFixed(1)} KB minified (${(bundle.gzipBytes / 1024).toFixed(1)} KB gzip), cold load ` +
+      `${median(ratios).toFixed(3)}x node -e 0 (median of ${RUNS} per-run ratios; ${median(times[i + 1]!).toFixed(1)} ms)`,
   );
+  console.log(`         inside: ${Object.entries(packages).map(([name, kb]) => `${name} ${kb} KB`).join(', ')}`);
+  const budgets: Record<string, string> = { ingest: '<= 200', worker: '<= 320' };
+  metrics[`${bundle.fn}_bundle_kb`] = { value: round(bundle.bytes / 1024, 1), unit: 'KB', budget: budgets[bundle.fn] ?? '', note: 'minified ESM, serverless.yml esbuild options', packages };
+  if (bundle.fn === 'ingest') {
+    metrics.ingest_bundle_gzip_kb = { value: round(bundle.gzipBytes / 1024, 1), unit: 'KB', budget: '<= 70', note: 'the same bundle, gzip' };
+    metrics.ingest_cold_load_ratio = { value: round(median(ratios), 3), unit: 'x node -e 0', budget: '<= 1.5', note: `median of ${RUNS} interleaved runs` };
+  } else {
+    metrics[`${bundle.fn}_cold_load_ratio`] = { value: round(median(ratios), 3), unit: 'x node -e 0', budget: '', note: `median of ${RUNS} interleaved runs` };
+  }
 });
 rmSync(dir, { recursive: true, force: true });
+emitMetrics(metrics);

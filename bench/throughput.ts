@@ -1,75 +1,145 @@
 /**
- * End-to-end throughput of the local stack: `npm start` in a child process (in-memory data), N signed-shape call
- * status webhooks posted at a fixed concurrency, then the time until the worker has applied all of them.
- * `npm run bench:e2e` (N=10000 CONCURRENCY=32 by default)
+ * End to end on the local stack: `npm start` in a child process (in-memory data), N deliveries of five kinds posted
+ * by CONCURRENCY senders, then the time until the worker has applied all of them. Every acknowledged (200) delivery
+ * is then looked up in the table: one that is not there, or not as sent, is lost. CPU per webhook of each process
+ * (the stack: gateway, ingest and worker thread; each emulator; this load generator) comes from /proc.
+ * `npm run bench:e2e` (N=20000 CONCURRENCY=32; CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles every process)
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { PROJECT_ROOT, type StackInfo } from '../local/stack';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PROJECT_ROOT } from '../local/project-root';
+import type { StackInfo } from '../local/stack';
+import { delivery, type Delivery } from './lib/e2e-deliveries';
+import { emitMetrics, percentile, round } from './lib/metrics';
+import { childPids, processCpuSeconds, processRole } from './lib/process-cpu';
 
-const N = Number(process.env.N ?? 10_000);
+const N = Number(process.env.N ?? 20_000);
+const WARMUP = Math.min(500, Math.ceil(N / 10));
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
 const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
 const stackFile = join(dir, 'stack.json');
-const child = spawn(process.execPath, [...(process.env.CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
+const childArgs = process.env.CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+const child = spawn(process.execPath, [...childArgs, '--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
   env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: ':memory:', WEBHOOKS_STACK_FILE: stackFile, LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
-await new Promise<void>((resolve) => child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve()));
-const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
-const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials });
-
-// node:http with a keep-alive pool: a lighter client than fetch, so the load generator leaves the cores to the stack.
-const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-function post(url: string, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
+const exited = once(child, 'exit');
+try {
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
   });
-}
+  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
+  const table = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials }));
 
-const start = Date.now();
-let next = 0;
-let failed = 0;
-async function sender(): Promise<void> {
-  while (next < N) {
-    const i = next++;
-    const body = JSON.stringify({ call_id: `bench-${i}`, call_state: 'answered', from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: new Date().toISOString() });
-    if ((await post(`${stack.url}/call-status`, body)) !== 200) failed++;
+  // node:http with a keep-alive pool: a lighter client than fetch, so the load generator leaves the cores to the stack.
+  let agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const postOnce = (d: Delivery): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const req = request(`${stack.url}${d.path}`, { method: 'POST', agent, headers: { 'content-type': d.contentType, 'content-length': Buffer.byteLength(d.body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end(d.body);
+    });
+  // As SignalWire does, a delivery whose connection failed is sent again (a kept-alive socket the server closed
+  // while idle resets); a redelivery is harmless, the worker applies it once.
+  let resent = 0;
+  const post = async (d: Delivery): Promise<number> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await postOnce(d);
+      } catch {
+        if (attempt === 3) return 0;
+        resent++;
+      }
+    }
+  };
+  const queued = async () => {
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
+  };
+  const drained = async () => {
+    while ((await queued()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+  };
+
+  const acked: Delivery[] = [];
+  let refused = 0;
+  async function send(from: number, to: number, latencies?: number[]): Promise<void> {
+    let next = from;
+    const sender = async () => {
+      while (next < to) {
+        const d = delivery(next++, 'e2e');
+        const start = process.hrtime.bigint();
+        const status = await post(d);
+        latencies?.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (status === 200) acked.push(d);
+        else refused++;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
   }
-}
-await Promise.all(Array.from({ length: CONCURRENCY }, sender));
-const acked = Date.now();
-for (;;) {
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-  if (Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible) === 0) break;
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
-const done = Date.now();
-let applied = 0;
-let startKey: Record<string, any> | undefined;
-do {
-  const page = await dynamodb.send(new ScanCommand({ TableName: stack.tableName, Select: 'COUNT', ExclusiveStartKey: startKey }));
-  applied += page.Count ?? 0;
-  startKey = page.LastEvaluatedKey;
-} while (startKey);
 
-console.log(`${N} webhooks, concurrency ${CONCURRENCY}: ${failed} not acknowledged`);
-console.log(`ingest: ${(N / ((acked - start) / 1000)).toFixed(0)} webhooks/s acknowledged (${acked - start} ms)`);
-console.log(`end to end: ${(N / ((done - start) / 1000)).toFixed(0)} webhooks/s applied (${done - start} ms); ${applied} records in the table`);
-child.kill('SIGINT');
-agent.destroy();
-sqs.destroy();
-dynamodb.destroy();
-rmSync(dir, { recursive: true, force: true });
+  // Warm up (JIT, sockets, the worker's clients), drained before the clock starts.
+  await send(-WARMUP, 0);
+  await drained();
+  agent.destroy(); // fresh connections for the measured run: the warm-up's may have idled past the server's keep-alive
+  agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const processes = [child.pid!, ...childPids(child.pid!)].map((pid) => ({ pid, role: pid === child.pid ? 'stack (gateway, ingest, worker thread)' : processRole(pid), before: processCpuSeconds(pid) }));
+  const benchCpu = process.cpuUsage();
+  const latencies: number[] = [];
+  const start = Date.now();
+  await send(0, N, latencies);
+  const ackedAt = Date.now();
+  await drained();
+  const doneAt = Date.now();
+  const cpu = processes.map((p) => ({ ...p, seconds: (processCpuSeconds(p.pid) ?? NaN) - (p.before ?? NaN) }));
+  const benchUsage = process.cpuUsage(benchCpu);
+  cpu.push({ pid: process.pid, role: 'load generator (this bench)', before: 0, seconds: (benchUsage.user + benchUsage.system) / 1e6 });
+
+  // Every acknowledged delivery must be in the table as sent.
+  const items = new Map<string, Record<string, any>>();
+  let startKey: Record<string, any> | undefined;
+  do {
+    const page = await table.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) items.set(String(item.pk), item);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const lost = acked.filter((d) => !(items.has(d.pk) && d.check(items.get(d.pk)!)));
+  const { Attributes: dlq } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+
+  const ackedPerS = N / ((ackedAt - start) / 1000);
+  const appliedPerS = N / ((doneAt - start) / 1000);
+  const cpuTotal = cpu.reduce((sum, p) => sum + p.seconds, 0);
+  console.log(`${N} deliveries (5 kinds) from ${CONCURRENCY} senders after ${WARMUP} warm-up: ${refused} not acknowledged (${resent} connection failures sent again), ${lost.length} acknowledged but not in the table, ${dlq?.ApproximateNumberOfMessages ?? '?'} in the DLQ`);
+  console.log(`acknowledged: ${ackedPerS.toFixed(0)}/s (${ackedAt - start} ms), ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+  console.log(`applied:      ${appliedPerS.toFixed(0)}/s (${doneAt - start} ms)`);
+  console.log(`CPU per webhook: ${((cpuTotal * 1000) / N).toFixed(2)} ms in all (2 cores saturate at ${(2000 / ((cpuTotal * 1000) / N)).toFixed(0)}/s)`);
+  for (const p of cpu) console.log(`  ${((p.seconds * 1000) / N).toFixed(3).padStart(6)} ms  ${p.role}`);
+  if (lost.length > 0) console.log(`lost, first few: ${lost.slice(0, 5).map((d) => d.pk).join(', ')}`);
+
+  agent.destroy();
+  sqs.destroy();
+  table.destroy();
+  emitMetrics({
+    e2e_applied_per_s: { value: Math.round(appliedPerS), unit: 'webhooks/s', budget: '>= 1000', note: `${N} deliveries of 5 kinds, ${CONCURRENCY} senders, until the queue is empty` },
+    e2e_acked_per_s: { value: Math.round(ackedPerS), unit: 'webhooks/s', budget: '', note: 'until the last 200' },
+    e2e_ack_p99_ms: { value: round(percentile(latencies, 99), 1), unit: 'ms', budget: '', note: `p50 ${round(percentile(latencies, 50), 1)} ms` },
+    e2e_lost: { value: lost.length + refused, unit: 'webhooks', budget: '== 0', note: 'not acknowledged, or acknowledged and not in the table as sent' },
+    e2e_cpu_ms_per_webhook: { value: round((cpuTotal * 1000) / N, 3), unit: 'ms', budget: '', note: cpu.map((p) => `${p.role} ${round((p.seconds * 1000) / N, 3)}`).join('; ') },
+  });
+} finally {
+  child.kill('SIGINT');
+  await exited;
+  rmSync(dir, { recursive: true, force: true });
+}

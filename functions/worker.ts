@@ -12,7 +12,9 @@ import { readWorkerConfig } from '../lib/worker/worker-config';
 
 const config = readWorkerConfig(process.env);
 const log = createLogger({ fn: 'worker' }, config.runtime.logLevel, config.runtime);
-const sqs = new SQSClient({ md5: false });
+// cacheMiddleware: the stack is resolved once per command type (~0.1 ms less CPU per call). The DynamoDB client
+// cannot: lib-dynamodb's document client refuses it.
+const sqs = new SQSClient({ md5: false, cacheMiddleware: true });
 const clients = {
   dynamodb: new DynamoDBClient({}),
   sqs,

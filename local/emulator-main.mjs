@@ -1,24 +1,50 @@
-// Runs one emulator in a process of its own, so the local stack spreads over the machine's cores:
-//   node local/emulator-main.mjs dynamodb [DATA_DIR] | sqs
+// Runs one emulator or stand-in in a process of its own, so the local stack spreads over the machine's cores:
+//   node local/emulator-main.mjs dynamodb [DATA_DIR] | sqs | ssm | sns
 // Prints `listening <port>` once ready; exits when its parent's stdin closes (the parent died or stopped it).
+// With AWS_CALLS_FILE set, a recording proxy (local/aws-call-recorder.mjs) listens in front of it instead.
 import { mkdirSync } from 'node:fs';
 
 const [kind, dataDir] = process.argv.slice(2);
+const listen = (server) => new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
 let server;
+let sqsService; // its queue URLs name the port clients are to use: ours, or the recording proxy's
 if (kind === 'dynamodb') {
   const { default: dynalite } = await import('dynalite');
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir && { path: dataDir }) });
-  await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  await listen(server);
 } else if (kind === 'sqs') {
-  const { createSqsServer } = await import('local-aws-sqs');
-  server = await createSqsServer({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
+  const { createRequestHandler } = await import('local-aws-sqs');
+  const { createServer } = await import('node:http');
+  const emulator = createRequestHandler({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
+  sqsService = emulator.service;
+  server = createServer(emulator.requestHandler);
+  await listen(server);
+} else if (kind === 'ssm') {
+  const { createSsmStandIn } = await import('./ssm-stand-in.mjs');
+  server = createSsmStandIn();
+  await listen(server);
+} else if (kind === 'sns') {
+  const { createSnsStandIn } = await import('./sns-stand-in.mjs');
+  server = createSnsStandIn();
+  await listen(server);
 } else {
   console.error(`unknown emulator ${kind}`);
   process.exit(2);
 }
-process.stdout.write(`listening ${server.address().port}\n`);
+let front = server;
+if (process.env.AWS_CALLS_FILE) {
+  const { createRecordingProxy } = await import('./aws-call-recorder.mjs');
+  front = createRecordingProxy(server.address().port, process.env.AWS_CALLS_FILE);
+  await listen(front);
+}
+if (sqsService) sqsService.PORT = front.address().port;
+process.stdout.write(`listening ${front.address().port}\n`);
 const stop = () => {
+  if (front !== server) {
+    front.closeAllConnections?.();
+    front.close();
+  }
   server.closeAllConnections?.();
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();

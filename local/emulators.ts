@@ -10,19 +10,34 @@ export interface Emulator {
 
 const MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'emulator-main.mjs');
 
+/** Where an emulator records the AWS calls made through it (local/aws-call-recorder.mjs); nothing when absent. */
+export interface EmulatorOptions {
+  recordCallsTo?: string;
+}
+
 /** DynamoDB (dynalite) in its own process on a free loopback port; on disk under `dataDir` when given, else in memory. */
-export const startDynamoDb = (dataDir?: string): Promise<Emulator> => startEmulator(['dynamodb', ...(dataDir ? [dataDir] : [])]);
+export const startDynamoDb = (dataDir?: string, options: EmulatorOptions = {}): Promise<Emulator> =>
+  startEmulator(['dynamodb', ...(dataDir ? [dataDir] : [])], options);
 
 /** SQS (local-aws-sqs) in its own process on a free loopback port, in memory. */
-export const startSqs = (): Promise<Emulator> => startEmulator(['sqs']);
+export const startSqs = (options: EmulatorOptions = {}): Promise<Emulator> => startEmulator(['sqs'], options);
+
+/** SSM GetParameters (local/ssm-stand-in.mjs), answering SecureStrings from `parameters` (name -> value). */
+export const startSsmStandIn = (parameters: Record<string, string>, options: EmulatorOptions = {}): Promise<Emulator> =>
+  startEmulator(['ssm'], options, { SSM_PARAMETERS: JSON.stringify(parameters) });
+
+/** SNS Publish (local/sns-stand-in.mjs); `log` prints each notification on stderr. */
+export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Promise<Emulator> =>
+  startEmulator(['sns'], options, { SNS_LOG: log ? '1' : '0' });
 
 /**
  * Each emulator gets a process of its own: with the handlers in a third, the local stack uses every core instead
  * of queueing the whole pipeline on one event loop. The child exits when our end of its stdin closes, so it never
  * outlives the stack, even when the parent is killed.
  */
-async function startEmulator(args: string[]): Promise<Emulator> {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function startEmulator(args: string[], options: EmulatorOptions, env: Record<string, string> = {}): Promise<Emulator> {
+  const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '' };
+  const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -42,3 +57,6 @@ async function startEmulator(args: string[]): Promise<Emulator> {
     },
   };
 }
+
+/** `--cpu-prof` given to the stack (`npm run bench -- --profile`) profiles the emulators too, each to its own file. */
+const profilingFlags = () => process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));

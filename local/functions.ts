@@ -1,27 +1,85 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { FunctionThreadOptions } from './function-thread';
 import { resolveIntrinsics, type ResourceIndex } from './provision';
 import type { LocalFunction } from './serverless-config';
 import { PROJECT_ROOT } from './project-root';
 
-/** The union of every function's environment; one process hosts them all, so a name must mean one value. */
-export function functionEnvironment(provider: Record<string, unknown>, functions: LocalFunction[], index: ResourceIndex): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const source of [provider, ...functions.map((fn) => fn.environment)]) {
-    for (const [name, value] of Object.entries(resolveIntrinsics(source, index) as Record<string, unknown>)) {
-      const text = String(value);
-      if (env[name] !== undefined && env[name] !== text) throw new Error(`local stack: ${name} differs between functions`);
-      env[name] = text;
-    }
+export interface LocalEndpoints {
+  region: string;
+  sqs: string;
+  dynamodb: string;
+  sns: string;
+}
+
+export interface EnvironmentSources {
+  provider: Record<string, unknown>;
+  index: ResourceIndex;
+  endpoints: LocalEndpoints;
+  /** The shell's or a test's settings, for every function. */
+  extra: Record<string, string>;
+  /** Filled with the secrets the SSM stand-in is to serve: parameter name -> value. */
+  parameters: Record<string, string>;
+}
+
+/** The settings that are secrets: some function reads them from the SSM parameter named by `<NAME>_PARAMETER`. */
+export function secretSettings(functions: LocalFunction[]): Set<string> {
+  return new Set(functions.flatMap((fn) => Object.keys(fn.environment).filter((k) => k.endsWith('_PARAMETER')).map((k) => k.slice(0, -'_PARAMETER'.length))));
+}
+
+/**
+ * One function's environment as Lambda would give it: the provider's and the function's variables from
+ * serverless.yml, its own credentials (access key id `local-<name>`, so each request it signs names it, as its
+ * execution role would) and the local endpoints (SSM's is added once its stand-in knows the secrets). The extra
+ * settings are added, except secrets: one whose `<NAME>_PARAMETER` this function names goes to the SSM stand-in
+ * under that parameter's name, so the function reads it the way it does deployed; another function's secret is
+ * left out.
+ */
+export function functionEnvironment(fn: LocalFunction, sources: EnvironmentSources, secrets: Set<string>): Record<string, string> {
+  const { endpoints } = sources;
+  const env: Record<string, string> = {
+    AWS_REGION: endpoints.region,
+    AWS_DEFAULT_REGION: endpoints.region,
+    AWS_ACCESS_KEY_ID: `local-${fn.name}`,
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SNS: endpoints.sns,
+  };
+  for (const source of [sources.provider, fn.environment]) {
+    for (const [name, value] of Object.entries(resolveIntrinsics(source, sources.index) as Record<string, unknown>)) env[name] = String(value);
+  }
+  for (const [name, value] of Object.entries(sources.extra)) {
+    if (value === '') continue;
+    const parameter = env[`${name}_PARAMETER`];
+    if (parameter) sources.parameters[parameter] = value;
+    else if (!secrets.has(name)) env[name] = value;
   }
   return env;
 }
 
 export const moduleUrl = (fn: LocalFunction) => pathToFileURL(join(PROJECT_ROOT, `${fn.module}.ts`)).href;
 
-export async function importHandler(fn: LocalFunction): Promise<any> {
-  const module = await import(moduleUrl(fn));
-  const handler = module[fn.exportName];
-  if (typeof handler !== 'function') throw new Error(`local stack: ${fn.module}.ts exports no ${fn.exportName}`);
-  return handler;
+/** How a function's thread is started: its module, its environment and, for the worker, its SQS event source mapping. */
+export function threadOptions(fn: LocalFunction, env: Record<string, string>, index: ResourceIndex, source: { sqsEndpoint: string; batchWindowMs?: number }): FunctionThreadOptions {
+  const queue = fn.sqs && index[fn.sqs.queueLogicalId]!;
+  return {
+    name: fn.name,
+    moduleUrl: moduleUrl(fn),
+    exportName: fn.exportName,
+    env,
+    ...(fn.sqs &&
+      queue && {
+        eventSource: {
+          sqsEndpoint: source.sqsEndpoint,
+          queueUrl: queue.ref,
+          queueArn: queue.attributes.Arn!,
+          batchSize: fn.sqs.batchSize,
+          batchWindowMs: source.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
+          concurrency: fn.sqs.maximumConcurrency,
+          reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
+          timeoutMs: fn.timeoutSeconds * 1000,
+        },
+      }),
+  };
 }

@@ -44,8 +44,11 @@ export async function provisionResources(
     }
     index[logicalId] = { ref: String(props.TableName), attributes: { Arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` } };
   }
-  // No SNS emulator here: a topic's ARN is empty, and the worker then logs its notifications instead.
-  for (const [logicalId] of entries.filter(([, r]) => r.Type === 'AWS::SNS::Topic')) index[logicalId] = { ref: '', attributes: {} };
+  // Topics live in the SNS stand-in (local/sns-stand-in.mjs), which takes any topic ARN: nothing to create.
+  for (const [logicalId, { Properties: props }] of entries.filter(([, r]) => r.Type === 'AWS::SNS::Topic')) {
+    const arn = `arn:aws:sns:us-east-1:000000000000:${props.TopicName}`;
+    index[logicalId] = { ref: arn, attributes: { TopicArn: arn, TopicName: String(props.TopicName) } };
+  }
   return index;
 }
 

@@ -23,7 +23,7 @@ export interface LocalDefinitions {
 
 /**
  * Reads serverless.yml for the local stack: the same routes, queues, table and function environments that
- * `serverless deploy` uses. Resolves the Framework variables this project uses (`self:`, `sls:stage`, `opt:`);
+ * `serverless deploy` uses. Resolves the Framework variables this project uses (`self:`, `sls:stage`, `opt:`, `param:`);
  * CloudFormation intrinsics (`Ref`, `Fn::GetAtt`) are left for the caller, who knows the local resources.
  */
 export function loadServerlessConfig(file: string, stage: string, region = 'us-east-1'): LocalDefinitions {
@@ -91,6 +91,12 @@ function lookup(expr: string, root: Record<string, any>, ctx: { stage: string; r
   const unquote = (s: string | undefined) => s?.replace(/^['"]|['"]$/g, '');
   if (source === 'sls:stage' || source === 'opt:stage' || source === 'self:provider.stage') return ctx.stage;
   if (source === 'opt:region' || source === 'self:provider.region') return ctx.region;
+  if (source?.startsWith('param:')) {
+    // serverless.yml's `params:` block: the stage's section, then `default` (a deploy's --param does not exist here).
+    const name = source.slice(6);
+    const found = root.params?.[ctx.stage]?.[name] ?? root.params?.default?.[name];
+    if (found !== undefined) return found;
+  }
   if (source?.startsWith('self:')) {
     const found = source
       .slice(5)

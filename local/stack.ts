@@ -4,13 +4,13 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startDynamoDb, startSqs } from './emulators';
+import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn } from './emulators';
+import { startFunctionThread } from './function-thread';
+import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
-import { functionEnvironment, importHandler, moduleUrl } from './functions';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
 import { loadServerlessConfig } from './serverless-config';
-import { startEventSourceThread } from './event-source-thread';
 import type { EventSource } from './sqs-event-source';
 
 export { PROJECT_ROOT };
@@ -25,10 +25,17 @@ export interface LocalStackOptions {
   queueAttributes?: Record<string, string>;
   /** Overrides serverless.yml's maximumBatchingWindow (tests shorten it). */
   batchWindowMs?: number;
-  /** Extra environment for the functions (e.g. signing keys, the SignalWire API URL). */
+  /** Extra environment for the functions (e.g. signing keys, the SignalWire API URL); secrets go through SSM. */
   environment?: Record<string, string>;
   /** Where to write the endpoints file the `webhooks` CLI reads by default. */
   stackFile?: string;
+  /** Record every AWS call the functions make, one file per emulator: `<prefix>-<service>.jsonl` (the IAM parity check). */
+  recordAwsCallsTo?: string;
+  /**
+   * The endpoint the functions are given for a service (AWS_ENDPOINT_URL_<SERVICE>), e.g. a fault proxy in front of
+   * the SSM or SNS stand-in. (SQS clients call the queue URL's host, so a proxy for SQS also needs the queue URLs.)
+   */
+  functionEndpoint?(service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string): string | Promise<string>;
   onError?(error: unknown): void;
 }
 
@@ -38,28 +45,38 @@ export interface StackInfo {
   region: string;
   sqsEndpoint: string;
   dynamodbEndpoint: string;
+  ssmEndpoint: string;
+  snsEndpoint: string;
   service: string;
   stage: string;
   tableName: string;
   queueUrl: string;
   deadLetterQueueUrl: string;
+  notificationsTopicArn: string;
 }
 
 export interface LocalStack extends StackInfo {
   eventSources: EventSource[];
+  /** Each function's environment (no secrets: those are in the SSM stand-in), e.g. to run a handler in a process of its own. */
+  environments: Record<string, Record<string, string>>;
   /** Every HTTP route served, as `METHOD /path` (serverless.yml's httpApi events). */
   routes: string[];
   stop(): Promise<void>;
 }
 
 /**
- * The whole pipeline on one machine: emulators (each in its own process), the serverless.yml resources, the
- * HTTP routes (in this thread) and each SQS event source mapping with the function it feeds (in a worker thread),
- * calling the real handlers. Handlers read their configuration at import (cold start), so one process hosts one stack.
+ * The whole pipeline on one machine: emulators and stand-ins (each in its own process), the serverless.yml
+ * resources, the HTTP routes (API Gateway, in this thread) and each function in a worker thread of its own with
+ * its own environment and credentials, fed by its routes or its SQS event source mapping, calling the real handlers.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const defs = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), LOCAL_STAGE);
-  const [dynamo, sqsEmulator] = await Promise.all([startDynamoDb(options.dataDir), startSqs()]);
+  const record = (service: string) => ({ ...(options.recordAwsCallsTo && { recordCallsTo: `${options.recordAwsCallsTo}-${service}.jsonl` }) });
+  const [dynamo, sqsEmulator, sns] = await Promise.all([
+    startDynamoDb(options.dataDir, record('dynamodb')),
+    startSqs(record('sqs')),
+    startSnsStandIn(!['silent', 'error', 'warn'].includes(options.environment?.LOG_LEVEL ?? 'info'), record('sns')),
+  ]);
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials, md5: false });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
@@ -71,40 +88,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   index.HttpApi = { ref: 'local', attributes: { ApiEndpoint: url } };
 
-  Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    ...functionEnvironment(defs.environment, defs.functions, index),
-    ...options.environment,
-  });
+  // Each function's environment; the secrets among the extra settings are served by the SSM stand-in.
+  const parameters: Record<string, string> = {};
+  const endpointFor = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string) => (await options.functionEndpoint?.(service, endpoint)) ?? endpoint;
+  const endpoints = { region: 'us-east-1', sqs: await endpointFor('sqs', sqsEmulator.endpoint), dynamodb: await endpointFor('dynamodb', dynamo.endpoint), sns: await endpointFor('sns', sns.endpoint) };
+  const sources = { provider: defs.environment, index, endpoints, extra: options.environment ?? {}, parameters };
+  const secrets = secretSettings(defs.functions);
+  const envs = defs.functions.map((fn) => ({ fn, env: functionEnvironment(fn, sources, secrets) }));
+  const ssm = await startSsmStandIn(parameters, record('ssm'));
+  const ssmEndpoint = await endpointFor('ssm', ssm.endpoint);
+  for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;
+  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
 
   const routes: HttpRoute[] = [];
-  const eventSources: EventSource[] = [];
-  for (const fn of defs.functions) {
-    if (fn.httpRoutes.length > 0) {
-      const handler = await importHandler(fn);
-      for (const route of fn.httpRoutes) routes.push({ ...route, handler, timeoutMs: fn.timeoutSeconds * 1000 });
-    }
-    if (fn.sqs) {
-      const queue = index[fn.sqs.queueLogicalId]!;
-      const source = {
-        moduleUrl: moduleUrl(fn),
-        exportName: fn.exportName,
-        sqsEndpoint: sqsEmulator.endpoint,
-        queueUrl: queue.ref,
-        queueArn: queue.attributes.Arn!,
-        batchSize: fn.sqs.batchSize,
-        batchWindowMs: options.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
-        concurrency: fn.sqs.maximumConcurrency,
-        reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
-        timeoutMs: fn.timeoutSeconds * 1000,
-      };
-      eventSources.push(await startEventSourceThread(source, options.onError));
-    }
-  }
+  const threads = await Promise.all(
+    envs.map(async ({ fn, env }) => {
+      const thread = await startFunctionThread(threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs }), options.onError);
+      for (const route of fn.httpRoutes) routes.push({ ...route, handler: thread.invoke, timeoutMs: fn.timeoutSeconds * 1000 });
+      return thread;
+    }),
+  );
+  const eventSources = threads.flatMap((thread) => (thread.eventSource ? [thread.eventSource] : []));
 
   gateway.setRoutes(routes);
   const info: StackInfo = {
@@ -112,29 +116,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     region: 'us-east-1',
     sqsEndpoint: sqsEmulator.endpoint,
     dynamodbEndpoint: dynamo.endpoint,
+    ssmEndpoint: ssm.endpoint,
+    snsEndpoint: sns.endpoint,
     service: defs.service,
     stage: LOCAL_STAGE,
     tableName: index.EventsTable!.ref,
     queueUrl: index.WebhookQueue!.ref,
     deadLetterQueueUrl: index.DeadLetterQueue!.ref,
+    notificationsTopicArn: index.NotificationsTopic!.ref,
   };
   if (options.stackFile) {
     mkdirSync(dirname(options.stackFile), { recursive: true });
-    writeFileSync(options.stackFile, JSON.stringify(info, null, 2) + '\n');
+    // With each function's environment (no secrets in it), for `npm run invoke` (local/invoke.ts).
+    const environments = Object.fromEntries(envs.map(({ fn, env }) => [fn.name, env]));
+    writeFileSync(options.stackFile, JSON.stringify({ ...info, environments }, null, 2) + '\n');
   }
   return {
     ...info,
     eventSources,
+    environments: Object.fromEntries(envs.map(({ fn, env }) => [fn.name, env])),
     routes: routes.map((route) => `${route.method} ${route.path}`),
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await Promise.all(eventSources.map((source) => source.stop()));
+      await Promise.all(threads.map((thread) => thread.stop()));
       sqs.destroy();
       dynamodb.destroy();
-      await Promise.all([sqsEmulator.stop(), dynamo.stop()]);
+      await Promise.all([sqsEmulator.stop(), dynamo.stop(), ssm.stop(), sns.stop()]);
     },
   };
 }

@@ -4,7 +4,7 @@ import { wrapDelivery } from '../envelope/wrap-delivery';
 import { ClientError } from '../errors';
 import { parseBody } from '../http/request-body';
 import type { WebhookRequest } from '../http/webhook-request';
-import { SQS_MAX_MESSAGE_BYTES } from '../queue/webhook-queue';
+import { queuedMessageBody } from '../queue/webhook-queue';
 import { verifyDelivery, type VerifyDeliveryDeps } from '../security/authenticate';
 import { videoEventTypeFromRoute } from '../video/video-event-type';
 
@@ -27,8 +27,9 @@ export async function receiveWebhook(request: WebhookRequest, deps: ReceiveWebho
   const parsed = parseBody(raw, request.headers['content-type']);
 
   const envelope = wrapDelivery(kind, request, parsed, videoEvent !== undefined ? { event: videoEvent } : undefined);
-  const messageBody = JSON.stringify(envelope);
-  if (Buffer.byteLength(messageBody) > SQS_MAX_MESSAGE_BYTES) throw new ClientError(413, 'body too large to queue');
+  // Measured on the exact bytes queued (after escaping), with room left for a dead letter's reason attributes.
+  const messageBody = queuedMessageBody(JSON.stringify(envelope));
+  if (messageBody === undefined) throw new ClientError(413, 'body too large to queue');
   await deps.enqueue(messageBody);
   return envelope;
 }

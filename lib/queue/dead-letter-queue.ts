@@ -15,16 +15,21 @@ export interface DeadLetterQueue {
   send(messageBody: string, failure: FailureReason): Promise<void>;
 }
 
+/** The reason attributes of a dead letter: bounded, so a queued message with them always fits (lib/queue/message-size.ts). */
+export function deadLetterAttributes(failure: FailureReason, now = new Date()): Record<string, MessageAttributeValue> {
+  return {
+    failure_reason: text(failure.reason.slice(0, 1000)),
+    failure_category: text(failure.category),
+    failed_at: text(now.toISOString()),
+    attempts: { DataType: 'Number', StringValue: String(Math.trunc(failure.attempts)).slice(0, 20) },
+    source_message_id: text(failure.sourceMessageId.slice(0, 100)),
+  };
+}
+
 export function createDeadLetterQueue(sqs: SQSClient, dlqUrl: string): DeadLetterQueue {
   return {
     async send(messageBody, failure) {
-      const attributes: Record<string, MessageAttributeValue> = {
-        failure_reason: text(failure.reason.slice(0, 1000)),
-        failure_category: text(failure.category),
-        failed_at: text(new Date().toISOString()),
-        attempts: { DataType: 'Number', StringValue: String(failure.attempts) },
-        source_message_id: text(failure.sourceMessageId),
-      };
+      const attributes = deadLetterAttributes(failure);
       try {
         await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: messageBody, MessageAttributes: attributes }));
       } catch (cause) {

@@ -1,12 +1,21 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DependencyError } from '../errors';
+import { MAX_QUEUED_BODY_BYTES, sqsMessageBytes } from './message-size';
 import { sqsSafeJson } from './sqs-characters';
 
-/** SQS's message size limit (1 MiB since 2025); an envelope larger than this cannot be queued. */
-export const SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
+export { SQS_MAX_MESSAGE_BYTES } from './message-size';
+
+/**
+ * The exact message body `send` puts on the queue for a serialized envelope (escaped for SQS: U+FFFE and U+FFFF
+ * take 6 bytes instead of 3), or undefined when it would not leave room for the reason attributes of its dead letter.
+ */
+export function queuedMessageBody(messageBody: string): string | undefined {
+  const body = sqsSafeJson(messageBody);
+  return sqsMessageBytes(body) > MAX_QUEUED_BODY_BYTES ? undefined : body;
+}
 
 export interface WebhookQueue {
-  /** Queues a serialized (JSON) envelope; resolves only once SQS has durably accepted the message. */
+  /** Queues a serialized (JSON) envelope, made SQS-safe (idempotent); resolves only once SQS has durably accepted it. */
   send(messageBody: string): Promise<void>;
 }
 

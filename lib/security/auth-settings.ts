@@ -11,8 +11,9 @@ export const SECRET_SETTINGS = ['SIGNALWIRE_SIGNING_KEY', 'WEBHOOK_BASIC_AUTH', 
 
 export interface WebhookAuthSettings {
   /**
-   * Not on Lambda (the local stack, tests): the URL signed is `http://` + Host + path + query, secrets come from the
-   * environment only, and with no check configured requests are let in. On Lambda (AWS_LAMBDA_FUNCTION_NAME, set by
+   * Not on Lambda (the local stack, tests): the URL signed is `http://` + Host + path + query, and with no check
+   * configured requests are let in. Secrets come from the SSM parameters named, wherever it runs (the local stack has
+   * an SSM stand-in), unless given directly. On Lambda (AWS_LAMBDA_FUNCTION_NAME, set by
    * the runtime and not configurable) the URL comes from API Gateway's request context and no check means 403.
    */
   local: boolean;
@@ -45,7 +46,7 @@ export function readWebhookAuthSettings(env: Env): WebhookAuthSettings {
   const parameters = new Map<string, string>();
   for (const name of SECRET_SETTINGS) {
     const parameter = env[`${name}_PARAMETER`]?.trim();
-    if (!local && !env[name]?.trim() && parameter) parameters.set(name, parameter);
+    if (!env[name]?.trim() && parameter) parameters.set(name, parameter);
   }
   return { local, publicBaseUrl, parameters };
 }

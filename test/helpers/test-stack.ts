@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT, startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack';
 
@@ -26,6 +27,9 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     stackFile,
     queueAttributes: { VisibilityTimeout: '1' },
     batchWindowMs: 50,
+    // `npm test` names a directory: every AWS call the functions make is recorded there for the IAM parity check
+    // (test/template/iam-parity.test.ts), which runs after the integration tests.
+    ...(process.env.IAM_CALLS_DIR && { recordAwsCallsTo: join(process.env.IAM_CALLS_DIR, `${basename(process.argv[1] ?? 'test')}-${process.pid}-${randomUUID().slice(0, 8)}`) }),
     ...options,
     environment: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...options.environment },
   });

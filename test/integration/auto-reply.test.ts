@@ -132,7 +132,7 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
     // the message but the worker dies (SIGKILL) before it hears back, so the claim stays in progress, unmarked
     fake.createThenHangNext(1);
     const worker = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(incomingSmsRecord(help))], {
-      env: process.env,
+      env: { ...process.env, ...stack.environments.worker },
       stdio: 'ignore',
     });
     t.after(() => worker.exitCode === null && worker.signalCode === null && worker.kill('SIGKILL'));

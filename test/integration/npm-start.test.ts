@@ -72,7 +72,7 @@ describe('npm start (the local pipeline in its own process)', () => {
     }
     assert.match(first.output(), /GET http:\S+\/swml\n/);
     const emulatorPids = emulatorProcesses(first.child.pid!);
-    assert.equal(emulatorPids.length, 2, 'DynamoDB and SQS emulators run as child processes');
+    assert.equal(emulatorPids.length, 4, 'DynamoDB, SQS and the SSM and SNS stand-ins run as child processes');
     assert.equal((await waitFor(() => callState(stack, 'CA-0000-0001'))), 'ended');
     // then Ctrl-C stops it with exit code 0, and its emulators with it
     assert.equal(await stop(first.child), 0);

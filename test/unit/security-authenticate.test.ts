@@ -189,11 +189,22 @@ describe('webhook authenticator secrets from SSM', () => {
     assert.equal(await outcome(authenticate, gatewayEvent(fixture)), 200);
   });
 
-  it('never reads SSM off Lambda: the local stack takes secrets from its environment only', async () => {
-    const readParameters = async (): Promise<Map<string, string>> => assert.fail('SSM read locally');
+  it('reads the named SSM parameters off Lambda too (the local stack serves them from its SSM stand-in)', async () => {
+    const asked: string[][] = [];
+    const readParameters = async (names: readonly string[]) => (asked.push([...names]), new Map<string, string>());
     const { AWS_LAMBDA_FUNCTION_NAME: _, ...local } = PARAMS;
     const authenticate = authenticatorFromEnv(local, { ...recorder(), readParameters });
+    // no parameter exists: every check is off, and off Lambda that means open
     assert.equal(await outcome(authenticate, gatewayEvent(loadFixture('call-status-flat-answered'))), 200);
+    assert.deepEqual(asked.flat().sort(), Object.entries(local).filter(([k]) => k.endsWith('_PARAMETER')).map(([, v]) => v).sort());
+  });
+
+  it('prefers a secret given directly over its SSM parameter', async () => {
+    const readParameters = async (): Promise<Map<string, string>> => assert.fail('SSM read although the secrets are given');
+    const { AWS_LAMBDA_FUNCTION_NAME: _, ...local } = PARAMS;
+    const direct = { ...local, SIGNALWIRE_SIGNING_KEY: 'k', WEBHOOK_BASIC_AUTH: 'u:p', WEBHOOK_QUERY_SECRET: 's' };
+    const authenticate = authenticatorFromEnv(direct, { ...recorder(), readParameters });
+    assert.equal(await outcome(authenticate, gatewayEvent(loadFixture('call-status-flat-answered'))), 401);
   });
 });
 

@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./event-source-worker.ts');
+await import('./function-worker.ts');

@@ -1,0 +1,103 @@
+/**
+ * DynamoDB requests per event, counted by SDK middleware on the real worker (its composition root, with a client that
+ * counts)
+ * against the DynamoDB and SQS emulators, one SQS record per invocation as Lambda would hand it. Each case's
+ * envelope is made by the real ingest use case. `npm run bench:ddb`
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
+import { cachedParameterReader } from '../lib/config/ssm-parameters';
+import { receiveWebhook } from '../lib/ingest/receive-webhook';
+import { createLogger } from '../lib/log';
+import { createMetrics } from '../lib/metrics';
+import { composeWorker } from '../lib/worker/compose-worker';
+import { processBatch } from '../lib/worker/process-batch';
+import { readWorkerConfig } from '../lib/worker/worker-config';
+import { startFakeSignalWire } from '../test/helpers/fake-signalwire';
+import { startBenchEmulators } from './lib/emulators';
+import { emitMetrics, type Metrics } from './lib/metrics';
+
+const emulators = await startBenchEmulators();
+const signalWire = await startFakeSignalWire();
+try {
+  Object.assign(process.env, emulators.env, { TABLE_NAME: emulators.tableName, DLQ_URL: emulators.deadLetterQueueUrl, QUEUE_URL: emulators.queueUrl, STAGE: 'bench' });
+  const env = {
+    ...process.env,
+    // Auto-replies through a real local HTTP server standing in for the SignalWire REST API.
+    SIGNALWIRE_SPACE_URL: signalWire.url,
+    SIGNALWIRE_PROJECT_ID: 'bench-project',
+    SIGNALWIRE_API_TOKEN: 'bench-token',
+    PUBLIC_BASE_URL: 'http://127.0.0.1:9',
+    // Deployed, inbound SMS are forwarded (a topic exists); here they are logged, with the same claim writes.
+    NOTIFY_INBOUND_SMS: 'true',
+  };
+  const dynamodb = new DynamoDBClient({});
+  const counts = new Map<string, number>();
+  // Per HTTP attempt (the deserialize step runs once per try, inside the retry loop).
+  dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      counts.set(context.commandName!, (counts.get(context.commandName!) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'deserialize', name: 'benchCountRequests' },
+  );
+  // Wired as functions/worker.ts wires it, around the counting client.
+  const sqs = new SQSClient({ md5: false, cacheMiddleware: true });
+  const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }));
+  const deps = composeWorker(readWorkerConfig(env), { dynamodb, sqs, sns: new SNSClient({}), readParameter }, createLogger({ fn: 'worker' }, 'silent'), createMetrics());
+  const handler = (event: SQSEvent) => processBatch(event.Records, deps);
+
+  let sequence = 0;
+  async function deliver(route: string, payload: Record<string, unknown>): Promise<Record<string, number>> {
+    let body = '';
+    const [, path] = route.split(' ');
+    const request = { routeKey: route, rawPath: path!, rawQueryString: '', pathParameters: {}, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), isBase64Encoded: false, sourceIp: '127.0.0.1', requestId: 'bench', domainName: 'bench', stage: '$default' };
+    await receiveWebhook(request, { enqueue: async (text) => void (body = text) });
+    const id = `bench-${++sequence}`;
+    const now = String(Date.now());
+    const event: SQSEvent = {
+      Records: [{ messageId: id, receiptHandle: id, body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: now, SenderId: 'bench', ApproximateFirstReceiveTimestamp: now }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench', awsRegion: 'us-east-1' }],
+    };
+    counts.clear();
+    const response = (await handler(event)) as SQSBatchResponse;
+    if (response.batchItemFailures.length > 0) throw new Error(`the worker failed ${route} ${JSON.stringify(payload)}`);
+    return Object.fromEntries(counts);
+  }
+
+  const call = (id: string, state: string, at: string) => ({ call_id: id, call_state: state, from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: at });
+  const cases: [name: string, note: string, run: () => Promise<Record<string, number>>][] = [];
+  cases.push(['ddb_requests_in_order_event', 'call state answered, new call', () => deliver('POST /call-status', call('ddb-call-1', 'answered', '2025-01-15T10:00:00Z'))]);
+  cases.push(['ddb_requests_duplicate', 'the same delivery again', () => deliver('POST /call-status', call('ddb-call-1', 'answered', '2025-01-15T10:00:00Z'))]);
+  cases.push(['ddb_requests_late_state', 'ringing after ended', async () => {
+    await deliver('POST /call-status', call('ddb-call-2', 'ended', '2025-01-15T10:05:00Z'));
+    return deliver('POST /call-status', call('ddb-call-2', 'ringing', '2025-01-15T10:00:00Z'));
+  }]);
+  cases.push(['ddb_requests_message_status', 'delivery receipt of a known message', async () => {
+    await deliver('POST /message-status', { message_id: 'ddb-msg-1', status: 'sent', timestamp: '2025-01-15T10:30:10Z' });
+    return deliver('POST /message-status', { message_id: 'ddb-msg-1', status: 'delivered', error_code: null, timestamp: '2025-01-15T10:30:15Z' });
+  }]);
+  cases.push(['ddb_requests_incoming_sms_auto_reply', 'HELP: record, reply claim, reply sent and recorded, notification claimed', () =>
+    deliver('POST /incoming-sms', { message_id: 'ddb-sms-1', from: '+15559876543', to: '+15551234567', body: 'HELP', timestamp: '2025-01-15T10:30:00Z', num_segments: 1, num_media: 0 })]);
+  cases.push(['ddb_requests_incoming_sms', 'no keyword: record, notification claimed', () =>
+    deliver('POST /incoming-sms', { message_id: 'ddb-sms-2', from: '+15559876543', to: '+15551234567', body: 'thanks', timestamp: '2025-01-15T10:31:00Z', num_segments: 1, num_media: 0 })]);
+  cases.push(['ddb_requests_video_event', 'member joined a room', () =>
+    deliver('POST /video/events', { event: 'member.joined', room_id: 'r-1', room_session_id: 'ddb-rs-1', room_name: 'bench', member_id: 'm-1', member_name: 'Alice', timestamp: '2025-01-15T10:30:05Z' })]);
+
+  const metrics: Metrics = {};
+  for (const [name, note, run] of cases) {
+    const byCommand = await run();
+    const total = Object.values(byCommand).reduce((a, b) => a + b, 0);
+    const detail = Object.entries(byCommand).map(([command, n]) => `${n} ${command.replace(/Command$/, '')}`).join(' + ');
+    console.log(`${name.padEnd(38)} ${String(total).padStart(2)}  (${detail}; ${note})`);
+    metrics[name] = { value: total, unit: 'requests', budget: name === 'ddb_requests_in_order_event' ? '== 1' : '', note: `${detail}: ${note}` };
+  }
+  if (signalWire.created.length !== 1) throw new Error(`expected one auto-reply sent, the SignalWire stand-in saw ${signalWire.created.length}`);
+  dynamodb.destroy();
+  emitMetrics(metrics);
+} finally {
+  await signalWire.close();
+  await emulators.stop();
+}

@@ -1,0 +1,45 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { join } from 'node:path';
+import { startDynamoDb, startSqs } from '../../local/emulators';
+import { PROJECT_ROOT } from '../../local/project-root';
+import { provisionResources } from '../../local/provision';
+import { loadServerlessConfig } from '../../local/serverless-config';
+
+export interface BenchEmulators {
+  sqsEndpoint: string;
+  dynamodbEndpoint: string;
+  queueUrl: string;
+  deadLetterQueueUrl: string;
+  tableName: string;
+  /** Environment for a function module imported in this process: region, credentials, emulator endpoints. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** The two emulators in their own processes, with serverless.yml's queues and table, as the local stack has them. */
+export async function startBenchEmulators(): Promise<BenchEmulators> {
+  const [dynamo, sqsEmulator] = await Promise.all([startDynamoDb(), startSqs()]);
+  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials });
+  const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
+  const index = await provisionResources(loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), 'bench'), { sqs, dynamodb });
+  sqs.destroy();
+  dynamodb.destroy();
+  return {
+    sqsEndpoint: sqsEmulator.endpoint,
+    dynamodbEndpoint: dynamo.endpoint,
+    queueUrl: index.WebhookQueue!.ref,
+    deadLetterQueueUrl: index.DeadLetterQueue!.ref,
+    tableName: index.EventsTable!.ref,
+    env: {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      LOG_LEVEL: 'silent',
+    },
+    stop: () => Promise.all([dynamo.stop(), sqsEmulator.stop()]).then(() => undefined),
+  };
+}

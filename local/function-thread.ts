@@ -1,0 +1,75 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { EventSource, EventSourceOptions } from './sqs-event-source';
+
+export interface FunctionThreadOptions {
+  name: string;
+  /** File URL of the function module and its export, imported inside the thread. */
+  moduleUrl: string;
+  exportName: string;
+  /**
+   * The function's whole environment, as Lambda gives it: provider and function variables, its own credentials
+   * (access key `local-<name>`, so every AWS request it signs names it) and the local endpoints.
+   */
+  env: Record<string, string>;
+  /** The SQS event source mapping that feeds this function; it polls with the function's credentials, as Lambda's does. */
+  eventSource?: Omit<EventSourceOptions, 'sqs' | 'handler' | 'onError'> & { sqsEndpoint: string };
+}
+
+export interface FunctionThread {
+  invoke(event: unknown): Promise<any>;
+  eventSource?: EventSource;
+  stop(): Promise<void>;
+}
+
+type Reply = { type: string; id?: number; result?: unknown; error?: string; stats?: EventSource['stats'] };
+
+/**
+ * One function in a worker thread of its own, like a Lambda: its own event loop (and core), its own
+ * process.env (only what serverless.yml gives it), its own AWS clients and credentials.
+ */
+export async function startFunctionThread(options: FunctionThreadOptions, onError?: (error: unknown) => void): Promise<FunctionThread> {
+  const worker = new Worker(new URL('./function-worker.mjs', import.meta.url), { workerData: options, env: options.env });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const stats = { batches: 0, deleted: 0, failed: 0 };
+  let nextId = 0;
+  worker.on('message', (message: Reply) => {
+    if (message.stats) Object.assign(stats, message.stats);
+    if (message.type === 'error') onError?.(new Error(message.error));
+    if (message.type !== 'result') return;
+    const call = pending.get(message.id!);
+    pending.delete(message.id!);
+    if (message.error !== undefined) call?.reject(new Error(message.error));
+    else call?.resolve(message.result);
+  });
+  worker.on('error', (error) => onError?.(error));
+  const [ready] = (await once(worker, 'message')) as [Reply];
+  if (ready.type !== 'ready') throw new Error(`function ${options.name} failed to start: ${ready.error}`);
+  return {
+    invoke(event) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ type: 'invoke', id, event });
+      });
+    },
+    ...(options.eventSource && { eventSource: { stats, stop: () => stopSource(worker) } }),
+    async stop() {
+      if (worker.threadId === -1) return;
+      const exited = once(worker, 'exit');
+      worker.postMessage({ type: 'stop' });
+      await exited;
+      for (const call of pending.values()) call.reject(new Error(`function ${options.name} stopped`));
+    },
+  };
+}
+
+async function stopSource(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return;
+  const stopped = new Promise<void>((resolve) => {
+    const listener = (message: Reply) => message.type === 'source-stopped' && (worker.off('message', listener), resolve());
+    worker.on('message', listener);
+  });
+  worker.postMessage({ type: 'stop-source' });
+  await stopped;
+}

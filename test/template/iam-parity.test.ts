@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { LOCAL_STAGE } from '../../local/stack';
+import { functionRoles, hashKeyOf, isAllowed, type FunctionRole } from './iam-policies';
+import { packageTemplate, TEMPLATE_STAGE, type Packaged } from './package-template';
+import { readRecordedCalls, toIamRequest, type IamRequest } from './recorded-calls';
+
+const SERVICE = 'signalwire-webhooks';
+const CALLS_DIR = process.env.IAM_CALLS_DIR;
+
+/**
+ * IAM parity: every AWS call a function made during the integration tests (recorded by the local stack, see
+ * local/aws-call-recorder.mjs; `npm test` runs the integration tests first and names the directory), held against
+ * that function's role in the template `serverless package` writes, by a real policy engine. A call the role would
+ * deny works locally and fails deployed: this test fails naming the function, the action and the resource.
+ */
+describe('IAM parity: what the functions did in the integration tests, their roles allow', { skip: CALLS_DIR ? false : 'run through `npm test` (it records the integration tests\' AWS calls in IAM_CALLS_DIR first)' }, () => {
+  let packaged: Packaged;
+  let roles: Map<string, FunctionRole>;
+  let requests: Map<string, { request: IamRequest; files: Set<string> }>;
+
+  before(async () => {
+    packaged = await packageTemplate();
+    roles = functionRoles(packaged.template, SERVICE, TEMPLATE_STAGE);
+    requests = new Map();
+    const names = { service: SERVICE, localStage: LOCAL_STAGE, stage: TEMPLATE_STAGE };
+    for (const { call, file } of readRecordedCalls(CALLS_DIR!)) {
+      assert.equal(call.unparsed, undefined, `a recorded call could not be read: ${JSON.stringify(call)}`);
+      const request = toIamRequest(call, names, (table) => hashKeyOf(packaged.template.Resources, table));
+      if (!request) continue;
+      const id = JSON.stringify(request);
+      const entry = requests.get(id) ?? { request, files: new Set<string>() };
+      entry.files.add(file);
+      requests.set(id, entry);
+    }
+  });
+  after(() => packaged?.dispose());
+
+  it('recorded the paths every function takes deployed (so the check below cannot pass on an empty recording)', () => {
+    const seen = new Set([...requests.values()].map(({ request: r }) => `${r.fn} ${r.action} ${r.resource.split(':').pop()}`));
+    const expected = [
+      'ingest sqs:SendMessage signalwire-webhooks-ci-webhooks',
+      'ingest ssm:GetParameters parameter/signalwire-webhooks/ci/signing-key',
+      'swml ssm:GetParameters parameter/signalwire-webhooks/ci/signing-key',
+      'swml dynamodb:GetItem table/signalwire-webhooks-ci-events',
+      'swml sqs:SendMessage signalwire-webhooks-ci-webhooks',
+      'worker sqs:ReceiveMessage signalwire-webhooks-ci-webhooks',
+      'worker sqs:DeleteMessage signalwire-webhooks-ci-webhooks',
+      'worker dynamodb:UpdateItem table/signalwire-webhooks-ci-events',
+      'worker dynamodb:PutItem table/signalwire-webhooks-ci-events',
+      'worker dynamodb:GetItem table/signalwire-webhooks-ci-events',
+      'worker sqs:SendMessage signalwire-webhooks-ci-webhooks-dlq',
+      'worker ssm:GetParameters parameter/signalwire-webhooks/ci/signalwire-api-token',
+      'worker sns:Publish signalwire-webhooks-ci-notifications',
+    ];
+    assert.deepEqual(expected.filter((call) => !seen.has(call)), [], `seen: ${[...seen].sort().join('\n')}`);
+  });
+
+  it('every recorded call is allowed by its function\'s role (iam-simulate over the packaged policies)', async () => {
+    const denied: string[] = [];
+    for (const { request, files } of requests.values()) {
+      const role = roles.get(request.fn);
+      if (!role) {
+        denied.push(`${request.fn}: no such function in the template (${request.action} on ${request.resource})`);
+        continue;
+      }
+      const result = await isAllowed(role, request.action, request.resource, request.context);
+      if (result !== 'Allowed') {
+        const context = Object.keys(request.context).length > 0 ? ` with ${JSON.stringify(request.context)}` : '';
+        denied.push(`${request.fn}: ${request.action} on ${request.resource}${context} is ${result} by ${role.role} (made in ${[...files].join(', ')})`);
+      }
+    }
+    assert.ok(requests.size > 0, 'no AWS call was recorded');
+    assert.deepEqual(denied, [], `calls the deployed roles would refuse:\n${denied.join('\n')}`);
+  });
+
+  it('the engine refuses what a role does not grant (the check can fail)', async () => {
+    const swml = roles.get('swml')!;
+    const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
+    assert.equal(await isAllowed(swml, 'dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['CONFIG#swml'] }), 'Allowed');
+    assert.equal(await isAllowed(swml, 'dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['CALL#c-1'] }), 'ImplicitlyDenied');
+    assert.equal(await isAllowed(roles.get('ingest')!, 'dynamodb:GetItem', table, {}), 'ImplicitlyDenied');
+  });
+});
