@@ -6,7 +6,7 @@ import { listEndpoints } from './commands/endpoints';
 import { listMessages, showMessage } from './commands/messages';
 import { configureNumber } from './commands/numbers';
 import { replayArchived } from './commands/replay';
-import { showRoom } from './commands/rooms';
+import { listRooms, showRoom } from './commands/rooms';
 import { sendWebhook } from './commands/send';
 import { showStats } from './commands/stats';
 import { resetSwmlRules, setSwmlRules, showSwmlRules } from './commands/swml';
@@ -63,10 +63,11 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'calls show': { usage: 'calls show <call_id>', summary: "a call's state, timeline and duration", options: ['json'], run: (c) => showCall(c.target, c.args[0]) },
   'messages list': { usage: 'messages list [--since ISO]', summary: 'messages first seen since then (default: last 24 h), newest first', options: ['json', 'since'], run: (c) => listMessages(c.target, c.options.since) },
   'messages show': { usage: 'messages show <message_id>', summary: "a message's status, timeline and error; for inbound ones the auto-reply outcome", options: ['json'], run: (c) => showMessage(c.target, c.args[0]) },
-  'rooms show': { usage: 'rooms show <room_session_id>', summary: 'a video room session: times, members, member count, recordings', options: ['json'], run: (c) => showRoom(c.target, c.args[0]) },
+  'rooms list': { usage: 'rooms list [--since ISO]', summary: 'room sessions first seen since then (default: last 24 h), newest first', options: ['json', 'since'], run: (c) => listRooms(c.target, c.options) },
+  'rooms show': { usage: 'rooms show <room_session_id | room_id>', summary: "a video room session (or a room's latest): times, members, member count, recordings", options: ['json'], run: (c) => showRoom(c.target, c.args[0]) },
   'dlq list': { usage: 'dlq list', summary: 'dead-lettered deliveries with their failure reason (--json: with the envelope)', options: ['json'], run: (c) => listDeadLetters(c.target), readable: deadLetterRows },
   'dlq show': { usage: 'dlq show <message_id>', summary: 'one dead letter with its reason and whole envelope', options: ['json'], run: (c) => showDeadLetter(c.target, c.args[0]) },
-  'dlq redrive': { usage: 'dlq redrive [--id MSG_ID ...]', summary: 're-send dead letters (all, or the given ids) to the queue; exits 1 unless all were', options: ['json', 'id'], run: (c) => redriveDeadLetters(c.target, c.options.id?.length ? c.options.id : undefined), exitCode: redriveExitCode },
+  'dlq redrive': { usage: 'dlq redrive [--id MSG_ID ...]', summary: 're-send dead letters: all (an SQS move task), or the given ids one by one; exits 1 unless all were', options: ['json', 'id'], run: (c) => redriveDeadLetters(c.target, c.options.id?.length ? c.options.id : undefined), exitCode: redriveExitCode },
   'dlq replay': { usage: 'dlq replay <message_id>', summary: 'queue a copy of one dead letter, keeping the original in the DLQ', options: ['json'], run: (c) => replayDeadLetter(c.target, c.args[0]) },
   'dlq purge': { usage: 'dlq purge --yes', summary: 'delete every dead letter (no undo)', options: ['json', 'yes'], run: (c) => purgeAllDeadLetters(c.target, c.options.yes === true) },
   tail: { usage: 'tail [--kind K]', summary: 'follow deliveries and what became of them, live, until Ctrl-C (--json: one object per line)', options: ['json', 'kind'], streams: true, run: (c) => tailArchive(c.target, { json: c.options.json === true, kind: c.options.kind }) },

@@ -1,4 +1,5 @@
 import { createDeadLetterTools, type DeadLetter, type RedriveReport } from '../../lib/dlq/dead-letters';
+import type { MoveReport } from '../../lib/dlq/redrive-all';
 import { purgeDeadLetters } from '../../lib/dlq/purge-dead-letters';
 import { createFailureStore } from '../../lib/store/failure-store';
 import { CliError } from '../output';
@@ -38,7 +39,8 @@ export function deadLetterRows(letters: DeadLetter[]) {
   return letters.map(({ event: _event, ...row }) => row);
 }
 
-/** A redrive that did not re-send (or delete) every message it was asked to is a failure for scripts. */
-export function redriveExitCode(report: RedriveReport): number {
+/** A redrive that did not re-send (or delete) every message it was asked to, or a move task that did not complete, is a failure for scripts. */
+export function redriveExitCode(report: RedriveReport | MoveReport): number {
+  if ('move_task' in report) return report.move_task.status === 'COMPLETED' && report.move_task.failure_reason === null ? 0 : 1;
   return report.failed.length > 0 || report.redriven_not_deleted.length > 0 ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import type { DeadLetter, RedriveReport } from '../../lib/dlq/dead-letters';
+import type { MoveReport } from '../../lib/dlq/redrive-all';
 import { html, type Html } from '../html';
 
 /** The DLQ with each letter's reason; Redrive and Replay ask for confirmation (hx-confirm) before they act. */
@@ -19,7 +20,11 @@ ${letters.length === 0 ? html`<p class="empty" id="dlq-empty">The DLQ is empty.<
 </section>`;
 }
 
-export function redriveNotice(report: RedriveReport): string {
+export function redriveNotice(report: RedriveReport | MoveReport): string {
+  if ('move_task' in report) {
+    const task = report.move_task;
+    return `move task ${task.status.toLowerCase()}: ${task.messages_moved} redriven${task.failure_reason ? `, ${task.failure_reason}` : ''}`;
+  }
   const parts = [`${report.redriven.length} redriven`];
   if (report.redriven_not_deleted.length > 0) parts.push(`${report.redriven_not_deleted.length} re-sent but not deleted`);
   if (report.failed.length > 0) parts.push(`${report.failed.length} failed: ${report.failed[0]!.error}`);

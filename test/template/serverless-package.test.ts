@@ -165,6 +165,10 @@ describe('serverless package (the deployable template)', () => {
     assert.equal(alarm.Statistic, 'Sum');
     assert.equal(alarm.Period, 300);
     assert.ok(alarm.Threshold > 0);
+    // A refused SignalWire API token (replies waiting) alarms at the first refusal.
+    const refused = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties).find((a) => a.MetricName === 'SignalWireAuthRefused');
+    assert.ok(refused, 'an alarm on SignalWire refusing our API token');
+    assert.deepEqual([refused.Namespace, refused.Dimensions, refused.Statistic, refused.Threshold], ['SignalWireWebhooks', [{ Name: 'Stage', Value: 'ci' }], 'Sum', 0]);
   });
 
   it('lets the worker reply and notify: the API token parameter and the topic only, a lease longer than its timeout', () => {
