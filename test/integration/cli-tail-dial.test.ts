@@ -43,7 +43,7 @@ describe('webhooks tail, dial and the completed CLI', () => {
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk));
     child.stderr.on('data', (chunk: Buffer) => (err += chunk));
-    await waitFor(async () => (err.includes('following deliveries') ? true : undefined), 20_000, 'tail to start');
+    await waitFor(async () => (err.includes('following deliveries') ? true : undefined), 60_000, 'tail to start');
 
     const sms = await fetch(`${stack.url}/incoming-sms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message_id":"tail-m","from":"+15551230000","to":"+15559870000","body":"hi"}' });
     assert.equal(sms.status, 200);
