@@ -10,7 +10,8 @@ export type MetricName =
   | 'WebhookRejected' // the ingest refused a delivery's credentials (dimension Reason); alarmed in serverless.yml
   | 'EventApplied' // the worker applied an event (dimension Kind)
   | 'EventDeadLettered' // the worker dead-lettered an event (dimension Category: invalid | exhausted)
-  | 'SignalWireAuthRefused'; // the SignalWire REST API refused our credentials (401/403); alarmed in serverless.yml
+  | 'SignalWireAuthRefused' // the SignalWire REST API refused our credentials (401/403); alarmed in serverless.yml
+  | 'ArchiveWriteFailed'; // the worker could not file a batch's deliveries in the archive (the events were applied)
 
 export interface Metrics {
   /** Adds `value` (default 1) to `name`, per stage and per stage and `dimensions` (keep their values few and fixed). */

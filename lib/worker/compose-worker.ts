@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createArchiveStore } from '../archive/archive-store';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ParameterReader } from '../config/secrets';
@@ -49,6 +50,7 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
     maxReceiveCount: config.maxReceiveCount,
     log,
     metrics,
+    archive: createArchiveStore(table),
   };
 }
 

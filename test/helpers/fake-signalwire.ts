@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createFakeCalls, type FakeCall } from './fake-signalwire-calls';
 import { createFakeNumbers, type FakeNumber } from './fake-signalwire-numbers';
 
 /**
@@ -40,6 +41,8 @@ export interface FakeSignalWire {
   /** Adds a phone number to the fake space (IncomingPhoneNumbers list and update). */
   addNumber(phoneNumber: string): FakeNumber;
   numbers: FakeNumber[];
+  /** Calls placed with the Calling API (`POST /api/calling/calls`, command dial). */
+  calls: FakeCall[];
   /** The next `count` requests are answered with `status` and a SignalWire-style error body. */
   failNext(count: number, status: number, message?: string): void;
   /** The next `count` requests are never answered (their sockets are destroyed on close). */
@@ -65,6 +68,7 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
   const queue: Behaviour[] = [];
   const sockets = new Set<Socket>();
   const phoneNumbers = createFakeNumbers();
+  const callingApi = createFakeCalls();
   let keepQueued = 0;
   let requiredToken: string | undefined;
   const state = { pageSize: 50 };
@@ -91,6 +95,8 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
       const [pathname = '', search = ''] = path.split('?');
       const numberAnswer = phoneNumbers.handle(request.method ?? '', pathname, new URLSearchParams(search), Object.fromEntries(new URLSearchParams(rawBody)));
       if (numberAnswer) return sendJson(response, numberAnswer.status, numberAnswer.body);
+      const callAnswer = callingApi.handle(request.method ?? '', pathname, rawBody);
+      if (callAnswer) return sendJson(response, callAnswer.status, callAnswer.body);
       const match = MESSAGES_PATH.exec(pathname);
       if (request.method === 'GET' && match) return sendJson(response, 200, listPage(pathname, created, new URLSearchParams(search), state.pageSize));
       if (request.method !== 'POST' || !match) return sendJson(response, 404, errorBody(404, 'The requested resource was not found'));
@@ -139,6 +145,7 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
     created,
     addNumber: phoneNumbers.add,
     numbers: phoneNumbers.numbers,
+    calls: callingApi.calls,
     failNext(count, status, message = defaultMessage(status)) {
       for (let index = 0; index < count; index += 1) queue.push({ kind: 'fail', status, message });
     },
