@@ -1,18 +1,10 @@
 import { json, pickFrom, type NewDelivery, type Effect } from './delivery';
+import { ROUTE_NAME_BY_TYPE } from '../../lib/video/video-event-type';
 
 type Step =
   | { type: 'room.started' | 'room.ended'; at: number }
   | { type: 'member.joined' | 'member.left'; member: string; at: number }
   | { type: 'recording.started' | 'recording.completed'; recording: string; at: number };
-
-const ROUTE_NAME: Record<Step['type'], string> = {
-  'room.started': 'room-started',
-  'room.ended': 'room-ended',
-  'member.joined': 'member-joined',
-  'member.left': 'member-left',
-  'recording.started': 'recording-started',
-  'recording.completed': 'recording-ready',
-};
 
 /**
  * One room session with many members (5 to `maxMembers`), most of whom leave again, and one recording, named in
@@ -50,7 +42,7 @@ function delivery(session: string, step: Step, naming: 'flat' | 'realtime' | 'ro
   if ('member' in step) Object.assign(flat, { member_id: step.member, member_name: `name ${step.member}` });
   if ('recording' in step) Object.assign(flat, { recording_id: step.recording, ...(step.type === 'recording.completed' && { recording_url: `https://example.com/${step.recording}.mp4`, duration: 48 }) });
   if (naming === 'flat') return json('/video/events', { event: step.type, ...flat }, effect);
-  if (naming === 'route') return json(`/video/${ROUTE_NAME[step.type]}`, flat, effect);
+  if (naming === 'route') return json(`/video/${ROUTE_NAME_BY_TYPE[step.type]}`, flat, effect);
   const params: Record<string, unknown> = { room_id: flat.room_id, room_session_id: session, room_session: { id: session, room_id: flat.room_id, name: 'standup' } };
   if ('member' in step) params.member = { id: step.member, room_session_id: session, name: `name ${step.member}` };
   if ('recording' in step) {

@@ -5,20 +5,12 @@ import { naturalKeyOf } from './natural-key';
 /** What became of a delivery: the worker's verdict, as operators read it (`webhooks tail`, the console). */
 export type ArchiveStatus = 'applied' | 'duplicate' | 'late' | 'retrying' | 'dead-lettered';
 
+/** The delivery as received (the exact raw body; headers with credentials and signatures replaced). */
+type ArchivedDelivery = Pick<WebhookEnvelope, 'event_id' | 'route' | 'path_params' | 'received_at' | 'content_type' | 'body' | 'headers' | 'source_ip' | 'replay_of'>;
+
 /** One archived delivery: enough to show it, explain it and queue it again (`webhooks replay`). */
-export interface ArchiveEntry {
-  event_id: string;
+export interface ArchiveEntry extends ArchivedDelivery {
   kind: string;
-  route: string;
-  path_params?: Record<string, string>;
-  received_at: string;
-  content_type: 'json' | 'form';
-  /** The exact raw body as received. */
-  body: string;
-  /** Request headers with credentials and signatures replaced. */
-  headers: Record<string, string>;
-  source_ip?: string;
-  replay_of?: string;
   /** The event's natural key (`call:<id>:<state>`), the unit of idempotency; absent when the payload is invalid. */
   natural_key?: string;
   status: ArchiveStatus;

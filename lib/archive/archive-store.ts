@@ -1,4 +1,5 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../store/query-all';
 import { expiresAt, isConditionFailure, type TableRef } from '../store/table';
 import type { ArchiveEntry } from './archive-entry';
 import { ARCHIVE_INDEX, archiveDays, archiveItemKey, archivePartition, archiveSortKey } from './archive-index';
@@ -45,21 +46,16 @@ export function createArchiveStore(table: TableRef, sleep = (ms: number) => new 
       const limit = options.limit ?? Number.POSITIVE_INFINITY;
       const found: ArchiveSummary[] = [];
       for (const day of archiveDays(after, until)) {
-        let startKey: Record<string, unknown> | undefined;
-        do {
-          const page = await table.client.send(
-            new QueryCommand({
-              TableName: table.tableName,
-              IndexName: ARCHIVE_INDEX,
-              KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
-              ExpressionAttributeValues: { ':day': archivePartition(day), ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
-              ExclusiveStartKey: startKey,
-              Limit: Math.min(1000, limit - found.length),
-            }),
-          );
-          for (const item of page.Items ?? []) found.push(summaryOf(item));
-          startKey = page.LastEvaluatedKey;
-        } while (startKey !== undefined && found.length < limit);
+        const items = await queryAll(
+          table,
+          {
+            IndexName: ARCHIVE_INDEX,
+            KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
+            ExpressionAttributeValues: { ':day': archivePartition(day), ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
+          },
+          limit - found.length,
+        );
+        found.push(...items.map(summaryOf));
         if (found.length >= limit) break;
       }
       return found;

@@ -1,5 +1,5 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StatsKind } from '../stats/stats-kind';
+import { queryAll } from './query-all';
 import { STATS_INDEX, statsPartition } from './stats-index';
 import type { TableRef } from './table';
 
@@ -16,24 +16,18 @@ export interface FirstSeenRecord {
 
 /** Records of a kind first seen at or after `since`, newest first, up to `limit`: pages of the stats index only. */
 export async function listByFirstSeen(table: TableRef, kind: StatsKind, since: string, limit = 1000): Promise<FirstSeenRecord[]> {
-  const records: FirstSeenRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: STATS_INDEX,
-        KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk >= :since',
-        ExpressionAttributeValues: { ':kind': statsPartition(kind), ':since': since },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-        Limit: Math.min(500, limit - records.length),
-      }),
-    );
-    for (const item of page.Items ?? []) records.push(recordOf(item));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined && records.length < limit);
-  return records;
+  const items = await queryAll(
+    table,
+    {
+      IndexName: STATS_INDEX,
+      KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk >= :since',
+      ExpressionAttributeValues: { ':kind': statsPartition(kind), ':since': since },
+      ScanIndexForward: false,
+    },
+    limit,
+    500,
+  );
+  return items.map(recordOf);
 }
 
 function recordOf(item: Record<string, unknown>): FirstSeenRecord {

@@ -1,5 +1,6 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { isoTime } from '../time';
+import { queryAll } from './query-all';
 import { roomKey } from './room-item';
 import { STATS_INDEX, statsPartition } from './stats-index';
 import type { TableRef } from './table';
@@ -17,22 +18,13 @@ export interface RoomSessionSummary {
 
 /** The room sessions first seen since `since` (ISO), newest first: one Query of the stats index, then BatchGets. */
 export async function listRoomSessions(table: TableRef, since: string): Promise<RoomSessionSummary[]> {
-  const keys: { pk: string; sk: string }[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: STATS_INDEX,
-        KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk >= :since',
-        ExpressionAttributeValues: { ':kind': statsPartition('room'), ':since': since },
-        ScanIndexForward: false,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) keys.push({ pk: String(item.pk), sk: String(item.sk) });
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
+  const found = await queryAll(table, {
+    IndexName: STATS_INDEX,
+    KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk >= :since',
+    ExpressionAttributeValues: { ':kind': statsPartition('room'), ':since': since },
+    ScanIndexForward: false,
+  });
+  const keys = found.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
   const items = new Map<string, Record<string, unknown>>();
   for (let start = 0; start < keys.length; start += 100) {
     let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table.tableName]: { Keys: keys.slice(start, start + 100) } };

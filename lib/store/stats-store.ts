@@ -1,6 +1,6 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StatsRecord, StatsWindow } from '../stats/summarize-stats';
 import { STATS_KINDS, type StatsKind } from '../stats/stats-kind';
+import { queryAll } from './query-all';
 import { STATS_INDEX, statsPartition } from './stats-index';
 import type { TableRef } from './table';
 
@@ -13,22 +13,12 @@ export async function queryStatsRecords(table: TableRef, window: StatsWindow): P
 }
 
 async function queryKind(table: TableRef, kind: StatsKind, window: StatsWindow): Promise<StatsRecord[]> {
-  const records: StatsRecord[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: STATS_INDEX,
-        KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk BETWEEN :since AND :until',
-        ProjectionExpression: '#state, #status, duration_seconds, #direction, ended_at',
-        ExpressionAttributeNames: { '#state': 'state', '#status': 'status', '#direction': 'direction' },
-        ExpressionAttributeValues: { ':kind': statsPartition(kind), ':since': window.since, ':until': window.until },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    records.push(...((page.Items ?? []) as StatsRecord[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return records;
+  const items = await queryAll(table, {
+    IndexName: STATS_INDEX,
+    KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk BETWEEN :since AND :until',
+    ProjectionExpression: '#state, #status, duration_seconds, #direction, ended_at',
+    ExpressionAttributeNames: { '#state': 'state', '#status': 'status', '#direction': 'direction' },
+    ExpressionAttributeValues: { ':kind': statsPartition(kind), ':since': window.since, ':until': window.until },
+  });
+  return items as StatsRecord[];
 }

@@ -33,6 +33,9 @@ const TYPE_BY_ROUTE_NAME: Readonly<Record<string, VideoEventType>> = {
   'recording-ready': 'recording.completed',
 };
 
+/** The per-event route name of each event (`/video/{name}`), for senders and tests: the map above, inverted. */
+export const ROUTE_NAME_BY_TYPE = Object.fromEntries(Object.entries(TYPE_BY_ROUTE_NAME).map(([name, type]) => [type, name])) as Readonly<Record<VideoEventType, string>>;
+
 // `/video/events` is the catch-all route: the body names the event.
 const CATCH_ALL_ROUTE_NAMES = new Set(['events']);
 

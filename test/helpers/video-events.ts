@@ -1,3 +1,5 @@
+import { ROUTE_NAME_BY_TYPE } from '../../lib/video/video-event-type';
+
 /** Video event deliveries in the three ways SignalWire names them (flat, Realtime `video.*` names, or named by the route; samples/README.md). */
 export type VideoNaming = 'flat' | 'realtime' | 'route';
 
@@ -5,15 +7,6 @@ export type VideoStep =
   | { type: 'room.started' | 'room.ended'; at: string }
   | { type: 'member.joined' | 'member.left'; member: string; name?: string; at: string }
   | { type: 'recording.started' | 'recording.completed'; recording: string; url?: string; duration?: number; at: string };
-
-const ROUTE_NAME: Record<VideoStep['type'], string> = {
-  'room.started': 'room-started',
-  'room.ended': 'room-ended',
-  'member.joined': 'member-joined',
-  'member.left': 'member-left',
-  'recording.started': 'recording-started',
-  'recording.completed': 'recording-ready',
-};
 
 /**
  * flat: `{event, room_session_id, ...}` to /video/events; realtime: `{event_type: 'video.…', params: {...}}` to
@@ -28,7 +21,7 @@ export function videoDelivery(baseUrl: string, roomSessionId: string, step: Vide
   let path = '/video/events';
   let body: Record<string, unknown>;
   if (naming === 'flat') body = { event: step.type, ...flat };
-  else if (naming === 'route') [path, body] = [`/video/${ROUTE_NAME[step.type]}`, flat];
+  else if (naming === 'route') [path, body] = [`/video/${ROUTE_NAME_BY_TYPE[step.type]}`, flat];
   else body = realtime(step, flat);
   return fetch(`${baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }

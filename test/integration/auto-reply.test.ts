@@ -3,62 +3,41 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { showMessage } from '../../cli/commands/messages';
-import type { Target } from '../../cli/target';
 import type { DeadLetter } from '../../lib/dlq/dead-letters';
 import { parseAutoReplyConfig } from '../../lib/messages/auto-reply';
-import { createDocumentClient } from '../../lib/store/table';
 import { PROJECT_ROOT } from '../../local/stack';
-import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
+import { startAutoReplyStack, type AutoReplyStack } from '../helpers/auto-reply-stack';
+import type { FakeSignalWire } from '../helpers/fake-signalwire';
 import { loadFixture, postFixture } from '../helpers/fixtures';
 import { incomingSms, incomingSmsRecord } from '../helpers/message-events';
-import { startTestStack, type TestStack } from '../helpers/test-stack';
+import type { TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait';
 
 const OUR_NUMBER = '+15551234567';
 const HELP_TEXT = parseAutoReplyConfig().replies.get('HELP')!;
 
 describe('keyword auto-replies through the SignalWire REST API (local stack + fake SignalWire)', { timeout: 120_000 }, () => {
+  let harness: AutoReplyStack;
   let fake: FakeSignalWire;
   let stack: TestStack;
   let sqs: SQSClient;
-  let dynamodb: DynamoDBClient;
-  let target: Pick<Target, 'table'>;
   before(async () => {
-    fake = await startFakeSignalWire();
-    stack = await startTestStack({
-      environment: {
-        SIGNALWIRE_SPACE_URL: fake.url,
-        SIGNALWIRE_PROJECT_ID: 'p-test',
-        SIGNALWIRE_API_TOKEN: 'PT_test_token',
-        SIGNALWIRE_TIMEOUT_MS: '500',
-        // Short leases keep the crash test fast; the worker timeout they must outlast is the test's own.
-        REPLY_LEASE_SECONDS: '2',
-      },
-    });
-    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
-    dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials });
-    target = { table: { client: createDocumentClient(dynamodb), tableName: stack.tableName, retentionDays: 90 } };
+    // A lease the takeover outlasts on a loaded machine, and retries spread so that deliveries waiting on it are not
+    // dead-lettered first (deployed: a 90 s lease against 5 x 181 s of retries).
+    harness = await startAutoReplyStack({ signalwireTimeoutMs: 500, waitMs: 15_000, leaseSeconds: 4, visibilitySeconds: 3 });
+    ({ fake, stack } = harness);
+    sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   });
   after(async () => {
     sqs?.destroy();
-    dynamodb?.destroy();
-    await stack?.stop();
-    await fake?.close();
+    await harness?.stop();
   });
 
-  // The `messages show` command in this process (polling through the bin would cost a process per look).
-  const show = (id: string): Promise<any> => showMessage(target, id).catch(() => undefined);
-  const replyStatus = (id: string, status: string) =>
-    waitFor(async () => {
-      const message = await show(id);
-      return message?.auto_reply?.status === status ? message : undefined;
-    }, 15_000, `${id} reply ${status}`);
+  const show = (id: string) => harness.replies.show(id);
+  const replyStatus = (id: string, status: string, timeoutMs?: number) => harness.replies.status(id, status, timeoutMs);
+  const createdFor = (to: string) => harness.replies.createdFor(to);
   const sendsTo = (to: string) => fake.requests.filter((r) => r.method === 'POST' && r.form.To === to);
-  const createdFor = (to: string) => fake.created.filter((m) => m.to === to);
 
   it('answers HELP once, asks for receipts at our /message-status, and the receipts attach to the reply', async () => {
     // given the HELP fixture, delivered twice
