@@ -12,13 +12,13 @@ import { readWorkerConfig } from '../lib/worker/worker-config';
 
 const config = readWorkerConfig(process.env);
 const log = createLogger({ fn: 'worker' }, config.runtime.logLevel, config.runtime);
-// cacheMiddleware: the stack is resolved once per command type (~0.1 ms less CPU per call). The stores marshall
+// cacheMiddleware (every client): the stack is resolved once per command type (~0.1 ms less CPU per call). The stores marshall
 // themselves (lib/store/document-client.ts), so the DynamoDB client takes it too.
 const sqs = new SQSClient({ md5: false, cacheMiddleware: true });
 const clients = {
   dynamodb: new DynamoDBClient({ cacheMiddleware: true }),
   sqs,
-  sns: new SNSClient({}),
+  sns: new SNSClient({ cacheMiddleware: true }),
   readParameter: cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region })),
 };
 const deps = composeWorker(config, clients, log, createMetrics(config.runtime));
