@@ -1,88 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { showCall } from './commands/calls';
-import { listDeadLetters, redriveDeadLetters, replayDeadLetter } from './commands/dlq';
-import { listEndpoints } from './commands/endpoints';
-import { showMessage } from './commands/messages';
-import { configureNumber } from './commands/numbers';
-import { showRoom } from './commands/rooms';
-import { sendWebhook } from './commands/send';
-import { showStats } from './commands/stats';
-import { resetSwmlRules, setSwmlRules, showSwmlRules } from './commands/swml';
-import { print } from './output';
-import { resolveTarget, type Target } from './target';
+import { PROJECT_ROOT } from '../local/project-root';
+import { CliError, print } from './output';
+import { COMMANDS, type CommandSpec, type Options } from './registry';
+import { resolveTarget } from './target';
 
-const USAGE = `usage: webhooks <command> [--json] [--stage NAME] [--region REGION]
+const OPTION_TYPES = {
+  json: { type: 'boolean' },
+  stage: { type: 'string' },
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+  id: { type: 'string', multiple: true },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  hours: { type: 'string' },
+  kind: { type: 'string' },
+  fixture: { type: 'string' },
+  body: { type: 'string' },
+  file: { type: 'string' },
+  sign: { type: 'boolean' },
+  unsigned: { type: 'boolean' },
+  url: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  yes: { type: 'boolean' },
+  port: { type: 'string' },
+} as const;
 
-  calls show <call_id>        a call's state, timeline and duration
-  dlq list                    dead-lettered deliveries with their failure reason
-  dlq redrive [--id MSG_ID]   re-send dead letters (all, or the given ids) to the queue
-  dlq replay <message_id>     queue a copy of one dead letter, keeping the original in the DLQ
-  endpoints                   the webhook URLs to paste into SignalWire, one per route
-  messages show <message_id>  a message's status, timeline and error; for inbound ones the auto-reply outcome
-  rooms show <room_session_id>  a video room session: times, members, member count, recordings
-  swml show                   the SWML routing rules in effect (built-in or set)
-  swml set <rules.json>       validate and store new routing rules (no deploy; live within the cache time)
-  swml reset                  back to the built-in routing rules
-  stats [--since ISO | --hours N]  counts per kind and state, average call duration (default: last 24 h)
-  send ROUTE [--fixture NAME | --body TEXT | --file PATH] [--url BASE] [--sign | --unsigned]
-                              post a test webhook to the stack or BASE: ROUTE's default sample (samples/),
-                              another sample, or a body; signed for the URL when SIGNALWIRE_SIGNING_KEY is set
-  numbers configure <+E164> [--url BASE]
-                              point a SignalWire number's messages and call status at the stack (or BASE);
-                              needs SIGNALWIRE_SPACE_URL, SIGNALWIRE_PROJECT_ID, SIGNALWIRE_API_TOKEN
+/** Options every command takes: help, and where the stack is. */
+const GLOBAL_OPTIONS = new Set(['help', 'version', 'stage', 'region', 'profile']);
 
-By default commands talk to the local stack \`npm start\` runs; --stage NAME talks to a deployed stage.`;
+function usage(): string {
+  const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
+  const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`);
+  return [
+    'usage: webhooks <command> [options] [--json] [--stage NAME [--region R] [--profile P]]',
+    '',
+    ...lines,
+    '',
+    'By default commands talk to the local stack `npm start` runs; --stage NAME talks to a deployed stage with your',
+    'AWS credentials (--profile P picks a profile). `webhooks <command> --help` describes one command.',
+  ].join('\n');
+}
 
-type Options = { since?: string; hours?: string; fixture?: string; body?: string; file?: string; sign?: boolean; unsigned?: boolean; url?: string };
-type Command = (target: Target, args: string[], ids: string[], options: Options) => Promise<unknown>;
-const COMMANDS: Record<string, Command> = {
-  'calls show': (target, args) => showCall(target, args[0]),
-  'dlq list': (target) => listDeadLetters(target),
-  'dlq redrive': (target, _args, ids) => redriveDeadLetters(target, ids.length > 0 ? ids : undefined),
-  'dlq replay': (target, args) => replayDeadLetter(target, args[0]),
-  endpoints: (target) => listEndpoints(target),
-  'messages show': (target, args) => showMessage(target, args[0]),
-  'rooms show': (target, args) => showRoom(target, args[0]),
-  'swml show': (target) => showSwmlRules(target),
-  'swml set': (target, args) => setSwmlRules(target, args[0]),
-  'swml reset': (target) => resetSwmlRules(target),
-  stats: (target, _args, _ids, options) => showStats(target, options),
-  send: async (target, args, _ids, options) => sendWebhook(args[0], options, options.url ?? (await target.apiUrl())),
-  'numbers configure': async (target, args, _ids, options) => configureNumber(args[0], options.url ?? (await target.apiUrl())),
-};
+function commandHelp(spec: CommandSpec): string {
+  const json = spec.options.includes('json') ? ' [--json]' : '';
+  return `usage: webhooks ${spec.usage}${json} [--stage NAME [--region R] [--profile P]]\n\n  ${spec.summary}`;
+}
+
+function version(): string {
+  return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      stage: { type: 'string' },
-      region: { type: 'string' },
-      id: { type: 'string', multiple: true },
-      since: { type: 'string' },
-      hours: { type: 'string' },
-      fixture: { type: 'string' },
-      body: { type: 'string' },
-      file: { type: 'string' },
-      sign: { type: 'boolean', default: false },
-      unsigned: { type: 'boolean', default: false },
-      url: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTION_TYPES });
+  if (values.version) return process.stdout.write(`webhooks ${version()}\n`), 0;
   const twoWords = positionals.slice(0, 2).join(' ');
   const name = COMMANDS[twoWords] ? twoWords : (positionals[0] ?? '');
-  const command = COMMANDS[name];
-  if (values.help || command === undefined) {
-    console.error(USAGE);
+  const spec = COMMANDS[name];
+  if (spec === undefined) {
+    console.error(positionals.length > 0 ? `webhooks: unknown command ${JSON.stringify(positionals.join(' '))}\n\n${usage()}` : usage());
     return values.help ? 0 : 2;
   }
-  // With --url BASE, `send` and `numbers configure` need no stack to talk to.
-  const target = values.url !== undefined && ['send', 'numbers configure'].includes(name) ? undefined : await resolveTarget({ stage: values.stage, region: values.region });
+  if (values.help) return console.log(commandHelp(spec)), 0;
+  const refused = Object.keys(values).filter((option) => !GLOBAL_OPTIONS.has(option) && !spec.options.includes(option as keyof Options));
+  if (refused.length > 0) throw new CliError(`${refused.map((o) => `--${o}`).join(', ')} does not apply to \`webhooks ${name}\`\n${commandHelp(spec)}`);
+  for (const option of ['region', 'profile'] as const) {
+    if (values[option] !== undefined && values.stage === undefined) throw new CliError(`--${option} applies to a deployed stage: add --stage NAME`);
+  }
+  // The SDK's default credential chain reads the profile from here.
+  if (values.profile !== undefined) process.env.AWS_PROFILE = values.profile;
+  const needsTarget = !(spec.targetOptionalWithUrl && values.url !== undefined);
+  const target = needsTarget ? await resolveTarget({ stage: values.stage, region: values.region }) : undefined;
   try {
-    print(await command(target!, positionals.slice(name.split(' ').length), values.id ?? [], values), values.json);
-    return 0;
+    const result = await spec.run({ target: target!, args: positionals.slice(name.split(' ').length), options: values });
+    if (!spec.streams) print(values.json || !spec.readable ? result : spec.readable(result), values.json === true);
+    return spec.exitCode?.(result) ?? 0;
   } finally {
     target?.close();
   }
@@ -93,5 +89,5 @@ try {
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`webhooks: ${message}`);
-  process.exitCode = 1;
+  process.exitCode = error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../local/project-root';
 import { readSample, resignSample, sampleNames } from './samples';
+import { secretListEnv } from '../lib/security/auth-policy';
 
 const USAGE = `usage: npm run samples:sign -- [--key KEY] [--base-url URL] [--out DIR] [--only NAME]...
 
@@ -33,7 +34,7 @@ function main(argv: string[]): number {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  const key = values.key ?? process.env.SIGNALWIRE_SIGNING_KEY?.split(',')[0]?.trim();
+  const key = values.key ?? secretListEnv(process.env, 'SIGNALWIRE_SIGNING_KEY')[0];
   if (values.help || !key) {
     console.error(USAGE);
     return values.help ? 0 : 2;

@@ -9,7 +9,9 @@ export type MetricName =
   | 'WebhookAccepted' // the ingest queued a delivery (dimension Kind)
   | 'WebhookRejected' // the ingest refused a delivery's credentials (dimension Reason); alarmed in serverless.yml
   | 'EventApplied' // the worker applied an event (dimension Kind)
-  | 'EventDeadLettered'; // the worker dead-lettered an event (dimension Category: invalid | exhausted)
+  | 'EventDeadLettered' // the worker dead-lettered an event (dimension Category: invalid | exhausted)
+  | 'SignalWireAuthRefused' // the SignalWire REST API refused our credentials (401/403); alarmed in serverless.yml
+  | 'ArchiveWriteFailed'; // the worker could not file a batch's deliveries in the archive (the events were applied)
 
 export interface Metrics {
   /** Adds `value` (default 1) to `name`, per stage and per stage and `dimensions` (keep their values few and fixed). */

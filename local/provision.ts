@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalDefinitions } from './serverless-config';
 
@@ -40,6 +40,7 @@ export async function provisionResources(
       await clients.dynamodb.send(new CreateTableCommand(input));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error; // kept from an earlier run (on-disk data)
+      await refuseMissingIndexes(clients.dynamodb, input);
     }
     index[logicalId] = { ref: String(props.TableName), attributes: { Arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` } };
   }
@@ -49,6 +50,19 @@ export async function provisionResources(
     index[logicalId] = { ref: arn, attributes: { TopicArn: arn, TopicName: String(props.TopicName) } };
   }
   return index;
+}
+
+/**
+ * A table kept on disk by an older version may lack an index added since (the archive's gsi2), and the emulator
+ * cannot add one to an existing table: say so at start rather than fail in the first command that reads it.
+ */
+async function refuseMissingIndexes(dynamodb: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: input.TableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = (input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).filter((name) => !present.has(name));
+  if (missing.length > 0) {
+    throw new Error(`local table ${input.TableName} was created without index ${missing.join(', ')} (an older version): move .local/dynamodb away to start afresh`);
+  }
 }
 
 /** Replaces `{ Ref: X }`, `{ 'Fn::GetAtt': [X, attribute] }` and `Fn::Join` with the local values. */

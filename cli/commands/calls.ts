@@ -1,4 +1,6 @@
 import { createCallStore } from '../../lib/store/call-store';
+import { listByFirstSeen } from '../../lib/store/list-by-first-seen';
+import { sinceOption } from '../since';
 import { CliError } from '../output';
 import type { Target } from '../target';
 
@@ -7,4 +9,10 @@ export async function showCall(target: Target, callId: string | undefined) {
   const call = await createCallStore(target.table).get(callId);
   if (call === undefined) throw new CliError(`call ${callId} not found`);
   return call;
+}
+
+/** `calls list [--since ISO]`: calls first seen since then (default: the last 24 h), newest first. */
+export async function listCalls(target: Target, since: string | undefined) {
+  const records = await listByFirstSeen(target.table, 'call', sinceOption(since));
+  return records.map((r) => ({ call_id: r.id, state: r.state ?? null, direction: r.direction ?? null, first_seen_at: r.first_seen_at, duration_seconds: r.duration_seconds ?? null }));
 }

@@ -1,4 +1,6 @@
-import { createDeadLetterTools } from '../../lib/dlq/dead-letters';
+import { createDeadLetterTools, type DeadLetter, type RedriveReport } from '../../lib/dlq/dead-letters';
+import type { MoveReport } from '../../lib/dlq/redrive-all';
+import { purgeDeadLetters } from '../../lib/dlq/purge-dead-letters';
 import { createFailureStore } from '../../lib/store/failure-store';
 import { CliError } from '../output';
 import type { Target } from '../target';
@@ -16,4 +18,29 @@ export async function replayDeadLetter(target: Target, messageId: string | undef
   const replayed = await toolsFor(target).replay(messageId);
   if (replayed === undefined) throw new CliError(`dead letter ${messageId} not found`);
   return replayed;
+}
+
+/** `dlq show <message_id>`: one dead letter with its whole envelope. */
+export async function showDeadLetter(target: Target, messageId: string | undefined) {
+  if (!messageId) throw new CliError('usage: webhooks dlq show <message_id>');
+  const found = (await toolsFor(target).list()).find((letter) => letter.message_id === messageId);
+  if (found === undefined) throw new CliError(`dead letter ${messageId} not found`);
+  return found;
+}
+
+/** `dlq purge --yes`: deletes every dead letter (there is no undo, hence the flag). */
+export async function purgeAllDeadLetters(target: Target, confirmed: boolean) {
+  if (!confirmed) throw new CliError('dlq purge deletes every dead letter for good: add --yes to confirm');
+  return purgeDeadLetters(target.sqs, target.deadLetterQueueUrl);
+}
+
+/** Readable `dlq list`: one row per dead letter, the envelope left to `dlq show`. */
+export function deadLetterRows(letters: DeadLetter[]) {
+  return letters.map(({ event: _event, ...row }) => row);
+}
+
+/** A redrive that did not re-send (or delete) every message it was asked to, or a move task that did not complete, is a failure for scripts. */
+export function redriveExitCode(report: RedriveReport | MoveReport): number {
+  if ('move_task' in report) return report.move_task.status === 'COMPLETED' && report.move_task.failure_reason === null ? 0 : 1;
+  return report.failed.length > 0 || report.redriven_not_deleted.length > 0 ? 1 : 0;
 }

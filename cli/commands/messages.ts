@@ -1,5 +1,7 @@
 import { createClaimStore } from '../../lib/store/claim-store';
+import { listByFirstSeen } from '../../lib/store/list-by-first-seen';
 import { createMessageStore } from '../../lib/store/message-store';
+import { sinceOption } from '../since';
 import { CliError } from '../output';
 import type { Target } from '../target';
 
@@ -21,4 +23,10 @@ export async function showMessage(target: Pick<Target, 'table'>, messageId: stri
         ? null
         : { keyword: field('keyword'), status: reply.status, reply_sid: field('reply_sid'), reason: field('reason'), attempts: reply.attempts },
   };
+}
+
+/** `messages list [--since ISO]`: messages (both directions) first seen since then (default: the last 24 h), newest first. */
+export async function listMessages(target: Pick<Target, 'table'>, since: string | undefined) {
+  const records = await listByFirstSeen(target.table, 'message', sinceOption(since));
+  return records.map((r) => ({ message_id: r.id, direction: r.direction ?? null, status: r.status ?? null, first_seen_at: r.first_seen_at }));
 }

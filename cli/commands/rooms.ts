@@ -1,10 +1,25 @@
 import { createRoomStore } from '../../lib/store/room-store';
+import { listRoomSessions } from '../../lib/store/room-sessions-list';
 import { CliError } from '../output';
 import type { Target } from '../target';
 
-export async function showRoom(target: Target, roomSessionId: string | undefined) {
-  if (!roomSessionId) throw new CliError('usage: webhooks rooms show <room_session_id>');
-  const room = await createRoomStore(target.table).get(roomSessionId);
-  if (room === undefined) throw new CliError(`room session ${roomSessionId} not found`);
+/** `rooms show <id>`: a room session by its id, or a room id for that room's latest session. */
+export async function showRoom(target: Target, id: string | undefined) {
+  if (!id) throw new CliError('usage: webhooks rooms show <room_session_id | room_id>');
+  const store = createRoomStore(target.table);
+  const room = (await store.get(id)) ?? (await latestOf(store, id));
+  if (room === undefined) throw new CliError(`room session ${id} not found (nor a room with that id)`);
   return room;
+}
+
+async function latestOf(store: ReturnType<typeof createRoomStore>, roomId: string) {
+  const session = await store.latestSessionOf(roomId);
+  return session === undefined ? undefined : store.get(session);
+}
+
+/** `rooms list [--since ISO]`: the sessions first seen since then (default: the last 24 h), newest first. */
+export async function listRooms(target: Target, options: { since?: string }) {
+  const since = options.since === undefined ? Date.now() - 24 * 3_600_000 : Date.parse(options.since);
+  if (!Number.isFinite(since)) throw new CliError(`--since must be an ISO 8601 time, got ${JSON.stringify(options.since)}`);
+  return listRoomSessions(target.table, new Date(since).toISOString());
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { signDelivery } from '../../lib/security/sign-delivery';
+import { secretListEnv } from '../../lib/security/auth-policy';
 import { defaultSample, readSample } from '../samples';
 
 export interface SendOptions {
@@ -61,7 +62,8 @@ function deliveryFrom(route: string | undefined, options: SendOptions): Delivery
 }
 
 function signingKey(required: boolean): string | undefined {
-  const key = process.env.SIGNALWIRE_SIGNING_KEY?.split(',')[0]?.trim();
+  // One key, or a JSON list during a rotation (the first signs): the stack's own reading of the setting.
+  const key = secretListEnv(process.env, 'SIGNALWIRE_SIGNING_KEY')[0];
   if (!key && required) throw new Error('send --sign: set SIGNALWIRE_SIGNING_KEY to the signing key the stack verifies with');
   return key || undefined;
 }

@@ -12,6 +12,8 @@ export interface CallStore {
   recordLate(event: CallStatusEvent): Promise<StoredCall | undefined>;
   /** Sets the duration unless one is already set. */
   setDurationOnce(callId: string, seconds: number): Promise<void>;
+  /** The call's times and whether it has a duration (a consistent read), for finishing an earlier attempt's work. */
+  stored(callId: string): Promise<StoredCall | undefined>;
   get(callId: string): Promise<CallRecord | undefined>;
 }
 
@@ -21,8 +23,9 @@ export interface StoredCall {
 }
 
 /**
- * Applies one call status event. In order it costs one conditional write; a late or duplicate state costs a
- * second one that records it in the timeline (or finds it already seen and changes nothing).
+ * Applies one call status event. In order it costs one conditional write; a late state costs a second one that
+ * records it in the timeline. A duplicate finds it already seen and costs a read as well: the attempt that applied
+ * it may have died (or lost the write's answer) before setting the duration, and this one finishes that.
  */
 export async function applyCallStatus(event: CallStatusEvent, store: CallStore): Promise<ApplyOutcome> {
   let outcome: ApplyOutcome = 'advanced';
@@ -30,7 +33,11 @@ export async function applyCallStatus(event: CallStatusEvent, store: CallStore):
   if (stored === undefined) {
     outcome = 'recorded-late';
     stored = await store.recordLate(event);
-    if (stored === undefined) return 'duplicate';
+  }
+  if (stored === undefined) {
+    outcome = 'duplicate';
+    stored = await store.stored(event.callId);
+    if (stored === undefined) return outcome;
   }
   // The delivery did not state a duration (flat JSON): derive it once both ends of the talk time are known,
   // whichever of `answered` and `ended` arrived last.

@@ -3,7 +3,11 @@ import { DependencyError } from '../errors';
 type Env = Record<string, string | undefined>;
 
 /** Reads an SSM parameter (SecureString, decrypted); lib/config/ssm-parameters.ts implements it over lib/aws/ssm-get-parameters.ts. */
-export type ParameterReader = (name: string) => Promise<string>;
+export interface ParameterReader {
+  (name: string): Promise<string>;
+  /** Drops a cached value, so the next read asks SSM at once (after the service refused the old value). */
+  forget?(name: string): void;
+}
 
 /** Reads several SSM parameters (SecureString, decrypted) in one go; a name that does not exist is absent from the result. */
 export type ParametersReader = (names: readonly string[]) => Promise<ReadonlyMap<string, string>>;

@@ -7,7 +7,7 @@ import type { ParameterReader, ParametersReader } from './secrets';
  */
 export function cachedParameterReader(readParameters: ParametersReader, ttlMs = 5 * 60_000): ParameterReader {
   const cache = new Map<string, { value: Promise<string>; expires: number }>();
-  return (name) => {
+  const read = (name: string) => {
     const hit = cache.get(name);
     if (hit && hit.expires > Date.now()) return hit.value;
     const value = readParameters([name]).then((values) => {
@@ -19,4 +19,5 @@ export function cachedParameterReader(readParameters: ParametersReader, ttlMs = 
     cache.set(name, { value, expires: Date.now() + ttlMs });
     return value;
   };
+  return Object.assign(read, { forget: (name: string) => void cache.delete(name) });
 }

@@ -1,83 +1,91 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  type Message,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import type { FailureStore } from '../store/failure-store';
 import { describeDeadLetter, type DeadLetter } from './describe-dead-letter';
+import { dlqPages, release, type HeldMessage } from './dlq-pages';
+import { redriveAll, type MoveReport } from './redrive-all';
 
 export type { DeadLetter };
 
 export interface DeadLetterTools {
   list(limit?: number): Promise<DeadLetter[]>;
-  redrive(messageIds?: string[]): Promise<RedriveReport>;
+  /** The given messages one by one, or (none given) the whole DLQ with SQS's move task. */
+  redrive(messageIds?: string[]): Promise<RedriveReport | MoveReport>;
   /** Queues a copy of a dead letter (new event id, `replay_of` the old one) and leaves the original in the DLQ. */
   replay(messageId: string): Promise<{ message_id: string; replayed_as: string } | undefined>;
 }
 
 export interface RedriveReport {
+  /** Re-sent, and deleted from the DLQ with a receipt handle that was still good. */
   redriven: string[];
-  /** Re-sent but still in the DLQ (delete failed): listed so nobody re-sends them twice by surprise. */
+  /** Re-sent but maybe still in the DLQ (the delete failed or its handle may have gone stale): never counted as redriven. */
   redriven_not_deleted: string[];
+  /** Not re-sent (the send failed, or no such message in the DLQ). */
   failed: { message_id: string; error: string }[];
 }
 
-const PEEK_SECONDS = 30;
+// Messages are hidden while we page through the DLQ; a receipt handle is only trusted well inside that time.
+const HIDE_SECONDS = 300;
 
 /**
- * Lists and redrives the DLQ with plain SQS calls, so it works on AWS and the local emulator alike. Listing hides
- * messages for a moment while it pages through them, then makes them visible again. Redrive deletes a message
- * only after it was re-sent to the main queue, so a crash in between duplicates (harmless: the worker is
- * idempotent) but never loses one.
+ * Lists and redrives the DLQ with plain SQS calls, so it works on AWS and the local emulator alike. Listing and the
+ * per-message redrive page through it with long polls until it is drained, hiding what they read and showing it
+ * again at the end. A per-message redrive deletes a message right after re-sending it, with its fresh handle, and
+ * reports it redriven only then: a crash in between duplicates (harmless: the worker is idempotent), never loses.
  */
-export function createDeadLetterTools(sqs: SQSClient, urls: { queueUrl: string; deadLetterQueueUrl: string }, failures: FailureStore): DeadLetterTools {
-  async function receiveAll(limit: number): Promise<Message[]> {
-    const messages = new Map<string, Message>();
-    while (messages.size < limit) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: urls.deadLetterQueueUrl,
-          MaxNumberOfMessages: Math.min(10, limit - messages.size),
-          VisibilityTimeout: PEEK_SECONDS,
-          WaitTimeSeconds: 0,
-          MessageAttributeNames: ['All'],
-          // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
-          AttributeNames: ['All'],
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      const fresh = Messages.filter((m) => !messages.has(m.MessageId!));
-      if (fresh.length === 0) break;
-      for (const m of fresh) messages.set(m.MessageId!, m);
-    }
-    return [...messages.values()];
+export function createDeadLetterTools(
+  sqs: SQSClient,
+  urls: { queueUrl: string; deadLetterQueueUrl: string },
+  failures: FailureStore,
+  options: { hideSeconds?: number } = {},
+): DeadLetterTools {
+  const dlq = urls.deadLetterQueueUrl;
+  const hideSeconds = options.hideSeconds ?? HIDE_SECONDS;
+  const handleGoodForMs = hideSeconds * 1000 - Math.min(30_000, (hideSeconds * 1000) / 4);
+
+  async function readAll(limit: number): Promise<HeldMessage[]> {
+    const held: HeldMessage[] = [];
+    for await (const page of dlqPages(sqs, dlq, { hideSeconds, limit })) held.push(...page);
+    return held;
   }
 
-  async function release(messages: Message[]): Promise<void> {
-    for (let i = 0; i < messages.length; i += 10) {
-      const entries = messages.slice(i, i + 10).map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle!, VisibilityTimeout: 0 }));
-      await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: urls.deadLetterQueueUrl, Entries: entries }));
+  async function redriveOne({ message, receivedAt }: HeldMessage, report: RedriveReport): Promise<boolean> {
+    const id = message.MessageId!;
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: message.Body! }));
+    } catch (error) {
+      report.failed.push({ message_id: id, error: String(error) });
+      return false;
+    }
+    // SQS accepts a delete with a stale handle without deleting: only a handle inside its hide counts.
+    if (Date.now() - receivedAt > handleGoodForMs) {
+      report.redriven_not_deleted.push(id);
+      return false;
+    }
+    try {
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: dlq, ReceiptHandle: message.ReceiptHandle! }));
+      report.redriven.push(id);
+      return true;
+    } catch {
+      report.redriven_not_deleted.push(id);
+      return false;
     }
   }
 
   return {
-    async list(limit = 1000) {
-      const messages = await receiveAll(limit);
+    async list(limit = 10_000) {
+      const held = await readAll(limit);
       try {
-        return await Promise.all(messages.map((m) => describeDeadLetter(m, failures)));
+        return await Promise.all(held.map((h) => describeDeadLetter(h.message, failures)));
       } finally {
-        await release(messages);
+        await release(sqs, dlq, held);
       }
     },
 
     async replay(messageId) {
-      const messages = await receiveAll(10_000);
+      const held = await readAll(10_000);
       try {
-        const message = messages.find((m) => m.MessageId === messageId);
+        const message = held.find((h) => h.message.MessageId === messageId)?.message;
         if (message === undefined) return undefined;
         let envelope: { event_id?: string };
         try {
@@ -90,30 +98,28 @@ export function createDeadLetterTools(sqs: SQSClient, urls: { queueUrl: string; 
         await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: JSON.stringify(copy) }));
         return { message_id: messageId, replayed_as: eventId };
       } finally {
-        await release(messages);
+        await release(sqs, dlq, held);
       }
     },
 
     async redrive(messageIds) {
-      const messages = await receiveAll(10_000);
-      const wanted = messageIds === undefined ? messages : messages.filter((m) => messageIds.includes(m.MessageId!));
+      if (messageIds === undefined) return redriveAll(sqs, urls);
+      const wanted = new Set(messageIds);
       const report: RedriveReport = { redriven: [], redriven_not_deleted: [], failed: [] };
-      for (const message of wanted) {
-        const id = message.MessageId!;
-        try {
-          await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: message.Body! }));
-        } catch (error) {
-          report.failed.push({ message_id: id, error: String(error) });
-          continue;
+      const kept: HeldMessage[] = [];
+      try {
+        for await (const page of dlqPages(sqs, dlq, { hideSeconds, limit: 100_000 })) {
+          for (const held of page) {
+            const id = held.message.MessageId!;
+            if (!wanted.has(id) || !(await redriveOne(held, report))) kept.push(held);
+            wanted.delete(id);
+          }
+          if (wanted.size === 0) break;
         }
-        try {
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: urls.deadLetterQueueUrl, ReceiptHandle: message.ReceiptHandle! }));
-          report.redriven.push(id);
-        } catch {
-          report.redriven_not_deleted.push(id);
-        }
+      } finally {
+        await release(sqs, dlq, kept);
       }
-      await release(messages.filter((m) => !report.redriven.includes(m.MessageId!)));
+      for (const id of wanted) report.failed.push({ message_id: id, error: 'not in the DLQ' });
       return report;
     },
   };

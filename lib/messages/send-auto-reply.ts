@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { acquireClaim, type ClaimStore } from '../claims/lease-claim';
-import { PermanentError } from '../errors';
+import { DependencyError, PermanentError } from '../errors';
 import type { ListedMessage, OutboundMessage, SentMessage } from '../signalwire/rest-client';
 import type { AutoReply } from './auto-reply';
 import type { MessageStore } from './message-record';
@@ -15,8 +15,15 @@ export interface ReplyApi {
   listMessages(filter: { from: string; to: string; sentSince: number }): Promise<ListedMessage[]>;
 }
 
+/** Which inbound message each sent reply answers (DynamoDB: `REPLYSID#<sid>`, lib/store/reply-credit-store.ts). */
+export interface ReplyCredits {
+  /** Credits reply `sid` to one inbound message; false when another message has it already. */
+  credit(sid: string, inboundMessageId: string): Promise<boolean>;
+}
+
 export interface AutoReplyDeps {
   claims: ReplyClaims;
+  credits: ReplyCredits;
   /** The API, or undefined when none is configured: the reply is then recorded as skipped, not an error. */
   api(): Promise<ReplyApi | undefined>;
   messages: Pick<MessageStore, 'recordOutbound'>;
@@ -31,6 +38,8 @@ export type AutoReplySent = 'reply sent' | 'reply found sent' | 'reply already s
 
 // Our clock and SignalWire's may disagree a little; a reply created this long before the claim still counts.
 const CLOCK_SKEW_MS = 5_000;
+// Messages the API will never deliver are not a reply that went out.
+const UNSENT = new Set(['failed', 'undelivered', 'canceled']);
 
 /**
  * Sends the keyword reply to one inbound message exactly once, whatever SQS or SignalWire redeliver:
@@ -60,17 +69,25 @@ export async function sendAutoReplyOnce(inbound: IncomingMessage, reply: AutoRep
   };
   try {
     if (claim.previous !== undefined) {
-      // The previous holder died or gave up, maybe after the API accepted its send (a timeout, a crash).
+      // The previous holder died or gave up, maybe after the API accepted its send (a timeout, a crash). Any reply
+      // of this text to this customer since the claim may be it, unless another inbound message already counts it
+      // as its own (the same customer sent HELP twice): the credit is exclusive, so each one gets its own reply.
       const since = claim.claimedAt - CLOCK_SKEW_MS;
-      const found = (await api.listMessages({ from: outbound.from, to: outbound.to, sentSince: since })).find(
-        (m) => m.body === outbound.body && m.dateCreated >= Math.floor(since / 1000) * 1000,
-      );
-      if (found !== undefined) {
-        await record(found.sid);
-        return 'reply found sent';
+      const candidates = (await api.listMessages({ from: outbound.from, to: outbound.to, sentSince: since }))
+        .filter((m) => m.body === outbound.body && m.dateCreated >= Math.floor(since / 1000) * 1000 && !UNSENT.has(m.status))
+        .sort((a, b) => a.dateCreated - b.dateCreated || a.sid.localeCompare(b.sid));
+      for (const candidate of candidates) {
+        if (await deps.credits.credit(candidate.sid, key)) {
+          await record(candidate.sid);
+          return 'reply found sent';
+        }
       }
     }
     const sent = await api.sendMessage({ ...outbound, ...(deps.statusCallbackUrl !== undefined && { statusCallback: deps.statusCallbackUrl }) });
+    // Credited before anything else, so a concurrent reconcile of another message cannot take this reply.
+    if (!(await deps.credits.credit(sent.sid, key))) {
+      throw new DependencyError(`reply ${sent.sid} was credited to another message meanwhile; retrying`);
+    }
     await record(sent.sid);
     return 'reply sent';
   } catch (error) {

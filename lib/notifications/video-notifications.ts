@@ -15,7 +15,7 @@ export function createVideoNotifier(notifier: Notifier): VideoNotifier {
 
 export function videoNotification(n: VideoNotification): Notification {
   if (n.type === 'room.started') {
-    const room = n.roomName ?? n.roomId;
+    const room = n.roomName ?? n.roomId ?? n.roomSessionId;
     return {
       eventKey: `room.started:${n.roomSessionId}`,
       kind: 'room.started',

@@ -41,7 +41,11 @@ export interface AuthenticateOptions {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads the policy once, at cold start. Values are comma-separated lists; a bad entry throws a ConfigError. */
+/**
+ * Reads the policy once, at cold start; a bad entry throws a ConfigError naming the setting (never its value).
+ * Secrets (signing keys, Basic credentials, query secrets) are one value, or a JSON list during a rotation; the
+ * IP allowlist is comma-separated CIDRs.
+ */
 export function parseAuthPolicy(env: Env): AuthPolicy {
   const ipAllowlist = listEnv(env, 'WEBHOOK_IP_ALLOWLIST');
   try {
@@ -50,9 +54,9 @@ export function parseAuthPolicy(env: Env): AuthPolicy {
     throw new ConfigError(`WEBHOOK_IP_ALLOWLIST: ${(error as Error).message}`);
   }
   return Object.freeze({
-    signingKeys: Object.freeze(listEnv(env, 'SIGNALWIRE_SIGNING_KEY')),
-    basicAuth: Object.freeze(listEnv(env, 'WEBHOOK_BASIC_AUTH').map(parseCredentialPair)),
-    querySecrets: Object.freeze(listEnv(env, 'WEBHOOK_QUERY_SECRET')),
+    signingKeys: Object.freeze(secretListEnv(env, 'SIGNALWIRE_SIGNING_KEY')),
+    basicAuth: Object.freeze(secretListEnv(env, 'WEBHOOK_BASIC_AUTH').map(parseCredentialPair)),
+    querySecrets: Object.freeze(secretListEnv(env, 'WEBHOOK_QUERY_SECRET')),
     ipAllowlist: Object.freeze(ipAllowlist),
     allowUnauthenticated: booleanEnv(env, 'WEBHOOK_ALLOW_UNAUTHENTICATED', false),
   });
@@ -128,6 +132,32 @@ function listEnv(env: Env, name: string): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+/**
+ * One secret (the whole value, trimmed), or several as a JSON list (`["old","new"]`) during a rotation: nothing in
+ * a secret can split it. A comma outside a JSON list is refused rather than guessed at: it is either an old-style
+ * list or a secret that contains one, and guessing wrong would weaken the check (or refuse every delivery).
+ */
+export function secretListEnv(env: Env, name: string): string[] {
+  const text = (env[name] ?? '').trim();
+  if (text === '') return [];
+  if (text.startsWith('[')) {
+    let list: unknown;
+    try {
+      list = JSON.parse(text);
+    } catch {
+      throw new ConfigError(`${name}: starts with [ but is not a JSON list`);
+    }
+    if (!Array.isArray(list) || list.length === 0 || !list.every((entry) => typeof entry === 'string' && entry.trim() !== '')) {
+      throw new ConfigError(`${name}: must be a JSON list of non-empty strings`);
+    }
+    return list.map((entry: string) => entry.trim());
+  }
+  if (text.includes(',')) {
+    throw new ConfigError(`${name}: contains a comma; give one secret, or a JSON list (["old","new"]) during a rotation (a secret with a comma too: ["a,b"])`);
+  }
+  return [text];
 }
 
 function parseCredentialPair(pair: string, index: number): BasicAuthCredentials {

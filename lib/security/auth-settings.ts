@@ -1,5 +1,5 @@
 import { secretsUnreadable, type ParametersReader } from '../config/secrets';
-import { causeMessage, DependencyError } from '../errors';
+import { causeMessage, ConfigError, DependencyError } from '../errors';
 import type { Logger } from '../log';
 import { parseAuthPolicy, type AuthPolicy } from '../security/auth-policy';
 import { requireHttpsUrl } from '../security/https-url';
@@ -30,11 +30,22 @@ export interface WebhookAuthSettings {
 export interface WebhookAuthConfig {
   settings: WebhookAuthSettings;
   env: Env;
+  /** Why the verification settings are invalid: the authenticator then answers 503 until they are fixed. */
+  misconfigured?: string;
 }
 
-/** Reads and validates everything the authenticator needs at cold start (a bad CIDR or flag throws a ConfigError naming it). */
+/**
+ * Reads and validates everything the authenticator needs at cold start. An invalid setting (a bad CIDR, flag or
+ * secret list) is not thrown: it is kept as `misconfigured`, so the function starts, logs why and answers 503
+ * (SignalWire retries) until it is fixed, never a weaker check and never a crash loop.
+ */
 export function readWebhookAuthConfig(env: Env): WebhookAuthConfig {
-  return { settings: readWebhookAuthSettings(env), env };
+  try {
+    return { settings: readWebhookAuthSettings(env), env };
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return { settings: { local: env.AWS_LAMBDA_FUNCTION_NAME === undefined, publicBaseUrl: undefined, parameters: new Map() }, env, misconfigured: error.message };
+  }
 }
 
 /** Reads and validates the plain settings at cold start (a bad CIDR or flag throws a ConfigError naming it). */
@@ -83,7 +94,10 @@ export function createAuthPolicySource(env: Env, settings: WebhookAuthSettings, 
       .finally(() => (loading = undefined));
     return loading;
   };
-  load().catch((error: unknown) => deps.log.warn('webhook secrets not loaded yet; will retry', { error, cause: causeMessage(error) }));
+  load().catch((error: unknown) => {
+    if (error instanceof MisconfiguredError) deps.log.error('webhook verification misconfigured; answering 503 until fixed', { reason: error.message });
+    else deps.log.warn('webhook secrets not loaded yet; will retry', { error, cause: causeMessage(error) });
+  });
   return async () => {
     if (current !== undefined && current.expires > Date.now()) return current.policy;
     if (current === undefined) return load();
@@ -106,7 +120,18 @@ async function loadPolicy(env: Env, parameters: ReadonlyMap<string, string>, rea
   const resolved: Record<string, string | undefined> = { ...env };
   // A parameter that does not exist turns its check off: operators create only the ones they use.
   for (const [name, parameter] of parameters) resolved[name] = values.get(parameter) ?? '';
-  return parseAuthPolicy(resolved);
+  try {
+    return parseAuthPolicy(resolved);
+  } catch (error) {
+    // Never a weaker check: the deliveries wait (503, SignalWire retries) until the parameter is fixed.
+    if (error instanceof ConfigError) throw new MisconfiguredError(`webhook secrets in SSM are invalid: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The verification settings are invalid: every delivery is answered 503 (retried) until they are fixed. */
+export class MisconfiguredError extends DependencyError {
+  override readonly name: string = 'MisconfiguredError';
 }
 
 function warnIfOpen(policy: AuthPolicy, settings: WebhookAuthSettings, log: Logger): void {

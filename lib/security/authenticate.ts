@@ -1,11 +1,11 @@
 import type { ParametersReader } from '../config/secrets';
-import { ClientError } from '../errors';
+import { ClientError, ConfigError } from '../errors';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
 import { reconstructPublicUrl } from '../security/public-url';
 import { redactUrl } from '../security/redact';
-import { createAuthPolicySource, readWebhookAuthConfig, type WebhookAuthConfig, type WebhookAuthSettings } from './auth-settings';
+import { createAuthPolicySource, MisconfiguredError, readWebhookAuthConfig, type WebhookAuthConfig, type WebhookAuthSettings } from './auth-settings';
 import { MAX_BODY_BYTES, rawBodyBytes } from '../http/request-body';
 import type { WebhookRequest } from '../http/webhook-request';
 
@@ -45,7 +45,15 @@ export function authenticatorFromEnv(env: Readonly<Record<string, string | undef
 }
 
 /** The same, from the config a function read at cold start (its `read…Config`). */
-export function authenticatorFromConfig({ settings, env }: WebhookAuthConfig, deps: AuthenticatorDeps): Authenticate {
+export function authenticatorFromConfig({ settings, env, misconfigured }: WebhookAuthConfig, deps: AuthenticatorDeps): Authenticate {
+  if (misconfigured !== undefined) {
+    // A clear error at start-up, then 503 (SignalWire retries) until fixed: never a weaker check, never a crash loop.
+    deps.log.error('webhook verification misconfigured; answering 503 until fixed', { reason: misconfigured });
+    const refusal = new MisconfiguredError(`webhook verification misconfigured: ${misconfigured}`);
+    return async () => {
+      throw refusal;
+    };
+  }
   const policy = createAuthPolicySource(env, settings, { readParameters: deps.readParameters, log: deps.log });
   return createAuthenticator({ ...settings, policy, log: deps.log, metrics: deps.metrics });
 }

@@ -46,6 +46,21 @@ export function redactUrl(url: string): string {
 }
 
 /**
+ * The query string without its `secret` parameters (any spelling API Gateway decodes to that name): what a SWML
+ * fetch journals after its secret was checked, so no queue, DLQ, table or archive ever holds the secret.
+ */
+export function withoutQuerySecret(rawQueryString: string): string {
+  if (rawQueryString === '') return rawQueryString;
+  return rawQueryString
+    .split('&')
+    .filter((pair) => {
+      const equals = pair.indexOf('=');
+      return !SECRET_QUERY_PARAMS.has(decodeQueryComponent(equals === -1 ? pair : pair.slice(0, equals)));
+    })
+    .join('&');
+}
+
+/**
  * With `redactPii`, a copy of a parsed payload (flat, RELAY or form parameters) whose message text fields (`body`,
  * `Body`) are replaced at any depth; without it, the payload itself. Structures nested deeper than any SignalWire
  * payload are replaced whole rather than walked.

@@ -2,6 +2,7 @@ import { positiveIntEnv, requireEnv } from '../config/env';
 import { readSecretSource, resolveSecret, type ParameterReader, type SecretSource } from '../config/secrets';
 import { ConfigError } from '../errors';
 import { createSignalWireRestClient, normalizeSpaceUrl, type SignalWireRestClient } from './rest-client';
+import { CredentialsRefusedError } from './rest-responses';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -11,6 +12,11 @@ export interface SignalWireApiSettings {
   projectId: string;
   timeoutMs: number;
   apiToken: SecretSource;
+}
+
+export interface ApiHooks {
+  /** SignalWire refused our credentials (401/403): counted (metric SignalWireAuthRefused) and alarmed. */
+  onCredentialsRefused?(error: CredentialsRefusedError): void;
 }
 
 /**
@@ -30,21 +36,41 @@ export function readSignalWireApiSettings(env: Env): SignalWireApiSettings | und
 }
 
 /**
- * The API client, made on first use: the token is read then, once per container, so events that send nothing
- * never wait on SSM. A failed read is not cached: the next event tries again.
+ * The API client. The token is read on use (events that send nothing never wait on SSM) through the parameter
+ * cache (5 minutes), so a rotated token is picked up without a new container, and at once after SignalWire refused
+ * the old one (401/403). A failed read is not cached: the next event tries again.
  */
-export function signalWireApi(settings: SignalWireApiSettings | undefined, readParameter: ParameterReader): () => Promise<SignalWireRestClient | undefined> {
+export function signalWireApi(
+  settings: SignalWireApiSettings | undefined,
+  readParameter: ParameterReader,
+  hooks: ApiHooks = {},
+): () => Promise<SignalWireRestClient | undefined> {
   if (settings === undefined) return async () => undefined;
   const { spaceUrl, projectId, timeoutMs } = settings;
-  let client: Promise<SignalWireRestClient> | undefined;
-  return () => {
-    client ??= resolveSecret(settings.apiToken, readParameter).then((apiToken) => {
-      if (apiToken === undefined) {
-        throw new ConfigError('SIGNALWIRE_SPACE_URL is set but neither SIGNALWIRE_API_TOKEN nor SIGNALWIRE_API_TOKEN_PARAMETER is');
+  const parameter = settings.apiToken !== undefined && 'parameter' in settings.apiToken ? settings.apiToken.parameter : undefined;
+  let current: { apiToken: string; client: SignalWireRestClient } | undefined;
+
+  const refused = <T>(call: Promise<T>): Promise<T> =>
+    call.catch((error: unknown) => {
+      if (error instanceof CredentialsRefusedError) {
+        if (parameter !== undefined) readParameter.forget?.(parameter);
+        hooks.onCredentialsRefused?.(error);
       }
-      return createSignalWireRestClient({ spaceUrl, projectId, apiToken, timeoutMs });
+      throw error;
     });
-    client.catch(() => (client = undefined));
-    return client;
+
+  return async () => {
+    const apiToken = await resolveSecret(settings.apiToken, readParameter);
+    if (apiToken === undefined) {
+      throw new ConfigError('SIGNALWIRE_SPACE_URL is set but neither SIGNALWIRE_API_TOKEN nor SIGNALWIRE_API_TOKEN_PARAMETER is');
+    }
+    if (current?.apiToken !== apiToken) {
+      const client = createSignalWireRestClient({ spaceUrl, projectId, apiToken, timeoutMs });
+      current = {
+        apiToken,
+        client: { sendMessage: (m) => refused(client.sendMessage(m)), listMessages: (f) => refused(client.listMessages(f)) },
+      };
+    }
+    return current.client;
   };
 }

@@ -1,5 +1,6 @@
 import { ConfigError, DependencyError, PermanentError } from '../errors';
-import { failureFor, isTimeout, parseJsonObject, readSendResult, toListedMessage, type ListedMessage, type SentMessage } from './rest-responses';
+import { listPages } from './list-pages';
+import { isTimeout, readSendResult, type ListedMessage, type SentMessage } from './rest-responses';
 
 export type { ListedMessage, SentMessage } from './rest-responses';
 
@@ -25,7 +26,10 @@ export interface OutboundMessage {
 
 export interface SignalWireRestClient {
   sendMessage(message: OutboundMessage): Promise<SentMessage>;
-  /** Messages from `from` to `to` sent on or after the UTC day of `sentSince` (the API filters by day). */
+  /**
+   * Messages from `from` to `to` created on or after the UTC day of `sentSince` (the API filters by day), every page,
+   * including the ones accepted but not sent yet (`date_sent` null, status queued or accepted).
+   */
   listMessages(filter: { from: string; to: string; sentSince: number }): Promise<ListedMessage[]>;
 }
 
@@ -51,14 +55,15 @@ export function createSignalWireRestClient(config: SignalWireApiConfig): SignalW
 
     async listMessages(filter) {
       const day = new Date(filter.sentSince).toISOString().slice(0, 10);
-      // `DateSent>=` is the compatibility API's inclusive lower bound (a day); one page of 100 is plenty for the
-      // replies to one number since one claim.
-      const query = new URLSearchParams({ From: filter.from, To: filter.to, 'DateSent>': day, PageSize: '100' });
-      const { status, text } = await account.call('list messages', `${messagesUrl}?${query}`, { method: 'GET' });
-      if (status < 200 || status >= 300) throw failureFor('list messages', status, text, account.redact);
-      const list = parseJsonObject(text)?.messages;
-      if (!Array.isArray(list)) throw new DependencyError(`signalwire: list messages answered HTTP ${status} without a message list`);
-      return list.flatMap(toListedMessage);
+      const sinceSecond = Math.floor(filter.sentSince / 1000) * 1000;
+      const base = { From: filter.from, To: filter.to, PageSize: '100' };
+      // `DateSent>` is the compatibility API's inclusive lower bound (a day); it leaves out what is not sent yet.
+      const sent = await listPages(account, `${messagesUrl}?${new URLSearchParams({ ...base, 'DateSent>': day })}`);
+      // Accepted but still queued (`date_sent` null): the unfiltered list, newest first, read until a whole page
+      // was created before `sentSince`.
+      const recent = await listPages(account, `${messagesUrl}?${new URLSearchParams(base)}`, (page) => page.every((m) => m.dateCreated < sinceSecond));
+      const bySid = new Map([...sent, ...recent].map((m) => [m.sid, m]));
+      return [...bySid.values()];
     },
   };
 }
@@ -66,6 +71,8 @@ export function createSignalWireRestClient(config: SignalWireApiConfig): SignalW
 /** The account's Compatibility API: its URLs, authenticated calls bounded in time, and token redaction. */
 export interface AccountApi {
   url(resource: string): string;
+  /** An absolute URL for a `next_page_uri`; refuses one on another origin. */
+  sameOrigin(uri: string): string;
   call(operation: string, url: string, init: { method: string; body?: URLSearchParams }): Promise<{ status: number; text: string }>;
   redact(text: string): string;
 }
@@ -80,6 +87,11 @@ export function createAccountApi(config: SignalWireApiConfig): AccountApi {
   const authorization = `Basic ${Buffer.from(`${config.projectId}:${config.apiToken}`).toString('base64')}`;
   return {
     url: (resource) => `${accountUrl}/${resource}`,
+    sameOrigin(uri) {
+      const url = new URL(uri, baseUrl);
+      if (url.origin !== baseUrl) throw new DependencyError('signalwire: a next page on another host was refused');
+      return url.href;
+    },
     redact: (text) => text.replaceAll(config.apiToken, '[redacted]'),
     async call(operation, url, init) {
       try {

@@ -7,7 +7,7 @@ export interface SentMessage {
   status: string;
 }
 
-/** A message as the list call returns it; `dateCreated` in epoch milliseconds. */
+/** A message as the list call returns it; times in epoch milliseconds, `dateSent` null while it is still queued. */
 export interface ListedMessage {
   sid: string;
   from: string;
@@ -15,6 +15,7 @@ export interface ListedMessage {
   body: string;
   status: string;
   dateCreated: number;
+  dateSent: number | null;
 }
 
 const MAX_REASON_LENGTH = 200;
@@ -29,8 +30,25 @@ export function readSendResult(status: number, responseText: string, redact: (te
   throw failureFor('send message', status, responseText, redact);
 }
 
+/**
+ * SignalWire refused our credentials (401, 403): the token was rotated or revoked. Not the message's fault, and
+ * fixed by an operator: retryable, so the reply waits (claim released) instead of being failed for good.
+ */
+export class CredentialsRefusedError extends DependencyError {
+  override readonly name: string = 'CredentialsRefusedError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 export function failureFor(operation: string, status: number, responseText: string, redact: (text: string) => string): Error {
   const detail = apiMessage(responseText, redact);
+  if (status === 401 || status === 403) {
+    return new CredentialsRefusedError(`signalwire: ${operation} refused our credentials with HTTP ${status}${detail}`, status);
+  }
   if (status === 408 || status === 429 || status >= 500 || status < 400) {
     return new DependencyError(`signalwire: ${operation} failed with HTTP ${status}${detail}`);
   }
@@ -41,7 +59,9 @@ export function toListedMessage(item: unknown): ListedMessage[] {
   const m = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
   const dateCreated = Date.parse(String(m.date_created));
   if (typeof m.sid !== 'string' || typeof m.body !== 'string' || !Number.isFinite(dateCreated)) return [];
-  return [{ sid: m.sid, from: String(m.from), to: String(m.to), body: m.body, status: String(m.status), dateCreated }];
+  const dateSent = m.date_sent === null || m.date_sent === undefined ? null : Date.parse(String(m.date_sent));
+  const sent = dateSent !== null && Number.isFinite(dateSent) ? dateSent : null;
+  return [{ sid: m.sid, from: String(m.from), to: String(m.to), body: m.body, status: String(m.status), dateCreated, dateSent: sent }];
 }
 
 /** The API's own explanation (`{"code":21211,"message":"..."}`), bounded and with the token redacted. */

@@ -45,6 +45,11 @@ export function createCallStore(table: TableRef): CallStore {
       }
     },
 
+    async stored(callId) {
+      const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: key(callId), ConsistentRead: true }));
+      return Item === undefined ? undefined : { times: timesOf(Item), hasDuration: Item.duration_seconds !== undefined };
+    },
+
     async get(callId) {
       const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: key(callId), ConsistentRead: true }));
       return Item === undefined ? undefined : toCallRecord(Item);

@@ -1,72 +1,52 @@
 import { isoTime } from '../time';
 import type { RoomMember, RoomRecording, RoomSession } from '../video/room-session';
 
-/** The room-session item's layout (room-store.ts writes it): per-member and per-recording attributes `<field>#<id>`. */
-export const roomKey = (roomSessionId: string) => ({ pk: `ROOM#${roomSessionId}`, sk: 'ROOM' });
+/**
+ * The room-session partition's layout (room-store.ts writes it), so a room of any size stays under DynamoDB's
+ * 400 KB item limit: the session item (sk `ROOM`: times, names, the few room-level event keys and notification
+ * claims), one item per member (sk `MEMBER#<id>`) and one per recording (sk `RECORDING#<id>`).
+ */
+export const roomPartition = (roomSessionId: string) => `ROOM#${roomSessionId}`;
+export const roomKey = (roomSessionId: string) => ({ pk: roomPartition(roomSessionId), sk: 'ROOM' });
+export const memberKey = (roomSessionId: string, memberId: string) => ({ pk: roomPartition(roomSessionId), sk: `MEMBER#${memberId}` });
+export const recordingKey = (roomSessionId: string, recordingId: string) => ({ pk: roomPartition(roomSessionId), sk: `RECORDING#${recordingId}` });
 
-type MemberField = 'name' | 'joined_at' | 'left_at';
-const MEMBER_PREFIX = 'member_';
-const RECORDING_PREFIX = 'recording_';
-
-// The field comes first and holds no '#', so the id after the first '#' is read back whole, whatever it contains.
-export function memberAttribute(field: MemberField, memberId: string): string {
-  return `${MEMBER_PREFIX}${field}#${memberId}`;
-}
-
-export function recordingAttribute(field: string, recordingId: string): string {
-  return `${RECORDING_PREFIX}${field}#${recordingId}`;
-}
-
-export function roomSessionFromItem(item: Record<string, unknown>): RoomSession {
-  const members = new Map<string, RoomMember>();
-  const recordings = new Map<string, RoomRecording>();
-  for (const [attribute, value] of Object.entries(item)) {
-    const hash = attribute.indexOf('#');
-    if (hash < 0) continue;
-    const [prefix, id] = [attribute.slice(0, hash), attribute.slice(hash + 1)];
-    if (prefix.startsWith(MEMBER_PREFIX)) setMemberField(entry(members, id, newMember), prefix.slice(MEMBER_PREFIX.length), value);
-    else if (prefix.startsWith(RECORDING_PREFIX)) setRecordingField(entry(recordings, id, newRecording), prefix.slice(RECORDING_PREFIX.length), value);
+/** The session from every item of its partition (the session item first or not); undefined without a session item. */
+export function roomSessionFromItems(items: readonly Record<string, unknown>[]): RoomSession | undefined {
+  const session = items.find((item) => item.sk === 'ROOM');
+  if (session === undefined) return undefined;
+  const members: RoomMember[] = [];
+  const recordings: RoomRecording[] = [];
+  let inRoom = 0;
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk.startsWith('MEMBER#')) {
+      members.push({ id: sk.slice(7), name: stringOrNull(item.name), joined_at: timeOrNull(item.joined_at), left_at: timeOrNull(item.left_at) });
+      if (item.in_room === 1) inRoom += 1;
+    } else if (sk.startsWith('RECORDING#')) {
+      recordings.push({
+        id: sk.slice(10),
+        url: stringOrNull(item.url),
+        duration_seconds: typeof item.duration === 'number' ? item.duration : null,
+        state: item.state === 'completed' ? 'completed' : 'started',
+        started_at: timeOrNull(item.started_at),
+        completed_at: timeOrNull(item.completed_at),
+      });
+    }
   }
   return {
-    room_session_id: item.room_session_id as string,
-    room_id: stringOrNull(item.room_id),
-    room_name: stringOrNull(item.room_name),
-    started_at: timeOrNull(item.started_at),
-    ended_at: timeOrNull(item.ended_at),
-    member_count: typeof item.member_count === 'number' ? item.member_count : 0,
-    members: [...members.values()].sort(byTimeThenId((m) => m.joined_at ?? m.left_at)),
-    recordings: [...recordings.values()].sort(byTimeThenId((r) => r.started_at ?? r.completed_at)),
-    first_seen_at: item.first_seen_at as string,
-    updated_at: item.updated_at as string,
+    room_session_id: session.room_session_id as string,
+    room_id: stringOrNull(session.room_id),
+    room_name: stringOrNull(session.room_name),
+    started_at: timeOrNull(session.started_at),
+    ended_at: timeOrNull(session.ended_at),
+    // Exact: each member item says whether its member counts (room-store.ts decides it in one conditional write).
+    member_count: inRoom,
+    members: members.sort(byTimeThenId((m) => m.joined_at ?? m.left_at)),
+    recordings: recordings.sort(byTimeThenId((r) => r.started_at ?? r.completed_at)),
+    first_seen_at: session.first_seen_at as string,
+    updated_at: session.updated_at as string,
   };
-}
-
-function setMemberField(member: RoomMember, field: string, value: unknown): void {
-  if (field === 'name') member.name = stringOrNull(value);
-  else if (field === 'joined_at') member.joined_at = timeOrNull(value);
-  else if (field === 'left_at') member.left_at = timeOrNull(value);
-}
-
-function setRecordingField(recording: RoomRecording, field: string, value: unknown): void {
-  if (field === 'url') recording.url = stringOrNull(value);
-  else if (field === 'duration') recording.duration_seconds = typeof value === 'number' ? value : null;
-  else if (field === 'state') recording.state = value === 'completed' ? 'completed' : 'started';
-  else if (field === 'started_at') recording.started_at = timeOrNull(value);
-  else if (field === 'completed_at') recording.completed_at = timeOrNull(value);
-}
-
-function newMember(id: string): RoomMember {
-  return { id, name: null, joined_at: null, left_at: null };
-}
-
-function newRecording(id: string): RoomRecording {
-  return { id, url: null, duration_seconds: null, state: 'started', started_at: null, completed_at: null };
-}
-
-function entry<T>(map: Map<string, T>, id: string, create: (id: string) => T): T {
-  let found = map.get(id);
-  if (found === undefined) map.set(id, (found = create(id)));
-  return found;
 }
 
 function stringOrNull(value: unknown): string | null {

@@ -1,105 +1,135 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DependencyError } from '../errors';
-import type { RoomStore } from '../video/apply-video-event';
-import type { VideoEvent } from '../video/normalize-video-event';
-import { roomKey, roomSessionFromItem } from './room-item';
-import { NOT_JOINED, NOT_LEFT, eventClause, memberClause, type Clause } from './room-updates';
+import { recordingIdOf, type RoomStore, type SessionVideoEvent } from '../video/apply-video-event';
+import { memberKey, recordingKey, roomKey, roomPartition, roomSessionFromItems } from './room-item';
+import { latestSessionOfRoom, markLatestSession, resolveRoomSession } from './room-latest';
+import { NOT_JOINED, NOT_LEFT, memberClause, recordingClause, roomEventClause, type Clause } from './room-updates';
 import { STATS_INDEX_SET, statsIndexValues } from './stats-index';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
 
 /**
- * One item per room session (pk `ROOM#<room_session_id>`, sk `ROOM`); members and recordings are attributes named
- * `<field>#<id>` (a map entry cannot be set before its map exists, so maps would cost a second request).
- * `events_seen` is the idempotency set of event keys; `joined_members` / `left_members` decide the member count.
+ * A room session is a partition (room-item.ts): the session item, one item per member, one per recording. Every
+ * write is one conditional UpdateItem of one item, so a room of any size works and nothing needs a transaction.
  */
 export function createRoomStore(table: TableRef): RoomStore {
+  // Sessions this container filed lately: a member event then costs one write, not two. The session item's
+  // `updated_at` and TTL are refreshed at most once a minute per container by member and recording events.
+  const touched = new Map<string, number>();
+  const member = (event: SessionVideoEvent, clause: Clause) => write(table, memberKey(event.roomSessionId, event.memberId!), clause);
   return {
-    // Race closed: the same event redelivered concurrently (SQS, SignalWire retries): the seen-set lets one in.
-    // Recording started/completed in either order need no condition: `completed` is set outright, `started`
-    // only if_not_exists, so a late `started` never reverts a completed recording.
-    record: (event) => write(table, event, eventClause(event)),
+    sessionOf: (event) => resolveRoomSession(table, event),
+    latestSessionOf: (roomId) => latestSessionOfRoom(table, roomId),
 
-    // Race closed: a member's join and leave applied at the same time. Each write checks both sets atomically, so
-    // either the join counts and the leave uncounts it, or the leave lands first and the join never counts.
-    joinCounted: (event) => write(table, event, memberClause(event, 'joined', 1, `${NOT_JOINED} AND ${NOT_LEFT}`)),
-    joinAfterLeft: (event) => write(table, event, memberClause(event, 'joined', 0, `${NOT_JOINED} AND contains(left_members, :member)`)),
-    // `member_count > :zero` is implied by the sets; kept so no path can ever take the count below zero.
-    leaveCounted: (event) =>
-      write(table, event, memberClause(event, 'left', -1, `contains(joined_members, :member) AND ${NOT_LEFT} AND member_count > :zero`)),
-    leaveBeforeJoined: (event) => write(table, event, memberClause(event, 'left', 0, `${NOT_JOINED} AND ${NOT_LEFT}`)),
+    // No condition: it only files the session (first seen, stats index, room id and name) and refreshes it.
+    touch: async (event) => {
+      const now = Date.now();
+      if ((touched.get(event.roomSessionId) ?? 0) > now) return;
+      await write(table, roomKey(event.roomSessionId), { set: [], values: {} }, sessionFields(event));
+      if (touched.size >= 10_000) touched.clear();
+      touched.set(event.roomSessionId, now + TOUCH_EVERY_MS);
+    },
+
+    // Race closed: the same event redelivered concurrently (SQS, SignalWire retries): the seen-set lets one in.
+    // Recording started/completed in either order need no condition: `completed` is set outright, `started` only
+    // if_not_exists, so a late `started` never reverts a completed recording.
+    record: async (event) => {
+      if (event.type === 'room.started' || event.type === 'room.ended') {
+        const applied = await write(table, roomKey(event.roomSessionId), roomEventClause(event), sessionFields(event));
+        if (event.type === 'room.started' && event.roomId !== undefined) await markLatestSession(table, event.roomId, event.roomSessionId, event.occurredAt);
+        return applied;
+      }
+      return write(table, recordingKey(event.roomSessionId, recordingIdOf(event)), recordingClause(event));
+    },
+
+    // Race closed: a member's join and leave applied at the same time. Both write the member's one item and check
+    // its times atomically, so either the join counts (in_room 1) and the leave uncounts it, or the leave lands
+    // first and the join never counts. The count is the number of members in the room: exact, never negative.
+    joinCounted: (event) => member(event, memberClause(event, 'joined', 1, `${NOT_JOINED} AND ${NOT_LEFT}`)),
+    joinAfterLeft: (event) => member(event, memberClause(event, 'joined', 0, `${NOT_JOINED} AND attribute_exists(left_at)`)),
+    leaveCounted: (event) => member(event, memberClause(event, 'left', 0, `attribute_exists(joined_at) AND ${NOT_LEFT} AND in_room = :one`)),
+    leaveBeforeJoined: (event) => member(event, memberClause(event, 'left', 0, `${NOT_JOINED} AND ${NOT_LEFT}`)),
 
     // Race closed: two deliveries of one event both reaching the notification step: only one claims it.
     claimNotification: (roomSessionId, eventKey) =>
-      updateNotified(table, roomSessionId, 'ADD', 'attribute_exists(pk) AND NOT contains(notified, :key)', eventKey),
+      write(table, roomKey(roomSessionId), { condition: 'attribute_exists(pk) AND NOT contains(notified, :key)', set: [], add: ['notified :keys'], values: notified(eventKey) }, undefined),
     releaseNotification: async (roomSessionId, eventKey) => {
-      await updateNotified(table, roomSessionId, 'DELETE', 'contains(notified, :key)', eventKey);
+      await write(table, roomKey(roomSessionId), { condition: 'contains(notified, :key)', set: [], delete: ['notified :keys'], values: notified(eventKey) }, undefined);
     },
 
     async get(roomSessionId) {
-      const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: roomKey(roomSessionId), ConsistentRead: true }));
-      return Item === undefined ? undefined : roomSessionFromItem(Item);
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await table.client.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': roomPartition(roomSessionId) },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey !== undefined);
+      return roomSessionFromItems(items);
     },
   };
 }
 
-async function write(table: TableRef, event: VideoEvent, clause: Clause): Promise<boolean> {
-  const set = [
-    ...clause.set,
-    'room_session_id = :session',
-    'room_id = if_not_exists(room_id, :room)',
-    ...(event.roomName === undefined ? [] : ['room_name = if_not_exists(room_name, :room_name)']),
-    'first_seen_at = if_not_exists(first_seen_at, :now)',
-    'updated_at = :now',
-    'expires_at = :ttl',
-    ...STATS_INDEX_SET,
-  ];
-  const add = [...clause.add, 'events_seen :keys'];
-  // Every room item has a count, even before its first member event: ADD 0 creates it.
-  if (!clause.add.some((a) => a.startsWith('member_count'))) add.push('member_count :no_change');
-  const condition = ['NOT contains(events_seen, :key)', ...(clause.condition ? [clause.condition] : [])].join(' AND ');
+const TOUCH_EVERY_MS = 60_000;
+
+const notified = (eventKey: string) => ({ ':key': eventKey, ':keys': new Set([eventKey]) });
+
+/** The session item's own attributes, set by every write to it (only if absent, but `updated_at` and the TTL). */
+function sessionFields(event: SessionVideoEvent): Clause {
+  const now = new Date().toISOString();
+  return {
+    set: [
+      'room_session_id = :session',
+      ...(event.roomId === undefined ? [] : ['room_id = if_not_exists(room_id, :room)']),
+      ...(event.roomName === undefined ? [] : ['room_name = if_not_exists(room_name, :room_name)']),
+      'first_seen_at = if_not_exists(first_seen_at, :now)',
+      'updated_at = :now',
+      ...STATS_INDEX_SET,
+    ],
+    values: {
+      ':session': event.roomSessionId,
+      ...(event.roomId !== undefined && { ':room': event.roomId }),
+      ...(event.roomName !== undefined && { ':room_name': event.roomName }),
+      ':now': now,
+      ...statsIndexValues('room'),
+    },
+  };
+}
+
+async function write(table: TableRef, key: Record<string, string>, clause: Clause, extra: Clause | undefined = { set: [], values: {} }): Promise<boolean> {
+  const set = [...clause.set, ...(extra?.set ?? [])];
+  const values: Record<string, unknown> = { ...clause.values, ...extra?.values };
+  if (extra !== undefined) {
+    set.push('expires_at = :ttl');
+    values[':ttl'] = expiresAt(table);
+  }
+  const parts = [
+    set.length > 0 ? `SET ${set.join(', ')}` : '',
+    clause.add?.length ? `ADD ${clause.add.join(', ')}` : '',
+    clause.delete?.length ? `DELETE ${clause.delete.join(', ')}` : '',
+  ].filter(Boolean);
+  const names = { ...clause.names, ...extra?.names };
   try {
     await table.client.send(
       new UpdateCommand({
         TableName: table.tableName,
-        Key: roomKey(event.roomSessionId),
-        UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
-        ConditionExpression: condition,
-        ...(clause.names && Object.keys(clause.names).length > 0 && { ExpressionAttributeNames: clause.names }),
-        ExpressionAttributeValues: {
-          ...clause.values,
-          ':session': event.roomSessionId,
-          ':room': event.roomId,
-          ...(event.roomName !== undefined && { ':room_name': event.roomName }),
-          ':now': new Date().toISOString(),
-          ':ttl': expiresAt(table),
-          ':key': event.eventKey,
-          ':keys': new Set([event.eventKey]),
-          ...(add.includes('member_count :no_change') && { ':no_change': 0 }),
-          ...statsIndexValues('room'),
-        },
+        Key: key,
+        UpdateExpression: parts.join(' '),
+        ...(clause.condition !== undefined && { ConditionExpression: clause.condition }),
+        ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+        ExpressionAttributeValues: values,
       }),
     );
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
     throw new DependencyError('could not store video event', { cause: error });
-  }
-}
-
-async function updateNotified(table: TableRef, roomSessionId: string, action: 'ADD' | 'DELETE', condition: string, eventKey: string): Promise<boolean> {
-  try {
-    await table.client.send(
-      new UpdateCommand({
-        TableName: table.tableName,
-        Key: roomKey(roomSessionId),
-        UpdateExpression: `${action} notified :keys`,
-        ConditionExpression: condition,
-        ExpressionAttributeValues: { ':keys': new Set([eventKey]), ':key': eventKey },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw new DependencyError('could not store video notification claim', { cause: error });
   }
 }

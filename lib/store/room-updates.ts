@@ -1,65 +1,65 @@
 import { recordingIdOf } from '../video/apply-video-event';
-import type { VideoEvent } from '../video/normalize-video-event';
-import { memberAttribute, recordingAttribute } from './room-item';
+import type { SessionVideoEvent } from '../video/apply-video-event';
 
-/** One write's specific part; the room-wide attributes and the seen-set are added by `write`. */
+/** One conditional write of one item of a room-session partition (room-store.ts sends it). */
 export interface Clause {
   condition?: string;
   set: string[];
-  add: string[];
   values: Record<string, unknown>;
   names?: Record<string, string>;
+  /** ADD clauses (the item's own small seen-set). */
+  add?: string[];
+  delete?: string[];
 }
 
-export const NOT_JOINED = 'NOT contains(joined_members, :member)';
-export const NOT_LEFT = 'NOT contains(left_members, :member)';
+export const NOT_JOINED = 'attribute_not_exists(joined_at)';
+export const NOT_LEFT = 'attribute_not_exists(left_at)';
 
-/** The room or recording event's own attributes (room-store.ts adds the room-wide ones and the seen-set). */
-export function eventClause(event: VideoEvent): Clause {
-  const at = { ':at': event.occurredAt };
-  switch (event.type) {
-    case 'room.started':
-      return { set: ['started_at = if_not_exists(started_at, :at)'], add: [], values: at };
-    case 'room.ended':
-      return { set: ['ended_at = if_not_exists(ended_at, :at)'], add: [], values: at };
-    case 'recording.started':
-    case 'recording.completed': {
-      const id = recordingIdOf(event);
-      const completed = event.type === 'recording.completed';
-      const set = completed
-        ? ['#state = :completed', '#completed_at = if_not_exists(#completed_at, :at)']
-        : ['#state = if_not_exists(#state, :started)', '#started_at = if_not_exists(#started_at, :at)'];
-      const values: Record<string, unknown> = { ...at, ':recording': new Set([id]), [completed ? ':completed' : ':started']: completed ? 'completed' : 'started' };
-      // A completed recording's URL and duration are final; the ones a `started` event may carry only fill gaps.
-      for (const [field, value] of [['url', event.recordingUrl], ['duration', event.durationSeconds]] as const) {
-        if (value === undefined) continue;
-        set.push(completed ? `#${field} = :${field}` : `#${field} = if_not_exists(#${field}, :${field})`);
-        values[`:${field}`] = value;
-      }
-      const names = Object.fromEntries(['state', 'started_at', 'completed_at', 'url', 'duration'].map((f) => [`#${f}`, recordingAttribute(f, id)]));
-      return { set, add: ['recording_ids :recording'], values, names: pickUsed(names, set) };
-    }
-    default:
-      throw new Error(`room store: ${event.type} is a member event`);
+/** Room started/ended on the session item: a seen-set of these few keys makes a redelivery a duplicate. */
+export function roomEventClause(event: SessionVideoEvent): Clause {
+  const field = event.type === 'room.started' ? 'started_at' : 'ended_at';
+  return {
+    condition: 'NOT contains(events_seen, :key)',
+    set: [`${field} = if_not_exists(${field}, :at)`],
+    add: ['events_seen :keys'],
+    values: { ':at': event.occurredAt, ':key': event.eventKey, ':keys': new Set([event.eventKey]) },
+  };
+}
+
+/** A recording's own item; its seen-set holds at most its two event keys. */
+export function recordingClause(event: SessionVideoEvent): Clause {
+  const completed = event.type === 'recording.completed';
+  const set = completed
+    ? ['#state = :completed', 'completed_at = if_not_exists(completed_at, :at)']
+    : ['#state = if_not_exists(#state, :started)', 'started_at = if_not_exists(started_at, :at)'];
+  const values: Record<string, unknown> = {
+    ':at': event.occurredAt,
+    ':key': event.eventKey,
+    ':keys': new Set([event.eventKey]),
+    [completed ? ':completed' : ':started']: completed ? 'completed' : 'started',
+  };
+  // A completed recording's URL and duration are final; the ones a `started` event may carry only fill gaps.
+  for (const [field, value] of [['url', event.recordingUrl], ['duration', event.durationSeconds]] as const) {
+    if (value === undefined) continue;
+    set.push(completed ? `#${field} = :${field}` : `#${field} = if_not_exists(#${field}, :${field})`);
+    values[`:${field}`] = value;
   }
+  const names: Record<string, string> = { '#state': 'state' };
+  for (const field of ['url', 'duration']) if (`:${field}` in values) names[`#${field}`] = field;
+  return { condition: 'NOT contains(events_seen, :key)', set: [...set, 'recording_id = :recording'], add: ['events_seen :keys'], values: { ...values, ':recording': recordingIdOf(event) }, names };
 }
 
-/** A member joining or leaving: its time and name, its id into one of the two sets, the count moved by `delta`. */
-export function memberClause(event: VideoEvent, side: 'joined' | 'left', delta: 1 | 0 | -1, condition: string): Clause {
-  const memberId = event.memberId!;
-  const set = ['#at = if_not_exists(#at, :at)'];
-  const names: Record<string, string> = { '#at': memberAttribute(`${side}_at`, memberId) };
-  const values: Record<string, unknown> = { ':at': event.occurredAt, ':member': memberId, ':members': new Set([memberId]), ':delta': delta };
+/**
+ * A member joining or leaving, on the member's own item: its time and name, and `in_room` (1 counts, 0 does not)
+ * decided by the same condition that admits the write, so a member counts once joined unless already seen leaving.
+ */
+export function memberClause(event: SessionVideoEvent, side: 'joined' | 'left', inRoom: 0 | 1, condition: string): Clause {
+  const set = [`${side}_at = if_not_exists(${side}_at, :at)`, 'in_room = :in_room', 'member_id = :member'];
+  const values: Record<string, unknown> = { ':at': event.occurredAt, ':in_room': inRoom, ':member': event.memberId! };
   if (event.memberName !== undefined) {
     set.push('#name = if_not_exists(#name, :name)');
-    names['#name'] = memberAttribute('name', memberId);
     values[':name'] = event.memberName;
   }
-  if (condition.includes(':zero')) values[':zero'] = 0;
-  return { condition, set, add: [`${side}_members :members`, 'member_count :delta'], values, names };
-}
-
-function pickUsed(names: Record<string, string>, set: string[]): Record<string, string> {
-  const used = set.join(' ');
-  return Object.fromEntries(Object.entries(names).filter(([placeholder]) => new RegExp(`${placeholder}\\b`).test(used)));
+  if (condition.includes(':one')) values[':one'] = 1;
+  return { condition, set, values, ...(event.memberName !== undefined && { names: { '#name': 'name' } }) };
 }

@@ -3,22 +3,31 @@ import type { VideoEvent } from './normalize-video-event';
 
 export type VideoOutcome = 'applied' | 'member-counted' | 'member-recorded-uncounted' | 'duplicate';
 
+/** A video event filed in its room session (the payload's, or the room's latest: RoomStore.sessionOf). */
+export type SessionVideoEvent = VideoEvent & { roomSessionId: string };
+
 /**
  * The port the video use case needs; lib/store/room-store.ts implements it on DynamoDB. Every write is one
- * conditional update of the room-session item that also refuses an event key already applied; false means the
- * condition did not hold (nothing was written).
+ * conditional update of one item of the session (the session, a member, a recording) that refuses what was
+ * already applied; false means the condition did not hold (nothing was written).
  */
 export interface RoomStore {
+  /** The session of an event without room_session_id: the room's latest; a room.started opens a new one. */
+  sessionOf(event: VideoEvent & { roomId: string }): Promise<string>;
+  /** The room's latest session (the last one started), for `webhooks rooms show <room id>`. */
+  latestSessionOf(roomId: string): Promise<string | undefined>;
+  /** Files the session (created when new) and refreshes it; no condition, so a repeat changes nothing. */
+  touch(event: SessionVideoEvent): Promise<void>;
   /** Room and recording events. */
-  record(event: VideoEvent): Promise<boolean>;
-  /** member.joined for a member not seen leaving: member count + 1. */
-  joinCounted(event: VideoEvent): Promise<boolean>;
+  record(event: SessionVideoEvent): Promise<boolean>;
+  /** member.joined for a member not seen leaving: the member counts. */
+  joinCounted(event: SessionVideoEvent): Promise<boolean>;
   /** member.joined arriving after the same member's member.left: recorded, never counted. */
-  joinAfterLeft(event: VideoEvent): Promise<boolean>;
-  /** member.left for a member whose join was counted: member count - 1 (never below zero). */
-  leaveCounted(event: VideoEvent): Promise<boolean>;
+  joinAfterLeft(event: SessionVideoEvent): Promise<boolean>;
+  /** member.left for a member whose join was counted: the member no longer counts. */
+  leaveCounted(event: SessionVideoEvent): Promise<boolean>;
   /** member.left arriving before the member's join: recorded, and that join will never count. */
-  leaveBeforeJoined(event: VideoEvent): Promise<boolean>;
+  leaveBeforeJoined(event: SessionVideoEvent): Promise<boolean>;
   /** Claims the one notification of an event; false when it was claimed already. */
   claimNotification(roomSessionId: string, eventKey: string): Promise<boolean>;
   releaseNotification(roomSessionId: string, eventKey: string): Promise<void>;
@@ -27,8 +36,8 @@ export interface RoomStore {
 
 /** What operators hear about: a room started, a recording ready. */
 export type VideoNotification =
-  | { type: 'room.started'; roomSessionId: string; roomId: string; roomName?: string; startedAt: string }
-  | { type: 'recording.ready'; roomSessionId: string; roomId: string; recordingId: string; url?: string; durationSeconds?: number };
+  | { type: 'room.started'; roomSessionId: string; roomId?: string; roomName?: string; startedAt: string }
+  | { type: 'recording.ready'; roomSessionId: string; roomId?: string; recordingId: string; url?: string; durationSeconds?: number };
 
 /** The port to the notifications module (an SNS topic in the deployed stack). */
 export interface VideoNotifier {
@@ -40,14 +49,23 @@ export interface VideoNotifier {
  * event that races its counterpart. The member count is |joined \ left|: a member counts once joined unless
  * already seen leaving, so duplicates and any order of join and leave leave it right and never negative.
  */
-export async function applyVideoEvent(event: VideoEvent, store: RoomStore, notifier?: VideoNotifier): Promise<VideoOutcome> {
+export async function applyVideoEvent(payloadEvent: VideoEvent, store: RoomStore, notifier?: VideoNotifier): Promise<VideoOutcome> {
+  const event = await inSession(payloadEvent, store);
+  // Room events write the session item themselves; the others file it first (a repeat changes nothing).
+  if (event.type !== 'room.started' && event.type !== 'room.ended') await store.touch(event);
   const outcome = await applyToRoom(event, store);
   // Also after a duplicate: the delivery that applied the event may have died before notifying.
   await notifyOnce(event, store, notifier);
   return outcome;
 }
 
-async function applyToRoom(event: VideoEvent, store: RoomStore): Promise<VideoOutcome> {
+async function inSession(event: VideoEvent, store: RoomStore): Promise<SessionVideoEvent> {
+  if (event.roomSessionId !== undefined) return event as SessionVideoEvent;
+  const roomSessionId = await store.sessionOf(event as VideoEvent & { roomId: string });
+  return { ...event, roomSessionId };
+}
+
+async function applyToRoom(event: SessionVideoEvent, store: RoomStore): Promise<VideoOutcome> {
   switch (event.type) {
     case 'member.joined':
       if (await store.joinCounted(event)) return 'member-counted';
@@ -67,7 +85,7 @@ async function applyToRoom(event: VideoEvent, store: RoomStore): Promise<VideoOu
  * failed publish releases it and throws, so SQS retries. Only a worker dying in the middle of the publish itself
  * loses the notification (never duplicates it).
  */
-async function notifyOnce(event: VideoEvent, store: RoomStore, notifier: VideoNotifier | undefined): Promise<void> {
+async function notifyOnce(event: SessionVideoEvent, store: RoomStore, notifier: VideoNotifier | undefined): Promise<void> {
   const notification = notificationFor(event);
   if (notification === undefined || notifier === undefined) return;
   if (!(await store.claimNotification(event.roomSessionId, event.eventKey))) return;
@@ -79,8 +97,8 @@ async function notifyOnce(event: VideoEvent, store: RoomStore, notifier: VideoNo
   }
 }
 
-export function notificationFor(event: VideoEvent): VideoNotification | undefined {
-  const room = { roomSessionId: event.roomSessionId, roomId: event.roomId };
+export function notificationFor(event: SessionVideoEvent): VideoNotification | undefined {
+  const room = { roomSessionId: event.roomSessionId, ...(event.roomId !== undefined && { roomId: event.roomId }) };
   if (event.type === 'room.started') {
     return { type: 'room.started', ...room, ...(event.roomName && { roomName: event.roomName }), startedAt: new Date(event.occurredAt).toISOString() };
   }

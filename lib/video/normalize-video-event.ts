@@ -18,11 +18,12 @@ import {
 export interface VideoEvent {
   type: VideoEventType;
   /**
-   * The room session (one meeting). Falls back to the room id when the payload has no room_session_id, as the
-   * flat documentation's payloads do not; `eventKey` then tells sessions apart by timestamp (video-event-key.ts).
+   * The room session (one meeting), when the payload names it. The flat documentation's payloads do not: such an
+   * event is filed in its room's latest session, and a room.started opens a new one (RoomStore.sessionOf).
    */
-  roomSessionId: string;
-  roomId: string;
+  roomSessionId?: string;
+  /** Absent from some payloads that name the session. */
+  roomId?: string;
   roomName?: string;
   memberId?: string;
   memberName?: string;
@@ -54,8 +55,7 @@ export function normalizeVideoEvent(payload: Payload, receivedAt: string, routeE
   );
   const roomId = readId(fields, 'room_id', 'room id');
   const sessionId = readId(fields, 'room_session_id', 'room session id');
-  const roomSessionId = sessionId ?? roomId;
-  if (roomId === undefined || roomSessionId === undefined) throw new PermanentError(`${CONTEXT}: missing room id`);
+  if (roomId === undefined && sessionId === undefined) throw new PermanentError(`${CONTEXT}: missing room id and room session id`);
 
   const details = {
     roomName: readId(fields, 'room_name', 'room name'),
@@ -73,7 +73,8 @@ export function normalizeVideoEvent(payload: Payload, receivedAt: string, routeE
     ...details,
     ...(hasOwnTimestamp ? { payloadTimestamp: occurredAt } : {}),
   });
-  const event: VideoEvent = { type, roomSessionId, roomId, ...definedOnly(details), occurredAt, eventKey, shape: isRealtime ? 'relay' : 'flat' };
+  const ids = definedOnly({ roomSessionId: sessionId, roomId });
+  const event: VideoEvent = { type, ...ids, ...definedOnly(details), occurredAt, eventKey, shape: isRealtime ? 'relay' : 'flat' };
   return event;
 }
 

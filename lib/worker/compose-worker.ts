@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createArchiveStore } from '../archive/archive-store';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ParameterReader } from '../config/secrets';
@@ -15,6 +16,7 @@ import { createCallStore } from '../store/call-store';
 import { createClaimStore } from '../store/claim-store';
 import { createFailureStore } from '../store/failure-store';
 import { createMessageStore } from '../store/message-store';
+import { createReplyCreditStore } from '../store/reply-credit-store';
 import { createRoomStore } from '../store/room-store';
 import { createSwmlFetchStore } from '../store/swml-fetch-store';
 import { createDocumentClient, type TableRef } from '../store/table';
@@ -33,7 +35,7 @@ export interface WorkerClients {
 /** The worker's composition root: every store, use case and publisher, wired once from its config and clients. */
 export function composeWorker(config: WorkerConfig, clients: WorkerClients, log: Logger, metrics: Metrics): BatchDeps {
   const table: TableRef = { client: createDocumentClient(clients.dynamodb), tableName: config.tableName, retentionDays: config.retentionDays };
-  const { messages, videoNotifier } = composeMessaging(config.messaging, table, clients, log);
+  const { messages, videoNotifier } = composeMessaging(config.messaging, table, clients, log, metrics);
   const deps: ApplyEventDeps = {
     calls: createCallStore(table),
     messages,
@@ -48,11 +50,12 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
     maxReceiveCount: config.maxReceiveCount,
     log,
     metrics,
+    archive: createArchiveStore(table),
   };
 }
 
 /** Inbound messages (record, auto-reply, forward) and once-per-event operator notifications (rooms and recordings too). */
-function composeMessaging(config: MessagingConfig, table: TableRef, clients: WorkerClients, log: Logger) {
+function composeMessaging(config: MessagingConfig, table: TableRef, clients: WorkerClients, log: Logger, metrics: Metrics) {
   const notifier = config.topicArn === '' ? createLogNotifier(log) : createSnsNotifier(clients.sns, config.topicArn);
   const notify = createNotify({ claims: createClaimStore(table, 'NOTIFY#'), notifier, leaseMs: config.leaseMs });
   const store = createMessageStore(table);
@@ -61,7 +64,13 @@ function composeMessaging(config: MessagingConfig, table: TableRef, clients: Wor
     autoReplies: config.autoReplies,
     reply: {
       claims: createClaimStore(table, 'REPLY#'),
-      api: signalWireApi(config.signalWire, clients.readParameter),
+      credits: createReplyCreditStore(table),
+      api: signalWireApi(config.signalWire, clients.readParameter, {
+        onCredentialsRefused: (error) => {
+          log.error('signalwire refused our credentials', { status: error.status, reason: error.message });
+          metrics.count('SignalWireAuthRefused');
+        },
+      }),
       messages: store,
       ...(config.statusCallbackUrl !== undefined && { statusCallbackUrl: config.statusCallbackUrl }),
       leaseMs: config.leaseMs,

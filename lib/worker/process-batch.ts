@@ -1,4 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { archiveEntryOf, statusOfOutcome, type ArchiveEntry, type ArchiveStatus } from '../archive/archive-entry';
+import type { ArchiveStore } from '../archive/archive-store';
 import { causeMessage, PermanentError } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
 import type { Logger } from '../log';
@@ -16,19 +18,42 @@ export interface BatchDeps {
   log: Logger;
   /** Counts EventApplied (by Kind) and EventDeadLettered (by Category). */
   metrics?: Metrics;
+  /** Files every delivery with its verdict: one batch write per SQS batch (none when absent). */
+  archive?: ArchiveStore;
 }
+
+type Verdict = { status: ArchiveStatus; outcome: string; reason?: string; attempts: number };
 
 /**
  * Processes an SQS batch record by record and reports partial failures, so one bad record never holds back or
  * re-runs the others. Only errors we want retried are reported; what can never succeed goes to the DLQ now.
  */
 export async function processBatch(records: SQSRecord[], deps: BatchDeps): Promise<SQSBatchResponse> {
-  const results = await Promise.all(records.map((record) => processRecord(record, deps)));
+  const entries: ArchiveEntry[] = [];
+  const file = (envelope: WebhookEnvelope | undefined, verdict: Verdict) => {
+    if (envelope !== undefined && deps.archive !== undefined) entries.push(archiveEntryOf(envelope, verdict));
+  };
+  const results = await Promise.all(records.map((record) => processRecord(record, deps, file)));
+  await archive(entries, deps);
   return { batchItemFailures: records.filter((_, i) => !results[i]).map((r) => ({ itemIdentifier: r.messageId })) };
 }
 
+/**
+ * The archive is for operators: the state is already applied, so a failed archive write is logged and counted,
+ * never turned into a redelivery (which would file the event again as a mere `duplicate`).
+ */
+async function archive(entries: ArchiveEntry[], deps: BatchDeps): Promise<void> {
+  if (entries.length === 0 || deps.archive === undefined) return;
+  try {
+    await deps.archive.write(entries);
+  } catch (error) {
+    deps.log.error('could not archive deliveries', { event_ids: entries.map((e) => e.event_id), error });
+    deps.metrics?.count('ArchiveWriteFailed', {});
+  }
+}
+
 /** True when the record is done with (applied or dead-lettered), false to have SQS deliver it again. */
-async function processRecord(record: SQSRecord, deps: BatchDeps): Promise<boolean> {
+async function processRecord(record: SQSRecord, deps: BatchDeps, file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void): Promise<boolean> {
   const attempts = Number(record.attributes?.ApproximateReceiveCount ?? 1);
   let envelope: WebhookEnvelope | undefined;
   try {
@@ -36,15 +61,20 @@ async function processRecord(record: SQSRecord, deps: BatchDeps): Promise<boolea
     const outcome = await deps.apply(envelope);
     deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts });
     deps.metrics?.count('EventApplied', { Kind: envelope.kind });
+    file(envelope, { status: statusOfOutcome(outcome), outcome, attempts });
     return true;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const context = { event_id: envelope?.event_id, kind: envelope?.kind, message_id: record.messageId, attempts, reason };
-    if (error instanceof PermanentError) return deadLetter(record, deps, { reason, category: 'invalid', attempts }, context);
-    if (attempts >= deps.maxReceiveCount) {
-      const exhausted = `failed on all ${attempts} deliveries; last error: ${reason}`;
-      return deadLetter(record, deps, { reason: exhausted, category: 'exhausted', attempts }, context);
+    const failure = error instanceof PermanentError ? { reason, category: 'invalid' as const, attempts } : attempts >= deps.maxReceiveCount
+      ? { reason: `failed on all ${attempts} deliveries; last error: ${reason}`, category: 'exhausted' as const, attempts }
+      : undefined;
+    if (failure !== undefined) {
+      const done = await deadLetter(record, deps, failure, context);
+      file(envelope, done ? { status: 'dead-lettered', outcome: failure.category, reason: failure.reason, attempts } : { status: 'retrying', outcome: 'dead-letter failed', reason, attempts });
+      return done;
     }
+    file(envelope, { status: 'retrying', outcome: 'failed', reason, attempts });
     deps.log.warn('event failed, will retry', { ...context, cause: causeMessage(error) });
     if (envelope !== undefined) {
       const failure = { event_id: envelope.event_id, last_error: reason, attempts, failed_at: new Date().toISOString() };

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { createFakeCalls, type FakeCall } from './fake-signalwire-calls';
 import { createFakeNumbers, type FakeNumber } from './fake-signalwire-numbers';
 
 /**
@@ -26,6 +27,9 @@ export interface CreatedMessage {
   body: string;
   statusCallback?: string;
   date_created: string;
+  /** Null while the message waits in SignalWire's queue (status `queued`); listed with `DateSent>` only once sent. */
+  date_sent: string | null;
+  status: 'queued' | 'sent';
 }
 
 export interface FakeSignalWire {
@@ -37,12 +41,20 @@ export interface FakeSignalWire {
   /** Adds a phone number to the fake space (IncomingPhoneNumbers list and update). */
   addNumber(phoneNumber: string): FakeNumber;
   numbers: FakeNumber[];
+  /** Calls placed with the Calling API (`POST /api/calling/calls`, command dial). */
+  calls: FakeCall[];
   /** The next `count` requests are answered with `status` and a SignalWire-style error body. */
   failNext(count: number, status: number, message?: string): void;
   /** The next `count` requests are never answered (their sockets are destroyed on close). */
   hangNext(count: number): void;
   /** The next `count` sends create the message (it is sent and listed) but are never answered: a lost response. */
   createThenHangNext(count: number): void;
+  /** The next `count` messages created stay queued (`date_sent` null), as a busy space leaves them for a while. */
+  keepQueuedNext(count: number): void;
+  /** Requests must carry this API token (Basic auth) or are answered 401; undefined accepts any. */
+  requireToken(token: string | undefined): void;
+  /** Messages per list page (the API's default is 50); `next_page_uri` links the pages. */
+  pageSize: number;
   close(): Promise<void>;
 }
 
@@ -56,6 +68,10 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
   const queue: Behaviour[] = [];
   const sockets = new Set<Socket>();
   const phoneNumbers = createFakeNumbers();
+  const callingApi = createFakeCalls();
+  let keepQueued = 0;
+  let requiredToken: string | undefined;
+  const state = { pageSize: 50 };
 
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -70,14 +86,19 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
         rawBody,
         form: Object.fromEntries(new URLSearchParams(rawBody)),
       });
+      if (requiredToken !== undefined && !hasToken(request.headers.authorization, requiredToken)) {
+        return sendJson(response, 401, errorBody(401, 'Unauthorized'));
+      }
       const behaviour = queue.shift();
       if (behaviour?.kind === 'hang') return;
       if (behaviour?.kind === 'fail') return sendJson(response, behaviour.status, errorBody(behaviour.status, behaviour.message));
       const [pathname = '', search = ''] = path.split('?');
       const numberAnswer = phoneNumbers.handle(request.method ?? '', pathname, new URLSearchParams(search), Object.fromEntries(new URLSearchParams(rawBody)));
       if (numberAnswer) return sendJson(response, numberAnswer.status, numberAnswer.body);
+      const callAnswer = callingApi.handle(request.method ?? '', pathname, rawBody);
+      if (callAnswer) return sendJson(response, callAnswer.status, callAnswer.body);
       const match = MESSAGES_PATH.exec(pathname);
-      if (request.method === 'GET' && match) return sendJson(response, 200, { messages: listed(created, new URLSearchParams(search)) });
+      if (request.method === 'GET' && match) return sendJson(response, 200, listPage(pathname, created, new URLSearchParams(search), state.pageSize));
       if (request.method !== 'POST' || !match) return sendJson(response, 404, errorBody(404, 'The requested resource was not found'));
       const form = Object.fromEntries(new URLSearchParams(rawBody));
       const message: CreatedMessage = {
@@ -87,7 +108,11 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
         body: form.Body ?? '',
         ...(form.StatusCallback !== undefined && { statusCallback: form.StatusCallback }),
         date_created: new Date().toUTCString(),
+        date_sent: null,
+        status: 'queued',
       };
+      if (keepQueued > 0) keepQueued -= 1;
+      else Object.assign(message, { date_sent: message.date_created, status: 'sent' });
       created.push(message);
       if (behaviour?.kind === 'create-then-hang') return;
       sendJson(response, 201, {
@@ -120,6 +145,7 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
     created,
     addNumber: phoneNumbers.add,
     numbers: phoneNumbers.numbers,
+    calls: callingApi.calls,
     failNext(count, status, message = defaultMessage(status)) {
       for (let index = 0; index < count; index += 1) queue.push({ kind: 'fail', status, message });
     },
@@ -128,6 +154,18 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
     },
     createThenHangNext(count) {
       for (let index = 0; index < count; index += 1) queue.push({ kind: 'create-then-hang' });
+    },
+    keepQueuedNext(count) {
+      keepQueued += count;
+    },
+    requireToken(token) {
+      requiredToken = token;
+    },
+    get pageSize() {
+      return state.pageSize;
+    },
+    set pageSize(size: number) {
+      state.pageSize = size;
     },
     close() {
       return new Promise<void>((resolve, reject) => {
@@ -142,13 +180,32 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
 /** The helper under the name the brief gives it: `start()`. */
 export { startFakeSignalWire as start };
 
-/** Twilio's list shape, filtered like the API: exact To and From, `DateSent>` a UTC day (inclusive). */
-function listed(created: CreatedMessage[], query: URLSearchParams): Record<string, unknown>[] {
+/**
+ * Twilio's list shape, filtered like the API (exact To and From; `DateSent>` a UTC day, inclusive, which leaves out
+ * messages not sent yet), newest first, in pages of `PageSize` (capped at `maxPageSize`) linked by `next_page_uri`.
+ */
+function listPage(pathname: string, created: CreatedMessage[], query: URLSearchParams, maxPageSize: number): Record<string, unknown> {
   const since = query.get('DateSent>');
-  return created
+  const matching = created
     .filter((m) => (!query.has('To') || m.to === query.get('To')) && (!query.has('From') || m.from === query.get('From')))
-    .filter((m) => since === null || new Date(m.date_created).toISOString().slice(0, 10) >= since)
-    .map((m) => ({ sid: m.sid, to: m.to, from: m.from, body: m.body, date_created: m.date_created, status: 'sent', direction: 'outbound-api' }));
+    .filter((m) => since === null || (m.date_sent !== null && new Date(m.date_sent).toISOString().slice(0, 10) >= since))
+    .reverse();
+  const size = Math.min(Number(query.get('PageSize') ?? 50) || 50, maxPageSize);
+  const page = Number(query.get('Page') ?? 0) || 0;
+  const items = matching.slice(page * size, (page + 1) * size);
+  const next = new URLSearchParams(query);
+  next.set('Page', String(page + 1));
+  return {
+    messages: items.map((m) => ({ sid: m.sid, to: m.to, from: m.from, body: m.body, date_created: m.date_created, date_sent: m.date_sent, status: m.status, direction: 'outbound-api' })),
+    page,
+    page_size: size,
+    next_page_uri: (page + 1) * size < matching.length ? `${pathname}?${next}` : null,
+  };
+}
+
+function hasToken(authorization: string | undefined, token: string): boolean {
+  const decoded = Buffer.from((authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1) === token;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown): void {

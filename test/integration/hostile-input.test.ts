@@ -30,7 +30,7 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
   const deadLetters = new Map<string, DeadLetterSeen>();
 
   before(async () => {
-    stack = await startTestStack({ environment: { SIGNALWIRE_SIGNING_KEY: `PSK_previous_key_000,${SIGNING_KEY}` } });
+    stack = await startTestStack({ environment: { SIGNALWIRE_SIGNING_KEY: JSON.stringify(["PSK_previous_key_000", SIGNING_KEY]) } });
     sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   });
   after(async () => {

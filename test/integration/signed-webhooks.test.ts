@@ -34,7 +34,7 @@ function localUrl(stack: TestStack, fixture: Fixture): string {
 describe('signed webhooks end to end (local stack with SIGNALWIRE_SIGNING_KEY, two keys during a rotation)', () => {
   let stack: TestStack;
   before(async () => {
-    stack = await startTestStack({ environment: { SIGNALWIRE_SIGNING_KEY: `${FIXTURE_KEY},${NEXT_KEY}` } });
+    stack = await startTestStack({ environment: { SIGNALWIRE_SIGNING_KEY: JSON.stringify([FIXTURE_KEY, NEXT_KEY]) } });
   });
   after(() => stack?.stop());
 

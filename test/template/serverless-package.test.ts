@@ -66,6 +66,15 @@ describe('serverless package (the deployable template)', () => {
         // only what the stats read, so other updates cost no index write
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['state', 'status', 'duration_seconds', 'direction', 'ended_at'] },
       },
+      {
+        IndexName: 'gsi2',
+        KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }],
+        // the archive's summaries (tail, replay ranges, console feed): never the bodies
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['event_id', 'kind', 'route', 'received_at', 'natural_key', 'status', 'outcome', 'reason', 'attempts', 'processed_at', 'replay_of'],
+        },
+      },
     ]);
   });
 
@@ -121,6 +130,16 @@ describe('serverless package (the deployable template)', () => {
     const dynamo = worker.find((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     assert.ok(dynamo, 'worker may use the table');
     assert.ok([dynamo.Resource].flat().every((r: any) => JSON.stringify(r).includes('EventsTable')));
+    // The archive's batch write, on archive items only.
+    assert.deepEqual(
+      worker.find((s) => s.Action === 'dynamodb:BatchWriteItem'),
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:BatchWriteItem',
+        Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ARCHIVE#*'] } },
+      },
+    );
   });
 
   it('verifies webhooks on every HTTP-facing function: secrets from SSM, fail closed, rejections alarmed', () => {
@@ -146,6 +165,10 @@ describe('serverless package (the deployable template)', () => {
     assert.equal(alarm.Statistic, 'Sum');
     assert.equal(alarm.Period, 300);
     assert.ok(alarm.Threshold > 0);
+    // A refused SignalWire API token (replies waiting) alarms at the first refusal.
+    const refused = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties).find((a) => a.MetricName === 'SignalWireAuthRefused');
+    assert.ok(refused, 'an alarm on SignalWire refusing our API token');
+    assert.deepEqual([refused.Namespace, refused.Dimensions, refused.Statistic, refused.Threshold], ['SignalWireWebhooks', [{ Name: 'Stage', Value: 'ci' }], 'Sum', 0]);
   });
 
   it('lets the worker reply and notify: the API token parameter and the topic only, a lease longer than its timeout', () => {

@@ -118,6 +118,10 @@ function memoryCallStore() {
       const item = items.get(callId);
       if (item !== undefined) item.duration ??= seconds;
     },
+    async stored(callId) {
+      const item = items.get(callId);
+      return item === undefined ? undefined : { times: { ...item.times }, hasDuration: item.duration !== undefined };
+    },
     async get(callId): Promise<CallRecord | undefined> {
       const item = items.get(callId);
       if (item === undefined) return undefined;

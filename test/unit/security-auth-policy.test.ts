@@ -37,11 +37,11 @@ const ALL_CHECKS: AuthPolicy = {
 };
 
 describe('parseAuthPolicy', () => {
-  it('reads every variable as a comma-separated list, trimming blanks', () => {
+  it('reads secrets as one value or a JSON list (a rotation), the allowlist as comma-separated CIDRs, trimming blanks', () => {
     const policy = parseAuthPolicy({
-      SIGNALWIRE_SIGNING_KEY: ' PSK_old , PSK_new,,',
-      WEBHOOK_BASIC_AUTH: 'signalwire:pa:ss, backup:other',
-      WEBHOOK_QUERY_SECRET: 's1,s2',
+      SIGNALWIRE_SIGNING_KEY: ' ["PSK_old", " PSK_new"] ',
+      WEBHOOK_BASIC_AUTH: '["signalwire:pa:ss", "backup:other"]',
+      WEBHOOK_QUERY_SECRET: '["s1","s2"]',
       WEBHOOK_IP_ALLOWLIST: '203.0.113.0/24, 2001:db8::/32',
       WEBHOOK_ALLOW_UNAUTHENTICATED: 'TRUE',
     });
@@ -57,11 +57,26 @@ describe('parseAuthPolicy', () => {
 
   it('turns every check off for an empty environment', () => {
     assert.deepEqual(parseAuthPolicy({}), NO_CHECKS);
-    assert.deepEqual(parseAuthPolicy({ WEBHOOK_ALLOW_UNAUTHENTICATED: 'false', SIGNALWIRE_SIGNING_KEY: ' , ' }), NO_CHECKS);
+    assert.deepEqual(parseAuthPolicy({ WEBHOOK_ALLOW_UNAUTHENTICATED: 'false', SIGNALWIRE_SIGNING_KEY: '  ' }), NO_CHECKS);
+  });
+
+  it('REGRESSION: a comma cannot split a secret: a secret with a comma is a JSON list of one, a bare comma is refused', () => {
+    // given a query secret and a Basic password that contain commas, written as JSON lists
+    const policy = parseAuthPolicy({ WEBHOOK_QUERY_SECRET: '["abc,def"]', WEBHOOK_BASIC_AUTH: '["signalwire:pa,ss"]', SIGNALWIRE_SIGNING_KEY: 'PSK_one' });
+    assert.deepEqual(policy.querySecrets, ['abc,def']);
+    assert.deepEqual(policy.basicAuth, [{ user: 'signalwire', password: 'pa,ss' }]);
+    assert.deepEqual(policy.signingKeys, ['PSK_one']);
+    // and a bare comma is a clear error naming the setting (never its value), not two weaker secrets
+    for (const name of ['WEBHOOK_QUERY_SECRET', 'WEBHOOK_BASIC_AUTH', 'SIGNALWIRE_SIGNING_KEY']) {
+      assert.throws(() => parseAuthPolicy({ [name]: 'abc,def' }), (error: unknown) => error instanceof ConfigError && error.message.startsWith(`${name}: contains a comma`) && !error.message.includes('abc'));
+    }
+    for (const bad of ['[', '["a", 1]', '[]', '{"a":1}'.replace('{', '['), '[""]']) {
+      assert.throws(() => parseAuthPolicy({ WEBHOOK_QUERY_SECRET: bad }), (error: unknown) => error instanceof ConfigError && error.message.startsWith('WEBHOOK_QUERY_SECRET: '));
+    }
   });
 
   it('names WEBHOOK_BASIC_AUTH and the entry position for a pair without password, never its content', () => {
-    for (const value of ['signalwire:ok,justauser', 'signalwire:ok,user:', 'signalwire:ok,:password-only']) {
+    for (const value of ['["signalwire:ok","justauser"]', '["signalwire:ok","user:"]', '["signalwire:ok",":password-only"]']) {
       assert.throws(() => parseAuthPolicy({ WEBHOOK_BASIC_AUTH: value }), (error: unknown) => {
         assert.ok(error instanceof ConfigError);
         assert.equal(error.message, 'WEBHOOK_BASIC_AUTH: entry 2 is not user:password');

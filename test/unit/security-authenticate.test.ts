@@ -59,7 +59,7 @@ async function outcome(authenticate: Authenticate, event: APIGatewayProxyEventV2
 
 describe('webhook authenticator on Lambda (URL from the request context)', () => {
   it('verifies every sample against its original API Gateway URL, and with either key of a rotation', async () => {
-    for (const keys of [FIXTURE_KEY, `${FIXTURE_KEY},${NEW_KEY}`, `${NEW_KEY},${FIXTURE_KEY}`]) {
+    for (const keys of [FIXTURE_KEY, JSON.stringify([FIXTURE_KEY, NEW_KEY]), JSON.stringify([NEW_KEY, FIXTURE_KEY])]) {
       const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, SIGNALWIRE_SIGNING_KEY: keys }, recorder());
       for (const fixture of allFixtures()) {
         assert.equal(await outcome(authenticate, gatewayEvent(fixture)), 200, `${fixture.name} with keys ${keys}`);
@@ -166,7 +166,7 @@ describe('webhook authenticator secrets from SSM', () => {
     const reads: (readonly string[])[] = [];
     const readParameters = async (names: readonly string[]) => {
       reads.push(names);
-      return new Map([['/signalwire-webhooks/prod/signing-key', `${FIXTURE_KEY},${NEW_KEY}`]]);
+      return new Map([['/signalwire-webhooks/prod/signing-key', JSON.stringify([FIXTURE_KEY, NEW_KEY])]]);
     };
     const authenticate = authenticatorFromEnv(PARAMS, { ...recorder(), readParameters });
     const fixture = loadFixture('message-status-cxml-sent');
@@ -187,6 +187,28 @@ describe('webhook authenticator secrets from SSM', () => {
     await assert.rejects(authenticate(request, Buffer.from(fixture.body)), DependencyError);
     available = true;
     assert.equal(await outcome(authenticate, gatewayEvent(fixture)), 200);
+  });
+
+  it('REGRESSION: a bad secret list (a bare comma) is a clear start-up error and a 503 until fixed, never a weaker check', async () => {
+    // given the environment (or SSM) holding a comma list where one secret or a JSON list is expected
+    for (const [env, readParameters] of [
+      [{ ...ON_LAMBDA, WEBHOOK_QUERY_SECRET: 'abc,def' }, undefined],
+      [PARAMS, async () => new Map([['/signalwire-webhooks/prod/query-secret', 'abc,def']])],
+    ] as const) {
+      const rec = recorder();
+      const authenticate = authenticatorFromEnv(env, { ...rec, readParameters });
+      // when deliveries come, even one presenting a half of the old list as its secret
+      const fixture = loadFixture('call-status-flat-answered');
+      const request = toWebhookRequest(gatewayEvent(fixture, { url: `${fixture.url}?secret=abc` }));
+      const refusal = await authenticate(request, Buffer.from(fixture.body)).then(() => assert.fail('let in'), (e: unknown) => e);
+      assert.ok(refusal instanceof DependencyError && /misconfigured|invalid/.test(refusal.message), String(refusal));
+      // then the start-up logged why (naming the setting, not its value), and the answer is 503
+      const logged = rec.lines.find((line) => line.msg === 'webhook verification misconfigured; answering 503 until fixed');
+      assert.ok(logged, JSON.stringify(rec.lines));
+      assert.match(String(logged.reason), /WEBHOOK_QUERY_SECRET: contains a comma/);
+      assert.ok(!JSON.stringify(rec.lines).includes('abc'));
+      assert.equal(errorResponse(refusal, rec.log).statusCode, 503);
+    }
   });
 
   it('reads the named SSM parameters off Lambda too (the local stack serves them from its SSM stand-in)', async () => {

@@ -108,7 +108,14 @@ describe('normalizeVideoEvent', () => {
     assertPermanent(() => normalizeVideoEvent(recording('video.recording.updated', 'paused'), RECEIVED_AT), /recording.updated with state "paused" is not tracked/);
   });
 
-  it('uses the room id for a missing session id, telling room sessions apart by their own timestamp', () => {
+  it('accepts a payload that names the session but not the room', () => {
+    const event = normalizeVideoEvent({ event: 'member.joined', room_session_id: 'rs-only', member_id: 'm-1', timestamp: '2025-01-15T09:00:00Z' }, RECEIVED_AT);
+    assert.equal(event.roomSessionId, 'rs-only');
+    assert.equal(event.roomId, undefined);
+    assert.throws(() => normalizeVideoEvent({ event: 'member.joined', member_id: 'm-1' }, RECEIVED_AT), /missing room id and room session id/);
+  });
+
+  it('leaves a missing session id to the store (the room latest session), telling room starts apart by their own timestamp', () => {
     // given the documented flat shape, which carries only room_id
     const first = { event: 'room.started', room_id: 'r-4', timestamp: '2025-01-15T09:00:00Z' };
     const second = { ...first, timestamp: '2025-01-15T15:00:00Z' };
@@ -117,7 +124,8 @@ describe('normalizeVideoEvent', () => {
     const b = normalizeVideoEvent(second, RECEIVED_AT);
     const retriedLater = normalizeVideoEvent(first, '2025-01-15T12:00:08.000Z');
     // then
-    assert.equal(a.roomSessionId, 'r-4');
+    assert.equal(a.roomSessionId, undefined);
+    assert.equal(a.roomId, 'r-4');
     assert.notEqual(a.eventKey, b.eventKey);
     assert.equal(a.eventKey, retriedLater.eventKey);
   });

@@ -1,0 +1,25 @@
+import type { FirstSeenRecord } from '../../lib/store/list-by-first-seen';
+import { clock, html, type Html } from '../html';
+
+/** A list of records (calls, messages, rooms) first seen in the last 24 h; each row opens its detail. */
+export function recordList(section: 'calls' | 'messages' | 'rooms', title: string, records: FirstSeenRecord[]): Html {
+  const rows = records.map(
+    (r) => html`<tr><td><a href="/${section}/${encodeURIComponent(r.id)}" hx-get="/${section}/${encodeURIComponent(r.id)}" hx-target="main" hx-push-url="true">${r.id}</a></td>
+<td>${r.state ?? r.status ?? '–'}</td><td>${r.direction ?? ''}</td><td class="time">${r.first_seen_at.slice(0, 19).replace('T', ' ')}</td><td>${r.duration_seconds ?? ''}</td></tr>`,
+  );
+  return html`<section id="${section}">
+<h2>${title} <small class="muted">first seen in the last 24 h</small></h2>
+<table class="grid"><thead><tr><th>id</th><th>state</th><th>direction</th><th>first seen (UTC)</th><th>duration s</th></tr></thead><tbody>${rows}</tbody></table>
+${records.length === 0 ? html`<p class="empty">none</p>` : ''}
+</section>`;
+}
+
+export function facts(entries: [string, string | number | null | undefined | Html][]): Html {
+  return html`<dl class="facts">${entries.map(([k, v]) => html`<dt>${k}</dt><dd>${v === null || v === undefined || v === '' ? '–' : v}</dd>`)}</dl>`;
+}
+
+export function notFound(what: string): Html {
+  return html`<section><p class="empty">${what} not found</p></section>`;
+}
+
+export { clock };

@@ -1,0 +1,36 @@
+import type { RoomSession } from '../../lib/video/room-session';
+import { stepChart } from '../charts/step-chart';
+import { html, type Html } from '../html';
+import { facts } from './records';
+
+/** The member count over time, rebuilt from each member's join and leave times. */
+export function memberCountPoints(room: RoomSession): { at: number; value: number }[] {
+  const changes: { at: number; delta: number }[] = [];
+  for (const m of room.members) {
+    // A leave seen before its join never counted (lib/video): only members with a join count, from join to leave.
+    if (m.joined_at === null) continue;
+    changes.push({ at: Date.parse(m.joined_at), delta: 1 });
+    if (m.left_at !== null) changes.push({ at: Date.parse(m.left_at), delta: -1 });
+  }
+  changes.sort((a, b) => a.at - b.at || a.delta - b.delta);
+  const start = room.started_at !== null ? [{ at: Date.parse(room.started_at), value: 0 }] : [];
+  let count = 0;
+  return [...start, ...changes.map((c) => ({ at: c.at, value: (count = Math.max(0, count + c.delta)) }))];
+}
+
+export function roomDetail(room: RoomSession): Html {
+  return html`<section id="room-detail">
+<h2>Room session <span class="id">${room.room_session_id}</span></h2>
+${facts([['room', room.room_name ?? room.room_id], ['started', room.started_at], ['ended', room.ended_at], ['members now', room.member_count]])}
+<h3>Members over time</h3>
+${stepChart({ title: `room ${room.room_session_id} member count`, points: memberCountPoints(room), until: room.ended_at ? Date.parse(room.ended_at) : Date.now() })}
+<h3>Recordings</h3>
+<table class="grid"><thead><tr><th>recording</th><th>state</th><th>duration s</th><th>completed</th></tr></thead>
+<tbody>${room.recordings.map(
+  (r) => html`<tr><td>${r.url ? html`<a href="${r.url}" target="_blank" rel="noopener noreferrer">${r.id}</a>` : r.id}</td><td>${r.state}</td><td>${r.duration_seconds ?? ''}</td><td class="time">${r.completed_at ?? ''}</td></tr>`,
+)}</tbody></table>
+<h3>Members</h3>
+<table class="grid"><thead><tr><th>member</th><th>joined</th><th>left</th></tr></thead>
+<tbody>${room.members.map((m) => html`<tr><td>${m.name ?? m.id}</td><td class="time">${m.joined_at ?? '–'}</td><td class="time">${m.left_at ?? '–'}</td></tr>`)}</tbody></table>
+</section>`;
+}

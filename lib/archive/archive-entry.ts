@@ -1,0 +1,66 @@
+import type { WebhookEnvelope } from '../envelope/envelope';
+import { redactHeaders } from '../security/redact';
+import { naturalKeyOf } from './natural-key';
+
+/** What became of a delivery: the worker's verdict, as operators read it (`webhooks tail`, the console). */
+export type ArchiveStatus = 'applied' | 'duplicate' | 'late' | 'retrying' | 'dead-lettered';
+
+/** One archived delivery: enough to show it, explain it and queue it again (`webhooks replay`). */
+export interface ArchiveEntry {
+  event_id: string;
+  kind: string;
+  route: string;
+  path_params?: Record<string, string>;
+  received_at: string;
+  content_type: 'json' | 'form';
+  /** The exact raw body as received. */
+  body: string;
+  /** Request headers with credentials and signatures replaced. */
+  headers: Record<string, string>;
+  source_ip?: string;
+  replay_of?: string;
+  /** The event's natural key (`call:<id>:<state>`), the unit of idempotency; absent when the payload is invalid. */
+  natural_key?: string;
+  status: ArchiveStatus;
+  /** The use case's own word for what it did (`advanced`, `recorded-late`, `member-counted`, …). */
+  outcome: string;
+  /** Why it failed, for `retrying` and `dead-lettered`. */
+  reason?: string;
+  attempts: number;
+  /** When the worker wrote this verdict; the archive index is ordered by it, so `tail` sees every new verdict. */
+  processed_at: string;
+}
+
+/** The use cases' outcomes, mapped onto the statuses operators filter on. */
+export function statusOfOutcome(outcome: string): ArchiveStatus {
+  const first = outcome.split(';')[0]!.trim();
+  if (first === 'duplicate') return 'duplicate';
+  if (first === 'recorded-late' || first === 'member-recorded-uncounted') return 'late';
+  return 'applied';
+}
+
+export function archiveEntryOf(
+  envelope: WebhookEnvelope,
+  verdict: { status: ArchiveStatus; outcome: string; reason?: string; attempts: number },
+  now: Date = new Date(),
+): ArchiveEntry {
+  const naturalKey = naturalKeyOf(envelope);
+  return {
+    event_id: envelope.event_id,
+    kind: envelope.kind,
+    route: envelope.route,
+    ...(envelope.path_params !== undefined && { path_params: envelope.path_params }),
+    received_at: envelope.received_at,
+    content_type: envelope.content_type,
+    body: envelope.body,
+    headers: redactHeaders(envelope.headers ?? {}) as Record<string, string>,
+    ...(envelope.source_ip !== undefined && { source_ip: envelope.source_ip }),
+    ...(envelope.replay_of !== undefined && { replay_of: envelope.replay_of }),
+    ...(naturalKey !== undefined && { natural_key: naturalKey }),
+    status: verdict.status,
+    outcome: verdict.outcome,
+    ...(verdict.reason !== undefined && { reason: verdict.reason }),
+    attempts: verdict.attempts,
+    processed_at: now.toISOString(),
+  };
+}
