@@ -30,9 +30,11 @@ export function wrapDelivery(kind: WebhookKind, request: WebhookRequest, parsed:
 // Only what helps an operator reading the DLQ; never Authorization or signatures.
 function pickHeaders(headers: Record<string, string | undefined>): Record<string, string> {
   const kept: Record<string, string> = {};
-  const contentType = headers['content-type'];
-  if (contentType !== undefined) kept['content-type'] = contentType.length > 256 ? contentType.slice(0, 256) : contentType;
-  const userAgent = headers['user-agent'];
-  if (userAgent !== undefined) kept['user-agent'] = userAgent.length > 256 ? userAgent.slice(0, 256) : userAgent;
+  for (const name of KEPT_HEADERS) {
+    const value = headers[name];
+    if (value !== undefined) kept[name] = value.slice(0, 256);
+  }
   return kept;
 }
+
+const KEPT_HEADERS = ['content-type', 'user-agent'];

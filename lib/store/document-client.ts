@@ -33,45 +33,38 @@ export function documentClient(client: DynamoDBClient): DocumentClient {
   return { send } as unknown as DocumentClient;
 }
 
-// The walk of lib-dynamodb's commands/utils.js: `null` is the value itself, `{}` or `[]` every member of it, `{"*": n}`
-// every member with `n`, other keys those members only (the rest copied as they are).
-function processValue(value: unknown, fn: (value: unknown) => unknown, nodes: KeyNodes): unknown {
+// The walk of lib-dynamodb's commands/utils.js: `null` is the value itself, `{}` or `[]` every member of it (members
+// that come out undefined dropped), `{"*": n}` every member with `n`, other keys those members only (the rest copied).
+type Fn = (value: unknown) => unknown;
+
+function processValue(value: unknown, fn: Fn, nodes: KeyNodes): unknown {
   if (value === undefined) return undefined;
   if (nodes === null) return fn(value);
   const keys = Object.keys(nodes);
-  if (keys.length === 0) return processAll(value as object, fn);
-  if (keys.length === 1 && keys[0] === '*') {
-    const next = (nodes as Record<string, KeyNodes>)['*']!;
-    const result: Record<string, unknown> = Array.isArray(value) ? ([] as unknown as Record<string, unknown>) : {};
-    for (const [key, member] of Object.entries(value as object)) if (typeof member !== 'function') result[key] = processValue(member, fn, next);
-    return result;
-  }
+  if (keys.length === 0) return eachMember(value as object, fn, null, true);
+  if (keys.length === 1 && keys[0] === '*') return eachMember(value as object, fn, (nodes as Record<string, KeyNodes>)['*']!, false);
   return processKeys(value as object, fn, nodes);
 }
 
-function processKeys(value: object, fn: (value: unknown) => unknown, nodes: KeyNodes): object {
-  const source = value as Record<string, unknown>;
-  let result: Record<string, unknown>;
-  if (Array.isArray(value)) result = value.filter((item) => typeof item !== 'function') as unknown as Record<string, unknown>;
-  else {
-    result = {};
-    for (const key in source) if (Object.hasOwn(source, key) && typeof source[key] !== 'function') result[key] = source[key];
-  }
-  if (nodes === null) return result;
-  for (const [key, child] of Object.entries(nodes)) {
-    if (typeof source[key] === 'function') continue;
-    const processed = processValue(source[key], fn, child as KeyNodes);
-    if (processed !== undefined && typeof processed !== 'function') result[key] = processed;
-  }
-  return result;
-}
-
-function processAll(value: object, fn: (value: unknown) => unknown): unknown {
-  if (Array.isArray(value)) return value.filter((item) => typeof item !== 'function').map((item) => processValue(item, fn, null));
+function eachMember(value: object, fn: Fn, nodes: KeyNodes, dropUndefined: boolean): unknown {
   const result: Record<string, unknown> = {};
+  const members: unknown[] = [];
   for (const [key, member] of Object.entries(value)) {
     if (typeof member === 'function') continue;
-    const processed = processValue(member, fn, null);
+    const processed = processValue(member, fn, nodes);
+    if (Array.isArray(value)) members.push(processed);
+    else if (!dropUndefined || (processed !== undefined && typeof processed !== 'function')) result[key] = processed;
+  }
+  return Array.isArray(value) ? members : result;
+}
+
+function processKeys(value: object, fn: Fn, nodes: KeyNodes): object {
+  const source = value as Record<string, unknown>;
+  const result = (Array.isArray(value) ? value.filter((item) => typeof item !== 'function') : {}) as Record<string, unknown>;
+  if (!Array.isArray(value)) for (const [key, member] of Object.entries(source)) if (typeof member !== 'function') result[key] = member;
+  for (const [key, child] of Object.entries(nodes ?? {})) {
+    if (typeof source[key] === 'function') continue;
+    const processed = processValue(source[key], fn, child as KeyNodes);
     if (processed !== undefined && typeof processed !== 'function') result[key] = processed;
   }
   return result;
