@@ -18,7 +18,8 @@ const sqs = new SQSClient({ md5: false, cacheMiddleware: true });
 const clients = {
   dynamodb: new DynamoDBClient({ cacheMiddleware: true }),
   sqs,
-  sns: new SNSClient({ cacheMiddleware: true }),
+  // No SDK retries for SNS: a retried Publish whose first try went through notifies twice (lib/notifications).
+  sns: new SNSClient({ maxAttempts: 1, cacheMiddleware: true, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true } }),
   readParameter: cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region })),
 };
 const deps = composeWorker(config, clients, log, createMetrics(config.runtime));

@@ -61,7 +61,7 @@ export function functionEnvironment(fn: LocalFunction, sources: EnvironmentSourc
 export const moduleUrl = (fn: LocalFunction) => pathToFileURL(join(PROJECT_ROOT, `${fn.module}.ts`)).href;
 
 /** How a function's thread is started: its module, its environment and, for the worker, its SQS event source mapping. */
-export function threadOptions(fn: LocalFunction, env: Record<string, string>, index: ResourceIndex, source: { sqsEndpoint: string; batchWindowMs?: number }): FunctionThreadOptions {
+export function threadOptions(fn: LocalFunction, env: Record<string, string>, index: ResourceIndex, source: { sqsEndpoint: string; batchWindowMs?: number; timeoutMs?: number }): FunctionThreadOptions {
   const queue = fn.sqs && index[fn.sqs.queueLogicalId]!;
   return {
     name: fn.name,
@@ -78,7 +78,7 @@ export function threadOptions(fn: LocalFunction, env: Record<string, string>, in
           batchWindowMs: source.batchWindowMs ?? fn.sqs.batchWindowSeconds * 1000,
           concurrency: fn.sqs.maximumConcurrency,
           reportBatchItemFailures: fn.sqs.reportBatchItemFailures,
-          timeoutMs: fn.timeoutSeconds * 1000,
+          timeoutMs: source.timeoutMs ?? fn.timeoutSeconds * 1000,
         },
       }),
   };

@@ -5,12 +5,13 @@ import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn } from './emulators';
-import { startFunctionThread } from './function-thread';
+import { startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
 import { loadServerlessConfig } from './serverless-config';
+import { startFunctionProcess, type ProcessEventSource } from './event-source-process';
 import type { EventSource } from './sqs-event-source';
 
 export { PROJECT_ROOT };
@@ -25,6 +26,14 @@ export interface LocalStackOptions {
   queueAttributes?: Record<string, string>;
   /** Overrides serverless.yml's maximumBatchingWindow (tests shorten it). */
   batchWindowMs?: number;
+  /**
+   * Run each SQS event source and its function in a child process of its own (instead of a worker thread), so a
+   * test can kill it with SIGKILL mid-batch and restart it (`eventSources[i].kill()` / `.restart()`); a handler
+   * that passes its timeout exits its process, as a Lambda container does.
+   */
+  eventSourceProcesses?: boolean;
+  /** Overrides the SQS-fed functions' serverless.yml `timeout` (a harness that shortens the visibility timeout). */
+  eventSourceTimeoutMs?: number;
   /** Extra environment for the functions (e.g. signing keys, the SignalWire API URL); secrets go through SSM. */
   environment?: Record<string, string>;
   /** Where to write the endpoints file the `webhooks` CLI reads by default. */
@@ -56,7 +65,8 @@ export interface StackInfo {
 }
 
 export interface LocalStack extends StackInfo {
-  eventSources: EventSource[];
+  /** With `eventSourceProcesses`, the worker's is a ProcessEventSource (kill, restart). */
+  eventSources: (EventSource | ProcessEventSource)[];
   /** Each function's environment (no secrets: those are in the SSM stand-in), e.g. to run a handler in a process of its own. */
   environments: Record<string, Record<string, string>>;
   /** Every HTTP route served, as `METHOD /path` (serverless.yml's httpApi events). */
@@ -98,17 +108,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ssm = await startSsmStandIn(parameters, record('ssm'));
   const ssmEndpoint = await endpointFor('ssm', ssm.endpoint);
   for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;
+  // SQS clients call the queue URL's host: the queue URLs point at the functions' SQS endpoint too.
+  for (const { env } of envs) for (const [k, v] of Object.entries(env)) if (v.startsWith(`${sqsEmulator.endpoint}/`)) env[k] = endpoints.sqs + v.slice(sqsEmulator.endpoint.length);
   Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
 
+  const startFunction = (fn: FunctionThreadOptions) =>
+    fn.eventSource && options.eventSourceProcesses ? startFunctionProcess(fn, options.onError) : startFunctionThread(fn, options.onError);
   const routes: HttpRoute[] = [];
   const threads = await Promise.all(
     envs.map(async ({ fn, env }) => {
-      const thread = await startFunctionThread(threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs }), options.onError);
+      const thread = await startFunction(threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs, timeoutMs: options.eventSourceTimeoutMs }));
       for (const route of fn.httpRoutes) routes.push({ ...route, handler: thread.invoke, timeoutMs: fn.timeoutSeconds * 1000 });
       return thread;
     }),
   );
-  const eventSources = threads.flatMap((thread) => (thread.eventSource ? [thread.eventSource] : []));
+  const eventSources = threads.flatMap((thread): (EventSource | ProcessEventSource)[] => (thread.eventSource ? [thread.eventSource] : []));
 
   gateway.setRoutes(routes);
   const info: StackInfo = {

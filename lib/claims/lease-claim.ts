@@ -59,6 +59,8 @@ export async function acquireClaim(
   if (await store.create(key, { token, leaseExpiresAt, now, fields })) return { kind: 'acquired', token, claimedAt: now };
   const existing = await store.get(key);
   if (existing === undefined) throw new ClaimBusyError(`claim ${key} vanished while being read`);
+  // Our own create went through but its answer was lost (the SDK retried it and the retry found the claim): ours.
+  if (existing.token === token && existing.status === 'in_progress') return { kind: 'acquired', token, claimedAt: existing.claimedAt };
   if (!isOpen(existing.status)) return { kind: 'settled', claim: existing };
   if (existing.status === 'in_progress' && existing.leaseExpiresAt > now) {
     throw new ClaimBusyError(`claim ${key} is held by another worker until ${new Date(existing.leaseExpiresAt).toISOString()}`);

@@ -1,6 +1,6 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { DependencyError, PermanentError } from '../errors';
-import type { Notification, Notifier } from './notifier';
+import { PublishUncertainError, type Notification, type Notifier } from './notifier';
 
 // Errors no retry can fix (a deleted topic, a missing permission, a refused message): dead-lettered with the reason.
 const PERMANENT = new Set(['NotFoundException', 'AuthorizationErrorException', 'InvalidParameterException', 'InvalidParameterValueException']);
@@ -8,6 +8,8 @@ const PERMANENT = new Set(['NotFoundException', 'AuthorizationErrorException', '
 /**
  * Publishes to the notifications topic: e-mail subscribers get the readable text, any other protocol the JSON
  * facts (`MessageStructure: json`), and a `kind` message attribute lets subscribers filter.
+ * SNS has no idempotency key for a standard topic, so the client must not retry on its own (`maxAttempts: 1`,
+ * functions/worker.ts): a failure is sorted here into "not published" (retryable or permanent) and "maybe published".
  */
 export function createSnsNotifier(sns: SNSClient, topicArn: string): Notifier {
   return {
@@ -26,7 +28,7 @@ export function createSnsNotifier(sns: SNSClient, topicArn: string): Notifier {
         return MessageId === undefined ? {} : { id: MessageId };
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
-        const Failure = PERMANENT.has(name) ? PermanentError : DependencyError;
+        const Failure = PERMANENT.has(name) ? PermanentError : publishMayHaveHappened(error) ? PublishUncertainError : DependencyError;
         throw new Failure(`sns: could not publish ${notification.kind} notification (${name || 'error'})`, { cause: error });
       }
     },
@@ -37,4 +39,14 @@ export function createSnsNotifier(sns: SNSClient, topicArn: string): Notifier {
 export function snsSubject(subject: string): string {
   const ascii = subject.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
   return (ascii === '' ? 'notification' : ascii).slice(0, 100);
+}
+
+/**
+ * SNS answered with a 4xx (throttled, refused): nothing was published. No answer (reset, timeout after the request
+ * left) or a 5xx: it may have been. A refused connection never carried the request.
+ */
+export function publishMayHaveHappened(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (typeof status === 'number') return status >= 500;
+  return (error as { code?: string })?.code !== 'ECONNREFUSED';
 }

@@ -1,3 +1,4 @@
+import { PublishUncertainError } from '../notifications/notifier';
 import type { RoomSession } from './room-session';
 import type { VideoEvent } from './normalize-video-event';
 
@@ -81,9 +82,10 @@ async function applyToRoom(event: SessionVideoEvent, store: RoomStore): Promise<
 }
 
 /**
- * At most once per event: the claim is a conditional write, so concurrent redeliveries cannot both publish; a
- * failed publish releases it and throws, so SQS retries. Only a worker dying in the middle of the publish itself
- * loses the notification (never duplicates it).
+ * At most once per event: the claim is a conditional write, so concurrent redeliveries cannot both publish. A
+ * publish that surely did not happen releases it and throws, so SQS retries; one that may have happened
+ * (PublishUncertainError) keeps it, and so does a worker dying mid-publish: the notification may be lost, never
+ * doubled.
  */
 async function notifyOnce(event: SessionVideoEvent, store: RoomStore, notifier: VideoNotifier | undefined): Promise<void> {
   const notification = notificationFor(event);
@@ -92,6 +94,7 @@ async function notifyOnce(event: SessionVideoEvent, store: RoomStore, notifier: 
   try {
     await notifier.notify(notification);
   } catch (error) {
+    if (error instanceof PublishUncertainError) return;
     await store.releaseNotification(event.roomSessionId, event.eventKey).catch(() => undefined);
     throw error;
   }

@@ -145,6 +145,8 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
   });
 
   it(`never lets arbitrary envelopes and orders of events crash the worker (${WORKER_BATCHES} batches, real stores)`, async () => {
+    // the real worker, in this process, with exactly the environment the stack gives its worker function
+    Object.assign(process.env, stack.environments.worker);
     const { handler } = (await import('../../functions/worker')) as { handler: (event: SQSEvent) => Promise<SQSBatchResponse> };
     let records = 0;
     let deadLettered = 0;

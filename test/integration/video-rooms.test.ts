@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listDeadLetters } from '../../cli/commands/dlq';
 import { resolveTarget } from '../../cli/target';
 import { createRoomStore } from '../../lib/store/room-store';
+import { PublishUncertainError } from '../../lib/notifications/notifier';
 import { applyVideoEvent, type VideoNotification } from '../../lib/video/apply-video-event';
 import { normalizeVideoEvent } from '../../lib/video/normalize-video-event';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
@@ -154,6 +155,25 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
       { type: 'room.started', roomSessionId: 'rs-notify', roomId: 'r-n', roomName: 'town-hall', startedAt: '2025-01-15T10:00:00.000Z' },
       { type: 'recording.ready', roomSessionId: 'rs-notify', roomId: 'r-n', recordingId: 'rec-n', url: 'https://example.com/rec-n.mp4', durationSeconds: 12 },
     ]);
+  });
+
+  // Found by the chaos run (chaos/): a publish whose answer was lost released the claim, and the redelivery published again.
+  it('keeps the notification claimed after a publish that may have gone through: the redelivery does not publish again', async () => {
+    const sent: VideoNotification[] = [];
+    let uncertain = true;
+    const notifier = {
+      async notify(notification: VideoNotification) {
+        sent.push(notification);
+        if (uncertain) {
+          uncertain = false;
+          throw new PublishUncertainError('sns: connection reset after the request was sent');
+        }
+      },
+    };
+    const started = normalizeVideoEvent({ event: 'room.started', room_id: 'r-u', room_session_id: 'rs-uncertain', timestamp: '2025-01-15T10:00:00Z' }, '2025-01-15T10:00:01Z');
+    assert.equal(await applyVideoEvent(started, rooms, notifier), 'applied');
+    assert.equal(await applyVideoEvent(started, rooms, notifier), 'duplicate');
+    assert.equal(sent.length, 1);
   });
 
   it('counts members right under duplicates and any order, concurrently, never below zero', async () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
-import { notifyOnce, type Notification, type Notifier } from '../../lib/notifications';
-import { snsSubject } from '../../lib/notifications/sns-notifier';
+import { notifyOnce, PublishUncertainError, type Notification, type Notifier } from '../../lib/notifications';
+import { publishMayHaveHappened, snsSubject } from '../../lib/notifications/sns-notifier';
 import { videoNotification } from '../../lib/notifications/video-notifications';
 import { createClaimStore } from '../../lib/store/claim-store';
 import type { TableRef } from '../../lib/store/table';
@@ -70,23 +70,76 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
     assert.equal(await notifyOnce(notification('room.started:r-3'), deps), 'notified');
   });
 
-  it('waits while a live holder has the claim, and takes it over once its lease expired (the holder died)', async () => {
+  it('waits while a live holder has the claim, and once its lease expired (the holder died) never publishes again', async () => {
     const memory = memoryNotifier();
     const claims = createClaimStore(table, 'NOTIFY#');
-    // given a worker that claimed the notification and died before marking it
+    // given a worker that claimed the notification and died before marking it (maybe after publishing)
     const now = Date.now();
     assert.ok(await claims.create('recording.ready:rec-1', { token: 'dead-worker', leaseExpiresAt: now + 300, now, fields: {} }));
     const deps = { claims, notifier: memory.notifier, leaseMs: 60_000 };
     // when another delivery comes while the lease runs, it must not publish
     await assert.rejects(notifyOnce(notification('recording.ready:rec-1'), deps), ClaimBusyError);
     assert.equal(memory.published.length, 0);
-    // and once the lease expired, one takes it over and publishes
+    // and once the lease expired, one takes it over and settles it as uncertain: at most once, so no second publish
     await new Promise((resolve) => setTimeout(resolve, 350));
-    assert.equal(await notifyOnce(notification('recording.ready:rec-1'), deps), 'notified');
+    assert.equal(await notifyOnce(notification('recording.ready:rec-1'), deps), 'notification uncertain');
+    assert.equal(memory.published.length, 0);
     const claim = await claims.get('recording.ready:rec-1');
-    assert.deepEqual([claim?.status, claim?.attempts, claim?.claimedAt], ['published', 2, now]);
+    assert.deepEqual([claim?.status, claim?.attempts, claim?.claimedAt], ['uncertain', 2, now]);
+    assert.equal(await notifyOnce(notification('recording.ready:rec-1'), deps), 'already notified');
     // and the dead worker, were it to come back, can no longer mark the claim
     assert.equal(await claims.finish('recording.ready:rec-1', 'dead-worker', 'published', {}), false);
+  });
+
+  // Found by the chaos run (chaos/): a Publish whose answer was lost was published again by the retry.
+  it('never publishes again after a publish that may have gone through (reset, timeout, 5xx)', async () => {
+    const memory = memoryNotifier();
+    const deps = { claims: createClaimStore(table, 'NOTIFY#'), notifier: memory.notifier, leaseMs: 60_000 };
+    memory.failNext(new PublishUncertainError('sns: connection reset after the request was sent'));
+    assert.equal(await notifyOnce(notification('message.inbound:m-uncertain'), deps), 'notification uncertain');
+    assert.equal((await deps.claims.get('message.inbound:m-uncertain'))?.status, 'uncertain');
+    assert.equal(await notifyOnce(notification('message.inbound:m-uncertain'), deps), 'already notified');
+    assert.equal(memory.published.length, 0);
+  });
+
+  // Found by the chaos run: when marking the claim failed after a publish, the claim was released and published again.
+  it('does not release the claim when the publish succeeded but marking it failed', async () => {
+    const memory = memoryNotifier();
+    const real = createClaimStore(table, 'NOTIFY#');
+    let failMark = true;
+    const claims = {
+      ...real,
+      finish: async (...args: Parameters<typeof real.finish>) => {
+        if (args[2] === 'published' && failMark) throw new DependencyError('dynamodb: throttled');
+        return real.finish(...args);
+      },
+    };
+    const deps = { claims, notifier: memory.notifier, leaseMs: 200 };
+    await assert.rejects(notifyOnce(notification('message.inbound:m-mark'), deps), DependencyError);
+    failMark = false;
+    // the redelivery finds it held; after the lease it settles it without a second publish
+    await assert.rejects(notifyOnce(notification('message.inbound:m-mark'), deps), ClaimBusyError);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal(await notifyOnce(notification('message.inbound:m-mark'), deps), 'notification uncertain');
+    assert.equal(memory.published.length, 1);
+  });
+
+  // Found by the chaos run: a claim whose creation answer was lost looked like another worker's for a whole lease.
+  it('recognizes its own claim when the answer to creating it was lost', async () => {
+    const memory = memoryNotifier();
+    const real = createClaimStore(table, 'NOTIFY#');
+    // the create lands, then its answer is lost: the SDK's retry finds the claim and reports a failed condition
+    const claims = { ...real, create: async (...args: Parameters<typeof real.create>) => (await real.create(...args)) && false };
+    const deps = { claims, notifier: memory.notifier, leaseMs: 60_000 };
+    assert.equal(await notifyOnce(notification('message.inbound:m-lost-answer'), deps), 'notified');
+    assert.equal(memory.published.length, 1);
+  });
+
+  it('sorts SNS failures: a 4xx or a refused connection published nothing, a 5xx or a lost connection maybe did', () => {
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('throttled'), { $metadata: { httpStatusCode: 400 } })), false);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('internal'), { $metadata: { httpStatusCode: 500 } })), true);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })), false);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), true);
   });
 
   it('lets only one of two workers take an expired claim over', async () => {

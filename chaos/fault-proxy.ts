@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/** The faults the proxy injects, each on its own share of the requests. */
+export const FAULT_KINDS = ['reset', 'server_error', 'throttle', 'latency', 'response_dropped'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+export type FaultRates = Record<FaultKind, number>;
+export type FaultCounts = Record<string, Record<FaultKind, number>>;
+
+export interface FaultProxy {
+  endpoint: string;
+  /** Where requests go; settable after start (the emulators' ports are known only once the stack runs). */
+  setTarget(url: string): void;
+  /** Off: every request is forwarded untouched. */
+  setEnabled(enabled: boolean): void;
+  close(): Promise<void>;
+}
+
+export interface FaultProxyOptions {
+  /** Counted under this name (sqs, dynamodb, signalwire, ssm, sns). */
+  name: string;
+  rates: FaultRates;
+  /** How long a `latency` request is held before it is forwarded: beyond the callers' timeouts. */
+  latencyMs: number;
+  random: () => number;
+  counts: FaultCounts;
+}
+
+/**
+ * An HTTP proxy in front of one dependency that fails like the real thing, from outside the code under test:
+ * - reset: the connection is dropped before the request is forwarded (nothing happened);
+ * - server_error / throttle: an error answer shaped like the service's own (AWS JSON `__type`, AWS query XML, or
+ *   SignalWire's JSON), so SDKs classify it as they would on AWS (transient, throttling);
+ * - latency: the request is held `latencyMs`, then forwarded (it takes effect, maybe after the caller gave up);
+ * - response_dropped: forwarded, the answer awaited (the write happened), then the connection is reset.
+ */
+export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
+  let target: URL | undefined;
+  let enabled = true;
+  const counts = (options.counts[options.name] ??= Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const sockets = new Set<Socket>();
+  const server = createServer(async (req, res) => {
+    const body = await readAll(req).catch(() => undefined);
+    if (body === undefined || target === undefined) return void req.socket.destroy();
+    const fault = enabled ? pick(options.rates, options.random()) : undefined;
+    if (fault) counts[fault]++;
+    if (fault === 'reset') return void req.socket.destroy();
+    if (fault === 'server_error' || fault === 'throttle') return sendError(res, req.headers, body, fault);
+    if (fault === 'latency') await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    let answer: { status: number; headers: IncomingHttpHeaders; body: Buffer };
+    try {
+      answer = await forward(target, req, body, agent);
+    } catch {
+      return void req.socket.destroy();
+    }
+    if (fault === 'response_dropped' || req.socket.destroyed) return void req.socket.destroy();
+    res.writeHead(answer.status, stripHopHeaders(answer.headers));
+    res.end(answer.body);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket)).on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    setTarget: (url) => void (target = new URL(url)),
+    setEnabled: (on) => void (enabled = on),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+        agent.destroy();
+      }),
+  };
+}
+
+function pick(rates: FaultRates, roll: number): FaultKind | undefined {
+  let edge = 0;
+  for (const kind of FAULT_KINDS) {
+    edge += rates[kind];
+    if (roll < edge) return kind;
+  }
+  return undefined;
+}
+
+function forward(target: URL, req: IncomingMessage, body: Buffer, agent: Agent): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
+    delete headers.connection;
+    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (response) => {
+      readAll(response).then((data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }), reject);
+    });
+    upstream.on('error', reject);
+    upstream.end(body);
+  });
+}
+
+function readAll(stream: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
+function stripHopHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const { connection: _c, 'keep-alive': _k, 'transfer-encoding': _t, ...rest } = headers;
+  return rest;
+}
+
+/** The error the real service answers, in its own protocol (see README "Chaos" for the shapes). */
+function sendError(res: ServerResponse, headers: IncomingHttpHeaders, body: Buffer, fault: 'server_error' | 'throttle'): void {
+  const requestId = randomUUID();
+  const amzTarget = String(headers['x-amz-target'] ?? '');
+  const contentType = String(headers['content-type'] ?? '');
+  if (amzTarget !== '') {
+    // AWS JSON protocols (DynamoDB 1.0, SQS 1.0 query-compatible, SSM 1.1): the error type is `__type`.
+    const service = amzTarget.split('.')[0] ?? '';
+    const dynamo = service.startsWith('DynamoDB');
+    const sqs = service === 'AmazonSQS';
+    const type = fault === 'throttle' ? (dynamo ? 'ProvisionedThroughputExceededException' : sqs ? 'RequestThrottled' : 'ThrottlingException') : dynamo ? 'InternalServerError' : 'InternalFailure';
+    const prefix = dynamo ? 'com.amazonaws.dynamodb.v20120810#' : sqs ? 'com.amazonaws.sqs#' : '';
+    res.writeHead(fault === 'throttle' ? 400 : 500, {
+      'content-type': contentType || 'application/x-amz-json-1.0',
+      'x-amzn-requestid': requestId,
+      ...(sqs && { 'x-amzn-query-error': `${type};${fault === 'throttle' ? 'Sender' : 'Receiver'}` }),
+    });
+    return void res.end(JSON.stringify({ __type: `${prefix}${type}`, message: fault === 'throttle' ? 'Rate exceeded' : 'We encountered an internal error. Please try again.' }));
+  }
+  if (contentType.includes('x-www-form-urlencoded') && /(^|&)Action=/.test(body.toString())) {
+    // AWS query protocol (SNS): an XML ErrorResponse.
+    const [status, type, code] = fault === 'throttle' ? [400, 'Sender', 'Throttling'] : [500, 'Receiver', 'InternalError'];
+    res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
+    return void res.end(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${type}</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+  }
+  // The SignalWire (Compatibility) REST API: its JSON error body.
+  const status = fault === 'throttle' ? 429 : 503;
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ code: status, message: fault === 'throttle' ? 'Too many requests' : 'Service unavailable', more_info: 'https://developer.signalwire.com', status }));
+}

@@ -1,0 +1,71 @@
+import { Context, type OracleInput } from './context';
+import { checkDeadLetters, checkNotifications, checkReplies } from './effect-checks';
+import { checkCalls, checkMessageStatuses, checkNothingLost, checkRooms, checkSwml } from './state-checks';
+
+export type { OracleInput } from './context';
+
+/** chaos/results.json: the keys the issue names first, then the detail behind them. */
+export interface ChaosResults {
+  sent: number;
+  acked: number;
+  rejected: number;
+  lost: number;
+  double_applied: number;
+  wrong_final_states: number;
+  replies_expected: number;
+  replies_sent: number;
+  dead_lettered: number;
+  duration_s: number;
+  faults: Record<string, number>;
+  passed: boolean;
+  details: Record<string, unknown>;
+  problems: { kind: string; detail: string }[];
+}
+
+/** Judges a run from what was sent (the deliveries, their answers) against what the store, DLQ and stand-ins hold. */
+export function checkOracle(input: OracleInput): ChaosResults {
+  const ctx = new Context(input);
+  const deadLetters = checkDeadLetters(ctx, (input.faults.worker_killed ?? 0) + ((input.workerStats as { timeout_exits?: number }).timeout_exits ?? 0));
+  checkNothingLost(ctx);
+  checkCalls(ctx);
+  checkMessageStatuses(ctx);
+  checkRooms(ctx);
+  const swmlDocuments = checkSwml(ctx);
+  const replies = checkReplies(ctx);
+  const notifications = checkNotifications(ctx);
+  if (!input.drained) ctx.problem('lost', 'the queue did not drain before the deadline: what is left was not checked');
+  if (replies.sent !== replies.expected && ctx.counts.double_applied === 0 && ctx.counts.lost === 0) {
+    ctx.problem('wrong_final_state', `replies sent ${replies.sent}, expected ${replies.expected}`);
+  }
+  const acked = input.results.filter((r) => r.acked).length;
+  const results: ChaosResults = {
+    sent: input.results.length,
+    acked,
+    rejected: input.results.length - acked,
+    lost: ctx.counts.lost,
+    double_applied: ctx.counts.double_applied,
+    wrong_final_states: ctx.counts.wrong_final_state,
+    replies_expected: replies.expected,
+    replies_sent: replies.sent,
+    dead_lettered: input.deadLetters.length,
+    duration_s: Math.round(input.durationSeconds * 10) / 10,
+    faults: input.faults,
+    passed: false,
+    details: {
+      unique_deliveries: ctx.deliveries.size,
+      duplicates_sent: input.results.length - ctx.deliveries.size,
+      retried_by_sender: input.results.filter((r) => r.tries > 1).length,
+      dead_letters: deadLetters,
+      notifications,
+      swml_documents: swmlDocuments,
+      send_seconds: Math.round(input.sendSeconds * 10) / 10,
+      acked_per_second: Math.round(acked / input.sendSeconds),
+      drained: input.drained,
+      faults_by_target: input.faultsByTarget,
+      worker: input.workerStats,
+    },
+    problems: ctx.problems,
+  };
+  results.passed = results.lost === 0 && results.double_applied === 0 && results.wrong_final_states === 0 && results.replies_sent === results.replies_expected;
+  return results;
+}

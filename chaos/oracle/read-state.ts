@@ -1,0 +1,81 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createRoomStore } from '../../lib/store/room-store';
+import { createDocumentClient } from '../../lib/store/table';
+import type { RoomSession } from '../../lib/video/room-session';
+
+export type Item = Record<string, any>;
+
+export interface DeadLetter {
+  body: string;
+  /** failure_reason, failure_category, ... as the worker attached them (absent when SQS's redrive moved it). */
+  attributes: Record<string, string>;
+  receiveCount: number;
+}
+
+/** Every item of the table by `pk`, one per partition (rooms, which may have several, are read with readRooms). */
+export async function readTable(dynamodb: DynamoDBClient, tableName: string): Promise<Map<string, Item>> {
+  const client = DynamoDBDocumentClient.from(dynamodb);
+  const items = new Map<string, Item>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    for (const item of page.Items ?? []) if (!/^(MEMBER|RECORDING)#/.test(String(item.sk))) items.set(String(item.pk), item);
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/**
+ * Room sessions as operators see them (`webhooks rooms show`): the product's own read model, so the oracle does not
+ * depend on how a session is laid out in the table.
+ */
+export async function readRooms(dynamodb: DynamoDBClient, tableName: string, sessionIds: Iterable<string>): Promise<Map<string, RoomSession>> {
+  const store = createRoomStore({ client: createDocumentClient(dynamodb), tableName, retentionDays: 90 });
+  const rooms = new Map<string, RoomSession>();
+  for (const id of sessionIds) {
+    const room = await store.get(id);
+    if (room) rooms.set(id, room);
+  }
+  return rooms;
+}
+
+/** Every message in the DLQ, each received once and left there (hidden for the rest of the run). */
+export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise<DeadLetter[]> {
+  const letters: DeadLetter[] = [];
+  for (let empty = 0; empty < 3; ) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 3600, WaitTimeSeconds: 0, AttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+    );
+    empty = Messages.length === 0 ? empty + 1 : 0;
+    for (const m of Messages) {
+      const attributes = Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']));
+      letters.push({ body: m.Body ?? '', attributes, receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0) });
+    }
+  }
+  return letters;
+}
+
+/**
+ * Waits until the queue holds nothing, visible or in flight, three readings in a row a second apart (a killed
+ * worker's messages are invisible until their timeout passes). `onEmpty` runs at the first empty reading.
+ */
+export async function waitForDrain(sqs: SQSClient, queueUrl: string, timeoutMs: number, onEmpty: () => unknown, log?: (line: string) => void): Promise<{ drained: boolean; remaining: number; ms: number }> {
+  const start = Date.now();
+  let zeros = 0;
+  let remaining = -1;
+  while (Date.now() - start < timeoutMs) {
+    const { Attributes = {} } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+    );
+    remaining = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    log?.(`  queue: ${Attributes.ApproximateNumberOfMessages} visible, ${Attributes.ApproximateNumberOfMessagesNotVisible} in flight`);
+    if (remaining === 0) {
+      if (zeros++ === 0) await onEmpty();
+      if (zeros >= 3) return { drained: true, remaining, ms: Date.now() - start };
+    } else zeros = 0;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  return { drained: false, remaining, ms: Date.now() - start };
+}

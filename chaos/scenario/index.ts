@@ -1,0 +1,101 @@
+import { callDeliveries, type CallPlan } from './calls';
+import { json, seededRandom, shuffled, type Delivery, type NewDelivery } from './delivery';
+import { inboundDeliveries, statusDeliveries } from './messages';
+import { roomDeliveries } from './rooms';
+
+export type { Delivery, Effect } from './delivery';
+export type { CallPlan } from './calls';
+
+export interface Scenario {
+  /** Every delivery in the order the sender posts it, duplicates included (a duplicate shares its `id`). */
+  sends: Delivery[];
+  calls: CallPlan[];
+}
+
+export interface ScenarioOptions {
+  /** Deliveries to post, duplicates included. */
+  total: number;
+  seed: number;
+  duplicateRate?: number;
+  maxMembers?: number;
+}
+
+// Entities drawn per kind (weights), giving roughly: calls 30%, video 35%, receipts 20%, inbound SMS 12%, SWML 4%.
+const WEIGHTS = { call: 7, inbound: 9, status: 6, room: 1, swml: 4 } as const;
+/** How many entities are "live" at once: deliveries of one call, message or room overlap in time, as they do. */
+const WINDOW = 24;
+
+/**
+ * N mixed deliveries: calls in all three shapes, inbound SMS (keywords, HELP twice), receipts, video rooms with many
+ * members, SWML fetches and a few poison deliveries. A fifth are posted twice (SWML fetches excepted: a fetch is not
+ * retried once answered), and each entity's deliveries are shuffled, then interleaved with other live entities.
+ */
+export function buildScenario(options: ScenarioOptions): Scenario {
+  const random = seededRandom(options.seed);
+  const duplicateRate = options.duplicateRate ?? 0.2;
+  const base = Date.now() - 6 * 3600_000;
+  const calls: CallPlan[] = [];
+  const entities: NewDelivery[][] = [];
+  const poison = Math.max(3, Math.round(options.total / 500));
+  for (let p = 0; p < poison; p++) entities.push([poisonDelivery(p)]);
+  const kinds = Object.entries(WEIGHTS).flatMap(([kind, weight]) => Array<string>(weight).fill(kind));
+  let planned = poison;
+  for (let index = 0; planned < options.total; index++) {
+    const kind = kinds[Math.floor(random() * kinds.length)];
+    let list: NewDelivery[];
+    if (kind === 'call') {
+      const call = callDeliveries(index, base, random);
+      calls.push(call.plan);
+      list = call.deliveries;
+    } else if (kind === 'inbound') list = inboundDeliveries(index, base, random);
+    else if (kind === 'status') list = statusDeliveries(index, base, random);
+    else if (kind === 'room') list = roomDeliveries(index, base, random, options.maxMembers ?? 30);
+    else list = [swmlFetch(index, random)];
+    entities.push(list);
+    planned += list.length * (1 + (kind === 'swml' ? 0 : duplicateRate));
+  }
+  let id = 0;
+  const queues = shuffled(entities, random).map((list) => {
+    const withIds = list.map((d) => ({ ...d, id: id++ }));
+    const duplicates = withIds.filter((d) => d.effect.kind !== 'swml' && random() < duplicateRate);
+    return shuffled([...withIds, ...duplicates], random);
+  });
+  return { sends: interleave(queues, random).slice(0, options.total), calls };
+}
+
+function interleave(queues: Delivery[][], random: () => number): Delivery[] {
+  const out: Delivery[] = [];
+  const live: Delivery[][] = [];
+  let next = 0;
+  while (next < queues.length || live.length > 0) {
+    while (live.length < WINDOW && next < queues.length) live.push([...queues[next++]!]);
+    const i = Math.floor(random() * live.length);
+    out.push(live[i]!.shift()!);
+    if (live[i]!.length === 0) live.splice(i, 1);
+  }
+  return out;
+}
+
+function swmlFetch(index: number, random: () => number): NewDelivery {
+  const callId = `chaos-swml-${index}`;
+  const from = random() < 0.2 ? '+15559876543' : `+1777${String(index).padStart(7, '0')}`;
+  if (random() < 0.5) {
+    const query = new URLSearchParams({ From: from, To: '+15551234567', CallSid: callId, Direction: 'inbound' });
+    return { method: 'GET', path: `/swml?${query}`, body: '', effect: { kind: 'swml', callId } };
+  }
+  const call = { call_id: callId, node_id: 'n-chaos', call_state: 'created', direction: 'inbound', type: 'phone', from, to: '+15551234567', from_number: from, to_number: '+15551234567', headers: [], project_id: 'p-chaos', space_id: 's-chaos' };
+  return json('/swml', { call, vars: {}, envs: {}, params: {} }, { kind: 'swml', callId });
+}
+
+/** Deliveries the ingest accepts (they parse) that can never be applied: the worker must dead-letter them as invalid. */
+function poisonDelivery(n: number): NewDelivery {
+  const reason = `chaos poison ${n}`;
+  switch (n % 3) {
+    case 0:
+      return json('/call-status', { call_id: `chaos-poison-${n}`, call_state: 'exploded', note: reason }, { kind: 'poison', reason });
+    case 1:
+      return json('/message-status', { status: 'sent', note: reason }, { kind: 'poison', reason });
+    default:
+      return json('/video/events', { event: 'member.joined', room_session_id: `chaos-poison-${n}`, note: reason }, { kind: 'poison', reason });
+  }
+}
