@@ -34,7 +34,7 @@ try {
     // Deployed, inbound SMS are forwarded (a topic exists); here they are logged, with the same claim writes.
     NOTIFY_INBOUND_SMS: 'true',
   };
-  const dynamodb = new DynamoDBClient({});
+  const dynamodb = new DynamoDBClient({ cacheMiddleware: true });
   const counts = new Map<string, number>();
   // Per HTTP attempt (the deserialize step runs once per try, inside the retry loop).
   dynamodb.middlewareStack.add(

@@ -18,7 +18,7 @@ const config = readSwmlConfig(process.env);
 const log = createLogger({ fn: 'swml' }, config.runtime.logLevel, config.runtime);
 // A caller waits on this answer: fail fast and answer the safe default rather than keep the line silent.
 // throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
-const dynamodb = new DynamoDBClient({ maxAttempts: 2, requestHandler: { connectionTimeout: 300, requestTimeout: 800, throwOnRequestTimeout: true } });
+const dynamodb = new DynamoDBClient({ maxAttempts: 2, cacheMiddleware: true, requestHandler: { connectionTimeout: 300, requestTimeout: 800, throwOnRequestTimeout: true } });
 const sqs = new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 250, requestTimeout: 300, throwOnRequestTimeout: true } });
 const rules = createSwmlRulesStore({
   client: createDocumentClient(dynamodb),

@@ -71,14 +71,22 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticate {
     if (rawBody.length > MAX_BODY_BYTES) throw new ClientError(413, `body exceeds ${MAX_BODY_BYTES} bytes`);
     const policy = await config.policy();
     const [url, ...otherUrls] = signedUrlCandidates(request, local, publicBaseUrl);
-    const checked = { rawBody, contentType: request.headers['content-type'], headers: request.headers, sourceIp: request.sourceIp };
-    const extra = { method: request.routeKey.split(' ', 1)[0]!, query: queryOf(request.rawQueryString) };
+    // One object, its url swapped for a retry: this runs for every webhook.
+    const checked = {
+      url,
+      rawBody,
+      contentType: request.headers['content-type'],
+      headers: request.headers,
+      sourceIp: request.sourceIp,
+      method: methodOf(request.routeKey),
+      query: queryOf(request.rawQueryString),
+    };
     // Locally nothing configured means open (documented); on Lambda it means closed unless explicitly allowed.
-    const options = { failClosed: !local };
-    const decision = authenticateRequest({ url, ...checked, ...extra }, policy, options);
+    const options = local ? OPEN_WHEN_UNCONFIGURED : CLOSED_WHEN_UNCONFIGURED;
+    const decision = authenticateRequest(checked, policy, options);
     if (decision.ok) return;
     // Only a signature depends on the URL: try the other one SignalWire may have signed before refusing.
-    if (otherUrls.some((other) => authenticateRequest({ url: other, ...checked, ...extra }, policy, options).ok)) return;
+    if (otherUrls.some((other) => authenticateRequest({ ...checked, url: other }, policy, options).ok)) return;
     metrics.count('WebhookRejected', { Reason: decision.reason });
     log.warn('webhook refused', {
       status: decision.status,
@@ -113,10 +121,20 @@ function signedUrlCandidates(request: WebhookRequest, local: boolean, publicBase
   return configured === own ? [own] : [configured, own];
 }
 
+const OPEN_WHEN_UNCONFIGURED = { failClosed: false };
+const CLOSED_WHEN_UNCONFIGURED = { failClosed: true };
+
+function methodOf(routeKey: string): string {
+  const space = routeKey.indexOf(' ');
+  return space === -1 ? routeKey : routeKey.slice(0, space);
+}
+
+const NO_QUERY: Record<string, string> = Object.freeze({}) as Record<string, string>;
+
 // First value wins for a repeated name; built only when a query string is present.
 function queryOf(rawQueryString: string): Record<string, string> {
+  if (rawQueryString === '') return NO_QUERY;
   const query: Record<string, string> = {};
-  if (rawQueryString === '') return query;
   for (const [name, value] of new URLSearchParams(rawQueryString)) if (!Object.hasOwn(query, name)) query[name] = value;
   return query;
 }

@@ -1,16 +1,17 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, type DocumentClient } from './document-client';
 
 /** The single table's key shape: `pk` names the entity (`CALL#<id>`), `sk` the item within it. */
 export interface TableRef {
-  client: DynamoDBDocumentClient;
+  client: DocumentClient;
   tableName: string;
   /** Days an item lives after its last change (the table's TTL attribute is `expires_at`). */
   retentionDays: number;
 }
 
-export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+/** lib-dynamodb's commands over `client`, native values marshalled (undefined ones removed); see document-client.ts. */
+export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient({})): DocumentClient {
+  return documentClient(client);
 }
 
 export function expiresAt(table: TableRef, nowMs: number = Date.now()): number {
