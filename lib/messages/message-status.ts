@@ -63,11 +63,6 @@ export function isTerminal(status: MessageStatus): boolean {
   return STATUS_RANK[status] === TERMINAL_RANK;
 }
 
-/** The message did not reach the handset. `sent` without a later `delivered` is not a failure. */
-export function isFailure(status: MessageStatus): boolean {
-  return status === 'undelivered' || status === 'failed';
-}
-
 /**
  * Whether `incoming` may replace `current` in a store. Only a strictly higher rank moves a message forward, so a
  * duplicate or a late earlier status is dropped, and the first terminal status wins over a later, different one.

@@ -37,11 +37,3 @@ export function createBasicAuthMatcher(
     return presented !== undefined && matchesSecret(`${presented.user}:${presented.password}`);
   };
 }
-
-/** One-off check; prefer `createBasicAuthMatcher` on a hot path, it hashes the configured credentials once. */
-export function checkBasicAuth(
-  authorization: string | undefined,
-  acceptedCredentials: readonly BasicAuthCredentials[],
-): boolean {
-  return createBasicAuthMatcher(acceptedCredentials)(authorization);
-}

@@ -10,8 +10,3 @@ export function createQuerySecretMatcher(
   const matchesSecret = createSecretMatcher(acceptedSecrets);
   return (presented) => presented !== undefined && presented !== '' && matchesSecret(presented);
 }
-
-/** One-off check; prefer `createQuerySecretMatcher` on a hot path, it hashes the configured secrets once. */
-export function checkQuerySecret(presented: string | undefined, acceptedSecrets: readonly string[]): boolean {
-  return createQuerySecretMatcher(acceptedSecrets)(presented);
-}

@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import {
   MESSAGE_STATUSES,
   canonicalMessageStatus,
-  isFailure,
   isTerminal,
   statusRank,
   statusSupersedes,
@@ -37,11 +36,8 @@ describe('message status ranks', () => {
     assert.equal(statusSupersedes('queued', undefined), true);
   });
 
-  it('does not treat an MMS that stopped at sent as failed or finished', () => {
+  it('does not treat an MMS that stopped at sent as finished', () => {
     assert.equal(isTerminal('sent'), false);
-    assert.equal(isFailure('sent'), false);
-    assert.equal(isFailure('undelivered'), true);
-    assert.equal(isFailure('failed'), true);
   });
 
   it('maps every word of the three shapes, case-insensitively, and nothing else', () => {
