@@ -13,6 +13,11 @@ export function startWorkerKiller(worker: ProcessEventSource, everyMs: [number, 
   let kills = 0;
   let running = everyMs[1] > 0;
   let wake: (() => void) | undefined;
+  const killOnce = async () => {
+    await worker.kill();
+    kills++;
+    await worker.restart();
+  };
   const loop = (async () => {
     while (running) {
       await new Promise<void>((resolve) => {
@@ -20,9 +25,7 @@ export function startWorkerKiller(worker: ProcessEventSource, everyMs: [number, 
         setTimeout(resolve, everyMs[0] + random() * (everyMs[1] - everyMs[0]));
       });
       if (!running) break;
-      await worker.kill();
-      kills++;
-      await worker.restart();
+      await killOnce();
     }
   })();
   return {
@@ -36,11 +39,7 @@ export function startWorkerKiller(worker: ProcessEventSource, everyMs: [number, 
       running = false;
       wake?.();
       await loop;
-      if (enabled && kills === 0) {
-        await worker.kill();
-        kills++;
-        await worker.restart();
-      }
+      if (enabled && kills === 0) await killOnce();
     },
   };
 }
