@@ -112,10 +112,10 @@ try {
   let startKey: Record<string, any> | undefined;
   do {
     const page = await table.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) items.set(String(item.pk), item);
+    for (const item of page.Items ?? []) items.set(`${item.pk} ${item.sk}`, item);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  const lost = acked.filter((d) => !(items.has(d.pk) && d.check(items.get(d.pk)!)));
+  const lost = acked.filter((d) => !(items.has(`${d.pk} ${d.sk}`) && d.check(items.get(`${d.pk} ${d.sk}`)!)));
   const { Attributes: dlq } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
 
   const ackedPerS = N / ((ackedAt - start) / 1000);
@@ -126,7 +126,7 @@ try {
   console.log(`applied:      ${appliedPerS.toFixed(0)}/s (${doneAt - start} ms)`);
   console.log(`CPU per webhook: ${((cpuTotal * 1000) / N).toFixed(2)} ms in all (2 cores saturate at ${(2000 / ((cpuTotal * 1000) / N)).toFixed(0)}/s)`);
   for (const p of cpu) console.log(`  ${((p.seconds * 1000) / N).toFixed(3).padStart(6)} ms  ${p.role}`);
-  if (lost.length > 0) console.log(`lost, first few: ${lost.slice(0, 5).map((d) => d.pk).join(', ')}`);
+  if (lost.length > 0) console.log(`lost, first few: ${lost.slice(0, 5).map((d) => `${d.pk} ${d.sk}`).join(', ')}`);
 
   agent.destroy();
   sqs.destroy();
