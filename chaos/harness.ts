@@ -7,6 +7,7 @@ import { checkOracle, type ChaosResults } from './oracle/check';
 import { readDeadLetters, readRooms, readTable, waitForDrain } from './oracle/read-state';
 import { buildScenario } from './scenario';
 import { seededRandom } from './scenario/delivery';
+import { startProgress } from './progress';
 import { sendAll } from './sender';
 import { startDependencies } from './stand-ins';
 import { startWorkerKiller } from './worker-killer';
@@ -24,6 +25,8 @@ export interface ChaosOptions {
   workerTimeoutMs: number;
   replyLeaseSeconds: number;
   drainTimeoutMs: number;
+  /** How often the run logs what is sent, queued and done (chaos/progress.ts). */
+  progressEveryMs?: number;
   /** Stop killing the worker once every delivery is sent (quicker), instead of once the queue first drains. */
   killsEndWithSending?: boolean;
   log(line: string): void;
@@ -69,19 +72,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   try {
     const scenario = buildScenario({ total: options.total, seed: options.seed });
     options.log(`sending ${scenario.sends.length} deliveries (seed ${options.seed}) to ${stack.url}, worker pid ${worker.pid}`);
-    const step = Math.max(1, Math.floor(scenario.sends.length / 10));
+    let sent = 0;
+    const progress = startProgress(sqs, stack.queueUrl, { sent: () => sent, kills: () => killer.kills, worker }, options.log, options.progressEveryMs);
     const sendStart = Date.now();
     const results = await sendAll(scenario.sends, {
       baseUrl: stack.url,
       signingKey: SIGNING_KEY,
       concurrency: options.concurrency,
-      onProgress: (done) => done % step === 0 && options.log(`  sent ${done} (${((Date.now() - sendStart) / 1000).toFixed(0)} s, ${killer.kills} kills)`),
+      onProgress: (done) => void (sent = done),
     });
     const sendSeconds = (Date.now() - sendStart) / 1000;
     if (options.killsEndWithSending) await killer.stop();
     options.log(`sent in ${sendSeconds.toFixed(1)} s; draining the queue`);
     const drain = await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => killer.stop(), process.env.CHAOS_LOG_LEVEL ? options.log : undefined);
     await killer.stop();
+    progress.stop();
     options.log(`drained: ${drain.drained ? 'yes' : `NO, ${drain.remaining} left`} after ${(drain.ms / 1000).toFixed(1)} s`);
     const sessions = new Set(scenario.sends.flatMap((d) => (d.effect.kind === 'video' ? [d.effect.roomSessionId] : [])));
     const [items, rooms, deadLetters] = await Promise.all([
@@ -102,8 +107,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       drained: drain.drained,
       durationSeconds: (Date.now() - started) / 1000,
       sendSeconds,
+      drainSeconds: drain.ms / 1000,
       faults,
       faultsByTarget: counts,
+      progress: progress.samples,
       workerStats: { ...worker.stats, timeout_exits: worker.exits, event_source_errors: stackErrors },
     });
   } finally {

@@ -60,9 +60,11 @@ export function checkOracle(input: OracleInput): ChaosResults {
       swml_documents: swmlDocuments,
       send_seconds: Math.round(input.sendSeconds * 10) / 10,
       acked_per_second: Math.round(acked / input.sendSeconds),
+      drain_seconds: Math.round((input.drainSeconds ?? 0) * 10) / 10,
       drained: input.drained,
       faults_by_target: input.faultsByTarget,
       worker: input.workerStats,
+      progress: input.progress ?? [],
     },
     problems: ctx.problems,
   };

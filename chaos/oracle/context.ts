@@ -16,8 +16,12 @@ export interface OracleInput {
   drained: boolean;
   durationSeconds: number;
   sendSeconds: number;
+  /** From the last delivery sent until the queue held nothing. */
+  drainSeconds?: number;
   faults: Record<string, number>;
   faultsByTarget: unknown;
+  /** What was sent, queued and done every few seconds (chaos/progress.ts). */
+  progress?: unknown[];
   workerStats: unknown;
 }
 
