@@ -19,7 +19,7 @@ export function faultRates(total: number): FaultRates {
 /**
  * The run's settings, from the environment: CHAOS_N deliveries (10,000), CHAOS_SEED (random, printed),
  * CHAOS_FAULT_RATE share of proxied requests that fail (0.08), CHAOS_CONCURRENCY (16), CHAOS_KILL_MS mean time
- * between worker kills (15000; 0 turns kills off), CHAOS_LATENCY_MS (2500).
+ * between worker kills (15000; 0 turns kills off), CHAOS_LATENCY_MS (2500), CHAOS_DRAIN_TIMEOUT_MS (600000).
  *
  * Timing, scaled down from serverless.yml keeping its relations: worker timeout 15 s (deployed 30 s), visibility
  * 15 s (181 s: never shorter than the timeout, so a live invocation's messages are not handed out again), reply and
@@ -39,7 +39,8 @@ export function chaosOptions(env: Env, log: (line: string) => void): ChaosOption
     visibilityTimeoutSeconds: 15,
     workerTimeoutMs: 15_000,
     replyLeaseSeconds: 18,
-    drainTimeoutMs: number(env, 'CHAOS_DRAIN_TIMEOUT_MS', 180_000),
+    // The whole run's budget (10,000 deliveries in 10 minutes): a queue still busy after that is a failed run.
+    drainTimeoutMs: number(env, 'CHAOS_DRAIN_TIMEOUT_MS', 600_000),
     log,
   };
 }

@@ -88,6 +88,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     await killer.stop();
     progress.stop();
     options.log(`drained: ${drain.drained ? 'yes' : `NO, ${drain.remaining} left`} after ${(drain.ms / 1000).toFixed(1)} s`);
+    // Nothing may change while the oracle reads: a run that did not drain has a worker still applying, and a reply
+    // sent after the table was read would look like a reply to nothing.
+    await worker.stop();
     const sessions = new Set(scenario.sends.flatMap((d) => (d.effect.kind === 'video' ? [d.effect.roomSessionId] : [])));
     const [items, rooms, deadLetters] = await Promise.all([
       readTable(dynamodb, stack.tableName),
