@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventSource } from '../local/sqs-event-source';
 
@@ -14,6 +15,8 @@ export interface ProgressSample {
   kills: number;
   /** The machine's one-minute load average (other work shares it). */
   load: number;
+  /** The harness's own event loop (gateway, sender, fault proxies): its p99 delay over the interval, ms. */
+  loopP99Ms: number;
 }
 
 /**
@@ -23,6 +26,8 @@ export interface ProgressSample {
 export function startProgress(sqs: SQSClient, queueUrl: string, state: { sent(): number; kills(): number; worker: EventSource }, log: (line: string) => void, everyMs = 15_000) {
   const start = Date.now();
   const samples: ProgressSample[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const sample = async () => {
     const { Attributes = {} } = await sqs
       .send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))
@@ -35,14 +40,19 @@ export function startProgress(sqs: SQSClient, queueUrl: string, state: { sent():
       deleted: state.worker.stats.deleted,
       kills: state.kills(),
       load: Math.round(loadavg()[0]! * 10) / 10,
+      loopP99Ms: Math.round(loop.percentile(99) / 1e6),
     };
+    loop.reset();
     samples.push(s);
-    log(`  ${String(s.t).padStart(4)} s: sent ${s.sent}, queue ${s.visible} waiting + ${s.inFlight} in flight, worker done ${s.deleted}, ${s.kills} kills, load ${s.load}`);
+    log(`  ${String(s.t).padStart(4)} s: sent ${s.sent}, queue ${s.visible} waiting + ${s.inFlight} in flight, worker done ${s.deleted}, ${s.kills} kills, load ${s.load}, loop p99 ${s.loopP99Ms} ms`);
   };
   const timer = setInterval(() => void sample(), everyMs);
   timer.unref();
   return {
     samples,
-    stop: () => clearInterval(timer),
+    stop: () => {
+      clearInterval(timer);
+      loop.disable();
+    },
   };
 }
