@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcessEventSource } from '../local/event-source-process';
 import { startLocalStack } from '../local/stack';
-import { FAULT_KINDS, type FaultCounts, type FaultRates } from './fault-proxy';
+import { FAULT_KINDS, type FaultRates } from './fault-proxy';
 import { checkOracle, type ChaosResults } from './oracle/check';
 import { readDeadLetters, readRooms, readTable, waitForDrain } from './oracle/read-state';
 import { buildScenario } from './scenario';
@@ -37,9 +37,8 @@ const SIGNING_KEY = 'PSK_chaos_signing_key';
 /** One chaos run against the local stack: start, send, kill, drain, read back, judge. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   const started = Date.now();
-  const counts: FaultCounts = {};
   let stackErrors = 0;
-  const deps = await startDependencies({ rates: options.rates, latencyMs: options.latencyMs, random: seededRandom(options.seed ^ 0x5eed), counts });
+  const deps = await startDependencies({ rates: options.rates, latencyMs: options.latencyMs, seed: options.seed ^ 0x5eed });
   const stack = await startLocalStack({
     port: 0,
     queueAttributes: { VisibilityTimeout: String(options.visibilityTimeoutSeconds) },
@@ -97,6 +96,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       readRooms(dynamodb, stack.tableName, sessions),
       readDeadLetters(sqs, stack.deadLetterQueueUrl),
     ]);
+    const counts = await deps.faultCounts();
     const faults: Record<string, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, Object.values(counts).reduce((n, c) => n + c[k], 0)]));
     faults.worker_killed = killer.kills;
     return checkOracle({

@@ -1,0 +1,45 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { FaultCounts, FaultRates } from './fault-proxy';
+
+export interface ProxyThread {
+  /** Each proxy's address, by name. */
+  endpoints: Record<string, string>;
+  /** Points a proxy at its dependency; resolves once the proxy forwards there. */
+  setTarget(name: string, url: string): Promise<void>;
+  /** The faults injected so far, by proxy and kind. */
+  counts(): Promise<FaultCounts>;
+  /** Closes every proxy and ends the thread; resolves to the final counts. */
+  close(): Promise<FaultCounts>;
+}
+
+/**
+ * The fault proxies (chaos/fault-proxy.ts) in a worker thread of their own, like the network they stand for: their
+ * event loop is not the one that runs the sender, the API gateway and the oracle, so a busy harness does not slow
+ * the worker's DynamoDB and SQS calls beyond the faults themselves.
+ */
+export async function startProxyThread(options: { names: string[]; rates: FaultRates; latencyMs: number; seed: number }): Promise<ProxyThread> {
+  const worker = new Worker(new URL('./proxy-thread.mjs', import.meta.url), { workerData: options });
+  const pending = new Map<number, (counts: FaultCounts) => void>();
+  let nextId = 0;
+  const [ready] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [{ endpoints: Record<string, string> }];
+  worker.on('message', (message: { type: string; id: number; counts: FaultCounts }) => {
+    if (message.type === 'done') pending.get(message.id)?.(message.counts), pending.delete(message.id);
+  });
+  const ask = (message: Record<string, string>) =>
+    new Promise<FaultCounts>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      worker.postMessage({ ...message, id });
+    });
+  return {
+    endpoints: ready.endpoints,
+    setTarget: async (name, url) => void (await ask({ type: 'target', name, url })),
+    counts: () => ask({ type: 'counts' }),
+    async close() {
+      const counts = await ask({ type: 'close' });
+      await worker.terminate();
+      return counts;
+    },
+  };
+}
