@@ -16,7 +16,10 @@ const log = createLogger({ fn: 'worker' }, config.runtime.logLevel, config.runti
 // themselves (lib/store/document-client.ts), so the DynamoDB client takes it too.
 const sqs = new SQSClient({ md5: false, cacheMiddleware: true });
 const clients = {
-  dynamodb: new DynamoDBClient({ cacheMiddleware: true }),
+  // A DynamoDB answer that has not come within 1 s is tried again (the SDK's 3 attempts), instead of being awaited
+  // until the function times out: one hung request held its whole batch. Every write is conditional or idempotent,
+  // so a timed-out request that lands after its retry changes nothing (the chaos run's latency fault does exactly that).
+  dynamodb: new DynamoDBClient({ cacheMiddleware: true, requestHandler: { connectionTimeout: 1000, requestTimeout: 1000, throwOnRequestTimeout: true } }),
   sqs,
   // No SDK retries for SNS: a retried Publish whose first try went through notifies twice (lib/notifications).
   sns: new SNSClient({ maxAttempts: 1, cacheMiddleware: true, requestHandler: { connectionTimeout: 1000, requestTimeout: 3000, throwOnRequestTimeout: true } }),
