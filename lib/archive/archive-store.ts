@@ -2,7 +2,7 @@ import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sd
 import { queryAll } from '../store/query-all';
 import { expiresAt, isConditionFailure, type TableRef } from '../store/table';
 import type { ArchiveEntry } from './archive-entry';
-import { ARCHIVE_INDEX, archiveDays, archiveItemKey, archivePartition, archiveSortKey } from './archive-index';
+import { ARCHIVE_INDEX, archiveDayPartitions, archiveDays, archiveItemKey, archivePartition, archiveSortKey } from './archive-index';
 
 /** What the index holds of an entry (no body, no headers): enough to list and follow. */
 export type ArchiveSummary = Omit<ArchiveEntry, 'body' | 'headers' | 'content_type' | 'path_params' | 'source_ip'>;
@@ -46,16 +46,22 @@ export function createArchiveStore(table: TableRef, sleep = (ms: number) => new 
       const limit = options.limit ?? Number.POSITIVE_INFINITY;
       const found: ArchiveSummary[] = [];
       for (const day of archiveDays(after, until)) {
-        const items = await queryAll(
-          table,
-          {
-            IndexName: ARCHIVE_INDEX,
-            KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
-            ExpressionAttributeValues: { ':day': archivePartition(day), ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
-          },
-          limit - found.length,
+        // Each shard in order, up to what is still wanted; merged, the day's first `wanted` are among them.
+        const wanted = limit - found.length;
+        const shards = await Promise.all(
+          archiveDayPartitions(day).map((partition) =>
+            queryAll(
+              table,
+              {
+                IndexName: ARCHIVE_INDEX,
+                KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
+                ExpressionAttributeValues: { ':day': partition, ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
+              },
+              wanted,
+            ),
+          ),
         );
-        found.push(...items.map(summaryOf));
+        found.push(...shards.flat().sort(byIndexOrder).slice(0, wanted).map(summaryOf));
         if (found.length >= limit) break;
       }
       return found;
@@ -92,27 +98,36 @@ async function keepEarlierVerdict(table: TableRef, entry: ArchiveEntry): Promise
 async function latestOf(table: TableRef, limit: number, now: Date): Promise<ArchiveSummary[]> {
   const found: ArchiveSummary[] = [];
   for (const day of [now.toISOString(), new Date(now.getTime() - 86_400_000).toISOString()]) {
-    const page = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: ARCHIVE_INDEX,
-        KeyConditionExpression: 'gsi2pk = :day',
-        ExpressionAttributeValues: { ':day': archivePartition(day) },
-        ScanIndexForward: false,
-        Limit: limit - found.length,
+    const wanted = limit - found.length;
+    const shards = await Promise.all(
+      archiveDayPartitions(day).map(async (partition) => {
+        const page = await table.client.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            IndexName: ARCHIVE_INDEX,
+            KeyConditionExpression: 'gsi2pk = :day',
+            ExpressionAttributeValues: { ':day': partition },
+            ScanIndexForward: false,
+            Limit: wanted,
+          }),
+        );
+        return page.Items ?? [];
       }),
     );
-    for (const item of page.Items ?? []) found.push(summaryOf(item));
+    found.push(...shards.flat().sort(byIndexOrder).reverse().slice(0, wanted).map(summaryOf));
     if (found.length >= limit) break;
   }
   return found;
 }
 
+/** Oldest first, as one index partition would hold them (`<processed_at>#<event_id>`). */
+const byIndexOrder = (a: Record<string, unknown>, b: Record<string, unknown>) => (String(a.gsi2sk) < String(b.gsi2sk) ? -1 : String(a.gsi2sk) > String(b.gsi2sk) ? 1 : 0);
+
 function itemOf(entry: ArchiveEntry, table: TableRef): Record<string, unknown> {
   return {
     ...archiveItemKey(entry.event_id),
     ...entry,
-    gsi2pk: archivePartition(entry.processed_at),
+    gsi2pk: archivePartition(entry.processed_at, entry.event_id),
     gsi2sk: archiveSortKey(entry.processed_at, entry.event_id),
     expires_at: expiresAt(table, Date.parse(entry.processed_at)),
   };
