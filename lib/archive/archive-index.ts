@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { shardOf } from '../store/shards';
 
 /**
  * The archive's global secondary index (`gsi2`): every archived delivery under `ARCHIVE#<UTC day>#<shard>` of the
@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
  *
  * Why shards: an index partition takes at most 1,000 writes/s, and with a sort key that grows with time DynamoDB
  * cannot split a hot one. One partition per day would cap the whole stack near 1,000 webhooks/s; spread by a hash of
- * the event id over ARCHIVE_SHARDS partitions, the archive takes ten times that. Readers query every shard of a day
- * and merge (archive-store.ts): a range query is a few Query calls per shard.
+ * the event id over ARCHIVE_SHARDS partitions (lib/store/shards.ts), the archive takes ten times that. Readers query
+ * every shard of a day and merge (archive-store.ts).
  */
 export const ARCHIVE_INDEX = 'gsi2';
 export const ARCHIVE_SHARDS = 10;
@@ -19,7 +19,7 @@ export function archiveItemKey(eventId: string): { pk: string; sk: string } {
 
 /** The index partition of an event's verdict: its day and its shard (stable for the event: every verdict lands there). */
 export function archivePartition(iso: string, eventId: string): string {
-  return archiveShardPartition(iso, shardOf(eventId));
+  return archiveShardPartition(iso, shardOf(eventId, ARCHIVE_SHARDS));
 }
 
 /** Every index partition of the day `iso` falls in, one per shard. */
@@ -28,7 +28,6 @@ export function archiveDayPartitions(iso: string): string[] {
 }
 
 const archiveShardPartition = (iso: string, shard: number) => `ARCHIVE#${iso.slice(0, 10)}#${shard}`;
-const shardOf = (eventId: string) => createHash('md5').update(eventId).digest().readUInt32BE(0) % ARCHIVE_SHARDS;
 
 export function archiveSortKey(processedAt: string, eventId: string): string {
   return `${processedAt}#${eventId}`;

@@ -1,5 +1,5 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../store/query-all';
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryShards } from '../store/shards';
 import { expiresAt, isConditionFailure, type TableRef } from '../store/table';
 import type { ArchiveEntry } from './archive-entry';
 import { ARCHIVE_INDEX, archiveDayPartitions, archiveDays, archiveItemKey, archivePartition, archiveSortKey } from './archive-index';
@@ -46,22 +46,18 @@ export function createArchiveStore(table: TableRef, sleep = (ms: number) => new 
       const limit = options.limit ?? Number.POSITIVE_INFINITY;
       const found: ArchiveSummary[] = [];
       for (const day of archiveDays(after, until)) {
-        // Each shard in order, up to what is still wanted; merged, the day's first `wanted` are among them.
-        const wanted = limit - found.length;
-        const shards = await Promise.all(
-          archiveDayPartitions(day).map((partition) =>
-            queryAll(
-              table,
-              {
-                IndexName: ARCHIVE_INDEX,
-                KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
-                ExpressionAttributeValues: { ':day': partition, ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
-              },
-              wanted,
-            ),
-          ),
+        const items = await queryShards(
+          table,
+          archiveDayPartitions(day),
+          'gsi2sk',
+          (partition) => ({
+            IndexName: ARCHIVE_INDEX,
+            KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
+            ExpressionAttributeValues: { ':day': partition, ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
+          }),
+          limit - found.length,
         );
-        found.push(...shards.flat().sort(byIndexOrder).slice(0, wanted).map(summaryOf));
+        found.push(...items.map(summaryOf));
         if (found.length >= limit) break;
       }
       return found;
@@ -98,30 +94,18 @@ async function keepEarlierVerdict(table: TableRef, entry: ArchiveEntry): Promise
 async function latestOf(table: TableRef, limit: number, now: Date): Promise<ArchiveSummary[]> {
   const found: ArchiveSummary[] = [];
   for (const day of [now.toISOString(), new Date(now.getTime() - 86_400_000).toISOString()]) {
-    const wanted = limit - found.length;
-    const shards = await Promise.all(
-      archiveDayPartitions(day).map(async (partition) => {
-        const page = await table.client.send(
-          new QueryCommand({
-            TableName: table.tableName,
-            IndexName: ARCHIVE_INDEX,
-            KeyConditionExpression: 'gsi2pk = :day',
-            ExpressionAttributeValues: { ':day': partition },
-            ScanIndexForward: false,
-            Limit: wanted,
-          }),
-        );
-        return page.Items ?? [];
-      }),
+    const items = await queryShards(
+      table,
+      archiveDayPartitions(day),
+      'gsi2sk',
+      (partition) => ({ IndexName: ARCHIVE_INDEX, KeyConditionExpression: 'gsi2pk = :day', ExpressionAttributeValues: { ':day': partition }, ScanIndexForward: false }),
+      limit - found.length,
     );
-    found.push(...shards.flat().sort(byIndexOrder).reverse().slice(0, wanted).map(summaryOf));
+    found.push(...items.map(summaryOf));
     if (found.length >= limit) break;
   }
   return found;
 }
-
-/** Oldest first, as one index partition would hold them (`<processed_at>#<event_id>`). */
-const byIndexOrder = (a: Record<string, unknown>, b: Record<string, unknown>) => (String(a.gsi2sk) < String(b.gsi2sk) ? -1 : String(a.gsi2sk) > String(b.gsi2sk) ? 1 : 0);
 
 function itemOf(entry: ArchiveEntry, table: TableRef): Record<string, unknown> {
   return {

@@ -3,9 +3,14 @@ import { after, before, describe, it } from 'node:test';
 import type { ArchiveEntry } from '../../lib/archive/archive-entry';
 import { ARCHIVE_SHARDS, archivePartition } from '../../lib/archive/archive-index';
 import { createArchiveStore, type ArchiveStore } from '../../lib/archive/archive-store';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { listByFirstSeen } from '../../lib/store/list-by-first-seen';
+import { STATS_SHARDS, statsIndexFields } from '../../lib/store/stats-index';
+import { queryStatsRecords } from '../../lib/store/stats-store';
 import { startTestTable, type TestTable } from '../helpers/test-table';
 
-// The archive index spreads a day over ARCHIVE_SHARDS partitions; readers merge them. Given verdicts spread over every
+// The archive index spreads a day over ARCHIVE_SHARDS partitions, the stats index a kind over STATS_SHARDS; readers
+// merge them. Given verdicts spread over every
 // shard and two days, when they are listed, followed from a point or read newest first, then the order and the limits
 // are those of one time-ordered list.
 const entry = (i: number, processedAt: string): ArchiveEntry => ({
@@ -62,5 +67,43 @@ describe('the archive index, sharded by event id', () => {
     assert.deepEqual(newest.map((e) => e.event_id), [...entries].reverse().map((e) => e.event_id));
     const few = await store.latest(5, new Date(day + 120_000));
     assert.deepEqual(few.map((e) => e.event_id), [...entries].reverse().slice(0, 5).map((e) => e.event_id));
+  });
+});
+
+describe('the stats index, sharded by record id', () => {
+  let testTable: TestTable;
+  const start = Date.parse('2026-03-01T10:00:00.000Z');
+  // 50 calls first seen a second apart, filed as the call store files them (statsIndexFields).
+  const calls = Array.from({ length: 50 }, (_, i) => ({ id: `call-${String(i).padStart(2, '0')}`, firstSeen: new Date(start + i * 1000).toISOString(), state: i % 2 ? 'ended' : 'answered' }));
+
+  before(async () => {
+    testTable = await startTestTable();
+    const { table } = testTable;
+    await Promise.all(
+      calls.map((call) =>
+        table.client.send(new PutCommand({ TableName: table.tableName, Item: { pk: `CALL#${call.id}`, sk: 'CALL', state: call.state, first_seen_at: call.firstSeen, ...statsIndexFields('call', call.id, call.firstSeen) } })),
+      ),
+    );
+  });
+  after(async () => {
+    await testTable?.stop();
+  });
+
+  it('files the calls over every shard of the kind', () => {
+    const partitions = new Set(calls.map((call) => statsIndexFields('call', call.id, call.firstSeen).gsi1pk));
+    assert.equal(partitions.size, STATS_SHARDS);
+  });
+
+  it('lists the newest first across the shards, up to a limit', async () => {
+    const all = await listByFirstSeen(testTable.table, 'call', calls[0]!.firstSeen);
+    assert.deepEqual(all.map((r) => r.id), [...calls].reverse().map((c) => c.id));
+    const newest = await listByFirstSeen(testTable.table, 'call', calls[0]!.firstSeen, 7);
+    assert.deepEqual(newest.map((r) => r.id), [...calls].reverse().slice(0, 7).map((c) => c.id));
+  });
+
+  it('counts every call of a window for the stats, whatever its shard', async () => {
+    const records = await queryStatsRecords(testTable.table, { since: calls[10]!.firstSeen, until: calls[39]!.firstSeen });
+    assert.equal(records.call.length, 30);
+    assert.equal(records.call.filter((r) => r.state === 'ended').length, 15);
   });
 });
