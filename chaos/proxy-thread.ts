@@ -20,16 +20,21 @@ export interface ProxyThread {
  */
 export async function startProxyThread(options: { names: string[]; rates: FaultRates; latencyMs: number; seed: number }): Promise<ProxyThread> {
   const worker = new Worker(new URL('./proxy-thread.mjs', import.meta.url), { workerData: options });
-  const pending = new Map<number, (counts: FaultCounts) => void>();
+  const pending = new Map<number, { resolve(counts: FaultCounts): void; reject(error: Error): void }>();
   let nextId = 0;
   const [ready] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [{ endpoints: Record<string, string> }];
   worker.on('message', (message: { type: string; id: number; counts: FaultCounts }) => {
-    if (message.type === 'done') pending.get(message.id)?.(message.counts), pending.delete(message.id);
+    if (message.type === 'done') pending.get(message.id)?.resolve(message.counts), pending.delete(message.id);
+  });
+  // A thread that died answers nothing more: fail what waits on it rather than hang the run.
+  worker.on('error', (error: Error) => {
+    for (const call of pending.values()) call.reject(error);
+    pending.clear();
   });
   const ask = (message: Record<string, string>) =>
-    new Promise<FaultCounts>((resolve) => {
+    new Promise<FaultCounts>((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, resolve);
+      pending.set(id, { resolve, reject });
       worker.postMessage({ ...message, id });
     });
   return {
