@@ -1,0 +1,12 @@
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
+const key = 'PSK_example_signing_key_0000000000';
+const ko = createSecretKey(Buffer.from(key));
+const url = 'https://example.execute-api.us-east-1.amazonaws.com/incoming-sms';
+const body = Buffer.from(JSON.stringify({ a: 'x'.repeat(600) }));
+const N = 100000;
+const run = (name, fn) => { for (let i = 0; i < 10000; i++) fn(); const r = []; for (let k = 0; k < 5; k++) { const c = process.cpuUsage(); for (let i = 0; i < N; i++) fn(); const u = process.cpuUsage(c); r.push((u.user + u.system) / N); } r.sort((a, b) => a - b); console.log(name.padEnd(30), r[2].toFixed(3)); };
+run('string key sha256 hex', () => createHmac('sha256', key).update(url, 'utf8').update(body).digest('hex'));
+run('KeyObject sha256 hex', () => createHmac('sha256', ko).update(url, 'utf8').update(body).digest('hex'));
+run('KeyObject sha256 buf', () => createHmac('sha256', ko).update(url, 'utf8').update(body).digest());
+run('string key sha1 b64', () => createHmac('sha1', key).update(url + 'abc', 'utf8').digest('base64'));
+run('KeyObject sha1 b64', () => createHmac('sha1', ko).update(url + 'abc', 'utf8').digest('base64'));
