@@ -1,2 +1,0 @@
-import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-export const x = [SQSClient, SendMessageCommand];
