@@ -1,5 +1,5 @@
-import { fromEnv } from '@aws-sdk/credential-provider-env';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { environmentCredentials } from '../lib/aws/env-credentials';
 import { createSqsSendMessage } from '../lib/aws/sqs-send-message';
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
@@ -14,7 +14,7 @@ import { authenticatorFromConfig } from '../lib/security/authenticate';
 const config = readIngestConfig(process.env);
 const log = createLogger({ fn: 'ingest' }, config.runtime.logLevel, config.runtime);
 // Lambda hands the execution role's credentials over in the environment (and the local stack does the same).
-const credentials = fromEnv();
+const credentials = environmentCredentials();
 // SendMessage is the only SQS call: one signed request (lib/aws/sqs-send-message.ts) instead of the SDK's client,
 // about half of the cold start. Fail fast inside SignalWire's 10 s per-attempt budget: retries included, we
 // answer 503 well before it gives up. No MD5 of the body: TLS already guarantees SQS stored the bytes we sent.

@@ -1,8 +1,8 @@
-import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { NodeSha256 } from './node-sha256';
 
 /** Puts one message on a queue; resolves once SQS answered 200 (it holds the message), rejects otherwise. */
 export type SendMessage = (queueUrl: string, messageBody: string) => Promise<void>;
@@ -38,7 +38,7 @@ export class SqsSendError extends Error {
 export function createSqsSendMessage(options: SqsSendMessageOptions): SendMessage {
   const maxAttempts = options.maxAttempts ?? 3;
   const timeouts = { connectionMs: options.connectionTimeoutMs ?? 1000, requestMs: options.requestTimeoutMs ?? 2000 };
-  const signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: 'sqs', sha256: Sha256 });
+  const signer = new SignatureV4({ credentials: options.credentials, region: options.region, service: 'sqs', sha256: NodeSha256 });
   const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 50 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) };
   const fixedEndpoint = options.endpoint === undefined || options.endpoint === '' ? undefined : new URL(options.endpoint);
 
