@@ -10,6 +10,8 @@ let server;
 let sqsService; // its queue URLs name the port clients are to use: ours, or the recording proxy's
 if (kind === 'dynamodb') {
   const { default: dynalite } = await import('dynalite');
+  const { installParseCache } = await import('./dynalite-parse-cache.mjs');
+  installParseCache(process.env.DYNALITE_PARSE_CACHE);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir && { path: dataDir }) });
   await listen(server);

@@ -13,6 +13,8 @@ const MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'emulator-main.m
 /** Where an emulator records the AWS calls made through it (local/aws-call-recorder.mjs); nothing when absent. */
 export interface EmulatorOptions {
   recordCallsTo?: string;
+  /** DynamoDB only: its expression-parse cache (local/dynalite-parse-cache.mjs), on unless DYNALITE_PARSE_CACHE says otherwise. */
+  parseCache?: 'on' | 'off' | 'verify';
 }
 
 /** DynamoDB (dynalite) in its own process on a free loopback port; on disk under `dataDir` when given, else in memory. */
@@ -36,7 +38,7 @@ export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Pr
  * outlives the stack, even when the parent is killed.
  */
 async function startEmulator(args: string[], options: EmulatorOptions, env: Record<string, string> = {}): Promise<Emulator> {
-  const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '' };
+  const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '', ...(options.parseCache && { DYNALITE_PARSE_CACHE: options.parseCache }) };
   const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';

@@ -1,6 +1,7 @@
 /**
  * The end-to-end bench's mix: five kinds in turn, each delivery with its own id, so every acknowledged one can be
- * found in the table afterwards. Shapes alternate between flat JSON and cXML forms as SignalWire sends them.
+ * found in the table afterwards (video: ten members join each room session). Shapes alternate between flat JSON and
+ * cXML forms as SignalWire sends them.
  */
 export interface Delivery {
   path: string;
@@ -35,7 +36,10 @@ export function delivery(i: number, run: string): Delivery {
       return cxml
         ? { path: '/message-status', contentType: formType, body: form({ MessageSid: id, MessageStatus: 'sent', From: '+15551234567', To: '+15559876543', AccountSid: 'p-0000' }), pk: `MESSAGE#${id}`, sk: 'MESSAGE', check: (item) => item.status === 'sent' }
         : { path: '/message-status', contentType: json, body: JSON.stringify({ message_id: id, status: 'delivered', error_code: null, timestamp: at }), pk: `MESSAGE#${id}`, sk: 'MESSAGE', check: (item) => item.status === 'delivered' };
-    default:
-      return { path: '/video/events', contentType: json, body: JSON.stringify({ event: 'member.joined', room_id: 'r-bench', room_session_id: id, room_name: 'bench', member_id: `m-${id}`, member_name: 'Alice', timestamp: at }), pk: `ROOM#${id}`, sk: `MEMBER#m-${id}`, check: (item) => item.in_room === 1 && item.name === 'Alice' };
+    default: {
+      // Ten members join each room session (every fifth delivery is a video event), as rooms have several members.
+      const session = `${run}-room-${Math.floor(i / 50)}`;
+      return { path: '/video/events', contentType: json, body: JSON.stringify({ event: 'member.joined', room_id: 'r-bench', room_session_id: session, room_name: 'bench', member_id: `m-${id}`, member_name: 'Alice', timestamp: at }), pk: `ROOM#${session}`, sk: `MEMBER#m-${id}`, check: (item) => item.in_room === 1 && item.name === 'Alice' };
+    }
   }
 }

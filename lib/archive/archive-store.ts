@@ -1,8 +1,8 @@
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { queryAll } from '../store/query-all';
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { queryShards } from '../store/shards';
 import { expiresAt, isConditionFailure, type TableRef } from '../store/table';
 import type { ArchiveEntry } from './archive-entry';
-import { ARCHIVE_INDEX, archiveDays, archiveItemKey, archivePartition, archiveSortKey } from './archive-index';
+import { ARCHIVE_INDEX, archiveDayPartitions, archiveDays, archiveItemKey, archivePartition, archiveSortKey } from './archive-index';
 
 /** What the index holds of an entry (no body, no headers): enough to list and follow. */
 export type ArchiveSummary = Omit<ArchiveEntry, 'body' | 'headers' | 'content_type' | 'path_params' | 'source_ip'>;
@@ -46,13 +46,15 @@ export function createArchiveStore(table: TableRef, sleep = (ms: number) => new 
       const limit = options.limit ?? Number.POSITIVE_INFINITY;
       const found: ArchiveSummary[] = [];
       for (const day of archiveDays(after, until)) {
-        const items = await queryAll(
+        const items = await queryShards(
           table,
-          {
+          archiveDayPartitions(day),
+          'gsi2sk',
+          (partition) => ({
             IndexName: ARCHIVE_INDEX,
             KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
-            ExpressionAttributeValues: { ':day': archivePartition(day), ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
-          },
+            ExpressionAttributeValues: { ':day': partition, ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
+          }),
           limit - found.length,
         );
         found.push(...items.map(summaryOf));
@@ -92,17 +94,14 @@ async function keepEarlierVerdict(table: TableRef, entry: ArchiveEntry): Promise
 async function latestOf(table: TableRef, limit: number, now: Date): Promise<ArchiveSummary[]> {
   const found: ArchiveSummary[] = [];
   for (const day of [now.toISOString(), new Date(now.getTime() - 86_400_000).toISOString()]) {
-    const page = await table.client.send(
-      new QueryCommand({
-        TableName: table.tableName,
-        IndexName: ARCHIVE_INDEX,
-        KeyConditionExpression: 'gsi2pk = :day',
-        ExpressionAttributeValues: { ':day': archivePartition(day) },
-        ScanIndexForward: false,
-        Limit: limit - found.length,
-      }),
+    const items = await queryShards(
+      table,
+      archiveDayPartitions(day),
+      'gsi2sk',
+      (partition) => ({ IndexName: ARCHIVE_INDEX, KeyConditionExpression: 'gsi2pk = :day', ExpressionAttributeValues: { ':day': partition }, ScanIndexForward: false }),
+      limit - found.length,
     );
-    for (const item of page.Items ?? []) found.push(summaryOf(item));
+    found.push(...items.map(summaryOf));
     if (found.length >= limit) break;
   }
   return found;
@@ -112,7 +111,7 @@ function itemOf(entry: ArchiveEntry, table: TableRef): Record<string, unknown> {
   return {
     ...archiveItemKey(entry.event_id),
     ...entry,
-    gsi2pk: archivePartition(entry.processed_at),
+    gsi2pk: archivePartition(entry.processed_at, entry.event_id),
     gsi2sk: archiveSortKey(entry.processed_at, entry.event_id),
     expires_at: expiresAt(table, Date.parse(entry.processed_at)),
   };

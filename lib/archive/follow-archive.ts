@@ -14,7 +14,7 @@ export interface FollowOptions {
 
 /**
  * Follows the archive index: yields each new verdict once (a delivery retried, then applied, shows twice), oldest
- * first, until the signal aborts. One Query per poll on AWS (two just after midnight UTC).
+ * first, until the signal aborts. One Query per index shard per poll (twice that just after midnight UTC).
  */
 export async function* followArchive(store: ArchiveStore, options: FollowOptions = {}): AsyncGenerator<ArchiveSummary> {
   const pollMs = options.pollMs ?? 250;

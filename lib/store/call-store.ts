@@ -68,7 +68,7 @@ async function update(table: TableRef, event: CallStatusEvent, clause: Pick<Upda
       [`at_${event.state}`]: event.occurredAt,
       ...Object.fromEntries(knownTimes.map(([state, at]) => [`at_${state}`, at])),
       first_seen_at: now,
-      ...statsIndexFields('call', now),
+      ...statsIndexFields('call', event.callId, now),
       // Attributes every state of a call repeats: the first delivery that carries one sets it.
       from: event.from,
       to: event.to,

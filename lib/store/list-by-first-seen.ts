@@ -1,6 +1,6 @@
 import type { StatsKind } from '../stats/stats-kind';
-import { queryAll } from './query-all';
-import { STATS_INDEX, statsPartition } from './stats-index';
+import { queryShards } from './shards';
+import { STATS_INDEX, statsKindPartitions } from './stats-index';
 import type { TableRef } from './table';
 
 /** One record as the stats index holds it: its id (from the key), first-seen time and the projected attributes. */
@@ -16,16 +16,17 @@ export interface FirstSeenRecord {
 
 /** Records of a kind first seen at or after `since`, newest first, up to `limit`: pages of the stats index only. */
 export async function listByFirstSeen(table: TableRef, kind: StatsKind, since: string, limit = 1000): Promise<FirstSeenRecord[]> {
-  const items = await queryAll(
+  const items = await queryShards(
     table,
-    {
+    statsKindPartitions(kind),
+    'gsi1sk',
+    (partition) => ({
       IndexName: STATS_INDEX,
       KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk >= :since',
-      ExpressionAttributeValues: { ':kind': statsPartition(kind), ':since': since },
+      ExpressionAttributeValues: { ':kind': partition, ':since': since },
       ScanIndexForward: false,
-    },
+    }),
     limit,
-    500,
   );
   return items.map(recordOf);
 }

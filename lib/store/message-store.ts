@@ -77,7 +77,7 @@ async function update(table: TableRef, messageId: string, clause: Clause): Promi
     ...clause,
     set: { ...clause.set, message_id: messageId, updated_at: now, expires_at: expiresAt(table) },
     // First seen: also files the message in the stats index (lib/store/stats-index.ts), once.
-    setIfAbsent: { [`at_${clause.seen}`]: clause.at, ...clause.setIfAbsent, first_seen_at: now, ...statsIndexFields('message', now) },
+    setIfAbsent: { [`at_${clause.seen}`]: clause.at, ...clause.setIfAbsent, first_seen_at: now, ...statsIndexFields('message', messageId, now) },
     add: { statuses_seen: new Set([clause.seen]) },
   };
   try {

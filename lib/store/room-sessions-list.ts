@@ -1,8 +1,8 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { isoTime } from '../time';
-import { queryAll } from './query-all';
 import { roomKey } from './room-item';
-import { STATS_INDEX, statsPartition } from './stats-index';
+import { queryShards } from './shards';
+import { STATS_INDEX, statsKindPartitions } from './stats-index';
 import type { TableRef } from './table';
 
 /** One line of `webhooks rooms list`. */
@@ -16,14 +16,14 @@ export interface RoomSessionSummary {
   first_seen_at: string;
 }
 
-/** The room sessions first seen since `since` (ISO), newest first: one Query of the stats index, then BatchGets. */
+/** The room sessions first seen since `since` (ISO), newest first: the stats index's room shards, then BatchGets. */
 export async function listRoomSessions(table: TableRef, since: string): Promise<RoomSessionSummary[]> {
-  const found = await queryAll(table, {
+  const found = await queryShards(table, statsKindPartitions('room'), 'gsi1sk', (partition) => ({
     IndexName: STATS_INDEX,
     KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk >= :since',
-    ExpressionAttributeValues: { ':kind': statsPartition('room'), ':since': since },
+    ExpressionAttributeValues: { ':kind': partition, ':since': since },
     ScanIndexForward: false,
-  });
+  }));
   const keys = found.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
   const items = new Map<string, Record<string, unknown>>();
   for (let start = 0; start < keys.length; start += 100) {

@@ -98,7 +98,7 @@ function sessionFields(event: SessionVideoEvent): Clause {
       ...(event.roomId !== undefined && { ':room': event.roomId }),
       ...(event.roomName !== undefined && { ':room_name': event.roomName }),
       ':now': now,
-      ...statsIndexValues('room'),
+      ...statsIndexValues('room', event.roomSessionId),
     },
   };
 }

@@ -1,10 +1,10 @@
 import type { StatsRecord, StatsWindow } from '../stats/summarize-stats';
 import { STATS_KINDS, type StatsKind } from '../stats/stats-kind';
-import { queryAll } from './query-all';
-import { STATS_INDEX, statsPartition } from './stats-index';
+import { queryShards } from './shards';
+import { STATS_INDEX, statsKindPartitions } from './stats-index';
 import type { TableRef } from './table';
 
-/** Every record of each kind first seen in the window: one paginated Query of the stats index per kind. */
+/** Every record of each kind first seen in the window: one paginated Query of the stats index per kind and shard. */
 export async function queryStatsRecords(table: TableRef, window: StatsWindow): Promise<Record<StatsKind, StatsRecord[]>> {
   // An empty window (since after until): DynamoDB refuses such a BETWEEN, and there is nothing in it anyway.
   if (window.since > window.until) return { call: [], message: [], room: [], swml: [] };
@@ -13,12 +13,12 @@ export async function queryStatsRecords(table: TableRef, window: StatsWindow): P
 }
 
 async function queryKind(table: TableRef, kind: StatsKind, window: StatsWindow): Promise<StatsRecord[]> {
-  const items = await queryAll(table, {
+  const items = await queryShards(table, statsKindPartitions(kind), 'gsi1sk', (partition) => ({
     IndexName: STATS_INDEX,
     KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk BETWEEN :since AND :until',
     ProjectionExpression: '#state, #status, duration_seconds, #direction, ended_at',
     ExpressionAttributeNames: { '#state': 'state', '#status': 'status', '#direction': 'direction' },
-    ExpressionAttributeValues: { ':kind': statsPartition(kind), ':since': window.since, ':until': window.until },
-  });
+    ExpressionAttributeValues: { ':kind': partition, ':since': window.since, ':until': window.until },
+  }));
   return items as StatsRecord[];
 }

@@ -24,7 +24,7 @@ export function createSwmlFetchStore(table: TableRef): SwmlFetchStore {
               to: fetch.to,
               direction: fetch.direction,
               first_seen_at: now,
-              gsi1pk: statsPartition('swml'),
+              gsi1pk: statsPartition('swml', fetch.eventId),
               gsi1sk: now,
               expires_at: expiresAt(table),
             },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { archiveEntryOf, statusOfOutcome } from '../../lib/archive/archive-entry';
-import { archiveDays, archivePartition } from '../../lib/archive/archive-index';
+import { ARCHIVE_SHARDS, archiveDayPartitions, archiveDays, archivePartition } from '../../lib/archive/archive-index';
 import { replayEnvelope } from '../../lib/archive/replay-archive';
 import { createEnvelope } from '../../lib/envelope/envelope';
 
@@ -31,9 +31,22 @@ describe('archive entries', () => {
     assert.equal(entry.reason, 'no call id');
   });
 
-  it('spans the UTC days a range touches, one index partition each', () => {
+  it('spans the UTC days a range touches, each day spread over its index shards', () => {
     assert.deepEqual(archiveDays('2026-02-27T23:00:00Z', '2026-03-01T00:10:00Z'), ['2026-02-27', '2026-02-28', '2026-03-01']);
-    assert.equal(archivePartition('2026-03-01T00:10:00.000Z'), 'ARCHIVE#2026-03-01');
+    const day = archiveDayPartitions('2026-03-01T00:10:00.000Z');
+    assert.equal(day.length, ARCHIVE_SHARDS);
+    assert.ok(day.every((partition) => partition.startsWith('ARCHIVE#2026-03-01#')));
+    // An event's verdicts always land in the same shard of the day; many events spread over all of them.
+    assert.equal(archivePartition('2026-03-01T00:10:00.000Z', 'evt-1'), archivePartition('2026-03-01T23:59:59.000Z', 'evt-1'));
+    const used = new Map<string, number>();
+    for (let i = 0; i < 1000; i++) {
+      const partition = archivePartition('2026-03-01T00:10:00.000Z', `evt-${i}`);
+      assert.ok(day.includes(partition), partition);
+      used.set(partition, (used.get(partition) ?? 0) + 1);
+    }
+    assert.equal(used.size, ARCHIVE_SHARDS);
+    // No shard takes much more than its share: the point is to stay under one index partition's 1,000 writes/s.
+    assert.ok(Math.max(...used.values()) < 1.5 * (1000 / ARCHIVE_SHARDS), JSON.stringify([...used]));
   });
 
   it('replays an entry as a new envelope whose payload is parsed again from the archived bytes', () => {
