@@ -77,7 +77,12 @@ function post(endpoint: URL, headers: Record<string, string>, body: string, agen
   return new Promise((resolve, reject) => {
     const send = endpoint.protocol === 'http:' ? httpRequest : httpsRequest;
     let timer: NodeJS.Timeout | undefined;
-    const fail = (request: ClientRequest, message: string) => request.destroy(new SqsSendError(message, true));
+    // Settles at once, whether or not the socket still reports anything once destroyed (an answer cut mid-body).
+    const fail = (request: ClientRequest, message: string) => {
+      const error = new SqsSendError(message, true);
+      reject(error);
+      request.destroy(error);
+    };
     const request = send({ agent, method: 'POST', hostname: endpoint.hostname, port: endpoint.port || undefined, path: '/', headers }, (response) => {
       readAnswer(response).then(
         (text) => {

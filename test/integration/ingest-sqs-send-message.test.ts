@@ -113,6 +113,13 @@ describe("the ingest's SendMessage (lib/aws/sqs-send-message.ts)", () => {
     assert.equal(standIn.seen.length, 3);
   });
 
+  it('gives up on an answer that starts and never ends', async () => {
+    const standIn = await sqsStandIn([(response) => response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).write('{"MessageId":')]);
+    servers.push(standIn.server);
+    const send = createSqsSendMessage({ credentials: staticCredentials, region: 'us-east-1', endpoint: standIn.url, maxAttempts: 1, requestTimeoutMs: 200 });
+    await assert.rejects(send(`${standIn.url}/0/q`, 'x'), /no answer within 200 ms/);
+  });
+
   it('gives up on an SQS that never answers after requestTimeoutMs per attempt', async () => {
     const standIn = await sqsStandIn([() => undefined]);
     servers.push(standIn.server);
