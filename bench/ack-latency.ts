@@ -1,5 +1,5 @@
 /**
- * What the ack costs beyond SQS: the real ingest handler (real SDK, signature check on) against the local SQS
+ * What the ack costs beyond SQS: the real ingest handler (its own SendMessage, signature check on) against the local SQS
  * emulator, versus a bare SendMessage of the same message body to the same emulator, interleaved one request at a
  * time (A B, B A, ...) in the same run. Reports p50 and p99 of each and their ratios. `npm run bench:ack` (PAIRS=2000)
  */

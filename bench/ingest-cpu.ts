@@ -4,23 +4,23 @@
  * Shapes are interleaved over ROUNDS; each shape's figure is its median round, the headline the median over shapes.
  * `npm run bench:ingest`
  */
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import { jsonResponse } from '../lib/http/responses';
 import { authenticatorFromEnv } from '../lib/security/authenticate';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
 import { toWebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
-import { createWebhookQueue } from '../lib/queue/webhook-queue';
+import { webhookQueueOver } from '../lib/queue/webhook-queue';
 import { eventFor, ingestFixtures, SAMPLE_SIGNING_KEY } from './lib/fixtures';
 import { emitMetrics, median, round } from './lib/metrics';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const ITERATIONS = Number(process.env.ITERATIONS ?? 4_000);
 
-// SendMessage answered at once: the command is built and our queue adapter runs, nothing leaves the process.
-const stubSqs = { send: async () => ({ MessageId: 'bench' }) } as unknown as SQSClient;
-const queue = createWebhookQueue(stubSqs, 'https://sqs.us-east-1.amazonaws.com/000000000000/bench');
+// The ingest's SQS client (its SendMessage, lib/aws/sqs-send-message.ts) answers at once: our queue adapter runs,
+// nothing leaves the process.
+const stubSendMessage = async (): Promise<void> => undefined;
+const queue = webhookQueueOver(stubSendMessage, 'https://sqs.us-east-1.amazonaws.com/000000000000/bench');
 // Verified as on Lambda: the URL is rebuilt from the request context, the key is the samples' one.
 const authenticate = authenticatorFromEnv(
   { AWS_LAMBDA_FUNCTION_NAME: 'bench', SIGNALWIRE_SIGNING_KEY: SAMPLE_SIGNING_KEY },

@@ -1,8 +1,8 @@
-import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ParametersReader } from '../config/secrets';
 import { DependencyError } from '../errors';
+import { NodeSha256 } from './node-sha256';
 
 export interface SsmReaderDeps {
   /** The credentials and region of a client the function has anyway: `sqsClient.config.credentials`, `.region`. */
@@ -25,7 +25,7 @@ export function createSsmParametersReader(deps: SsmReaderDeps): ParametersReader
   const attempts = deps.attempts ?? 2;
   return async (names) => {
     const region = await deps.region();
-    const signer = new SignatureV4({ credentials: deps.credentials, region, service: 'ssm', sha256: Sha256 });
+    const signer = new SignatureV4({ credentials: deps.credentials, region, service: 'ssm', sha256: NodeSha256 });
     const url = new URL(deps.ssmEndpoint ?? process.env.AWS_ENDPOINT_URL_SSM ?? `https://ssm.${region}.amazonaws.com`);
     const values = new Map<string, string>();
     for (let start = 0; start < names.length; start += 10) {

@@ -3,6 +3,7 @@ import type { ParsedBody } from '../http/request-body';
 import type { WebhookRequest } from '../http/webhook-request';
 import type { WebhookEnvelope } from './envelope';
 import type { WebhookKind } from './routes';
+import { fastIsoTime } from '../time';
 
 /**
  * The canonical envelope of one parsed delivery (the ingest's and the SWML fetch's journal): what `createEnvelope`
@@ -13,7 +14,7 @@ export function wrapDelivery(kind: WebhookKind, request: WebhookRequest, parsed:
   const envelope: WebhookEnvelope = {
     version: 1,
     event_id: randomUUID(),
-    received_at: new Date().toISOString(),
+    received_at: fastIsoTime(Date.now()),
     kind,
     route: request.routeKey,
     content_type: parsed.contentType,

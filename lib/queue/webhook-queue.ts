@@ -1,4 +1,5 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessage } from '../aws/sqs-send-message';
 import { DependencyError } from '../errors';
 import { MAX_QUEUED_BODY_BYTES, sqsMessageBytes } from './message-size';
 import { sqsSafeJson } from './sqs-characters';
@@ -19,11 +20,17 @@ export interface WebhookQueue {
   send(messageBody: string): Promise<void>;
 }
 
+/** The queue over the SDK's SQS client (the SWML function's journal, tests). */
 export function createWebhookQueue(sqs: SQSClient, queueUrl: string): WebhookQueue {
+  return webhookQueueOver(async (url, body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }))), queueUrl);
+}
+
+/** The queue over any SendMessage, e.g. the ingest's lean one (lib/aws/sqs-send-message.ts). */
+export function webhookQueueOver(sendMessage: SendMessage, queueUrl: string): WebhookQueue {
   return {
     async send(messageBody) {
       try {
-        await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: sqsSafeJson(messageBody) }));
+        await sendMessage(queueUrl, sqsSafeJson(messageBody));
       } catch (cause) {
         throw new DependencyError('could not enqueue the webhook', { cause });
       }
