@@ -23,8 +23,9 @@ export async function queryShards(
   input: (partition: string) => QueryInput,
   limit = Number.POSITIVE_INFINITY,
 ): Promise<Record<string, unknown>[]> {
-  const shards = await Promise.all(partitions.map((partition) => queryAll(table, input(partition), limit)));
-  const descending = input(partitions[0] ?? '').ScanIndexForward === false;
+  const inputs = partitions.map(input);
+  const shards = await Promise.all(inputs.map((shardInput) => queryAll(table, shardInput, limit)));
+  const descending = inputs[0]?.ScanIndexForward === false;
   const items = shards.flat().sort((a, b) => compare(String(a[sortKey]), String(b[sortKey])) * (descending ? -1 : 1));
   return Number.isFinite(limit) ? items.slice(0, limit) : items;
 }
