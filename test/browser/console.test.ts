@@ -80,10 +80,16 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
       { call_id: 'browser-call-1', call_state: 'answered', from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: new Date(started - 15_000).toISOString() },
       { call_id: 'browser-call-1', call_state: 'ended', from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: new Date(started - 3_000).toISOString() },
     ];
+    // One at a time, each shown before the next is sent: sent together, they could share a batch whose records the
+    // worker applies concurrently, and an `ended` applied first files the `answered` as late (rightly, but not this test).
     const ids: string[] = [];
-    for (const call of calls) ids.push(await post(stack, '/call-status', call));
-    ids.push(await post(stack, '/incoming-sms', { message_id: 'browser-sms-1', from: '+15551230000', to: '+15559870000', body: 'HELP', timestamp: new Date().toISOString() }));
-    for (const id of ids) await page.waitForSelector(`#feed-rows tr[data-event-id="${id}"]`, { timeout: 15_000 });
+    const sendAndSee = async (route: string, body: object) => {
+      const id = await post(stack, route, body);
+      await page.waitForSelector(`#feed-rows tr[data-event-id="${id}"]`, { timeout: 15_000 });
+      ids.push(id);
+    };
+    for (const call of calls) await sendAndSee('/call-status', call);
+    await sendAndSee('/incoming-sms', { message_id: 'browser-sms-1', from: '+15551230000', to: '+15559870000', body: 'HELP', timestamp: new Date().toISOString() });
     // The oldest row of an event is its first verdict (SQS may deliver it again: that shows as a later `duplicate`).
     const answered = page.locator(`#feed-rows tr[data-event-id="${ids[1]}"]`).last();
     assert.match(await answered.innerText(), /call\.status[\s\S]*applied[\s\S]*call:browser-call-1:answered/);
