@@ -19,18 +19,28 @@ export async function resolveRoomSession(table: TableRef, event: VideoEvent & { 
     const key = startedKey(roomId, event.occurredAt);
     const mapped = await read(table, key);
     if (mapped !== undefined) return mapped.session_id as string;
-    const latest = await read(table, latestKey(roomId));
-    const session = latest !== undefined && latest.started_ms === 0 ? (latest.session_id as string) : `${roomId}@${isoTime(event.occurredAt)}`;
+    // A room seen for the first time gets its latest-session item here too, so a member event applied at the same
+    // moment either created it first (and this start adopts that session) or finds this one.
+    const latest = await latestOrOpen(table, roomId, event.occurredAt);
+    const session = latest.started_ms === 0 ? (latest.session_id as string) : `${roomId}@${isoTime(event.occurredAt)}`;
     // Race closed: the same room.started redelivered and applied at once: the first mapping wins, both use it.
     if (await putIfAbsent(table, key, { session_id: session })) return session;
     return (await read(table, key))!.session_id as string;
   }
+  return (await latestOrOpen(table, roomId, event.occurredAt)).session_id as string;
+}
+
+/**
+ * The room's latest-session item, opened (`started_ms` 0: no room.started seen yet) when the room has none.
+ * Race closed: the first events of a room arriving at once, a room.started among them or not: one of them opens the
+ * session, all use it.
+ */
+async function latestOrOpen(table: TableRef, roomId: string, occurredAt: number): Promise<Record<string, unknown>> {
   const latest = await read(table, latestKey(roomId));
-  if (latest !== undefined) return latest.session_id as string;
-  const session = `${roomId}@${isoTime(event.occurredAt)}`;
-  // Race closed: the first events of a room arriving at once: one of them opens the session, all use it.
-  if (await putIfAbsent(table, latestKey(roomId), { session_id: session, started_ms: 0 })) return session;
-  return (await read(table, latestKey(roomId)))!.session_id as string;
+  if (latest !== undefined) return latest;
+  const opened = { session_id: `${roomId}@${isoTime(occurredAt)}`, started_ms: 0 };
+  if (await putIfAbsent(table, latestKey(roomId), opened)) return opened;
+  return (await read(table, latestKey(roomId)))!;
 }
 
 /** After a room.started: that session becomes the room's latest unless a later-started one already is. */

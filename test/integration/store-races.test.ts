@@ -9,6 +9,7 @@ import type { MessageStatusEvent } from '../../lib/messages/normalize-message-st
 import { createCallStore } from '../../lib/store/call-store';
 import { createClaimStore } from '../../lib/store/claim-store';
 import { createMessageStore } from '../../lib/store/message-store';
+import { resolveRoomSession } from '../../lib/store/room-latest';
 import type { TableRef } from '../../lib/store/table';
 import { startTable } from '../helpers/dynamodb-table';
 
@@ -182,5 +183,23 @@ describe('claim store: the races its conditional writes close (DynamoDB emulator
     const held = await store.get(key);
     assert.equal(held?.status, 'in_progress');
     assert.equal(held?.token, 'holder');
+  });
+});
+
+describe('room sessions: the races resolveRoomSession closes (DynamoDB emulator)', () => {
+  // Payloads without room_session_id (the flat documentation's): a room.started and its first member's join applied at
+  // once, either one first, for many rooms. Given each pair at once, then both land in one session of the room.
+  it('a room.started and an early member event applied at once file into one session', async () => {
+    const rooms = Array.from({ length: 40 }, () => `r-${randomUUID()}`);
+    const split: string[] = [];
+    await Promise.all(
+      rooms.map(async (roomId) => {
+        const started = { type: 'room.started' as const, roomId, occurredAt: T0 } as unknown as Parameters<typeof resolveRoomSession>[1];
+        const joined = { type: 'member.joined' as const, roomId, memberId: 'ann', occurredAt: T0 + 1000 } as unknown as Parameters<typeof resolveRoomSession>[1];
+        const [a, b] = await Promise.all([resolveRoomSession(table, started), resolveRoomSession(table, joined)]);
+        if (a !== b) split.push(`${roomId}: started ${a}, joined ${b}`);
+      }),
+    );
+    assert.deepEqual(split, []);
   });
 });
