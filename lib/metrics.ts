@@ -11,7 +11,8 @@ export type MetricName =
   | 'EventApplied' // the worker applied an event (dimension Kind)
   | 'EventDeadLettered' // the worker dead-lettered an event (dimension Category: invalid | exhausted)
   | 'SignalWireAuthRefused' // the SignalWire REST API refused our credentials (401/403); alarmed in serverless.yml
-  | 'ArchiveWriteFailed'; // the worker could not file a batch's deliveries in the archive (the events were applied)
+  | 'ArchiveWriteFailed' // the worker could not file a batch's deliveries in the archive (the events were applied)
+  | 'NotificationUncertain'; // a notification's publish may not have reached subscribers, and is not sent again (dimension Kind)
 
 export interface Metrics {
   /** Adds `value` (default 1) to `name`, per stage and per stage and `dimensions` (keep their values few and fixed). */

@@ -7,6 +7,7 @@ import type { Logger } from '../log';
 import type { IncomingMessageDeps } from '../messages/apply-incoming-message';
 import type { Metrics } from '../metrics';
 import { createNotify } from '../notifications';
+import { countingUncertainPublishes } from '../notifications/counted-notifier';
 import { createLogNotifier } from '../notifications/log-notifier';
 import { createSnsNotifier } from '../notifications/sns-notifier';
 import { createVideoNotifier } from '../notifications/video-notifications';
@@ -56,7 +57,7 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
 
 /** Inbound messages (record, auto-reply, forward) and once-per-event operator notifications (rooms and recordings too). */
 function composeMessaging(config: MessagingConfig, table: TableRef, clients: WorkerClients, log: Logger, metrics: Metrics) {
-  const notifier = config.topicArn === '' ? createLogNotifier(log) : createSnsNotifier(clients.sns, config.topicArn);
+  const notifier = config.topicArn === '' ? createLogNotifier(log) : countingUncertainPublishes(createSnsNotifier(clients.sns, config.topicArn), metrics);
   const notify = createNotify({ claims: createClaimStore(table, 'NOTIFY#'), notifier, leaseMs: config.leaseMs });
   const store = createMessageStore(table);
   const messages: IncomingMessageDeps = {

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
 import { notifyOnce, PublishUncertainError, type Notification, type Notifier } from '../../lib/notifications';
+import { countingUncertainPublishes } from '../../lib/notifications/counted-notifier';
 import { publishMayHaveHappened, snsSubject } from '../../lib/notifications/sns-notifier';
 import { videoNotification } from '../../lib/notifications/video-notifications';
 import { createClaimStore } from '../../lib/store/claim-store';
@@ -100,6 +101,19 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
     assert.equal((await deps.claims.get('message.inbound:m-uncertain'))?.status, 'uncertain');
     assert.equal(await notifyOnce(notification('message.inbound:m-uncertain'), deps), 'already notified');
     assert.equal(memory.published.length, 0);
+  });
+
+  it('counts NotificationUncertain, by kind, for a publish that may have gone through, and nothing for the others', async () => {
+    const memory = memoryNotifier();
+    const counted: string[] = [];
+    const notifier = countingUncertainPublishes(memory.notifier, { count: (name, dimensions) => void counted.push(`${name} ${JSON.stringify(dimensions)}`) });
+    const deps = { claims: createClaimStore(table, 'NOTIFY#'), notifier, leaseMs: 60_000 };
+    memory.failNext(new PublishUncertainError('sns: 503'));
+    assert.equal(await notifyOnce(notification('room.started:counted-1'), deps), 'notification uncertain');
+    memory.failNext(new DependencyError('sns: connection refused'));
+    await assert.rejects(notifyOnce(notification('room.started:counted-2'), deps), DependencyError);
+    assert.equal(await notifyOnce(notification('room.started:counted-2'), deps), 'notified');
+    assert.deepEqual(counted, ['NotificationUncertain {"Kind":"room.started"}']);
   });
 
   // Found by the chaos run: when marking the claim failed after a publish, the claim was released and published again.
