@@ -1,4 +1,4 @@
-import { shardOf } from '../store/shards';
+import { allShardPartitions, shardedPartition } from '../store/shards';
 
 /**
  * The archive's global secondary index (`gsi2`): every archived delivery under `ARCHIVE#<UTC day>#<shard>` of the
@@ -19,15 +19,15 @@ export function archiveItemKey(eventId: string): { pk: string; sk: string } {
 
 /** The index partition of an event's verdict: its day and its shard (stable for the event: every verdict lands there). */
 export function archivePartition(iso: string, eventId: string): string {
-  return archiveShardPartition(iso, shardOf(eventId, ARCHIVE_SHARDS));
+  return shardedPartition(archiveDay(iso), eventId, ARCHIVE_SHARDS);
 }
 
 /** Every index partition of the day `iso` falls in, one per shard. */
 export function archiveDayPartitions(iso: string): string[] {
-  return Array.from({ length: ARCHIVE_SHARDS }, (_, shard) => archiveShardPartition(iso, shard));
+  return allShardPartitions(archiveDay(iso), ARCHIVE_SHARDS);
 }
 
-const archiveShardPartition = (iso: string, shard: number) => `ARCHIVE#${iso.slice(0, 10)}#${shard}`;
+const archiveDay = (iso: string) => `ARCHIVE#${iso.slice(0, 10)}`;
 
 export function archiveSortKey(processedAt: string, eventId: string): string {
   return `${processedAt}#${eventId}`;

@@ -5,10 +5,16 @@ import type { TableRef } from './table';
 /**
  * Write sharding for an index partition that every event of a kind would otherwise share. An index partition takes at
  * most 1,000 writes/s, and with a sort key that grows with time DynamoDB cannot split a hot one; spread over `shards`
- * partitions by a hash of a stable key (the item's own id), the index takes `shards` times that.
+ * partitions by a hash of a stable key (the item's own id), the index takes `shards` times that. The partition of
+ * `key` is `<prefix>#<shard>`.
  */
-export function shardOf(key: string, shards: number): number {
-  return createHash('md5').update(key).digest().readUInt32BE(0) % shards;
+export function shardedPartition(prefix: string, key: string, shards: number): string {
+  return `${prefix}#${createHash('md5').update(key).digest().readUInt32BE(0) % shards}`;
+}
+
+/** Every partition of `prefix`, one per shard (`<prefix>#0` to `<prefix>#<shards - 1>`): what a reader queries and merges. */
+export function allShardPartitions(prefix: string, shards: number): string[] {
+  return Array.from({ length: shards }, (_, shard) => `${prefix}#${shard}`);
 }
 
 /**

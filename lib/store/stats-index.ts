@@ -1,5 +1,5 @@
 import type { StatsKind } from '../stats/stats-kind';
-import { shardOf } from './shards';
+import { allShardPartitions, shardedPartition } from './shards';
 
 /**
  * The stats index (`gsi1`): every call, message, room and SWML fetch under `STATS#<kind>#<shard>`, sorted by the time
@@ -16,12 +16,12 @@ export const STATS_SHARDS = 10;
 
 /** The index partition of one record: its kind and the shard of its id (the call, message, room session or fetch). */
 export function statsPartition(kind: StatsKind, id: string): string {
-  return `STATS#${kind}#${shardOf(id, STATS_SHARDS)}`;
+  return shardedPartition(`STATS#${kind}`, id, STATS_SHARDS);
 }
 
 /** Every index partition of a kind, one per shard. */
 export function statsKindPartitions(kind: StatsKind): string[] {
-  return Array.from({ length: STATS_SHARDS }, (_, shard) => `STATS#${kind}#${shard}`);
+  return allShardPartitions(`STATS#${kind}`, STATS_SHARDS);
 }
 
 /**
