@@ -2,6 +2,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { awsJsonErrorType, isRetryableAnswer } from './aws-json-answer';
 import { NodeSha256 } from './node-sha256';
 
 /** Puts one message on a queue; resolves once SQS answered 200 (it holds the message), rejects otherwise. */
@@ -124,11 +125,10 @@ function readAnswer(response: IncomingMessage): Promise<string> {
   });
 }
 
-/** 5xx, 429 and throttling are worth another try (the SDK's rules); any other refusal is final. */
+/** The answer as an error: its type from the query-compatible header or the JSON body, retryable by the SDK's rule. */
 function answerError(response: IncomingMessage, text: string): SqsSendError {
   const status = response.statusCode ?? 0;
   const queryError = String(response.headers['x-amzn-query-error'] ?? '').split(';', 1)[0];
-  const type = queryError || (/"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(text)?.[1] ?? 'unknown error');
-  const retryable = status >= 500 || status === 429 || /throttl/i.test(type);
-  return new SqsSendError(`SendMessage answered HTTP ${status} (${type})`, retryable);
+  const type = queryError || awsJsonErrorType(text);
+  return new SqsSendError(`SendMessage answered HTTP ${status} (${type})`, isRetryableAnswer(status, type));
 }

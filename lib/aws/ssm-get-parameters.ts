@@ -2,6 +2,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ParametersReader } from '../config/secrets';
 import { DependencyError } from '../errors';
+import { awsJsonErrorType, isRetryableAnswer } from './aws-json-answer';
 import { NodeSha256 } from './node-sha256';
 
 export interface SsmReaderDeps {
@@ -47,9 +48,9 @@ async function postWithRetries(signer: SignatureV4, url: URL, body: string, time
       const response = await post(signer, url, body, timeoutMs);
       const text = await response.text();
       if (response.ok) return JSON.parse(text) as GetParametersResult;
-      const type = /"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"/.exec(text)?.[1] ?? 'unknown error';
+      const type = awsJsonErrorType(text);
       failure = new DependencyError(`ssm GetParameters answered HTTP ${response.status} (${type})`);
-      if (response.status < 500 && response.status !== 429 && !type.includes('Throttl')) throw failure;
+      if (!isRetryableAnswer(response.status, type)) throw failure;
     } catch (error) {
       if (error instanceof DependencyError) throw error;
       failure = new DependencyError('ssm GetParameters failed', { cause: error });
