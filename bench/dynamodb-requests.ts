@@ -1,14 +1,16 @@
 /**
- * DynamoDB requests per event, counted by SDK middleware on the real worker (its composition root, with a client that
- * counts)
- * against the DynamoDB and SQS emulators, one SQS record per invocation as Lambda would hand it. Each case's
+ * DynamoDB requests per event, counted per HTTP attempt (retries included) by the worker's own DynamoDB client
+ * (lib/aws/dynamodb-json-client.ts, its `onAttempt` hook: the worker sends DynamoDB no other way) on the real
+ * worker (its composition root, wired as functions/worker.ts wires it) against the DynamoDB and SQS emulators, one SQS record per invocation as Lambda would hand it. Each case's
  * envelope is made by the real ingest use case. `npm run bench:ddb`
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
+import { createDynamoDbJsonClient } from '../lib/aws/dynamodb-json-client';
+import { environmentCredentials } from '../lib/aws/env-credentials';
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
+import { awsServiceEnv } from '../lib/config/env';
 import { cachedParameterReader } from '../lib/config/ssm-parameters';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
 import { createLogger } from '../lib/log';
@@ -34,16 +36,12 @@ try {
     // Deployed, inbound SMS are forwarded (a topic exists); here they are logged, with the same claim writes.
     NOTIFY_INBOUND_SMS: 'true',
   };
-  const dynamodb = new DynamoDBClient({ cacheMiddleware: true });
   const counts = new Map<string, number>();
-  // Per HTTP attempt (the deserialize step runs once per try, inside the retry loop).
-  dynamodb.middlewareStack.add(
-    (next, context) => async (args) => {
-      counts.set(context.commandName!, (counts.get(context.commandName!) ?? 0) + 1);
-      return next(args);
-    },
-    { step: 'deserialize', name: 'benchCountRequests' },
-  );
+  const dynamodb = createDynamoDbJsonClient({
+    credentials: environmentCredentials(),
+    ...awsServiceEnv(process.env, 'DYNAMODB'),
+    onAttempt: (operation) => counts.set(operation, (counts.get(operation) ?? 0) + 1),
+  });
   // Wired as functions/worker.ts wires it, around the counting client.
   const sqs = new SQSClient({ md5: false, cacheMiddleware: true });
   const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }));
@@ -91,10 +89,10 @@ try {
   const metrics: Metrics = {};
   const archiveWrites: number[] = [];
   for (const [name, note, run] of cases) {
-    const { BatchWriteItemCommand: archive = 0, ...byCommand } = await run();
+    const { BatchWriteItem: archive = 0, ...byCommand } = await run();
     archiveWrites.push(archive);
     const total = Object.values(byCommand).reduce((a, b) => a + b, 0);
-    const detail = Object.entries(byCommand).map(([command, n]) => `${n} ${command.replace(/Command$/, '')}`).join(' + ');
+    const detail = Object.entries(byCommand).map(([command, n]) => `${n} ${command}`).join(' + ');
     console.log(`${name.padEnd(38)} ${String(total).padStart(2)}  (${detail}; ${note}; + ${archive} archive write)`);
     metrics[name] = { value: total, unit: 'requests', budget: name === 'ddb_requests_in_order_event' ? '== 1' : '', note: `${detail}: ${note}` };
   }
@@ -102,7 +100,6 @@ try {
   console.log(`${'ddb_archive_requests_per_batch'.padEnd(38)} ${String(archivePerBatch).padStart(2)}  (BatchWriteItem, one per SQS batch of up to 10)`);
   metrics.ddb_archive_requests_per_batch = { value: archivePerBatch, unit: 'requests', budget: '', note: 'one BatchWriteItem per SQS batch (up to 10 deliveries), not per event' };
   if (signalWire.created.length !== 1) throw new Error(`expected one auto-reply sent, the SignalWire stand-in saw ${signalWire.created.length}`);
-  dynamodb.destroy();
   emitMetrics(metrics);
 } finally {
   await signalWire.close();

@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from '../local/project-root';
 import type { StackInfo } from '../local/stack';
 import { delivery, type Delivery } from './lib/e2e-deliveries';
 import { emitMetrics, percentile, round } from './lib/metrics';
-import { childPids, processCpuSeconds, processRole } from './lib/process-cpu';
+import { childPids, processCpuSeconds, processRole, threadCpuSeconds } from './lib/process-cpu';
 
 const N = Number(process.env.N ?? 20_000);
 const WARMUP = Math.min(500, Math.ceil(N / 10));
@@ -96,6 +96,7 @@ try {
   agent.destroy(); // fresh connections for the measured run: the warm-up's may have idled past the server's keep-alive
   agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const processes = [child.pid!, ...childPids(child.pid!)].map((pid) => ({ pid, role: pid === child.pid ? 'stack (gateway, ingest, worker thread)' : processRole(pid), before: processCpuSeconds(pid) }));
+  const threadsBefore = threadCpuSeconds(child.pid!);
   const benchCpu = process.cpuUsage();
   const latencies: number[] = [];
   const start = Date.now();
@@ -105,6 +106,8 @@ try {
   const doneAt = Date.now();
   const cpu = processes.map((p) => ({ ...p, seconds: (processCpuSeconds(p.pid) ?? NaN) - (p.before ?? NaN) }));
   const benchUsage = process.cpuUsage(benchCpu);
+  // The stack's busiest threads: one event loop each (gateway, ingest, worker: a thread that nears 1 s/s caps the rate).
+  const threads = [...threadCpuSeconds(child.pid!)].map(([tid, seconds]) => ({ tid, seconds: seconds - (threadsBefore.get(tid) ?? 0) })).sort((a, b) => b.seconds - a.seconds);
   cpu.push({ pid: process.pid, role: 'load generator (this bench)', before: 0, seconds: (benchUsage.user + benchUsage.system) / 1e6 });
 
   // Every acknowledged delivery must be in the table as sent.
@@ -126,6 +129,8 @@ try {
   console.log(`applied:      ${appliedPerS.toFixed(0)}/s (${doneAt - start} ms)`);
   console.log(`CPU per webhook: ${((cpuTotal * 1000) / N).toFixed(2)} ms in all (2 cores saturate at ${(2000 / ((cpuTotal * 1000) / N)).toFixed(0)}/s)`);
   for (const p of cpu) console.log(`  ${((p.seconds * 1000) / N).toFixed(3).padStart(6)} ms  ${p.role}`);
+  const busiest = threads.slice(0, 4).map((t) => `${t.tid === child.pid ? 'main' : `tid ${t.tid}`} ${((t.seconds * 1000) / N).toFixed(3)} ms (${Math.round((100 * t.seconds) / ((doneAt - start) / 1000))}% of a core)`);
+  console.log(`  the stack's busiest threads: ${busiest.join(', ')}`);
   if (lost.length > 0) console.log(`lost, first few: ${lost.slice(0, 5).map((d) => `${d.pk} ${d.sk}`).join(', ')}`);
 
   agent.destroy();

@@ -1,7 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createDynamoDbJsonClient } from '../lib/aws/dynamodb-json-client';
+import { environmentCredentials } from '../lib/aws/env-credentials';
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
+import { awsServiceEnv } from '../lib/config/env';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
 import { toWebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
@@ -16,9 +18,10 @@ import { readSwmlConfig } from '../lib/swml/swml-config';
 
 const config = readSwmlConfig(process.env);
 const log = createLogger({ fn: 'swml' }, config.runtime.logLevel, config.runtime);
-// A caller waits on this answer: fail fast and answer the safe default rather than keep the line silent.
-// throwOnRequestTimeout: without it the SDK only logs a warning when requestTimeout passes and keeps waiting.
-const dynamodb = new DynamoDBClient({ maxAttempts: 2, cacheMiddleware: true, requestHandler: { connectionTimeout: 300, requestTimeout: 800, throwOnRequestTimeout: true } });
+// A caller waits on this answer: fail fast and answer the safe default rather than keep the line silent. The rules
+// are read through the lean DynamoDB client (lib/aws/dynamodb-json-client.ts). throwOnRequestTimeout: without it the
+// SDK's SQS client only logs a warning when requestTimeout passes and keeps waiting.
+const dynamodb = createDynamoDbJsonClient({ credentials: environmentCredentials(), ...awsServiceEnv(process.env, 'DYNAMODB'), maxAttempts: 2, connectionTimeoutMs: 300, requestTimeoutMs: 800 });
 const sqs = new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 250, requestTimeout: 300, throwOnRequestTimeout: true } });
 const rules = createSwmlRulesStore({
   client: createDocumentClient(dynamodb),

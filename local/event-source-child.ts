@@ -1,7 +1,6 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import type { ProcessSourceOptions } from './event-source-process';
-import { startSqsEventSource } from './sqs-event-source';
+import { pollerSqs, startSqsEventSource } from './sqs-event-source';
 import { withTimeout } from './timeout';
 
 // Child-process entry of local/event-source-process.ts: argv[2] holds the options (JSON, without the environment),
@@ -24,8 +23,7 @@ try {
     });
   // The mapping polls with the function's credentials, as Lambda's does.
   const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! };
-  const sqs = new SQSClient({ endpoint: mapping.sqsEndpoint, region: process.env.AWS_REGION, credentials, md5: false });
-  const source = startSqsEventSource({ ...mapping, timeoutMs: mapping.timeoutMs + 1000, sqs, handler: timed, onError: (error) => send({ type: 'error', error: String(error) }) });
+  const source = startSqsEventSource({ ...mapping, timeoutMs: mapping.timeoutMs + 1000, sqs: pollerSqs(mapping.sqsEndpoint, credentials, process.env.AWS_REGION), handler: timed, onError: (error) => send({ type: 'error', error: String(error) }) });
   const report = setInterval(() => send({ type: 'stats', stats: source.stats }), 250);
   const stop = async () => {
     clearInterval(report);

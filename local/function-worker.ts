@@ -1,7 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionThreadOptions } from './function-thread';
-import { startSqsEventSource, type EventSource } from './sqs-event-source';
+import { pollerSqs, startSqsEventSource, type EventSource } from './sqs-event-source';
 
 // Thread entry of local/function-thread.ts: process.env here is the function's own environment.
 const options = workerData as FunctionThreadOptions;
@@ -10,12 +9,10 @@ try {
   const handler = (await import(options.moduleUrl))[options.exportName];
   if (typeof handler !== 'function') throw new Error(`${options.moduleUrl} exports no ${options.exportName}`);
   let source: EventSource | undefined;
-  let sqs: SQSClient | undefined;
   let report: NodeJS.Timeout | undefined;
   if (options.eventSource) {
     const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! };
-    sqs = new SQSClient({ endpoint: options.eventSource.sqsEndpoint, region: process.env.AWS_REGION, credentials, md5: false, cacheMiddleware: true });
-    source = startSqsEventSource({ ...options.eventSource, sqs, handler, onError: (error) => port.postMessage({ type: 'error', error: String(error) }) });
+    source = startSqsEventSource({ ...options.eventSource, sqs: pollerSqs(options.eventSource.sqsEndpoint, credentials, process.env.AWS_REGION), handler, onError: (error) => port.postMessage({ type: 'error', error: String(error) }) });
     report = setInterval(() => port.postMessage({ type: 'stats', stats: source!.stats }), 250);
   }
   const stopSource = async () => {
@@ -33,7 +30,6 @@ try {
     } else if (message.type === 'stop-source') await stopSource();
     else if (message.type === 'stop') {
       await stopSource();
-      sqs?.destroy();
       port.close();
       process.exit(0); // ends this thread only; the function's keep-alive sockets would hold it open
 

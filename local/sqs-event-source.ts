@@ -1,11 +1,13 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { createAwsJsonClient, type AwsJsonCall } from '../lib/aws/aws-json-client';
 import { withTimeout } from './timeout';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
 export interface EventSourceOptions {
-  sqs: SQSClient;
+  /** SQS, with the function's credentials (`pollerSqs`). */
+  sqs: AwsJsonCall;
   queueUrl: string;
   queueArn: string;
   batchSize: number;
@@ -23,6 +25,15 @@ export interface EventSource {
   /** Batches handed to the handler so far (for tests and the benchmark). */
   readonly stats: { batches: number; deleted: number; failed: number };
   stop(): Promise<void>;
+}
+
+/**
+ * The mapping's SQS calls (ReceiveMessage, DeleteMessageBatch) as signed JSON requests (lib/aws/aws-json-client.ts):
+ * on AWS the poller is Lambda's, not the function's, and costs it nothing; here it shares the cores with the stack,
+ * and the SDK client's per-call overhead was a tenth of the worker thread's CPU.
+ */
+export function pollerSqs(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, region = 'us-east-1'): AwsJsonCall {
+  return createAwsJsonClient({ service: 'sqs', targetPrefix: 'AmazonSQS', credentials: async () => credentials, region, endpoint });
 }
 
 /**
@@ -57,8 +68,8 @@ async function poll(options: EventSourceOptions, stats: EventSource['stats'], is
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId!));
     stats.failed += failedIds.size;
     if (succeeded.length > 0) {
-      await options.sqs
-        .send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }))
+      await options
+        .sqs('DeleteMessageBatch', { QueueUrl: options.queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) })
         .then(() => (stats.deleted += succeeded.length))
         .catch((error: unknown) => options.onError?.(error));
     }
@@ -85,19 +96,17 @@ async function gatherBatch(options: EventSourceOptions, isRunning: () => boolean
 
 async function receive(options: EventSourceOptions, max: number, isRunning: () => boolean): Promise<Message[]> {
   try {
-    const received = await options.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: options.queueUrl,
-        MaxNumberOfMessages: max,
-        // Short polls: this emulator holds a long poll open until it is full, which would add seconds of latency.
-        WaitTimeSeconds: 0,
-        // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
-        AttributeNames: ['All'],
-        MessageSystemAttributeNames: ['All'],
-        MessageAttributeNames: ['All'],
-      }),
-    );
-    return received.Messages ?? [];
+    const received = await options.sqs('ReceiveMessage', {
+      QueueUrl: options.queueUrl,
+      MaxNumberOfMessages: max,
+      // Short polls: this emulator holds a long poll open until it is full, which would add seconds of latency.
+      WaitTimeSeconds: 0,
+      // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
+      AttributeNames: ['All'],
+      MessageSystemAttributeNames: ['All'],
+      MessageAttributeNames: ['All'],
+    });
+    return (received.Messages as Message[] | undefined) ?? [];
   } catch (error) {
     if (isRunning()) options.onError?.(error);
     return [];

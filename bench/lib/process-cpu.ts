@@ -33,3 +33,27 @@ export function processRole(pid: number): string {
     return `pid ${pid}`;
   }
 }
+
+/** CPU seconds of each thread of a process so far, by thread id (the main thread's id is the pid); Linux only, empty elsewhere. */
+export function threadCpuSeconds(pid: number): Map<number, number> {
+  const threads = new Map<number, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const seconds = taskCpuSeconds(pid, tid);
+      if (seconds !== undefined) threads.set(Number(tid), seconds);
+    }
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return threads;
+}
+
+function taskCpuSeconds(pid: number, tid: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,9 +1,8 @@
-import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ParametersReader } from '../config/secrets';
 import { DependencyError } from '../errors';
 import { awsJsonErrorType, isRetryableAnswer } from './aws-json-answer';
-import { NodeSha256 } from './node-sha256';
+import { createSigV4Signer, type SignRequest } from './sigv4';
 
 export interface SsmReaderDeps {
   /** The credentials and region of a client the function has anyway: `sqsClient.config.credentials`, `.region`. */
@@ -17,16 +16,15 @@ export interface SsmReaderDeps {
 }
 
 /**
- * SSM GetParameters (SecureString, decrypted) as one SigV4-signed JSON request, with the signer, hash and
- * credential chain the SQS client already bundles. The SSM client would add ~175 KB to the ingest bundle for this
- * one call, which every cold start pays to load; this adds ~2 KB.
+ * SSM GetParameters (SecureString, decrypted) as one SigV4-signed JSON request (lib/aws/sigv4.ts). The SSM client
+ * would add ~175 KB to the ingest bundle for this one call, which every cold start pays to load; this adds ~2 KB.
  */
 export function createSsmParametersReader(deps: SsmReaderDeps): ParametersReader {
   const timeoutMs = deps.timeoutMs ?? 2000;
   const attempts = deps.attempts ?? 2;
   return async (names) => {
     const region = await deps.region();
-    const signer = new SignatureV4({ credentials: deps.credentials, region, service: 'ssm', sha256: NodeSha256 });
+    const signer = createSigV4Signer({ credentials: deps.credentials, region, service: 'ssm' });
     const url = new URL(deps.ssmEndpoint ?? process.env.AWS_ENDPOINT_URL_SSM ?? `https://ssm.${region}.amazonaws.com`);
     const values = new Map<string, string>();
     for (let start = 0; start < names.length; start += 10) {
@@ -41,7 +39,7 @@ export function createSsmParametersReader(deps: SsmReaderDeps): ParametersReader
 type GetParametersResult = { Parameters?: { Name?: unknown; Value?: unknown }[] };
 
 /** Network errors, 5xx and throttling are tried again; other answers (AccessDenied, validation) are final. */
-async function postWithRetries(signer: SignatureV4, url: URL, body: string, timeoutMs: number, attempts: number): Promise<GetParametersResult> {
+async function postWithRetries(signer: SignRequest, url: URL, body: string, timeoutMs: number, attempts: number): Promise<GetParametersResult> {
   for (let attempt = 1; ; attempt++) {
     let failure: DependencyError;
     try {
@@ -60,16 +58,7 @@ async function postWithRetries(signer: SignatureV4, url: URL, body: string, time
   }
 }
 
-async function post(signer: SignatureV4, url: URL, body: string, timeoutMs: number): Promise<Response> {
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port && { port: Number(url.port) }),
-    path: '/',
-    query: {},
-    headers: { host: url.host, 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameters' },
-    body,
-  });
-  return fetch(new URL('/', url), { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(timeoutMs) });
+async function post(signer: SignRequest, url: URL, body: string, timeoutMs: number): Promise<Response> {
+  const headers = await signer({ host: url.host, headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonSSM.GetParameters' }, body });
+  return fetch(new URL('/', url), { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs) });
 }

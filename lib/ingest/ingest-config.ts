@@ -1,4 +1,4 @@
-import { requireEnv } from '../config/env';
+import { awsServiceEnv, requireEnv } from '../config/env';
 import { readRuntimeConfig, type RuntimeConfig } from '../config/runtime-config';
 import { readWebhookAuthConfig, type WebhookAuthConfig } from '../security/auth-settings';
 
@@ -15,11 +15,12 @@ export interface IngestConfig {
 
 /** The ingest's whole environment, read and validated once at cold start; a bad value throws a ConfigError naming it. */
 export function readIngestConfig(env: Readonly<Record<string, string | undefined>>): IngestConfig {
+  const sqs = awsServiceEnv(env, 'SQS');
   return {
     runtime: readRuntimeConfig(env),
     queueUrl: requireEnv(env, 'QUEUE_URL'),
     auth: readWebhookAuthConfig(env),
-    region: env.AWS_REGION || requireEnv(env, 'AWS_DEFAULT_REGION'),
-    sqsEndpoint: env.AWS_ENDPOINT_URL_SQS || env.AWS_ENDPOINT_URL || undefined,
+    region: sqs.region,
+    sqsEndpoint: sqs.endpoint,
   };
 }

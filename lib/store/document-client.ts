@@ -1,6 +1,6 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
+import type { DynamoDbSender } from '../aws/dynamodb-json-client';
 
 /** What the stores need of a document client: `send` of lib-dynamodb's commands (GetCommand, UpdateCommand, …). */
 export type DocumentClient = Pick<DynamoDBDocumentClient, 'send'>;
@@ -18,17 +18,17 @@ const MARSHALL = { removeUndefinedValues: true, convertTopLevelContainer: true }
 const UNMARSHALL = { convertWithoutMapWrapper: true } as const;
 
 /**
- * lib-dynamodb's commands sent through a plain DynamoDBClient, marshalling here the way DynamoDBDocumentClient does
- * (its key nodes, `removeUndefinedValues`). The document client adds its marshalling middleware to each command and
- * resolves the whole middleware stack on every call, and it refuses `cacheMiddleware`; the plain client with
- * `cacheMiddleware: true` resolves the stack once per command type (functions/worker.ts, functions/swml.ts).
+ * lib-dynamodb's commands sent as their plain commands, marshalling here the way DynamoDBDocumentClient does (its
+ * key nodes, `removeUndefinedValues`). The deployed functions send them through the lean client
+ * (lib/aws/dynamodb-json-client.ts); the CLI and the tests through the SDK's DynamoDBClient, which then needs no
+ * document client of its own (that one resolves its whole middleware stack on every call).
  */
-export function documentClient(client: DynamoDBClient): DocumentClient {
+export function documentClient(client: DynamoDbSender): DocumentClient {
   const send = async (command: unknown): Promise<unknown> => {
     const { input, inputKeyNodes, outputKeyNodes, clientCommand } = command as DocumentCommand;
     clientCommand.input = processKeys(input, (value) => marshall(value as NativeAttributeValue, MARSHALL), inputKeyNodes);
-    const output = await client.send(clientCommand as Parameters<DynamoDBClient['send']>[0]);
-    return processKeys(output, (value) => unmarshall(value as never, UNMARSHALL), outputKeyNodes);
+    const output = await client.send(clientCommand);
+    return processKeys(output as object, (value) => unmarshall(value as never, UNMARSHALL), outputKeyNodes);
   };
   return { send } as unknown as DocumentClient;
 }

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDbSender } from '../aws/dynamodb-json-client';
 import { documentClient, type DocumentClient } from './document-client';
 
 /** The single table's key shape: `pk` names the entity (`CALL#<id>`), `sk` the item within it. */
@@ -10,7 +11,7 @@ export interface TableRef {
 }
 
 /** lib-dynamodb's commands over `client`, native values marshalled (undefined ones removed); see document-client.ts. */
-export function createDocumentClient(client: DynamoDBClient = new DynamoDBClient({})): DocumentClient {
+export function createDocumentClient(client: DynamoDbSender = new DynamoDBClient({})): DocumentClient {
   return documentClient(client);
 }
 

@@ -1,7 +1,7 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createArchiveStore } from '../archive/archive-store';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDbSender } from '../aws/dynamodb-json-client';
 import type { ParameterReader } from '../config/secrets';
 import type { Logger } from '../log';
 import type { IncomingMessageDeps } from '../messages/apply-incoming-message';
@@ -27,7 +27,8 @@ import type { MessagingConfig, WorkerConfig } from './worker-config';
 
 /** The AWS clients the worker's handler module creates once, at cold start. */
 export interface WorkerClients {
-  dynamodb: DynamoDBClient;
+  /** The SDK's DynamoDBClient or the lean one (lib/aws/dynamodb-json-client.ts). */
+  dynamodb: DynamoDbSender;
   sqs: SQSClient;
   sns: SNSClient;
   readParameter: ParameterReader;

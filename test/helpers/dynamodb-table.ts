@@ -1,5 +1,6 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
+import { leanDynamoDb } from './lean-dynamodb';
 import { startDynamoDb, type Emulator } from '../../local/emulators';
 
 /** A fresh single table (pk, sk) on its own DynamoDB emulator; `stop` ends the emulator. */
@@ -19,7 +20,8 @@ export async function startTable(): Promise<{ table: TableRef; dynamodb: DynamoD
     await emulator.stop();
     throw error;
   }
-  const table: TableRef = { client: createDocumentClient(dynamodb), tableName: 'events', retentionDays: 90 };
+  // The stores as the deployed functions run them: over the lean DynamoDB client (lib/aws/dynamodb-json-client.ts).
+  const table: TableRef = { client: createDocumentClient(leanDynamoDb(emulator.endpoint)), tableName: 'events', retentionDays: 90 };
   return {
     table,
     dynamodb,

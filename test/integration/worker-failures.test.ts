@@ -4,7 +4,7 @@ import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, type CreateTabl
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetter } from '../../lib/dlq/dead-letters';
 import { loadServerlessConfig } from '../../local/serverless-config';
-import { startSqsEventSource } from '../../local/sqs-event-source';
+import { pollerSqs, startSqsEventSource } from '../../local/sqs-event-source';
 import { PROJECT_ROOT } from '../../local/stack';
 import { postFixture, type Fixture } from '../helpers/fixtures';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
@@ -67,7 +67,7 @@ describe('worker failures: retries, the DLQ and its reasons, redrive', () => {
     // given a second consumer on the same queue that crashes on every batch, as a worker killed by a timeout would
     await Promise.all(stack.eventSources.map((source) => source.stop()));
     const crashing = startSqsEventSource({
-      sqs,
+      sqs: pollerSqs(stack.sqsEndpoint, { accessKeyId: 'local', secretAccessKey: 'local' }),
       queueUrl: stack.queueUrl,
       queueArn: 'arn:aws:sqs:us-east-1:000000000000:webhooks',
       batchSize: 10,

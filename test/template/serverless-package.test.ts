@@ -199,11 +199,11 @@ describe('serverless package (the deployable template)', () => {
     const files = unzipSync(readFileSync(join(dir, 'ingest.zip')));
     const bundle = files.get('functions/ingest.mjs');
     assert.ok(bundle, 'ingest bundle present');
-    // ~60 KB: SQS SendMessage and SSM GetParameters as signed requests (lib/aws/sqs-send-message.ts,
-    // lib/aws/ssm-get-parameters.ts), the environment credential provider; any SDK client would add 100 KB or more.
+    // ~30 KB: SQS SendMessage and SSM GetParameters as signed requests (lib/aws/sqs-send-message.ts,
+    // lib/aws/ssm-get-parameters.ts, lib/aws/sigv4.ts), the environment credentials; any SDK client would add 100 KB or more.
     assert.ok(bundle.length < 100 * 1024, `ingest bundle is ${bundle.length} bytes`);
     const text = bundle.toString('utf8');
-    assert.ok(text.includes('AmazonSQS.SendMessage'));
+    assert.ok(text.includes('AmazonSQS') && text.includes('SendMessage'), 'the SendMessage call (lib/aws/aws-json-client.ts)');
     assert.ok(!text.includes('ReceiveMessage'), 'no SQS client in the ingest');
     assert.ok(!text.includes('DynamoDB_20120810'), 'no DynamoDB client in the ingest');
     assert.ok(!text.includes('GetParametersByPath'), 'no SSM client in the ingest');

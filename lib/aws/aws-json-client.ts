@@ -1,0 +1,158 @@
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { awsJsonErrorType, isRetryableAnswer } from './aws-json-answer';
+import { createSigV4Signer } from './sigv4';
+
+export interface AwsJsonClientOptions {
+  /** The signing name (`dynamodb`, `sqs`) and the `x-amz-target` prefix (`DynamoDB_20120810`, `AmazonSQS`). */
+  service: string;
+  targetPrefix: string;
+  credentials: AwsCredentialIdentityProvider;
+  region: string;
+  /** AWS_ENDPOINT_URL_<SERVICE> (or AWS_ENDPOINT_URL), as the SDK honours them; without it, `defaultEndpoint`. */
+  endpoint?: string | undefined;
+  /** Where to send when no endpoint is set: `https://<service>.<region>.amazonaws.com` unless given. */
+  defaultEndpoint?: string;
+  /** Tries in all (network errors, timeouts, 5xx and throttling are tried again). Default 3, as the SDK's. */
+  maxAttempts?: number;
+  /** To open a connection. Default 1,000 ms. */
+  connectionTimeoutMs?: number;
+  /** For the whole exchange of one attempt, once connected. Default 2,000 ms. */
+  requestTimeoutMs?: number;
+  /** Told of every HTTP attempt, retries included (the benchmark counts requests with it). */
+  onAttempt?(operation: string): void;
+}
+
+/**
+ * An AWS answer (or no answer) a call did not get past. `name` is the service's error type
+ * (`ConditionalCheckFailedException`, `QueueDoesNotExist`), as the SDK's errors name it, or `TimeoutError` /
+ * `NetworkError`; the answer's other fields (`CancellationReasons`, `Item`) are on it too.
+ */
+export class AwsRequestError extends Error {
+  override name: string;
+  constructor(name: string, message: string, readonly retryable: boolean, readonly status?: number, fields?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    if (fields) for (const [key, value] of Object.entries(fields)) if (!(key in this) && key !== '__type') (this as Record<string, unknown>)[key] = value;
+    this.name = name;
+  }
+}
+
+/** One AWS JSON protocol operation: its input as the body, its output parsed; `endpoint` overrides the client's for this call. */
+export type AwsJsonCall = (operation: string, input: object, endpoint?: URL) => Promise<Record<string, unknown>>;
+
+/**
+ * The AWS JSON protocol (1.0) as one SigV4-signed POST per attempt, over a keep-alive agent, with the SDK's retry
+ * rules: what the SDK client does for the operations we call, without its per-call middleware, schema serde and
+ * endpoint rules (about a third of the worker's CPU per event, measured: README "Performance"), and ~3 KB over the
+ * signer instead of ~120 KB of client to load at a cold start. Inputs and outputs are the wire shapes the service
+ * documents (DynamoDB's attribute values as `{ S: … }`), which is what the SDK's commands carry too.
+ */
+export function createAwsJsonClient(options: AwsJsonClientOptions): AwsJsonCall {
+  const maxAttempts = options.maxAttempts ?? 3;
+  const timeouts = { connectionMs: options.connectionTimeoutMs ?? 1000, requestMs: options.requestTimeoutMs ?? 2000 };
+  const sign = createSigV4Signer({ credentials: options.credentials, region: options.region, service: options.service });
+  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 50 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) };
+  const configured = options.endpoint === undefined || options.endpoint === '' ? undefined : new URL(options.endpoint);
+  const fallback = new URL(options.defaultEndpoint ?? `https://${options.service}.${options.region}.amazonaws.com`);
+
+  return async (operation, input, endpoint = configured ?? fallback) => {
+    const body = JSON.stringify(input);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        options.onAttempt?.(operation);
+        const headers = await sign({
+          host: endpoint.host,
+          headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(Buffer.byteLength(body)), 'x-amz-target': `${options.targetPrefix}.${operation}` },
+          body,
+        });
+        const agent = endpoint.protocol === 'http:' ? agents.http : agents.https;
+        return await post(operation, endpoint, headers, body, agent, timeouts);
+      } catch (error) {
+        const failure = error instanceof AwsRequestError ? error : new AwsRequestError('NetworkError', `${operation} failed: ${(error as Error).message}`, true, undefined, undefined, { cause: error });
+        if (!failure.retryable || attempt >= maxAttempts) throw failure;
+        // Full jitter over the SDK's base delay: 0-100 ms, then 0-200 ms.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 100 * 2 ** (attempt - 1)));
+      }
+    }
+  };
+}
+
+type Timeouts = { connectionMs: number; requestMs: number };
+
+function post(operation: string, endpoint: URL, headers: Record<string, string>, body: string, agent: HttpAgent, timeouts: Timeouts): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const send = endpoint.protocol === 'http:' ? httpRequest : httpsRequest;
+    let timer: NodeJS.Timeout | undefined;
+    // Settles at once, whether or not the socket still reports anything once destroyed (an answer cut mid-body).
+    const fail = (request: ClientRequest, message: string) => {
+      const error = new AwsRequestError('TimeoutError', `${operation}: ${message}`, true);
+      reject(error);
+      request.destroy(error);
+    };
+    const request = send({ agent, method: 'POST', hostname: endpoint.hostname, port: endpoint.port || undefined, path: '/', headers }, (response) => {
+      readAnswer(response).then(
+        (text) => {
+          clearTimeout(timer);
+          if (response.statusCode === 200) resolve(parseAnswer(operation, text));
+          else reject(answerError(operation, response, text));
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      );
+    });
+    request.on('socket', (socket) => {
+      // A socket the agent kept alive is connected already; a new one gets connectionMs to connect.
+      const connecting = socket.connecting;
+      timer = setTimeout(() => fail(request, connecting ? `no connection within ${timeouts.connectionMs} ms` : `no answer within ${timeouts.requestMs} ms`), connecting ? timeouts.connectionMs : timeouts.requestMs);
+      if (connecting) {
+        socket.once('connect', () => {
+          clearTimeout(timer);
+          timer = setTimeout(() => fail(request, `no answer within ${timeouts.requestMs} ms`), timeouts.requestMs);
+        });
+      }
+    });
+    request.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    request.end(body);
+  });
+}
+
+function readAnswer(response: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    response.on('error', reject);
+  });
+}
+
+/** A 200's body; one that is not JSON (a proxy's page, a cut answer) is tried again, as the SDK would. */
+function parseAnswer(operation: string, text: string): Record<string, unknown> {
+  if (text === '') return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new AwsRequestError('NetworkError', `${operation} answered 200 with a body that is not JSON`, true);
+  }
+}
+
+/** The answer as an error: its type from the query-compatible header or the JSON body, retryable by the SDK's rule. */
+function answerError(operation: string, response: IncomingMessage, text: string): AwsRequestError {
+  const status = response.statusCode ?? 0;
+  const queryError = String(response.headers['x-amzn-query-error'] ?? '').split(';', 1)[0];
+  const type = queryError || awsJsonErrorType(text);
+  let fields: Record<string, unknown> | undefined;
+  try {
+    fields = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    fields = undefined;
+  }
+  const detail = typeof fields?.message === 'string' ? `: ${fields.message}` : typeof fields?.Message === 'string' ? `: ${fields.Message}` : '';
+  const { message: _m, Message: _M, ...rest } = fields ?? {};
+  return new AwsRequestError(type, `${operation} answered HTTP ${status} (${type})${detail}`, isRetryableAnswer(status, type), status, rest);
+}
