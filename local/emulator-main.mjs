@@ -16,6 +16,8 @@ if (kind === 'dynamodb') {
   server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir && { path: dataDir }) });
   await listen(server);
 } else if (kind === 'sqs') {
+  const { installImmediateReceive } = await import('./sqs-receive-now.mjs');
+  installImmediateReceive(process.env.SQS_RECEIVE_NOW);
   const { createRequestHandler } = await import('local-aws-sqs');
   const { createServer } = await import('node:http');
   const emulator = createRequestHandler({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });

@@ -57,6 +57,9 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
 }
 
 async function poll(options: EventSourceOptions, stats: EventSource['stats'], isRunning: () => boolean): Promise<void> {
+  // A batch's delete goes out while the poller receives the next one (Lambda's poller does not hold a function
+  // instance for it either); stopping waits for the deletes still under way.
+  const deletes = new Set<Promise<void>>();
   while (isRunning()) {
     const messages = await gatherBatch(options, isRunning);
     if (messages.length === 0) {
@@ -68,12 +71,15 @@ async function poll(options: EventSourceOptions, stats: EventSource['stats'], is
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId!));
     stats.failed += failedIds.size;
     if (succeeded.length > 0) {
-      await options
+      const deleted: Promise<void> = options
         .sqs('DeleteMessageBatch', { QueueUrl: options.queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) })
-        .then(() => (stats.deleted += succeeded.length))
-        .catch((error: unknown) => options.onError?.(error));
+        .then(() => void (stats.deleted += succeeded.length))
+        .catch((error: unknown) => options.onError?.(error))
+        .finally(() => deletes.delete(deleted));
+      deletes.add(deleted);
     }
   }
+  await Promise.all(deletes);
 }
 
 /** Receives until the batch is full or the batching window, started by the first message, has passed. */
