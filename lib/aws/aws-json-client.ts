@@ -12,7 +12,7 @@ export interface AwsJsonClientOptions {
   region: string;
   /** AWS_ENDPOINT_URL_<SERVICE> (or AWS_ENDPOINT_URL), as the SDK honours them; without it, `defaultEndpoint`. */
   endpoint?: string | undefined;
-  /** Where to send when no endpoint is set: `https://<service>.<region>.amazonaws.com` unless given. */
+  /** Where to send when no endpoint is set: `https://<service>.<region>.amazonaws.com` (`.com.cn` in China) unless given. */
   defaultEndpoint?: string;
   /** Tries in all (network errors, timeouts, 5xx and throttling are tried again). Default 3, as the SDK's. */
   maxAttempts?: number;
@@ -54,7 +54,7 @@ export function createAwsJsonClient(options: AwsJsonClientOptions): AwsJsonCall 
   const sign = createSigV4Signer({ credentials: options.credentials, region: options.region, service: options.service });
   const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 50 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) };
   const configured = options.endpoint === undefined || options.endpoint === '' ? undefined : new URL(options.endpoint);
-  const fallback = new URL(options.defaultEndpoint ?? `https://${options.service}.${options.region}.amazonaws.com`);
+  const fallback = new URL(options.defaultEndpoint ?? regionalEndpoint(options.service, options.region));
 
   return async (operation, input, endpoint = configured ?? fallback) => {
     const body = JSON.stringify(input);
@@ -76,6 +76,11 @@ export function createAwsJsonClient(options: AwsJsonClientOptions): AwsJsonCall 
       }
     }
   };
+}
+
+/** A service's regional endpoint, as the SDK resolves it by default (China's regions are under amazonaws.com.cn); FIPS and dual-stack are not chosen here. */
+export function regionalEndpoint(service: string, region: string): string {
+  return `https://${service}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
 
 type Timeouts = { connectionMs: number; requestMs: number };

@@ -5,7 +5,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@smithy/core/checksum';
-import { AwsRequestError } from '../../lib/aws/aws-json-client';
+import { AwsRequestError, regionalEndpoint } from '../../lib/aws/aws-json-client';
 import { documentClient, type DocumentClient } from '../../lib/store/document-client';
 import { isConditionFailure } from '../../lib/store/table';
 import { startDynamoDb, type Emulator } from '../../local/emulators';
@@ -68,6 +68,8 @@ describe('the lean DynamoDB client answers as the SDK client does (DynamoDB emul
     for (let i = 0; i < fromSdk.length; i++) {
       const a = JSON.parse(JSON.stringify(withoutMetadata(await viaSdk.send(fromSdk[i] as never)), setsAsLists).replaceAll('P#sdk', 'P#'));
       const b = JSON.parse(JSON.stringify(withoutMetadata(await viaLean.send(fromLean[i] as never)), setsAsLists).replaceAll('P#lean', 'P#'));
+      // BatchGetItem answers in no particular order (DynamoDB's rule): compare its items by key.
+      for (const answer of [a, b]) for (const items of Object.values(answer.Responses ?? {}) as { sk: string }[][]) items.sort((x, y) => x.sk.localeCompare(y.sk));
       assert.deepEqual(b, a);
     }
     const { Item } = (await viaLean.send(new GetCommand({ TableName: 'parity', Key: { pk: 'P#lean', sk: 'A' } }))) as { Item: Record<string, unknown> };
@@ -174,3 +176,11 @@ describe('the lean DynamoDB client against a stand-in that refuses, throttles an
 function setsAsLists(_key: string, value: unknown): unknown {
   return value instanceof Set ? [...value].sort() : value;
 }
+
+describe('the regional endpoint the lean clients call on AWS', () => {
+  it('is <service>.<region>.amazonaws.com, and .com.cn in the China regions', () => {
+    assert.equal(regionalEndpoint('dynamodb', 'eu-west-1'), 'https://dynamodb.eu-west-1.amazonaws.com');
+    assert.equal(regionalEndpoint('dynamodb', 'us-gov-west-1'), 'https://dynamodb.us-gov-west-1.amazonaws.com');
+    assert.equal(regionalEndpoint('dynamodb', 'cn-north-1'), 'https://dynamodb.cn-north-1.amazonaws.com.cn');
+  });
+});
