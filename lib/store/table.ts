@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDbSender } from '../aws/dynamodb-json-client';
 import { documentClient, type DocumentClient } from './document-client';
 
@@ -10,8 +9,8 @@ export interface TableRef {
   retentionDays: number;
 }
 
-/** lib-dynamodb's commands over `client`, native values marshalled (undefined ones removed); see document-client.ts. */
-export function createDocumentClient(client: DynamoDbSender = new DynamoDBClient({})): DocumentClient {
+/** lib-dynamodb's commands over `client` (the lean client or the SDK's), native values marshalled (undefined ones removed); see document-client.ts. */
+export function createDocumentClient(client: DynamoDbSender): DocumentClient {
   return documentClient(client);
 }
 
