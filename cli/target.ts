@@ -4,7 +4,8 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { loadServerlessConfig } from '../local/serverless-config';
-import { PROJECT_ROOT, type StackInfo } from '../local/stack';
+import { PROJECT_ROOT } from '../local/project-root';
+import type { StackInfo } from '../local/stack';
 import { createDocumentClient, type TableRef } from '../lib/store/table';
 
 /** The stack a CLI command talks to: the local one `npm start` runs (default) or a deployed stage. */

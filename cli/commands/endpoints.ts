@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadServerlessConfig } from '../../local/serverless-config';
-import { PROJECT_ROOT } from '../../local/stack';
+import { PROJECT_ROOT } from '../../local/project-root';
 import type { Target } from '../target';
 
 /** Where each route goes in SignalWire's settings: what an operator pastes where. */
