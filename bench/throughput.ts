@@ -3,7 +3,8 @@
  * by CONCURRENCY senders, then the time until the worker has applied all of them. Every acknowledged (200) delivery
  * is then looked up in the table: one that is not there, or not as sent, is lost. CPU per webhook of each process
  * (the stack: gateway, ingest and worker thread; each emulator; this load generator) comes from /proc.
- * `npm run bench:e2e` (N=20000 CONCURRENCY=32; CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles every process)
+ * The median of E2E_RUNS runs (default 3), each on a fresh stack.
+ * `npm run bench:e2e` (N=20000 CONCURRENCY=32 E2E_RUNS=3; CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles every process)
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -23,128 +24,161 @@ import { childPids, processCpuSeconds, processRole, threadCpuSeconds } from './l
 const N = Number(process.env.N ?? 20_000);
 const WARMUP = Math.min(500, Math.ceil(N / 10));
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 32);
-const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
-const stackFile = join(dir, 'stack.json');
-const childArgs = process.env.CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-const child = spawn(process.execPath, [...childArgs, '--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
-  env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: ':memory:', WEBHOOKS_STACK_FILE: stackFile, LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1' },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const exited = once(child, 'exit');
-try {
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
+interface RunResult {
+  appliedPerS: number;
+  ackedPerS: number;
+  p50: number;
+  p99: number;
+  lostOrRefused: number;
+  cpuMsPerWebhook: number;
+  cpuNote: string;
+}
+
+/** One run on a fresh `npm start` (in memory): warm-up, N deliveries, the drain, then every 200 checked in the table. */
+async function runOnce(): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
+  const stackFile = join(dir, 'stack.json');
+  const childArgs = process.env.CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...childArgs, '--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
+    env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: ':memory:', WEBHOOKS_STACK_FILE: stackFile, LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-  const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
-  const table = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials }));
-
-  // node:http with a keep-alive pool: a lighter client than fetch, so the load generator leaves the cores to the stack.
-  let agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const postOnce = (d: Delivery): Promise<number> =>
-    new Promise((resolve, reject) => {
-      const req = request(`${stack.url}${d.path}`, { method: 'POST', agent, headers: { 'content-type': d.contentType, 'content-length': Buffer.byteLength(d.body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-      req.end(d.body);
+  const exited = once(child, 'exit');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
+      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
     });
-  // As SignalWire does, a delivery whose connection failed is sent again (a kept-alive socket the server closed
-  // while idle resets); a redelivery is harmless, the worker applies it once.
-  let resent = 0;
-  const post = async (d: Delivery): Promise<number> => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await postOnce(d);
-      } catch {
-        if (attempt === 3) return 0;
-        resent++;
-      }
-    }
-  };
-  const queued = async () => {
-    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-    return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
-  };
-  const drained = async () => {
-    while ((await queued()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-  };
+    const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
+    const table = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials }));
 
-  const acked: Delivery[] = [];
-  let refused = 0;
-  async function send(from: number, to: number, latencies?: number[]): Promise<void> {
-    let next = from;
-    const sender = async () => {
-      while (next < to) {
-        const d = delivery(next++, 'e2e');
-        const start = process.hrtime.bigint();
-        const status = await post(d);
-        latencies?.push(Number(process.hrtime.bigint() - start) / 1e6);
-        if (status === 200) acked.push(d);
-        else refused++;
+    // node:http with a keep-alive pool: a lighter client than fetch, so the load generator leaves the cores to the stack.
+    let agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const postOnce = (d: Delivery): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = request(`${stack.url}${d.path}`, { method: 'POST', agent, headers: { 'content-type': d.contentType, 'content-length': Buffer.byteLength(d.body) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(d.body);
+      });
+    // As SignalWire does, a delivery whose connection failed is sent again (a kept-alive socket the server closed
+    // while idle resets); a redelivery is harmless, the worker applies it once.
+    let resent = 0;
+    const post = async (d: Delivery): Promise<number> => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await postOnce(d);
+        } catch {
+          if (attempt === 3) return 0;
+          resent++;
+        }
       }
     };
-    await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    const queued = async () => {
+      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+      return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
+    };
+    const drained = async () => {
+      while ((await queued()) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
+
+    const acked: Delivery[] = [];
+    let refused = 0;
+    async function send(from: number, to: number, latencies?: number[]): Promise<void> {
+      let next = from;
+      const sender = async () => {
+        while (next < to) {
+          const d = delivery(next++, 'e2e');
+          const start = process.hrtime.bigint();
+          const status = await post(d);
+          latencies?.push(Number(process.hrtime.bigint() - start) / 1e6);
+          if (status === 200) acked.push(d);
+          else refused++;
+        }
+      };
+      await Promise.all(Array.from({ length: CONCURRENCY }, sender));
+    }
+
+    // Warm up (JIT, sockets, the worker's clients), drained before the clock starts.
+    await send(-WARMUP, 0);
+    await drained();
+    agent.destroy(); // fresh connections for the measured run: the warm-up's may have idled past the server's keep-alive
+    agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+    const processes = [child.pid!, ...childPids(child.pid!)].map((pid) => ({ pid, role: pid === child.pid ? 'stack (gateway, ingest, worker thread)' : processRole(pid), before: processCpuSeconds(pid) }));
+    const threadsBefore = threadCpuSeconds(child.pid!);
+    const benchCpu = process.cpuUsage();
+    const latencies: number[] = [];
+    const start = Date.now();
+    await send(0, N, latencies);
+    const ackedAt = Date.now();
+    await drained();
+    const doneAt = Date.now();
+    const cpu = processes.map((p) => ({ ...p, seconds: (processCpuSeconds(p.pid) ?? NaN) - (p.before ?? NaN) }));
+    const benchUsage = process.cpuUsage(benchCpu);
+    // The stack's busiest threads: one event loop each (gateway, ingest, worker: a thread that nears 1 s/s caps the rate).
+    const threads = [...threadCpuSeconds(child.pid!)].map(([tid, seconds]) => ({ tid, seconds: seconds - (threadsBefore.get(tid) ?? 0) })).sort((a, b) => b.seconds - a.seconds);
+    cpu.push({ pid: process.pid, role: 'load generator (this bench)', before: 0, seconds: (benchUsage.user + benchUsage.system) / 1e6 });
+
+    // Every acknowledged delivery must be in the table as sent.
+    const items = new Map<string, Record<string, any>>();
+    let startKey: Record<string, any> | undefined;
+    do {
+      const page = await table.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey: startKey }));
+      for (const item of page.Items ?? []) items.set(`${item.pk} ${item.sk}`, item);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    const lost = acked.filter((d) => !(items.has(`${d.pk} ${d.sk}`) && d.check(items.get(`${d.pk} ${d.sk}`)!)));
+    const { Attributes: dlq } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+
+    const ackedPerS = N / ((ackedAt - start) / 1000);
+    const appliedPerS = N / ((doneAt - start) / 1000);
+    const cpuTotal = cpu.reduce((sum, p) => sum + p.seconds, 0);
+    console.log(`${N} deliveries (5 kinds) from ${CONCURRENCY} senders after ${WARMUP} warm-up: ${refused} not acknowledged (${resent} connection failures sent again), ${lost.length} acknowledged but not in the table, ${dlq?.ApproximateNumberOfMessages ?? '?'} in the DLQ`);
+    console.log(`acknowledged: ${ackedPerS.toFixed(0)}/s (${ackedAt - start} ms), ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+    console.log(`applied:      ${appliedPerS.toFixed(0)}/s (${doneAt - start} ms)`);
+    console.log(`CPU per webhook: ${((cpuTotal * 1000) / N).toFixed(2)} ms in all (2 cores saturate at ${(2000 / ((cpuTotal * 1000) / N)).toFixed(0)}/s)`);
+    for (const p of cpu) console.log(`  ${((p.seconds * 1000) / N).toFixed(3).padStart(6)} ms  ${p.role}`);
+    const busiest = threads.slice(0, 4).map((t) => `${t.tid === child.pid ? 'main' : `tid ${t.tid}`} ${((t.seconds * 1000) / N).toFixed(3)} ms (${Math.round((100 * t.seconds) / ((doneAt - start) / 1000))}% of a core)`);
+    console.log(`  the stack's busiest threads: ${busiest.join(', ')}`);
+    if (lost.length > 0) console.log(`lost, first few: ${lost.slice(0, 5).map((d) => `${d.pk} ${d.sk}`).join(', ')}`);
+
+    agent.destroy();
+    sqs.destroy();
+    table.destroy();
+    return {
+      appliedPerS,
+      ackedPerS,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      lostOrRefused: lost.length + refused,
+      cpuMsPerWebhook: (cpuTotal * 1000) / N,
+      cpuNote: cpu.map((p) => `${p.role} ${round((p.seconds * 1000) / N, 3)}`).join('; '),
+    };
+  } finally {
+    child.kill('SIGINT');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
   }
-
-  // Warm up (JIT, sockets, the worker's clients), drained before the clock starts.
-  await send(-WARMUP, 0);
-  await drained();
-  agent.destroy(); // fresh connections for the measured run: the warm-up's may have idled past the server's keep-alive
-  agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-  const processes = [child.pid!, ...childPids(child.pid!)].map((pid) => ({ pid, role: pid === child.pid ? 'stack (gateway, ingest, worker thread)' : processRole(pid), before: processCpuSeconds(pid) }));
-  const threadsBefore = threadCpuSeconds(child.pid!);
-  const benchCpu = process.cpuUsage();
-  const latencies: number[] = [];
-  const start = Date.now();
-  await send(0, N, latencies);
-  const ackedAt = Date.now();
-  await drained();
-  const doneAt = Date.now();
-  const cpu = processes.map((p) => ({ ...p, seconds: (processCpuSeconds(p.pid) ?? NaN) - (p.before ?? NaN) }));
-  const benchUsage = process.cpuUsage(benchCpu);
-  // The stack's busiest threads: one event loop each (gateway, ingest, worker: a thread that nears 1 s/s caps the rate).
-  const threads = [...threadCpuSeconds(child.pid!)].map(([tid, seconds]) => ({ tid, seconds: seconds - (threadsBefore.get(tid) ?? 0) })).sort((a, b) => b.seconds - a.seconds);
-  cpu.push({ pid: process.pid, role: 'load generator (this bench)', before: 0, seconds: (benchUsage.user + benchUsage.system) / 1e6 });
-
-  // Every acknowledged delivery must be in the table as sent.
-  const items = new Map<string, Record<string, any>>();
-  let startKey: Record<string, any> | undefined;
-  do {
-    const page = await table.send(new ScanCommand({ TableName: stack.tableName, ExclusiveStartKey: startKey }));
-    for (const item of page.Items ?? []) items.set(`${item.pk} ${item.sk}`, item);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  const lost = acked.filter((d) => !(items.has(`${d.pk} ${d.sk}`) && d.check(items.get(`${d.pk} ${d.sk}`)!)));
-  const { Attributes: dlq } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
-
-  const ackedPerS = N / ((ackedAt - start) / 1000);
-  const appliedPerS = N / ((doneAt - start) / 1000);
-  const cpuTotal = cpu.reduce((sum, p) => sum + p.seconds, 0);
-  console.log(`${N} deliveries (5 kinds) from ${CONCURRENCY} senders after ${WARMUP} warm-up: ${refused} not acknowledged (${resent} connection failures sent again), ${lost.length} acknowledged but not in the table, ${dlq?.ApproximateNumberOfMessages ?? '?'} in the DLQ`);
-  console.log(`acknowledged: ${ackedPerS.toFixed(0)}/s (${ackedAt - start} ms), ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
-  console.log(`applied:      ${appliedPerS.toFixed(0)}/s (${doneAt - start} ms)`);
-  console.log(`CPU per webhook: ${((cpuTotal * 1000) / N).toFixed(2)} ms in all (2 cores saturate at ${(2000 / ((cpuTotal * 1000) / N)).toFixed(0)}/s)`);
-  for (const p of cpu) console.log(`  ${((p.seconds * 1000) / N).toFixed(3).padStart(6)} ms  ${p.role}`);
-  const busiest = threads.slice(0, 4).map((t) => `${t.tid === child.pid ? 'main' : `tid ${t.tid}`} ${((t.seconds * 1000) / N).toFixed(3)} ms (${Math.round((100 * t.seconds) / ((doneAt - start) / 1000))}% of a core)`);
-  console.log(`  the stack's busiest threads: ${busiest.join(', ')}`);
-  if (lost.length > 0) console.log(`lost, first few: ${lost.slice(0, 5).map((d) => `${d.pk} ${d.sk}`).join(', ')}`);
-
-  agent.destroy();
-  sqs.destroy();
-  table.destroy();
-  emitMetrics({
-    e2e_applied_per_s: { value: Math.round(appliedPerS), unit: 'webhooks/s', budget: '>= 1000', note: `${N} deliveries of 5 kinds, ${CONCURRENCY} senders, until the queue is empty` },
-    e2e_acked_per_s: { value: Math.round(ackedPerS), unit: 'webhooks/s', budget: '', note: 'until the last 200' },
-    e2e_ack_p99_ms: { value: round(percentile(latencies, 99), 1), unit: 'ms', budget: '', note: `p50 ${round(percentile(latencies, 50), 1)} ms` },
-    e2e_lost: { value: lost.length + refused, unit: 'webhooks', budget: '== 0', note: 'not acknowledged, or acknowledged and not in the table as sent' },
-    e2e_cpu_ms_per_webhook: { value: round((cpuTotal * 1000) / N, 3), unit: 'ms', budget: '', note: cpu.map((p) => `${p.role} ${round((p.seconds * 1000) / N, 3)}`).join('; ') },
-  });
-} finally {
-  child.kill('SIGINT');
-  await exited;
-  rmSync(dir, { recursive: true, force: true });
 }
+
+// This VM's speed moves by ±15% from one minute to the next: the figure is the median of E2E_RUNS runs (default 3),
+// each on a fresh stack; a delivery lost in any run counts.
+const RUNS = Number(process.env.E2E_RUNS ?? 3);
+const runs: RunResult[] = [];
+for (let run = 1; run <= RUNS; run++) {
+  console.log(`run ${run} of ${RUNS}`);
+  runs.push(await runOnce());
+}
+const median = [...runs].sort((a, b) => a.appliedPerS - b.appliedPerS)[Math.floor(runs.length / 2)]!;
+const each = runs.map((r) => Math.round(r.appliedPerS)).join(', ');
+emitMetrics({
+  e2e_applied_per_s: { value: Math.round(median.appliedPerS), unit: 'webhooks/s', budget: '>= 1000', note: `median of ${RUNS} runs (${each}/s), each ${N} deliveries of 5 kinds, ${CONCURRENCY} senders, until the queue is empty` },
+  e2e_acked_per_s: { value: Math.round(median.ackedPerS), unit: 'webhooks/s', budget: '', note: 'until the last 200 (the median run)' },
+  e2e_ack_p99_ms: { value: round(median.p99, 1), unit: 'ms', budget: '', note: `p50 ${round(median.p50, 1)} ms` },
+  e2e_lost: { value: runs.reduce((sum, r) => sum + r.lostOrRefused, 0), unit: 'webhooks', budget: '== 0', note: `not acknowledged, or acknowledged and not in the table as sent (all ${RUNS} runs)` },
+  e2e_cpu_ms_per_webhook: { value: round(median.cpuMsPerWebhook, 3), unit: 'ms', budget: '', note: median.cpuNote },
+});
