@@ -1,14 +1,14 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createDynamoDbJsonClient } from '../lib/aws/dynamodb-json-client';
 import { environmentCredentials } from '../lib/aws/env-credentials';
+import { createSqsSendMessage } from '../lib/aws/sqs-send-message';
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
 import { awsServiceEnv } from '../lib/config/env';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
 import { toWebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
-import { createWebhookQueue } from '../lib/queue/webhook-queue';
+import { webhookQueueOver } from '../lib/queue/webhook-queue';
 import { authenticatorFromConfig } from '../lib/security/authenticate';
 import { createSwmlRulesStore } from '../lib/store/swml-rules-store';
 import { createDocumentClient } from '../lib/store/table';
@@ -18,11 +18,13 @@ import { readSwmlConfig } from '../lib/swml/swml-config';
 
 const config = readSwmlConfig(process.env);
 const log = createLogger({ fn: 'swml' }, config.runtime.logLevel, config.runtime);
-// A caller waits on this answer: fail fast and answer the safe default rather than keep the line silent. The rules
-// are read through the lean DynamoDB client (lib/aws/dynamodb-json-client.ts). throwOnRequestTimeout: without it the
-// SDK's SQS client only logs a warning when requestTimeout passes and keeps waiting.
-const dynamodb = createDynamoDbJsonClient({ credentials: environmentCredentials(), ...awsServiceEnv(process.env, 'DYNAMODB'), maxAttempts: 2, connectionTimeoutMs: 300, requestTimeoutMs: 800 });
-const sqs = new SQSClient({ maxAttempts: 1, requestHandler: { connectionTimeout: 250, requestTimeout: 300, throwOnRequestTimeout: true } });
+// A caller waits on this answer: fail fast and answer the safe default rather than keep the line silent. Both AWS
+// calls are signed requests without an SDK client (lib/aws/aws-json-client.ts), as in the ingest: the rules read from
+// DynamoDB, and the journal's one SendMessage (a single try: the answer never waits more than 300 ms for it).
+const credentials = environmentCredentials();
+const dynamodb = createDynamoDbJsonClient({ credentials, ...awsServiceEnv(process.env, 'DYNAMODB'), maxAttempts: 2, connectionTimeoutMs: 300, requestTimeoutMs: 800 });
+const sqs = awsServiceEnv(process.env, 'SQS');
+const sendMessage = createSqsSendMessage({ credentials, region: sqs.region, endpoint: sqs.endpoint, maxAttempts: 1, connectionTimeoutMs: 250, requestTimeoutMs: 300 });
 const rules = createSwmlRulesStore({
   client: createDocumentClient(dynamodb),
   tableName: config.tableName,
@@ -30,12 +32,12 @@ const rules = createSwmlRulesStore({
 });
 const deps = {
   // The same webhook verification as the ingest (README "Security"): a refused fetch gets no document at all.
-  authenticate: authenticatorFromConfig(config.auth, { log, metrics: createMetrics(config.runtime), readParameters: createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region, timeoutMs: 1000 }) }),
+  authenticate: authenticatorFromConfig(config.auth, { log, metrics: createMetrics(config.runtime), readParameters: createSsmParametersReader({ credentials, region: async () => sqs.region, timeoutMs: 1000 }) }),
   loadRules: createRoutingRulesSource(async () => (await rules.get())?.rules_json, {
     ttlMs: config.rulesCacheMs,
     log,
   }),
-  journal: createWebhookQueue(sqs, config.queueUrl).send,
+  journal: webhookQueueOver(sendMessage, config.queueUrl).send,
   journalTimeoutMs: 300,
   rulesTimeoutMs: 2_000,
   log,

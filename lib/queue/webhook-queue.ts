@@ -1,4 +1,3 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SendMessage } from '../aws/sqs-send-message';
 import { DependencyError } from '../errors';
 import { MAX_QUEUED_BODY_BYTES, sqsMessageBytes } from './message-size';
@@ -20,12 +19,7 @@ export interface WebhookQueue {
   send(messageBody: string): Promise<void>;
 }
 
-/** The queue over the SDK's SQS client (the SWML function's journal, tests). */
-export function createWebhookQueue(sqs: SQSClient, queueUrl: string): WebhookQueue {
-  return webhookQueueOver(async (url, body) => void (await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }))), queueUrl);
-}
-
-/** The queue over any SendMessage, e.g. the ingest's lean one (lib/aws/sqs-send-message.ts). */
+/** The queue over a SendMessage: the lean one of the ingest and the SWML function (lib/aws/sqs-send-message.ts). */
 export function webhookQueueOver(sendMessage: SendMessage, queueUrl: string): WebhookQueue {
   return {
     async send(messageBody) {

@@ -6,7 +6,7 @@ import { receiveWebhook } from '../../lib/ingest/receive-webhook';
 import type { WebhookRequest } from '../../lib/http/webhook-request';
 import { createDeadLetterQueue } from '../../lib/queue/dead-letter-queue';
 import { isValidSqsText, sqsSafeText } from '../../lib/queue/sqs-characters';
-import { createWebhookQueue } from '../../lib/queue/webhook-queue';
+import { webhookQueueOver } from '../../lib/queue/webhook-queue';
 
 // What SQS refuses and the local emulator does not: checked here on what we would send it.
 const troublesome = fc.constantFrom('\uffff', '\ufffe', '\ud800', '\udfff', '\u0000', '\u0008', '\u001f', '\u2028', '\ufeff', '😀', '\ufffd');
@@ -29,11 +29,12 @@ describe('messages SQS would refuse', () => {
   it('every envelope the ingest queues is valid SQS text and parses back to the same envelope', async () => {
     await fc.assert(
       fc.asyncProperty(unicodeText, fc.boolean(), async (text, asForm) => {
-        const { client, sent } = capturingSqs();
-        const queue = createWebhookQueue(client, 'http://127.0.0.1:1/q');
+        const sent: { MessageBody: string }[] = [];
+        // The queue as the ingest and the SWML function build it, over a SendMessage that records what it would send.
+        const queue = webhookQueueOver(async (_url, messageBody) => void sent.push({ MessageBody: messageBody }), 'http://127.0.0.1:1/q');
         const body = asForm ? new URLSearchParams({ MessageSid: 'SM1', Body: text }).toString() : JSON.stringify({ message_id: 'm1', body: text });
         const envelope = await receiveWebhook(request(asForm ? 'application/x-www-form-urlencoded' : 'application/json', body), { enqueue: queue.send });
-        const messageBody = sent[0]!.MessageBody!;
+        const messageBody = sent[0]!.MessageBody;
         assert.ok(isValidSqsText(messageBody), JSON.stringify(messageBody));
         assert.deepEqual(JSON.parse(messageBody), JSON.parse(JSON.stringify(envelope)));
       }),
