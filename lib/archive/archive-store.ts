@@ -1,4 +1,5 @@
 import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { QueryInput } from '../store/query-all';
 import { queryShards } from '../store/shards';
 import { expiresAt, isConditionFailure, type TableRef } from '../store/table';
 import type { ArchiveEntry } from './archive-entry';
@@ -43,27 +44,21 @@ export function createArchiveStore(table: TableRef, sleep = (ms: number) => new 
 
     async listProcessed(after, options = {}) {
       const until = options.until ?? new Date(Date.now() + 60_000).toISOString();
-      const limit = options.limit ?? Number.POSITIVE_INFINITY;
-      const found: ArchiveSummary[] = [];
-      for (const day of archiveDays(after, until)) {
-        const items = await queryShards(
-          table,
-          archiveDayPartitions(day),
-          'gsi2sk',
-          (partition) => ({
-            IndexName: ARCHIVE_INDEX,
-            KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
-            ExpressionAttributeValues: { ':day': partition, ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
-          }),
-          limit - found.length,
-        );
-        found.push(...items.map(summaryOf));
-        if (found.length >= limit) break;
-      }
-      return found;
+      return summariesByDay(table, archiveDays(after, until), options.limit ?? Number.POSITIVE_INFINITY, (partition) => ({
+        IndexName: ARCHIVE_INDEX,
+        KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
+        ExpressionAttributeValues: { ':day': partition, ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
+      }));
     },
 
-    latest: (limit, now = new Date()) => latestOf(table, limit, now),
+    // The newest first: today's shards, then yesterday's.
+    latest: (limit, now = new Date()) =>
+      summariesByDay(table, [now.toISOString(), new Date(now.getTime() - 86_400_000).toISOString()], limit, (partition) => ({
+        IndexName: ARCHIVE_INDEX,
+        KeyConditionExpression: 'gsi2pk = :day',
+        ExpressionAttributeValues: { ':day': partition },
+        ScanIndexForward: false,
+      })),
   };
 }
 
@@ -91,16 +86,11 @@ async function keepEarlierVerdict(table: TableRef, entry: ArchiveEntry): Promise
   }
 }
 
-async function latestOf(table: TableRef, limit: number, now: Date): Promise<ArchiveSummary[]> {
+/** One day after another, each day's shards queried and merged (lib/store/shards.ts), until `limit` summaries are found. */
+async function summariesByDay(table: TableRef, days: string[], limit: number, query: (partition: string) => QueryInput): Promise<ArchiveSummary[]> {
   const found: ArchiveSummary[] = [];
-  for (const day of [now.toISOString(), new Date(now.getTime() - 86_400_000).toISOString()]) {
-    const items = await queryShards(
-      table,
-      archiveDayPartitions(day),
-      'gsi2sk',
-      (partition) => ({ IndexName: ARCHIVE_INDEX, KeyConditionExpression: 'gsi2pk = :day', ExpressionAttributeValues: { ':day': partition }, ScanIndexForward: false }),
-      limit - found.length,
-    );
+  for (const day of days) {
+    const items = await queryShards(table, archiveDayPartitions(day), 'gsi2sk', query, limit - found.length);
     found.push(...items.map(summaryOf));
     if (found.length >= limit) break;
   }
