@@ -1,5 +1,5 @@
 import type { ParametersReader } from '../config/secrets';
-import { ClientError, ConfigError } from '../errors';
+import { ClientError } from '../errors';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../local/stack';
 import { useAutoReplyStack } from '../helpers/auto-reply-stack';
 import { postFixture } from '../helpers/fixtures';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -10,6 +10,7 @@ import { documentClient, type DocumentClient } from '../../lib/store/document-cl
 import { isConditionFailure } from '../../lib/store/table';
 import { startDynamoDb, type Emulator } from '../../local/emulators';
 import { leanDynamoDb } from '../helpers/lean-dynamodb';
+import { scriptedServer } from '../helpers/scripted-server';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -104,20 +105,11 @@ describe('the lean DynamoDB client against a stand-in that refuses, throttles an
     for (const server of servers) server.closeAllConnections(), server.close();
   });
 
-  async function standIn(answers: ((response: ServerResponse) => void)[]): Promise<{ url: string; seen: { headers: IncomingMessage['headers']; body: string }[] }> {
-    const seen: { headers: IncomingMessage['headers']; body: string }[] = [];
-    const server = createServer((request, response) => {
-      let body = '';
-      request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      request.on('end', () => {
-        seen.push({ headers: request.headers, body });
-        answers[Math.min(seen.length, answers.length) - 1]!(response);
-      });
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, seen };
-  }
+  const standIn = async (answers: ((response: ServerResponse) => void)[]) => {
+    const server = await scriptedServer(answers);
+    servers.push(server.server);
+    return server;
+  };
   const answer = (status: number, body: object) => (response: ServerResponse) => response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
   const hang = () => undefined;
 

@@ -1,35 +1,18 @@
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@smithy/core/checksum';
 import { startSqs, type Emulator } from '../../local/emulators';
 import { createSqsSendMessage, SqsSendError } from '../../lib/aws/sqs-send-message';
+import { scriptedServer } from '../helpers/scripted-server';
 
 const credentials = { accessKeyId: 'AKIDINGEST', secretAccessKey: 'ingest-secret' };
 const staticCredentials = async () => credentials;
 
-interface Seen {
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
 /** A real loopback HTTP server standing in for SQS: each request answered by the next of `answers` (the last repeats). */
-async function sqsStandIn(answers: ((response: ServerResponse) => void)[]): Promise<{ url: string; seen: Seen[]; server: Server }> {
-  const seen: Seen[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => {
-      seen.push({ headers: request.headers, body });
-      answers[Math.min(seen.length, answers.length) - 1]!(response);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return { url: `http://127.0.0.1:${port}`, seen, server };
-}
+const sqsStandIn = scriptedServer;
 
 const ok = (response: ServerResponse) => response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"MessageId":"m-1","MD5OfMessageBody":"x"}');
 const refuse = (status: number, type: string) => (response: ServerResponse) =>

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
-import { normalizeIncomingMessage, type IncomingMessage } from '../../lib/messages/normalize-incoming-message';
+import { normalizeIncomingMessage } from '../../lib/messages/normalize-incoming-message';
 import { itNormalizesEveryFixture, itNormalizesFixtures } from '../helpers/normalizer-cases';
 import { assertPermanent } from '../helpers/assertions';
 

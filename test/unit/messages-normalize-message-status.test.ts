@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { PermanentError } from '../../lib/errors';
-import { normalizeMessageStatus, type MessageStatusEvent } from '../../lib/messages/normalize-message-status';
+import { normalizeMessageStatus } from '../../lib/messages/normalize-message-status';
 import { itNormalizesEveryFixture, itNormalizesFixtures } from '../helpers/normalizer-cases';
 import { assertPermanent } from '../helpers/assertions';
 

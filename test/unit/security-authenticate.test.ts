@@ -14,7 +14,6 @@ import { allFixtures, loadFixture, type Fixture } from '../helpers/fixtures';
 
 const FIXTURE_KEY = 'PSK_example_signing_key_0123456789';
 const NEW_KEY = 'PSK_rotated_signing_key_9876543210';
-const API_DOMAIN = 'abc123.execute-api.us-east-1.amazonaws.com';
 const ON_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'signalwire-webhooks-prod-ingest' };
 
 /** The HTTP API event API Gateway builds for a delivery of `fixture` sent to `url` (its own URL by default). */
