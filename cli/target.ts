@@ -7,6 +7,7 @@ import { loadServerlessConfig } from '../local/serverless-config';
 import { PROJECT_ROOT } from '../local/project-root';
 import type { StackInfo } from '../local/stack';
 import { createDocumentClient, type TableRef } from '../lib/store/table';
+import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 
 /** The stack a CLI command talks to: the local one `npm start` runs (default) or a deployed stage. */
 export interface Target {
@@ -36,7 +37,7 @@ function localTarget(stackFile: string): Target {
   const dynamodb = new DynamoDBClient({ endpoint: info.dynamodbEndpoint, region: info.region, credentials });
   return {
     sqs,
-    table: { client: createDocumentClient(dynamodb), tableName: info.tableName, retentionDays: 90 },
+    table: { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: info.tableName, retentionDays: 90 },
     queueUrl: info.queueUrl,
     deadLetterQueueUrl: info.deadLetterQueueUrl,
     stage: info.stage,
@@ -55,7 +56,7 @@ async function deployedTarget(stage: string, region: string): Promise<Target> {
   const queueUrl = async (queueName: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl!;
   return {
     sqs,
-    table: { client: createDocumentClient(dynamodb), tableName: name('EventsTable', 'TableName'), retentionDays: 90 },
+    table: { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: name('EventsTable', 'TableName'), retentionDays: 90 },
     queueUrl: await queueUrl(name('WebhookQueue', 'QueueName')),
     deadLetterQueueUrl: await queueUrl(name('DeadLetterQueue', 'QueueName')),
     stage,

@@ -3,6 +3,7 @@ import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createRoomStore } from '../../lib/store/room-store';
 import { createDocumentClient } from '../../lib/store/table';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import type { RoomSession } from '../../lib/video/room-session';
 
 export type Item = Record<string, any>;
@@ -32,7 +33,7 @@ export async function readTable(dynamodb: DynamoDBClient, tableName: string): Pr
  * depend on how a session is laid out in the table.
  */
 export async function readRooms(dynamodb: DynamoDBClient, tableName: string, sessionIds: Iterable<string>): Promise<Map<string, RoomSession>> {
-  const store = createRoomStore({ client: createDocumentClient(dynamodb), tableName, retentionDays: 90 });
+  const store = createRoomStore({ client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName, retentionDays: 90 });
   const rooms = new Map<string, RoomSession>();
   for (const id of sessionIds) {
     const room = await store.get(id);

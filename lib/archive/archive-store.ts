@@ -1,4 +1,4 @@
-import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand } from '../store/commands';
 import type { QueryInput } from '../store/query-all';
 import { queryShards } from '../store/shards';
 import { expiresAt, isConditionFailure, type TableRef } from '../store/table';

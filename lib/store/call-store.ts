@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from './commands';
 import type { CallStore, StoredCall } from '../calls/apply-call-status';
 import { timelineOf, type CallRecord } from '../calls/call-record';
 import { CALL_STATE_RANK, type CallState } from '../calls/call-state';

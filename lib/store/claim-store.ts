@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from './commands';
 import type { Claim, ClaimStore } from '../claims/lease-claim';
 import { DependencyError } from '../errors';
 import { expiresAt, isConditionFailure, type TableRef } from './table';

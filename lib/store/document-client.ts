@@ -1,36 +1,28 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
 import type { DynamoDbSender } from '../aws/dynamodb-json-client';
+import type { DocumentCommand, KeyNodes } from './commands';
 
-/** What the stores need of a document client: `send` of lib-dynamodb's commands (GetCommand, UpdateCommand, …). */
-export type DocumentClient = Pick<DynamoDBDocumentClient, 'send'>;
-
-/** The parts of a lib-dynamodb command used here: its input, which keys of it (and of the output) hold native values, and the plain command it wraps. */
-interface DocumentCommand {
-  input: object;
-  inputKeyNodes: KeyNodes;
-  outputKeyNodes: KeyNodes;
-  clientCommand: { input: object };
+/** What the stores need of a document client: `send` of their commands (lib/store/commands.ts), answering native values. */
+export interface DocumentClient {
+  send<Output>(command: DocumentCommand<object, Output>): Promise<Output>;
 }
-type KeyNodes = { [key: string]: KeyNodes } | KeyNodes[] | null;
 
 const MARSHALL = { removeUndefinedValues: true, convertTopLevelContainer: true } as const;
 const UNMARSHALL = { convertWithoutMapWrapper: true } as const;
 
 /**
- * lib-dynamodb's commands sent as their plain commands, marshalling here the way DynamoDBDocumentClient does (its
- * key nodes, `removeUndefinedValues`). The deployed functions send them through the lean client
- * (lib/aws/dynamodb-json-client.ts); the CLI and the tests through the SDK's DynamoDBClient, which then needs no
- * document client of its own (that one resolves its whole middleware stack on every call).
+ * The stores' commands marshalled here the way lib-dynamodb's DynamoDBDocumentClient does (the same key nodes,
+ * `removeUndefinedValues`) and sent as their operation: through the lean client in the deployed functions
+ * (lib/aws/dynamodb-json-client.ts), through the SDK's DynamoDBClient in the CLI and the tests (lib/aws/dynamodb-sdk-sender.ts).
  */
 export function documentClient(client: DynamoDbSender): DocumentClient {
-  const send = async (command: unknown): Promise<unknown> => {
-    const { input, inputKeyNodes, outputKeyNodes, clientCommand } = command as DocumentCommand;
-    clientCommand.input = processKeys(input, (value) => marshall(value as NativeAttributeValue, MARSHALL), inputKeyNodes);
-    const output = await client.send(clientCommand);
-    return processKeys(output as object, (value) => unmarshall(value as never, UNMARSHALL), outputKeyNodes);
+  return {
+    async send<Output>(command: DocumentCommand<object, Output>): Promise<Output> {
+      const input = processKeys(command.input, (value) => marshall(value as NativeAttributeValue, MARSHALL), command.inputKeyNodes);
+      const output = await client.call(command.operation, input);
+      return processKeys(output, (value) => unmarshall(value as never, UNMARSHALL), command.outputKeyNodes) as Output;
+    },
   };
-  return { send } as unknown as DocumentClient;
 }
 
 // The walk of lib-dynamodb's commands/utils.js: `null` is the value itself, `{}` or `[]` every member of it (members

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from './commands';
 import { expiresAt, type TableRef } from './table';
 
 /**

@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from './commands';
 import { DependencyError } from '../errors';
 import { timelineOf, type MessageRecord, type MessageStore } from '../messages/message-record';
 import { MESSAGE_STATUSES, statusRank, type MessageStatus } from '../messages/message-status';

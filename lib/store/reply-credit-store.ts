@@ -1,4 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UpdateCommand } from './commands';
 import { DependencyError } from '../errors';
 import type { ReplyCredits } from '../messages/send-auto-reply';
 import { expiresAt, isConditionFailure, type TableRef } from './table';

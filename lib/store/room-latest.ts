@@ -1,4 +1,4 @@
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from './commands';
 import { DependencyError } from '../errors';
 import { isoTime } from '../time';
 import type { VideoEvent } from '../video/normalize-video-event';

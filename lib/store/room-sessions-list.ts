@@ -1,4 +1,4 @@
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from './commands';
 import { isoTime } from '../time';
 import { roomKey } from './room-item';
 import { queryShards } from './shards';

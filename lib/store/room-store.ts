@@ -1,4 +1,4 @@
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from './commands';
 import { DependencyError } from '../errors';
 import { recordingIdOf, type RoomStore, type SessionVideoEvent } from '../video/apply-video-event';
 import { memberKey, recordingKey, roomKey, roomPartition, roomSessionFromItems } from './room-item';

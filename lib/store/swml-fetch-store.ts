@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from './commands';
 import { DependencyError } from '../errors';
 import type { SwmlFetchStore } from '../swml/record-swml-fetch';
 import { statsPartition } from './stats-index';

@@ -2,6 +2,7 @@ import { after, before } from 'node:test';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { showMessage } from '../../cli/commands/messages';
 import { createDocumentClient } from '../../lib/store/table';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { startFakeSignalWire, type FakeSignalWire } from './fake-signalwire';
 import { startTestStack, type TestStack } from './test-stack';
 import { waitFor } from './wait';
@@ -53,7 +54,7 @@ export async function startAutoReplyStack({ signalwireTimeoutMs, waitMs = 60_000
     throw error;
   }
   const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const target = { table: { client: createDocumentClient(dynamodb), tableName: stack.tableName, retentionDays: 90 } };
+  const target = { table: { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 } };
   const show = (id: string): Promise<any> => showMessage(target, id).catch(() => undefined);
   const replies: ReplyProbe = {
     show,

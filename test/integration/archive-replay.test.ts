@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DeleteCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand } from '../../lib/store/commands';
 import { createArchiveStore, type ArchiveStore } from '../../lib/archive/archive-store';
 import { archiveItemKey } from '../../lib/archive/archive-index';
 import { replayOne, selectRange } from '../../lib/archive/replay-archive';

@@ -7,6 +7,7 @@ import type { MoveReport } from '../../lib/dlq/redrive-all';
 import { createEnvelope } from '../../lib/envelope/envelope';
 import { createFailureStore } from '../../lib/store/failure-store';
 import { createDocumentClient } from '../../lib/store/table';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait';
 
@@ -34,7 +35,7 @@ describe('DLQ tools (local stack: SQS and DynamoDB emulators)', { timeout: 120_0
   });
 
   const tools = (hideSeconds?: number) =>
-    createDeadLetterTools(sqs, { queueUrl: stack.queueUrl, deadLetterQueueUrl: stack.deadLetterQueueUrl }, createFailureStore({ client: createDocumentClient(dynamodb), tableName: stack.tableName, retentionDays: 90 }), { hideSeconds });
+    createDeadLetterTools(sqs, { queueUrl: stack.queueUrl, deadLetterQueueUrl: stack.deadLetterQueueUrl }, createFailureStore({ client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 }), { hideSeconds });
 
   /** Dead letters as the worker leaves them: call status envelopes with their failure reason. */
   async function deadLetter(callIds: string[]): Promise<string[]> {

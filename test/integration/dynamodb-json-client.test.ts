@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import type { Server, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../../lib/store/commands';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@smithy/core/checksum';
 import { AwsRequestError, regionalEndpoint } from '../../lib/aws/aws-json-client';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { documentClient, type DocumentClient } from '../../lib/store/document-client';
 import { isConditionFailure } from '../../lib/store/table';
 import { startDynamoDb, type Emulator } from '../../local/emulators';
@@ -35,7 +36,7 @@ describe('the lean DynamoDB client answers as the SDK client does (DynamoDB emul
         KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
       }),
     );
-    viaSdk = documentClient(sdk);
+    viaSdk = documentClient(sdkDynamoDb(sdk));
     viaLean = documentClient(leanDynamoDb(emulator.endpoint, { onAttempt: (operation) => attempts.push(operation) }));
   });
   after(async () => {

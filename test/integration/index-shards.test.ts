@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ArchiveEntry } from '../../lib/archive/archive-entry';
 import { ARCHIVE_SHARDS, archivePartition } from '../../lib/archive/archive-index';
 import { createArchiveStore, type ArchiveStore } from '../../lib/archive/archive-store';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '../../lib/store/commands';
 import { listByFirstSeen } from '../../lib/store/list-by-first-seen';
 import { STATS_SHARDS, statsIndexFields } from '../../lib/store/stats-index';
 import { queryStatsRecords } from '../../lib/store/stats-store';

@@ -8,6 +8,7 @@ import type { MessageStatusEvent } from '../../lib/messages/normalize-message-st
 import { createClaimStore } from '../../lib/store/claim-store';
 import { createMessageStore } from '../../lib/store/message-store';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { loadFixture, postFixture } from '../helpers/fixtures';
 import { incomingSms, messageStatus } from '../helpers/message-events';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
@@ -22,7 +23,7 @@ describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no 
   before(async () => {
     stack = await startTestStack({ environment: { NOTIFY_INBOUND_SMS: 'true' } });
     dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    table = { client: createDocumentClient(dynamodb), tableName: stack.tableName, retentionDays: 90 };
+    table = { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 };
   });
   after(async () => {
     dynamodb?.destroy();

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { startDynamoDb, type Emulator } from '../../local/emulators';
 import { createSwmlRulesStore } from '../../lib/store/swml-rules-store';
 import { createDocumentClient } from '../../lib/store/table';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { SAFE_DEFAULT_SWML } from '../../lib/swml/swml-document';
 import { apiGatewayEvent } from '../helpers/aws-events';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';
@@ -47,7 +48,7 @@ describe('SWML fetch when its dependencies fail (the real handler, real DynamoDB
       AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     }));
-    await createSwmlRulesStore({ client: createDocumentClient(admin), tableName: TABLE, retentionDays: 1 }).put(JSON.stringify({ vipNumbers: [VIP], vipConnectTo: '+15550001111' }));
+    await createSwmlRulesStore({ client: createDocumentClient(sdkDynamoDb(admin)), tableName: TABLE, retentionDays: 1 }).put(JSON.stringify({ vipNumbers: [VIP], vipConnectTo: '+15550001111' }));
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '../../lib/store/commands';
 import { createDocumentClient } from '../../lib/store/table';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { SAFE_DEFAULT_SWML } from '../../lib/swml/swml-document';
 import { showStats } from '../../cli/commands/stats';
 import { resetSwmlRules, showSwmlRules } from '../../cli/commands/swml';
@@ -111,7 +112,7 @@ describe('SWML fetch (synchronous answer from table rules, journaled through the
 
   it('answers the safe default (200) when the stored rules are broken', async () => {
     // given rules written around the CLI's validation
-    const client = createDocumentClient(dynamodb);
+    const client = createDocumentClient(sdkDynamoDb(dynamodb));
     await client.send(new PutCommand({ TableName: stack.tableName, Item: { pk: 'CONFIG#swml', sk: 'RULES', rules_json: '{"vipNumbers":"everyone"' } }));
     // then every caller still gets an answer: the apology and a clean hang-up
     for (const answer of [await fixture('swml-fetch-get'), await fixture('swml-fetch-post')]) {

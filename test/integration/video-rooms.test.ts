@@ -8,6 +8,7 @@ import { PublishUncertainError } from '../../lib/notifications/notifier';
 import { applyVideoEvent, type VideoNotification } from '../../lib/video/apply-video-event';
 import { normalizeVideoEvent } from '../../lib/video/normalize-video-event';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import type { RoomSession } from '../../lib/video/room-session';
 import { loadFixture, postFixture } from '../helpers/fixtures';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
@@ -24,7 +25,7 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
   before(async () => {
     stack = await startTestStack();
     dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const table: TableRef = { client: createDocumentClient(dynamodb), tableName: stack.tableName, retentionDays: 90 };
+    const table: TableRef = { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 };
     rooms = createRoomStore(table);
   });
   after(async () => {

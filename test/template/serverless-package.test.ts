@@ -209,6 +209,17 @@ describe('serverless package (the deployable template)', () => {
     assert.ok(!text.includes('GetParametersByPath'), 'no SSM client in the ingest');
   });
 
+  it('bundles the SWML function with no SDK client: its rules read and its journal are signed requests', () => {
+    const bundle = unzipSync(readFileSync(join(dir, 'swml.zip'))).get('functions/swml.mjs');
+    assert.ok(bundle, 'swml bundle present');
+    // ~40 KB: the stores' commands are our own (lib/store/commands.ts), sent by the lean clients; lib-dynamodb's
+    // commands alone pull in the SDK's client core (~150 KB), which a caller waiting on this route would pay for.
+    assert.ok(bundle.length < 100 * 1024, `swml bundle is ${bundle.length} bytes`);
+    const text = bundle.toString('utf8');
+    assert.ok(text.includes('DynamoDB_20120810') && text.includes('AmazonSQS'), 'the lean DynamoDB and SQS calls');
+    assert.ok(!text.includes('middlewareStack'), 'no SDK client in the SWML function');
+  });
+
   it('leaves no bundle needing `require` (the reason serverless.yml has no createRequire banner)', () => {
     for (const fn of ['ingest', 'worker', 'swml']) {
       const bundle = unzipSync(readFileSync(join(dir, `${fn}.zip`))).get(`functions/${fn}.mjs`);
