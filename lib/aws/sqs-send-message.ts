@@ -24,7 +24,7 @@ export { AwsRequestError as SqsSendError };
  * SQS SendMessage as one SigV4-signed JSON request (the protocol the SDK speaks to SQS: AWS JSON 1.0), with the
  * SDK's retry rules for it (lib/aws/aws-json-client.ts). The ingest needs nothing else of SQS, and the SDK's client
  * is about half of its cold start (~120 KB of protocol, schema, middleware and endpoint code to load and set up).
- * The worker and the SWML function, which need more of SQS, keep the SDK client.
+ * The SWML function's journal uses it too; the worker, which also dead-letters (message attributes), keeps the SDK client.
  */
 export function createSqsSendMessage(options: SqsSendMessageOptions): SendMessage {
   const { endpoint, ...rest } = options;

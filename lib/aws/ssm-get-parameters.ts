@@ -5,7 +5,7 @@ import { awsJsonErrorType, isRetryableAnswer } from './aws-json-answer';
 import { createSigV4Signer, type SignRequest } from './sigv4';
 
 export interface SsmReaderDeps {
-  /** The credentials and region of a client the function has anyway: `sqsClient.config.credentials`, `.region`. */
+  /** The function's own credentials and region (lib/aws/env-credentials.ts, AWS_REGION). */
   credentials: AwsCredentialIdentityProvider;
   region: () => Promise<string>;
   /** Per attempt; a first delivery must be answered inside SignalWire's 10 s. */

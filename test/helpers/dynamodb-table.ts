@@ -4,7 +4,7 @@ import { leanDynamoDb } from './lean-dynamodb';
 import { startDynamoDb, type Emulator } from '../../local/emulators';
 
 /** A fresh single table (pk, sk) on its own DynamoDB emulator; `stop` ends the emulator. */
-export async function startTable(): Promise<{ table: TableRef; dynamodb: DynamoDBClient; stop(): Promise<void> }> {
+export async function startTable(): Promise<{ table: TableRef; dynamodb: DynamoDBClient; endpoint: string; stop(): Promise<void> }> {
   const emulator: Emulator = await startDynamoDb();
   const dynamodb = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   try {
@@ -25,6 +25,7 @@ export async function startTable(): Promise<{ table: TableRef; dynamodb: DynamoD
   return {
     table,
     dynamodb,
+    endpoint: emulator.endpoint,
     async stop() {
       dynamodb.destroy();
       await emulator.stop();

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Server, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../../lib/store/commands';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@smithy/core/checksum';
@@ -9,7 +8,7 @@ import { AwsRequestError, regionalEndpoint } from '../../lib/aws/aws-json-client
 import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { documentClient, type DocumentClient } from '../../lib/store/document-client';
 import { isConditionFailure } from '../../lib/store/table';
-import { startDynamoDb, type Emulator } from '../../local/emulators';
+import { startTable } from '../helpers/dynamodb-table';
 import { leanDynamoDb } from '../helpers/lean-dynamodb';
 import { scriptedServer } from '../helpers/scripted-server';
 
@@ -20,28 +19,18 @@ const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
  * through the SDK's. The same commands must come back the same from both, errors included, against the emulator.
  */
 describe('the lean DynamoDB client answers as the SDK client does (DynamoDB emulator)', () => {
-  let emulator: Emulator;
-  let sdk: DynamoDBClient;
+  let stop: () => Promise<void>;
   let viaSdk: DocumentClient;
   let viaLean: DocumentClient;
   const attempts: string[] = [];
   before(async () => {
-    emulator = await startDynamoDb();
-    sdk = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials });
-    await sdk.send(
-      new CreateTableCommand({
-        TableName: 'parity',
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-      }),
-    );
-    viaSdk = documentClient(sdkDynamoDb(sdk));
-    viaLean = documentClient(leanDynamoDb(emulator.endpoint, { onAttempt: (operation) => attempts.push(operation) }));
+    const table = await startTable();
+    stop = table.stop;
+    viaSdk = documentClient(sdkDynamoDb(table.dynamodb));
+    viaLean = documentClient(leanDynamoDb(table.endpoint, { onAttempt: (operation) => attempts.push(operation) }));
   });
   after(async () => {
-    sdk?.destroy();
-    await emulator?.stop();
+    await stop?.();
   });
 
   const withoutMetadata = (output: unknown) => {
@@ -53,17 +42,17 @@ describe('the lean DynamoDB client answers as the SDK client does (DynamoDB emul
     for (const [name, client] of [['sdk', viaSdk], ['lean', viaLean]] as const) {
       const pk = `P#${name}`;
       // given items of every attribute type the stores write (strings, numbers, booleans, null, lists, maps, string sets)
-      await client.send(new PutCommand({ TableName: 'parity', Item: { pk, sk: 'A', n: 1.5, big: 12345678901, ok: true, none: null, list: ['x', 2], map: { k: 'v' }, set: new Set(['a', 'b']), text: 'é ✓ "quoted"' } }));
-      await client.send(new BatchWriteCommand({ RequestItems: { parity: [{ PutRequest: { Item: { pk, sk: 'B', n: 2 } } }, { PutRequest: { Item: { pk, sk: 'C', n: 3 } } }] } }));
-      await client.send(new DeleteCommand({ TableName: 'parity', Key: { pk, sk: 'C' } }));
-      const updated = await client.send(new UpdateCommand({ TableName: 'parity', Key: { pk, sk: 'B' }, UpdateExpression: 'ADD n :one SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':one': 1, ':s': 'answered' }, ReturnValues: 'ALL_NEW' }));
+      await client.send(new PutCommand({ TableName: 'events', Item: { pk, sk: 'A', n: 1.5, big: 12345678901, ok: true, none: null, list: ['x', 2], map: { k: 'v' }, set: new Set(['a', 'b']), text: 'é ✓ "quoted"' } }));
+      await client.send(new BatchWriteCommand({ RequestItems: { events: [{ PutRequest: { Item: { pk, sk: 'B', n: 2 } } }, { PutRequest: { Item: { pk, sk: 'C', n: 3 } } }] } }));
+      await client.send(new DeleteCommand({ TableName: 'events', Key: { pk, sk: 'C' } }));
+      const updated = await client.send(new UpdateCommand({ TableName: 'events', Key: { pk, sk: 'B' }, UpdateExpression: 'ADD n :one SET #s = :s', ExpressionAttributeNames: { '#s': 'state' }, ExpressionAttributeValues: { ':one': 1, ':s': 'answered' }, ReturnValues: 'ALL_NEW' }));
       assert.deepEqual(withoutMetadata(updated), { Attributes: { pk, sk: 'B', n: 3, state: 'answered' } }, name);
     }
     // then every read answers the same through both clients
     const reads = (pk: string) => [
-      new GetCommand({ TableName: 'parity', Key: { pk, sk: 'A' } }),
-      new QueryCommand({ TableName: 'parity', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
-      new BatchGetCommand({ RequestItems: { parity: { Keys: [{ pk, sk: 'A' }, { pk, sk: 'B' }, { pk, sk: 'C' }] } } }),
+      new GetCommand({ TableName: 'events', Key: { pk, sk: 'A' } }),
+      new QueryCommand({ TableName: 'events', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } }),
+      new BatchGetCommand({ RequestItems: { events: { Keys: [{ pk, sk: 'A' }, { pk, sk: 'B' }, { pk, sk: 'C' }] } } }),
     ];
     const fromSdk = reads('P#sdk');
     const fromLean = reads('P#lean');
@@ -74,14 +63,14 @@ describe('the lean DynamoDB client answers as the SDK client does (DynamoDB emul
       for (const answer of [a, b]) for (const items of Object.values(answer.Responses ?? {}) as { sk: string }[][]) items.sort((x, y) => x.sk.localeCompare(y.sk));
       assert.deepEqual(b, a);
     }
-    const { Item } = (await viaLean.send(new GetCommand({ TableName: 'parity', Key: { pk: 'P#lean', sk: 'A' } }))) as { Item: Record<string, unknown> };
+    const { Item } = (await viaLean.send(new GetCommand({ TableName: 'events', Key: { pk: 'P#lean', sk: 'A' } }))) as { Item: Record<string, unknown> };
     assert.deepEqual(Item.set, new Set(['a', 'b']));
     assert.equal(Item.text, 'é ✓ "quoted"');
     assert.equal(Item.big, 12345678901);
   });
 
   it('refuses a failed condition with the same error name (isConditionFailure), not tried again', async () => {
-    const write = () => new PutCommand({ TableName: 'parity', Item: { pk: 'COND', sk: 'A' }, ConditionExpression: 'attribute_not_exists(pk)' });
+    const write = () => new PutCommand({ TableName: 'events', Item: { pk: 'COND', sk: 'A' }, ConditionExpression: 'attribute_not_exists(pk)' });
     await viaLean.send(write());
     const sdkError = await viaSdk.send(write()).then(() => undefined, (error: unknown) => error);
     attempts.length = 0;
