@@ -1,6 +1,6 @@
 import { PermanentError } from '../errors';
 import { occurredAtFrom } from '../signalwire/occurred-at';
-import { isRecord, readOptionalNonBlank, readRequiredString, type Payload, type PayloadShape } from '../signalwire/payload-fields';
+import { isRecord, quoteForReason, readOptionalNonBlank, readRequiredString, type Payload, type PayloadShape } from '../signalwire/payload-fields';
 import { fromCxmlCallStatus, isCallState, type CallState } from './call-state';
 
 /** A call status delivery, in any of SignalWire's three shapes, reduced to what the call record needs. */
@@ -43,7 +43,7 @@ function fromFlat(p: Payload, receivedAt: string): CallStatusEvent {
 
 function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
   if (p.event_type !== undefined && p.event_type !== 'calling.call.state') {
-    throw new PermanentError(`call status: unexpected event_type ${String(p.event_type).slice(0, 64)}`);
+    throw new PermanentError(`call status: unexpected event_type ${quoteForReason(p.event_type)}`);
   }
   if (!isRecord(p.params)) throw new PermanentError('call status: RELAY event has no params');
   const params = p.params;
@@ -68,7 +68,7 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
 
 function fromCxml(p: Payload, receivedAt: string): CallStatusEvent {
   const status = typeof p.CallStatus === 'string' ? fromCxmlCallStatus(p.CallStatus) : undefined;
-  if (status === undefined) throw new PermanentError(`call status: unknown CallStatus ${String(p.CallStatus).slice(0, 64)}`);
+  if (status === undefined) throw new PermanentError(`call status: unknown CallStatus ${quoteForReason(p.CallStatus)}`);
   const duration = typeof p.CallDuration === 'string' && p.CallDuration.trim() !== '' ? Number(p.CallDuration) : undefined;
   return compact({
     callId: readRequiredString(p, 'CallSid', CONTEXT, 'CallSid'),
@@ -85,7 +85,7 @@ function fromCxml(p: Payload, receivedAt: string): CallStatusEvent {
 
 function requireState(value: unknown): CallState {
   const state = typeof value === 'string' ? value.toLowerCase() : '';
-  if (!isCallState(state)) throw new PermanentError(`call status: unknown call_state ${String(value).slice(0, 64)}`);
+  if (!isCallState(state)) throw new PermanentError(`call status: unknown call_state ${quoteForReason(value)}`);
   return state;
 }
 

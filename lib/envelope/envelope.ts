@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PermanentError } from '../errors';
+import { quoteForReason } from '../signalwire/payload-fields';
 import { isWebhookKind, type WebhookKind } from './routes';
 
 /**
@@ -44,7 +45,7 @@ export function parseEnvelope(messageBody: string): WebhookEnvelope {
   const envelope = value as Partial<WebhookEnvelope>;
   if (envelope.version !== 1) throw new PermanentError('unsupported envelope version');
   if (typeof envelope.event_id !== 'string' || envelope.event_id === '') throw new PermanentError('envelope has no event_id');
-  if (!isWebhookKind(envelope.kind)) throw new PermanentError(`unknown event kind: ${String(envelope.kind).slice(0, 64)}`);
+  if (!isWebhookKind(envelope.kind)) throw new PermanentError(`unknown event kind: ${quoteForReason(envelope.kind)}`);
   if (typeof envelope.payload !== 'object' || envelope.payload === null || Array.isArray(envelope.payload)) {
     throw new PermanentError('envelope has no payload object');
   }

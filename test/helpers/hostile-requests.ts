@@ -117,12 +117,16 @@ const anyValue = fc.oneof(
   fc.constant(null),
   fc.jsonValue({ maxDepth: 3 }),
 );
+/** A form field's text: objects as JSON, since `String()` throws on e.g. `{ toString: 1 }` that fc.jsonValue can make. */
+function formValue(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
 /** A JSON object shaped like a SignalWire event: real field names, arbitrary values. */
 const eventLike = fc.dictionary(fc.constantFrom(...FIELD_NAMES), anyValue, { maxKeys: 8 });
 
 const hostileBody: fc.Arbitrary<{ contentType: string | undefined; body: Buffer }> = fc.oneof(
   eventLike.map((value) => ({ contentType: JSON_TYPE, body: json(value) })),
-  eventLike.map((value) => ({ contentType: FORM_TYPE, body: text(new URLSearchParams(Object.entries(value).map(([k, v]): [string, string] => [k, String(v)])).toString()) })),
+  eventLike.map((value) => ({ contentType: FORM_TYPE, body: text(new URLSearchParams(Object.entries(value).map(([k, v]): [string, string] => [k, formValue(v)])).toString()) })),
   fc.json({ maxDepth: 4 }).map((body) => ({ contentType: JSON_TYPE, body: text(body) })),
   fc.string({ unit: 'binary', maxLength: 200 }).map((body) => ({ contentType: JSON_TYPE, body: text(body) })),
   fc.uint8Array({ maxLength: 200 }).map((bytes) => ({ contentType: FORM_TYPE, body: Buffer.from(bytes) })),

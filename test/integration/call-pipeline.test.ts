@@ -99,7 +99,7 @@ describe('call status pipeline (HTTP -> SQS -> worker -> DynamoDB, emulators)', 
       return mine.length === 2 ? mine : undefined;
     });
     const reasons = dead.map((d) => d.failure_reason).sort();
-    assert.deepEqual(reasons, ['call status: unknown call_state exploded', 'call status: unrecognized payload shape']);
+    assert.deepEqual(reasons, ['call status: unknown call_state "exploded"', 'call status: unrecognized payload shape']);
     for (const entry of dead) {
       assert.equal(entry.failure_category, 'invalid');
       assert.equal(entry.attempts, 1);

@@ -88,7 +88,7 @@ describe('normalizeCallStatus: cXML CallStatus', () => {
   }
 
   it('refuses an unknown CallStatus, and a missing one', () => {
-    assertPermanent(() => normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'on-hold' }, RECEIVED_AT), /unknown CallStatus on-hold/);
+    assertPermanent(() => normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'on-hold' }, RECEIVED_AT), /unknown CallStatus "on-hold"/);
     assertPermanent(() => normalizeCallStatus({ CallSid: 'CA1' }, RECEIVED_AT), /unknown CallStatus/);
   });
 
@@ -166,9 +166,9 @@ describe('normalizeCallStatus: flat and RELAY', () => {
 
 describe('normalizeCallStatus: refusals', () => {
   it('refuses an unknown state in flat and RELAY shapes', () => {
-    assertPermanent(() => normalizeCallStatus({ call_id: 'c1', call_state: 'on-hold' }, RECEIVED_AT), /unknown call_state on-hold/);
+    assertPermanent(() => normalizeCallStatus({ call_id: 'c1', call_state: 'on-hold' }, RECEIVED_AT), /unknown call_state "on-hold"/);
     assertPermanent(() => normalizeCallStatus({ call_id: 'c1' }, RECEIVED_AT), /unknown call_state/);
-    assertPermanent(() => normalizeCallStatus(relay({ call_state: 'hungup' }), RECEIVED_AT), /unknown call_state hungup/);
+    assertPermanent(() => normalizeCallStatus(relay({ call_state: 'hungup' }), RECEIVED_AT), /unknown call_state "hungup"/);
     assertPermanent(() => normalizeCallStatus({ call_id: 'c1', call_state: 'constructor' }, RECEIVED_AT), /unknown call_state/);
   });
 
@@ -201,7 +201,7 @@ describe('normalizeCallStatus: refusals', () => {
 
   it('refuses a RELAY event of another event_type', () => {
     for (const eventType of ['calling.call.play', 'messaging.state', 'video.room.started']) {
-      assertPermanent(() => normalizeCallStatus(relay({}, { event_type: eventType }), RECEIVED_AT), new RegExp(`unexpected event_type ${eventType.replace(/\./g, '\\.')}`));
+      assertPermanent(() => normalizeCallStatus(relay({}, { event_type: eventType }), RECEIVED_AT), new RegExp(`unexpected event_type "${eventType.replace(/\./g, '\\.')}`));
     }
   });
 });
