@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -19,6 +18,7 @@ import { PROJECT_ROOT } from '../local/project-root';
 import type { StackInfo } from '../local/stack';
 import { delivery, type Delivery } from './lib/e2e-deliveries';
 import { emitMetrics, percentile, round } from './lib/metrics';
+import { rawConnection, type RawConnection } from './lib/raw-http';
 import { childPids, processCpuSeconds, processRole, threadCpuSeconds } from './lib/process-cpu';
 
 const N = Number(process.env.N ?? 20_000);
@@ -54,24 +54,15 @@ async function runOnce(): Promise<RunResult> {
     const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
     const table = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials }));
 
-    // node:http with a keep-alive pool: a lighter client than fetch, so the load generator leaves the cores to the stack.
-    let agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-    const postOnce = (d: Delivery): Promise<number> =>
-      new Promise((resolve, reject) => {
-        const req = request(`${stack.url}${d.path}`, { method: 'POST', agent, headers: { 'content-type': d.contentType, 'content-length': Buffer.byteLength(d.body) } }, (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.on('error', reject);
-        req.end(d.body);
-      });
-    // As SignalWire does, a delivery whose connection failed is sent again (a kept-alive socket the server closed
-    // while idle resets); a redelivery is harmless, the worker applies it once.
+    // Each sender holds one kept-alive connection (bench/lib/raw-http.ts: lighter than node:http's client, so the
+    // load generator leaves the cores to the stack). As SignalWire does, a delivery whose connection failed is sent
+    // again (a kept-alive socket the server closed while idle resets); a redelivery is harmless, the worker applies
+    // it once.
     let resent = 0;
-    const post = async (d: Delivery): Promise<number> => {
+    const post = async (connection: RawConnection, d: Delivery): Promise<number> => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await postOnce(d);
+          return await connection.post(d.path, d.contentType, d.body);
         } catch {
           if (attempt === 3) return 0;
           resent++;
@@ -91,14 +82,16 @@ async function runOnce(): Promise<RunResult> {
     async function send(from: number, to: number, latencies?: number[]): Promise<void> {
       let next = from;
       const sender = async () => {
+        const connection = rawConnection(stack.url);
         while (next < to) {
           const d = delivery(next++, 'e2e');
           const start = process.hrtime.bigint();
-          const status = await post(d);
+          const status = await post(connection, d);
           latencies?.push(Number(process.hrtime.bigint() - start) / 1e6);
           if (status === 200) acked.push(d);
           else refused++;
         }
+        connection.close();
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, sender));
     }
@@ -106,8 +99,6 @@ async function runOnce(): Promise<RunResult> {
     // Warm up (JIT, sockets, the worker's clients), drained before the clock starts.
     await send(-WARMUP, 0);
     await drained();
-    agent.destroy(); // fresh connections for the measured run: the warm-up's may have idled past the server's keep-alive
-    agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
     const processes = [child.pid!, ...childPids(child.pid!)].map((pid) => ({ pid, role: pid === child.pid ? 'stack (gateway, ingest, worker thread)' : processRole(pid), before: processCpuSeconds(pid) }));
     const threadsBefore = threadCpuSeconds(child.pid!);
     const benchCpu = process.cpuUsage();
@@ -146,7 +137,6 @@ async function runOnce(): Promise<RunResult> {
     console.log(`  the stack's busiest threads: ${busiest.join(', ')}`);
     if (lost.length > 0) console.log(`lost, first few: ${lost.slice(0, 5).map((d) => `${d.pk} ${d.sk}`).join(', ')}`);
 
-    agent.destroy();
     sqs.destroy();
     table.destroy();
     return {

@@ -9,6 +9,10 @@ const listen = (server) => new Promise((resolve, reject) => server.once('error',
 let server;
 let sqsService; // its queue URLs name the port clients are to use: ours, or the recording proxy's
 if (kind === 'dynamodb') {
+  if (!dataDir) {
+    const { installLeanStore } = await import('./dynalite-lean-store.mjs');
+    installLeanStore(process.env.DYNALITE_LEAN_STORE);
+  }
   const { default: dynalite } = await import('dynalite');
   const { installParseCache } = await import('./dynalite-parse-cache.mjs');
   installParseCache(process.env.DYNALITE_PARSE_CACHE);

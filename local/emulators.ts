@@ -15,6 +15,8 @@ export interface EmulatorOptions {
   recordCallsTo?: string;
   /** DynamoDB only: its expression-parse cache (local/dynalite-parse-cache.mjs), on unless DYNALITE_PARSE_CACHE says otherwise. */
   parseCache?: 'on' | 'off' | 'verify';
+  /** DynamoDB in memory only: items stored as strings, request ids from a pool (local/dynalite-lean-store.mjs), on unless DYNALITE_LEAN_STORE says otherwise. */
+  leanStore?: 'on' | 'off';
   /** SQS only: answer a receive at once when messages are there (local/sqs-receive-now.mjs), on unless SQS_RECEIVE_NOW says otherwise. */
   receiveNow?: 'on' | 'off';
 }
@@ -40,7 +42,7 @@ export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Pr
  * outlives the stack, even when the parent is killed.
  */
 async function startEmulator(args: string[], options: EmulatorOptions, env: Record<string, string> = {}): Promise<Emulator> {
-  const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '', ...(options.parseCache && { DYNALITE_PARSE_CACHE: options.parseCache }), ...(options.receiveNow && { SQS_RECEIVE_NOW: options.receiveNow }) };
+  const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '', ...(options.parseCache && { DYNALITE_PARSE_CACHE: options.parseCache }), ...(options.receiveNow && { SQS_RECEIVE_NOW: options.receiveNow }), ...(options.leanStore && { DYNALITE_LEAN_STORE: options.leanStore }) };
   const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
