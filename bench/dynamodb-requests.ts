@@ -4,11 +4,11 @@
  * worker (its composition root, wired as functions/worker.ts wires it) against the DynamoDB and SQS emulators, one SQS record per invocation as Lambda would hand it. Each case's
  * envelope is made by the real ingest use case. `npm run bench:ddb`
  */
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { createDynamoDbJsonClient } from '../lib/aws/dynamodb-json-client';
 import { environmentCredentials } from '../lib/aws/env-credentials';
+import { createSnsPublish } from '../lib/aws/sns-publish';
+import { createSqsSendMessage } from '../lib/aws/sqs-send-message';
 import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
 import { awsServiceEnv } from '../lib/config/env';
 import { cachedParameterReader } from '../lib/config/ssm-parameters';
@@ -37,15 +37,17 @@ try {
     NOTIFY_INBOUND_SMS: 'true',
   };
   const counts = new Map<string, number>();
+  const credentials = environmentCredentials();
   const dynamodb = createDynamoDbJsonClient({
-    credentials: environmentCredentials(),
+    credentials,
     ...awsServiceEnv(process.env, 'DYNAMODB'),
     onAttempt: (operation) => counts.set(operation, (counts.get(operation) ?? 0) + 1),
   });
   // Wired as functions/worker.ts wires it, around the counting client.
-  const sqs = new SQSClient({ md5: false, cacheMiddleware: true });
-  const readParameter = cachedParameterReader(createSsmParametersReader({ credentials: sqs.config.credentials, region: sqs.config.region }));
-  const deps = composeWorker(readWorkerConfig(env), { dynamodb, sqs, sns: new SNSClient({}), readParameter }, createLogger({ fn: 'worker' }, 'silent'), createMetrics());
+  const { region } = awsServiceEnv(process.env, 'SQS');
+  const readParameter = cachedParameterReader(createSsmParametersReader({ credentials, region: async () => region }));
+  const clients = { dynamodb, sendMessage: createSqsSendMessage({ credentials, ...awsServiceEnv(process.env, 'SQS') }), snsPublish: createSnsPublish({ credentials, region }), readParameter };
+  const deps = composeWorker(readWorkerConfig(env), clients, createLogger({ fn: 'worker' }, 'silent'), createMetrics());
   const handler = (event: SQSEvent) => processBatch(event.Records, deps);
 
   let sequence = 0;

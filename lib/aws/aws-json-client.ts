@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { awsJsonErrorType, isRetryableAnswer } from './aws-json-answer';
 import { createSigV4Signer } from './sigv4';
@@ -50,24 +50,19 @@ export type AwsJsonCall = (operation: string, input: object, endpoint?: URL) => 
  */
 export function createAwsJsonClient(options: AwsJsonClientOptions): AwsJsonCall {
   const maxAttempts = options.maxAttempts ?? 3;
-  const timeouts = { connectionMs: options.connectionTimeoutMs ?? 1000, requestMs: options.requestTimeoutMs ?? 2000 };
-  const sign = createSigV4Signer({ credentials: options.credentials, region: options.region, service: options.service });
-  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 50 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) };
+  const post = createSignedPost(options);
   const configured = options.endpoint === undefined || options.endpoint === '' ? undefined : new URL(options.endpoint);
   const fallback = new URL(options.defaultEndpoint ?? regionalEndpoint(options.service, options.region));
 
   return async (operation, input, endpoint = configured ?? fallback) => {
     const body = JSON.stringify(input);
+    const headers = { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `${options.targetPrefix}.${operation}` };
     for (let attempt = 1; ; attempt++) {
       try {
         options.onAttempt?.(operation);
-        const headers = await sign({
-          host: endpoint.host,
-          headers: { 'content-type': 'application/x-amz-json-1.0', 'content-length': String(Buffer.byteLength(body)), 'x-amz-target': `${options.targetPrefix}.${operation}` },
-          body,
-        });
-        const agent = endpoint.protocol === 'http:' ? agents.http : agents.https;
-        return await post(operation, endpoint, headers, body, agent, timeouts);
+        const answer = await post(operation, endpoint, headers, body);
+        if (answer.status === 200) return parseAnswer(operation, answer.text);
+        throw answerError(operation, answer);
       } catch (error) {
         const failure = error instanceof AwsRequestError ? error : new AwsRequestError('NetworkError', `${operation} failed: ${(error as Error).message}`, true, undefined, undefined, { cause: error });
         if (!failure.retryable || attempt >= maxAttempts) throw failure;
@@ -83,9 +78,33 @@ export function regionalEndpoint(service: string, region: string): string {
   return `https://${service}.${region}.${region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com'}`;
 }
 
+/** An HTTP answer, whatever its status. */
+export interface SignedAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
+
+/** One SigV4-signed POST to `/` (no retry): resolves to any answer; rejects on a network error or a timeout (`TimeoutError`). */
+export type SignedPost = (operation: string, endpoint: URL, headers: Record<string, string>, body: string) => Promise<SignedAnswer>;
+
+/**
+ * The transport under the AWS JSON client and SNS's Publish (lib/aws/sns-publish.ts): a signed POST over a
+ * keep-alive agent, with a deadline to connect and one for the exchange once connected.
+ */
+export function createSignedPost(options: Pick<AwsJsonClientOptions, 'service' | 'credentials' | 'region' | 'connectionTimeoutMs' | 'requestTimeoutMs'>): SignedPost {
+  const timeouts = { connectionMs: options.connectionTimeoutMs ?? 1000, requestMs: options.requestTimeoutMs ?? 2000 };
+  const sign = createSigV4Signer({ credentials: options.credentials, region: options.region, service: options.service });
+  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 50 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) };
+  return async (operation, endpoint, headers, body) => {
+    const signed = await sign({ host: endpoint.host, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body });
+    return post(operation, endpoint, signed, body, endpoint.protocol === 'http:' ? agents.http : agents.https, timeouts);
+  };
+}
+
 type Timeouts = { connectionMs: number; requestMs: number };
 
-function post(operation: string, endpoint: URL, headers: Record<string, string>, body: string, agent: HttpAgent, timeouts: Timeouts): Promise<Record<string, unknown>> {
+function post(operation: string, endpoint: URL, headers: Record<string, string>, body: string, agent: HttpAgent, timeouts: Timeouts): Promise<SignedAnswer> {
   return new Promise((resolve, reject) => {
     const send = endpoint.protocol === 'http:' ? httpRequest : httpsRequest;
     let timer: NodeJS.Timeout | undefined;
@@ -99,8 +118,7 @@ function post(operation: string, endpoint: URL, headers: Record<string, string>,
       readAnswer(response).then(
         (text) => {
           clearTimeout(timer);
-          if (response.statusCode === 200) resolve(parseAnswer(operation, text));
-          else reject(answerError(operation, response, text));
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
         },
         (error: unknown) => {
           clearTimeout(timer);
@@ -147,9 +165,8 @@ function parseAnswer(operation: string, text: string): Record<string, unknown> {
 }
 
 /** The answer as an error: its type from the query-compatible header or the JSON body, retryable by the SDK's rule. */
-function answerError(operation: string, response: IncomingMessage, text: string): AwsRequestError {
-  const status = response.statusCode ?? 0;
-  const queryError = String(response.headers['x-amzn-query-error'] ?? '').split(';', 1)[0];
+function answerError(operation: string, { status, headers, text }: SignedAnswer): AwsRequestError {
+  const queryError = String(headers['x-amzn-query-error'] ?? '').split(';', 1)[0];
   const type = queryError || awsJsonErrorType(text);
   let fields: Record<string, unknown> | undefined;
   try {

@@ -35,7 +35,7 @@ function integerEnv(env: Env, name: string, fallback: number, minimum: number, w
 }
 
 /** Where the SDK would send a service's calls: AWS_REGION (Lambda sets it) and AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL (the local stack's emulators; unset on AWS). */
-export function awsServiceEnv(env: Env, service: 'SQS' | 'DYNAMODB'): { region: string; endpoint: string | undefined } {
+export function awsServiceEnv(env: Env, service: 'SQS' | 'DYNAMODB' | 'SNS'): { region: string; endpoint: string | undefined } {
   return {
     region: env.AWS_REGION || requireEnv(env, 'AWS_DEFAULT_REGION'),
     endpoint: env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined,

@@ -1,4 +1,4 @@
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SnsPublish } from '../aws/sns-publish';
 import { DependencyError, PermanentError } from '../errors';
 import { PublishUncertainError, type Notification, type Notifier } from './notifier';
 
@@ -8,23 +8,21 @@ const PERMANENT = new Set(['NotFoundException', 'AuthorizationErrorException', '
 /**
  * Publishes to the notifications topic: e-mail subscribers get the readable text, any other protocol the JSON
  * facts (`MessageStructure: json`), and a `kind` message attribute lets subscribers filter.
- * SNS has no idempotency key for a standard topic, so the client must not retry on its own (`maxAttempts: 1`,
- * functions/worker.ts): a failure is sorted here into "not published" (retryable or permanent) and "maybe published".
+ * SNS has no idempotency key for a standard topic, so the publish is never retried on its own (lib/aws/sns-publish.ts):
+ * a failure is sorted here into "not published" (retryable or permanent) and "maybe published".
  */
-export function createSnsNotifier(sns: SNSClient, topicArn: string): Notifier {
+export function createSnsNotifier(publish: SnsPublish, topicArn: string): Notifier {
   return {
     async publish(notification: Notification) {
       const facts = { kind: notification.kind, event_key: notification.eventKey, subject: notification.subject, ...notification.details };
       try {
-        const { MessageId } = await sns.send(
-          new PublishCommand({
-            TopicArn: topicArn,
-            Subject: snsSubject(notification.subject),
-            MessageStructure: 'json',
-            Message: JSON.stringify({ default: JSON.stringify(facts), email: notification.text }),
-            MessageAttributes: { kind: { DataType: 'String', StringValue: notification.kind } },
-          }),
-        );
+        const { MessageId } = await publish({
+          TopicArn: topicArn,
+          Subject: snsSubject(notification.subject),
+          MessageStructure: 'json',
+          Message: JSON.stringify({ default: JSON.stringify(facts), email: notification.text }),
+          MessageAttributes: { kind: { DataType: 'String', StringValue: notification.kind } },
+        });
         return MessageId === undefined ? {} : { id: MessageId };
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
@@ -46,7 +44,7 @@ export function snsSubject(subject: string): string {
  * left) or a 5xx: it may have been. A refused connection never carried the request.
  */
 export function publishMayHaveHappened(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  const status = (error as { status?: unknown })?.status;
   if (typeof status === 'number') return status >= 500;
   return (error as { code?: string })?.code !== 'ECONNREFUSED';
 }

@@ -1,4 +1,4 @@
-import { SendMessageCommand, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessage, SqsMessageAttribute } from '../aws/sqs-send-message';
 import { DependencyError } from '../errors';
 import { sqsSafeText } from './sqs-characters';
 
@@ -16,7 +16,7 @@ export interface DeadLetterQueue {
 }
 
 /** The reason attributes of a dead letter: bounded, so a queued message with them always fits (lib/queue/message-size.ts). */
-export function deadLetterAttributes(failure: FailureReason, now = new Date()): Record<string, MessageAttributeValue> {
+export function deadLetterAttributes(failure: FailureReason, now = new Date()): Record<string, SqsMessageAttribute> {
   return {
     failure_reason: text(failure.reason.slice(0, 1000)),
     failure_category: text(failure.category),
@@ -26,12 +26,13 @@ export function deadLetterAttributes(failure: FailureReason, now = new Date()): 
   };
 }
 
-export function createDeadLetterQueue(sqs: SQSClient, dlqUrl: string): DeadLetterQueue {
+/** The DLQ over SendMessage (lib/aws/sqs-send-message.ts: the SDK's retry rules, 3 tries). */
+export function createDeadLetterQueue(sendMessage: SendMessage, dlqUrl: string): DeadLetterQueue {
   return {
     async send(messageBody, failure) {
       const attributes = deadLetterAttributes(failure);
       try {
-        await sqs.send(new SendMessageCommand({ QueueUrl: dlqUrl, MessageBody: messageBody, MessageAttributes: attributes }));
+        await sendMessage(dlqUrl, messageBody, attributes);
       } catch (cause) {
         throw new DependencyError('could not dead-letter the message', { cause });
       }
@@ -40,4 +41,4 @@ export function createDeadLetterQueue(sqs: SQSClient, dlqUrl: string): DeadLette
 }
 
 // A reason may quote a payload value: characters SQS refuses would lose the whole dead letter.
-const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: sqsSafeText(value) });
+const text = (value: string): SqsMessageAttribute => ({ DataType: 'String', StringValue: sqsSafeText(value) });

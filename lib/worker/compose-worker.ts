@@ -1,7 +1,7 @@
 import { createArchiveStore } from '../archive/archive-store';
-import type { SNSClient } from '@aws-sdk/client-sns';
-import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDbSender } from '../aws/dynamodb-json-client';
+import type { SnsPublish } from '../aws/sns-publish';
+import type { SendMessage } from '../aws/sqs-send-message';
 import type { ParameterReader } from '../config/secrets';
 import type { Logger } from '../log';
 import type { IncomingMessageDeps } from '../messages/apply-incoming-message';
@@ -29,8 +29,10 @@ import type { MessagingConfig, WorkerConfig } from './worker-config';
 export interface WorkerClients {
   /** The SDK's DynamoDBClient or the lean one (lib/aws/dynamodb-json-client.ts). */
   dynamodb: DynamoDbSender;
-  sqs: SQSClient;
-  sns: SNSClient;
+  /** SendMessage to the DLQ (lib/aws/sqs-send-message.ts). */
+  sendMessage: SendMessage;
+  /** SNS Publish, never retried on its own (lib/aws/sns-publish.ts). */
+  snsPublish: SnsPublish;
   readParameter: ParameterReader;
 }
 
@@ -47,7 +49,7 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
   };
   return {
     apply: (envelope) => applyEvent(envelope, deps),
-    deadLetters: createDeadLetterQueue(clients.sqs, config.dlqUrl),
+    deadLetters: createDeadLetterQueue(clients.sendMessage, config.dlqUrl),
     failures: createFailureStore(table),
     maxReceiveCount: config.maxReceiveCount,
     log,
@@ -58,7 +60,7 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
 
 /** Inbound messages (record, auto-reply, forward) and once-per-event operator notifications (rooms and recordings too). */
 function composeMessaging(config: MessagingConfig, table: TableRef, clients: WorkerClients, log: Logger, metrics: Metrics) {
-  const notifier = config.topicArn === '' ? createLogNotifier(log) : countingUncertainPublishes(createSnsNotifier(clients.sns, config.topicArn), metrics);
+  const notifier = config.topicArn === '' ? createLogNotifier(log) : countingUncertainPublishes(createSnsNotifier(clients.snsPublish, config.topicArn), metrics);
   const notify = createNotify({ claims: createClaimStore(table, 'NOTIFY#'), notifier, leaseMs: config.leaseMs });
   const store = createMessageStore(table);
   const messages: IncomingMessageDeps = {

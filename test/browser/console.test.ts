@@ -3,8 +3,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createSqsSendMessage } from '../../lib/aws/sqs-send-message';
 import { createEnvelope } from '../../lib/envelope/envelope';
 import { createDeadLetterQueue } from '../../lib/queue/dead-letter-queue';
 import { PROJECT_ROOT } from '../../local/stack';
@@ -112,7 +112,7 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
 
   it('redrives a dead letter from the page after a confirmation, and the DLQ is then empty', async () => {
     // A valid delivery that exhausted its retries while something was down (now fixed): what redrive is for.
-    const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const sendMessage = createSqsSendMessage({ credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }), region: stack.region, endpoint: stack.sqsEndpoint });
     const envelope = createEnvelope({
       kind: 'call.status',
       route: 'POST /call-status',
@@ -121,13 +121,12 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
       payload: { call_id: 'browser-redriven', call_state: 'answered' },
       headers: {},
     });
-    await createDeadLetterQueue(sqs, stack.deadLetterQueueUrl).send(JSON.stringify(envelope), {
+    await createDeadLetterQueue(sendMessage, stack.deadLetterQueueUrl).send(JSON.stringify(envelope), {
       reason: 'failed on all 5 deliveries; last error: DynamoDB unavailable',
       category: 'exhausted',
       attempts: 5,
       sourceMessageId: 'browser-test',
     });
-    sqs.destroy();
     await page.click('#nav-dlq');
     await page.waitForSelector('#dlq tr[data-message-id]');
     assert.match(await page.locator('#dlq').innerText(), /DynamoDB unavailable/);

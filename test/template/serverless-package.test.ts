@@ -220,6 +220,16 @@ describe('serverless package (the deployable template)', () => {
     assert.ok(!text.includes('middlewareStack'), 'no SDK client in the SWML function');
   });
 
+  it('bundles the worker with no SDK client: DynamoDB, dead letters, notifications and SSM are signed requests', () => {
+    const bundle = unzipSync(readFileSync(join(dir, 'worker.zip'))).get('functions/worker.mjs');
+    assert.ok(bundle, 'worker bundle present');
+    // ~90 KB: the SDK's SQS and SNS clients brought its client core (~180 KB in all) for the DLQ and one Publish.
+    assert.ok(bundle.length < 150 * 1024, `worker bundle is ${bundle.length} bytes`);
+    const text = bundle.toString('utf8');
+    assert.ok(text.includes('DynamoDB_20120810') && text.includes('AmazonSQS') && text.includes('2010-03-31'), 'the lean DynamoDB, SQS and SNS calls');
+    assert.ok(!text.includes('middlewareStack'), 'no SDK client in the worker');
+  });
+
   it('leaves no bundle needing `require` (the reason serverless.yml has no createRequire banner)', () => {
     for (const fn of ['ingest', 'worker', 'swml']) {
       const bundle = unzipSync(readFileSync(join(dir, `${fn}.zip`))).get(`functions/${fn}.mjs`);

@@ -150,8 +150,8 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
   });
 
   it('sorts SNS failures: a 4xx or a refused connection published nothing, a 5xx or a lost connection maybe did', () => {
-    assert.equal(publishMayHaveHappened(Object.assign(new Error('throttled'), { $metadata: { httpStatusCode: 400 } })), false);
-    assert.equal(publishMayHaveHappened(Object.assign(new Error('internal'), { $metadata: { httpStatusCode: 500 } })), true);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('throttled'), { status: 400 })), false);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('internal'), { status: 500 })), true);
     assert.equal(publishMayHaveHappened(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })), false);
     assert.equal(publishMayHaveHappened(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), true);
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
+import type { SendMessage, SqsMessageAttribute } from '../../lib/aws/sqs-send-message';
 import { receiveWebhook } from '../../lib/ingest/receive-webhook';
 import type { WebhookRequest } from '../../lib/http/webhook-request';
 import { createDeadLetterQueue } from '../../lib/queue/dead-letter-queue';
@@ -13,9 +13,10 @@ const troublesome = fc.constantFrom('\uffff', '\ufffe', '\ud800', '\udfff', '\u0
 const unicodeText = fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), troublesome), { maxLength: 12 }).map((parts) => parts.join(''));
 
 /** A client that records what would be sent: SQS's character rules are all this test needs of it. */
-function capturingSqs(): { client: SQSClient; sent: SendMessageCommand['input'][] } {
-  const sent: SendMessageCommand['input'][] = [];
-  return { client: { send: async (command: SendMessageCommand) => void sent.push(command.input) } as unknown as SQSClient, sent };
+/** A SendMessage that records the attributes it would send. */
+function capturingSendMessage(): { sendMessage: SendMessage; sent: Array<Record<string, SqsMessageAttribute>> } {
+  const sent: Array<Record<string, SqsMessageAttribute>> = [];
+  return { sendMessage: async (_url, _body, attributes) => void sent.push(attributes ?? {}), sent };
 }
 
 function request(contentType: string, body: string): WebhookRequest {
@@ -45,9 +46,9 @@ describe('messages SQS would refuse', () => {
   it('every dead-letter reason is valid SQS text, and valid text is kept as it is', async () => {
     await fc.assert(
       fc.asyncProperty(unicodeText, async (reason) => {
-        const { client, sent } = capturingSqs();
-        await createDeadLetterQueue(client, 'http://127.0.0.1:1/dlq').send('{}', { reason, category: 'invalid', attempts: 1, sourceMessageId: 'm' });
-        const attributes = Object.values(sent[0]!.MessageAttributes!).map((a) => a.StringValue!);
+        const { sendMessage, sent } = capturingSendMessage();
+        await createDeadLetterQueue(sendMessage, 'http://127.0.0.1:1/dlq').send('{}', { reason, category: 'invalid', attempts: 1, sourceMessageId: 'm' });
+        const attributes = Object.values(sent[0]!).map((a) => a.StringValue);
         assert.ok(attributes.every(isValidSqsText));
         if (isValidSqsText(reason)) assert.equal(sqsSafeText(reason), reason);
       }),
