@@ -106,8 +106,10 @@ async function runOnce(): Promise<RunResult> {
     const start = Date.now();
     await send(0, N, latencies);
     const ackedAt = Date.now();
+    const backlog = await queued();
     await drained();
     const doneAt = Date.now();
+    console.log(`backlog at the last 200: ${backlog}, drained at ${Math.round(backlog / ((doneAt - ackedAt) / 1000))}/s; applied while sending ${Math.round((N - backlog) / ((ackedAt - start) / 1000))}/s`);
     const cpu = processes.map((p) => ({ ...p, seconds: (processCpuSeconds(p.pid) ?? NaN) - (p.before ?? NaN) }));
     const benchUsage = process.cpuUsage(benchCpu);
     // The stack's busiest threads: one event loop each (gateway, ingest, worker: a thread that nears 1 s/s caps the rate).

@@ -1,8 +1,11 @@
 // Runs one emulator or stand-in in a process of its own, so the local stack spreads over the machine's cores:
 //   node local/emulator-main.mjs dynamodb [DATA_DIR] | sqs | ssm | sns
-// Prints `listening <port>` once ready; exits when its parent's stdin closes (the parent died or stopped it).
+// Prints `listening <port> [<unix socket path>]` once ready; exits when its parent's stdin closes (the parent died or stopped it).
 // With AWS_CALLS_FILE set, a recording proxy (local/aws-call-recorder.mjs) listens in front of it instead.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const [kind, dataDir] = process.argv.slice(2);
 const listen = (server) => new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
@@ -47,8 +50,21 @@ if (process.env.AWS_CALLS_FILE) {
   await listen(front);
 }
 if (sqsService) sqsService.PORT = front.address().port;
-process.stdout.write(`listening ${front.address().port}\n`);
+// The same service on a Unix socket too, for the local function threads (local/loopback-sockets.ts); LOCAL_SOCKETS=off: TCP only.
+let socket;
+if (process.env.LOCAL_SOCKETS !== 'off') {
+  const path = join(tmpdir(), `webhooks-${kind}-${process.pid}.sock`);
+  rmSync(path, { force: true });
+  socket = createHttpServer();
+  for (const listener of front.listeners('request')) socket.on('request', listener);
+  await new Promise((resolve, reject) => socket.once('error', reject).listen(path, resolve));
+}
+process.stdout.write(`listening ${front.address().port}${socket ? ` ${socket.address()}` : ''}\n`);
 const stop = () => {
+  if (socket) {
+    socket.closeAllConnections?.();
+    socket.close();
+  }
   if (front !== server) {
     front.closeAllConnections?.();
     front.close();

@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export interface Emulator {
   endpoint: string;
+  /** The same service on a Unix socket (local/loopback-sockets.ts), unless LOCAL_SOCKETS=off. */
+  socketPath?: string;
   stop(): Promise<void>;
 }
 
@@ -44,17 +46,18 @@ export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Pr
 async function startEmulator(args: string[], options: EmulatorOptions, env: Record<string, string> = {}): Promise<Emulator> {
   const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '', ...(options.parseCache && { DYNALITE_PARSE_CACHE: options.parseCache }), ...(options.receiveNow && { SQS_RECEIVE_NOW: options.receiveNow }), ...(options.leanStore && { DYNALITE_LEAN_STORE: options.leanStore }) };
   const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, socketPath] = await new Promise<[number, string | undefined]>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening (\d+)/.exec(output);
-      if (match) resolve(Number(match[1]));
+      const match = /listening (\d+)( \S+)?\n/.exec(output);
+      if (match) resolve([Number(match[1]), match[2]?.trim()]);
     });
     child.once('exit', (code) => reject(new Error(`emulator ${args[0]} exited with code ${code}`)));
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    ...(socketPath && { socketPath }),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');

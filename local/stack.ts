@@ -8,6 +8,7 @@ import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn } from './emu
 import { startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
+import { socketsOf } from './loopback-sockets';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
 import { loadServerlessConfig } from './serverless-config';
@@ -112,12 +113,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   for (const { env } of envs) for (const [k, v] of Object.entries(env)) if (v.startsWith(`${sqsEmulator.endpoint}/`)) env[k] = endpoints.sqs + v.slice(sqsEmulator.endpoint.length);
   Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
 
+  // The function threads reach the emulators over their Unix sockets (local/loopback-sockets.ts); a chaos fault proxy in between keeps TCP.
+  const sockets = socketsOf([dynamo, sqsEmulator, sns, ssm]);
   const startFunction = (fn: FunctionThreadOptions) =>
     fn.eventSource && options.eventSourceProcesses ? startFunctionProcess(fn, options.onError) : startFunctionThread(fn, options.onError);
   const routes: HttpRoute[] = [];
   const threads = await Promise.all(
     envs.map(async ({ fn, env }) => {
-      const thread = await startFunction(threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs, timeoutMs: options.eventSourceTimeoutMs }));
+      const thread = await startFunction({ ...threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs, timeoutMs: options.eventSourceTimeoutMs }), sockets });
       for (const route of fn.httpRoutes) routes.push({ ...route, handler: thread.invoke, timeoutMs: fn.timeoutSeconds * 1000 });
       return thread;
     }),
