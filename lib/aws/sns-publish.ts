@@ -45,7 +45,7 @@ const EXCEPTION_NAMES: Record<string, string> = {
  * SNS Publish as one SigV4-signed request in SNS's own protocol (AWS query: a form in, XML out), never retried: a
  * standard topic cannot deduplicate, so whether to publish again is the caller's decision (lib/notifications).
  * The SDK's SNS client brought ~20 KB of its own and the SDK's whole core (~130 KB) into the worker for this one
- * call, and ~0.3 ms of CPU per publish beyond the request itself.
+ * call, and ~0.35 ms more CPU per publish (0.49 ms against 0.13 ms, measured warm against the local stand-in).
  * A refused publish rejects with `name` the SDK's exception name (`NotFoundException`) and `status` the HTTP status;
  * no answer rejects with the network's error (its `code`, e.g. `ECONNREFUSED`) or a `TimeoutError`.
  */
