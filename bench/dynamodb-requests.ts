@@ -44,9 +44,9 @@ try {
     onAttempt: (operation) => counts.set(operation, (counts.get(operation) ?? 0) + 1),
   });
   // Wired as functions/worker.ts wires it, around the counting client.
-  const { region } = awsServiceEnv(process.env, 'SQS');
-  const readParameter = cachedParameterReader(createSsmParametersReader({ credentials, region: async () => region }));
-  const clients = { dynamodb, sendMessage: createSqsSendMessage({ credentials, ...awsServiceEnv(process.env, 'SQS') }), snsPublish: createSnsPublish({ credentials, region }), readParameter };
+  const sqs = awsServiceEnv(process.env, 'SQS');
+  const readParameter = cachedParameterReader(createSsmParametersReader({ credentials, region: async () => sqs.region }));
+  const clients = { dynamodb, sendMessage: createSqsSendMessage({ credentials, ...sqs }), snsPublish: createSnsPublish({ credentials, ...awsServiceEnv(process.env, 'SNS') }), readParameter };
   const deps = composeWorker(readWorkerConfig(env), clients, createLogger({ fn: 'worker' }, 'silent'), createMetrics());
   const handler = (event: SQSEvent) => processBatch(event.Records, deps);
 

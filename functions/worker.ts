@@ -18,7 +18,7 @@ const log = createLogger({ fn: 'worker' }, config.runtime.logLevel, config.runti
 // Every AWS call is a signed request of our own (lib/aws): no SDK client to load at a cold start, nor its per-call
 // middleware to run for every event.
 const credentials = environmentCredentials();
-const { region } = awsServiceEnv(process.env, 'SQS');
+const sqs = awsServiceEnv(process.env, 'SQS');
 const clients = {
   // DynamoDB is the worker's hot path (one to a few requests per event), with the SDK's retry rules. An answer that
   // has not come within 1 s is tried again (3 attempts), instead of being awaited until the function times out: one
@@ -26,10 +26,10 @@ const clients = {
   // after its retry changes nothing (the chaos run's latency fault does exactly that).
   dynamodb: createDynamoDbJsonClient({ credentials, ...awsServiceEnv(process.env, 'DYNAMODB'), maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 1000 }),
   // Dead letters: SendMessage with the reason as attributes, 3 tries as the SDK would.
-  sendMessage: createSqsSendMessage({ credentials, ...awsServiceEnv(process.env, 'SQS'), maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 }),
+  sendMessage: createSqsSendMessage({ credentials, ...sqs, maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 }),
   // Never retried on its own: a retried Publish whose first try went through notifies twice (lib/notifications).
   snsPublish: createSnsPublish({ credentials, ...awsServiceEnv(process.env, 'SNS'), connectionTimeoutMs: 1000, requestTimeoutMs: 3000 }),
-  readParameter: cachedParameterReader(createSsmParametersReader({ credentials, region: async () => region })),
+  readParameter: cachedParameterReader(createSsmParametersReader({ credentials, region: async () => sqs.region })),
 };
 const deps = composeWorker(config, clients, log, createMetrics(config.runtime));
 

@@ -55,10 +55,10 @@ let socket;
 if (process.env.LOCAL_SOCKETS !== 'off') {
   const path = join(tmpdir(), `webhooks-${kind}-${process.pid}.sock`);
   rmSync(path, { force: true });
-  socket = createHttpServer();
-  for (const listener of front.listeners('request')) socket.on('request', listener);
+  const unix = createHttpServer();
+  for (const listener of front.listeners('request')) unix.on('request', listener);
   // A temporary folder where no socket can be made (too long a path, no permission): TCP only, as before.
-  socket = await new Promise((resolve) => socket.once('error', () => resolve(undefined)).listen(path, () => resolve(socket)));
+  if (await new Promise((resolve) => unix.once('error', () => resolve(false)).listen(path, () => resolve(true)))) socket = unix;
 }
 process.stdout.write(`listening ${front.address().port}${socket ? ` ${socket.address()}` : ''}\n`);
 const stop = () => {

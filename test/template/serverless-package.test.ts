@@ -18,6 +18,12 @@ describe('serverless package (the deployable template)', () => {
   let dir: string;
   let resources: Record<string, Resource>;
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  /** A function's bundle as `serverless package` zipped it. */
+  const packagedBundle = (fn: string): Buffer => {
+    const bundle = unzipSync(readFileSync(join(dir, `${fn}.zip`))).get(`functions/${fn}.mjs`);
+    assert.ok(bundle, `${fn} bundle present`);
+    return bundle;
+  };
 
   let dispose: () => void;
   before(async () => {
@@ -196,9 +202,7 @@ describe('serverless package (the deployable template)', () => {
   });
 
   it('bundles the ingest with no SDK client: SendMessage and SSM through the signer alone', () => {
-    const files = unzipSync(readFileSync(join(dir, 'ingest.zip')));
-    const bundle = files.get('functions/ingest.mjs');
-    assert.ok(bundle, 'ingest bundle present');
+    const bundle = packagedBundle('ingest');
     // ~30 KB: SQS SendMessage and SSM GetParameters as signed requests (lib/aws/sqs-send-message.ts,
     // lib/aws/ssm-get-parameters.ts, lib/aws/sigv4.ts), the environment credentials; any SDK client would add 100 KB or more.
     assert.ok(bundle.length < 100 * 1024, `ingest bundle is ${bundle.length} bytes`);
@@ -210,8 +214,7 @@ describe('serverless package (the deployable template)', () => {
   });
 
   it('bundles the SWML function with no SDK client: its rules read and its journal are signed requests', () => {
-    const bundle = unzipSync(readFileSync(join(dir, 'swml.zip'))).get('functions/swml.mjs');
-    assert.ok(bundle, 'swml bundle present');
+    const bundle = packagedBundle('swml');
     // ~40 KB: the stores' commands are our own (lib/store/commands.ts), sent by the lean clients; lib-dynamodb's
     // commands alone pull in the SDK's client core (~150 KB), which a caller waiting on this route would pay for.
     assert.ok(bundle.length < 100 * 1024, `swml bundle is ${bundle.length} bytes`);
@@ -221,8 +224,7 @@ describe('serverless package (the deployable template)', () => {
   });
 
   it('bundles the worker with no SDK client: DynamoDB, dead letters, notifications and SSM are signed requests', () => {
-    const bundle = unzipSync(readFileSync(join(dir, 'worker.zip'))).get('functions/worker.mjs');
-    assert.ok(bundle, 'worker bundle present');
+    const bundle = packagedBundle('worker');
     // ~90 KB: the SDK's SQS and SNS clients brought its client core (~180 KB in all) for the DLQ and one Publish.
     assert.ok(bundle.length < 150 * 1024, `worker bundle is ${bundle.length} bytes`);
     const text = bundle.toString('utf8');
@@ -232,8 +234,7 @@ describe('serverless package (the deployable template)', () => {
 
   it('leaves no bundle needing `require` (the reason serverless.yml has no createRequire banner)', () => {
     for (const fn of ['ingest', 'worker', 'swml']) {
-      const bundle = unzipSync(readFileSync(join(dir, `${fn}.zip`))).get(`functions/${fn}.mjs`);
-      assert.ok(bundle, `${fn} bundle present`);
+      const bundle = packagedBundle(fn);
       // esbuild's stand-in for a CommonJS require() in an ESM bundle throws this at run time.
       assert.ok(!bundle.toString('utf8').includes('Dynamic require of'), `${fn} calls require(): give serverless.yml's esbuild a createRequire banner again`);
     }
@@ -245,7 +246,7 @@ describe('serverless package (the deployable template)', () => {
     const sqsEmulator = await startSqs();
     const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'AKIDLAMBDA', secretAccessKey: 's' }, md5: false });
     try {
-      writeFileSync(join(bundleDir, 'ingest.mjs'), unzipSync(readFileSync(join(dir, 'ingest.zip'))).get('functions/ingest.mjs')!);
+      writeFileSync(join(bundleDir, 'ingest.mjs'), packagedBundle('ingest'));
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'bundle-smoke' }));
       const event = { version: '2.0', routeKey: 'POST /call-status', rawPath: '/call-status', rawQueryString: '', headers: { 'content-type': 'application/json' }, body: '{"call_id":"b-1","call_state":"ringing"}', isBase64Encoded: false, requestContext: { requestId: 'r', domainName: 'abc.execute-api.us-east-1.amazonaws.com', stage: '$default', http: { method: 'POST', sourceIp: '203.0.113.1' } } };
       const script = `const { handler } = await import('./ingest.mjs'); process.stdout.write('\\nRESULT ' + JSON.stringify(await handler(${JSON.stringify(event)})));`;
