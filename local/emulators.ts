@@ -45,7 +45,7 @@ export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Pr
  */
 async function startEmulator(args: string[], options: EmulatorOptions, env: Record<string, string> = {}): Promise<Emulator> {
   const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '', ...(options.parseCache && { DYNALITE_PARSE_CACHE: options.parseCache }), ...(options.receiveNow && { SQS_RECEIVE_NOW: options.receiveNow }), ...(options.leanStore && { DYNALITE_LEAN_STORE: options.leanStore }) };
-  const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
+  const child = spawn(process.execPath, [...profilingFlags(), ...(V8_FLAGS[args[0]!] ?? []), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
   const [port, socketPath] = await new Promise<[number, string | undefined]>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
@@ -66,6 +66,14 @@ async function startEmulator(args: string[], options: EmulatorOptions, env: Reco
     },
   };
 }
+
+/**
+ * dynalite keeps every item in its heap and allocates afresh for each request: its young generation is collected
+ * every few dozen writes. With the stack's threads and the other emulators using every core, V8's parallel
+ * scavenge waits on helper threads that have no core to run on; one thread doing it alone costs about 5% less of
+ * dynalite's CPU (measured interleaved, against the stack's own CPU in the same runs). No effect on the SQS emulator.
+ */
+const V8_FLAGS: Record<string, string[]> = { dynamodb: ['--single-threaded-gc'] };
 
 /** `--cpu-prof` given to the stack (`npm run bench -- --profile`) profiles the emulators too, each to its own file. */
 const profilingFlags = () => process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));

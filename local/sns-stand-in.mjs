@@ -1,10 +1,10 @@
 // A local stand-in for SNS Publish (the worker's notifications, lib/notifications/sns-notifier.ts; query protocol).
-// Keeps what was published (GET /published answers it as JSON, for tests) and, with SNS_LOG=1, prints each one
+// Keeps what was published (GET /published answers it as JSON, for tests) and, with `log` (SNS_LOG=1), prints each one
 // as a JSON line on stderr, where `npm start` shows it.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 
-export function createSnsStandIn() {
+export function createSnsStandIn(log = process.env.SNS_LOG === '1') {
   const published = [];
   return createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/published') {
@@ -29,7 +29,7 @@ export function createSnsStandIn() {
       }
       const entry = { messageId, topicArn: form.get('TopicArn'), subject: form.get('Subject'), message: form.get('Message'), messageStructure: form.get('MessageStructure'), attributes };
       published.push(entry);
-      if (process.env.SNS_LOG === '1') process.stderr.write(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: 'notification published (local SNS)', ...entry }) + '\n');
+      if (log) process.stderr.write(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: 'notification published (local SNS)', ...entry }) + '\n');
       xml(200, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`);
     });
   });

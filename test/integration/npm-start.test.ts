@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it, type TestContext } from 'node:test';
@@ -72,12 +72,14 @@ describe('npm start (the local pipeline in its own process)', () => {
     }
     assert.match(first.output(), /GET http:\S+\/swml\n/);
     const emulatorPids = emulatorProcesses(first.child.pid!);
-    assert.equal(emulatorPids.length, 4, 'DynamoDB, SQS and the SSM and SNS stand-ins run as child processes');
+    assert.equal(emulatorPids.length, 3, 'DynamoDB, SQS and the SSM stand-in run as child processes (the SNS stand-in in the stack\'s own)');
     assert.equal((await waitFor(() => callState(stack, 'CA-0000-0001'))), 'ended');
     // then Ctrl-C stops it with exit code 0, and its emulators with it
     assert.equal(await stop(first.child), 0);
     await waitFor(async () => (emulatorPids.every((pid) => !alive(pid)) ? true : undefined), 5_000, 'emulators to exit');
     assert.deepEqual(groupProcesses(first.child.pid!), [], 'nothing of the first npm start is left');
+    const sockets = readdirSync(tmpdir()).filter((name) => [first.child.pid!, ...emulatorPids].some((pid) => name.startsWith('webhooks-') && name.includes(`-${pid}`)));
+    assert.deepEqual(sockets, [], 'no Unix socket of the first npm start is left');
     // and the next start finds the data the first one kept on disk
     const second = start(dir, t);
     const restarted = await second.ready;
