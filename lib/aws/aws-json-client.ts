@@ -1,7 +1,6 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { awsJsonErrorType, isRetryableAnswer } from './aws-json-answer';
+import { createHttp1Pool, HttpTimeoutError, type HttpAnswer } from './http1-pool';
 import { createSigV4Signer } from './sigv4';
 
 export interface AwsJsonClientOptions {
@@ -79,79 +78,28 @@ export function regionalEndpoint(service: string, region: string): string {
 }
 
 /** An HTTP answer, whatever its status. */
-export interface SignedAnswer {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-}
+export type SignedAnswer = HttpAnswer;
 
 /** One SigV4-signed POST to `/` (no retry): resolves to any answer; rejects on a network error or a timeout (`TimeoutError`). */
 export type SignedPost = (operation: string, endpoint: URL, headers: Record<string, string>, body: string) => Promise<SignedAnswer>;
 
 /**
- * The transport under the AWS JSON client and SNS's Publish (lib/aws/sns-publish.ts): a signed POST over a
- * keep-alive agent, with a deadline to connect and one for the exchange once connected.
+ * The transport under the AWS JSON client and SNS's Publish (lib/aws/sns-publish.ts): a signed POST over kept-alive
+ * HTTP/1.1 connections (lib/aws/http1-pool.ts), with a deadline to connect and one for the exchange once connected.
  */
 export function createSignedPost(options: Pick<AwsJsonClientOptions, 'service' | 'credentials' | 'region' | 'connectionTimeoutMs' | 'requestTimeoutMs'>): SignedPost {
   const timeouts = { connectionMs: options.connectionTimeoutMs ?? 1000, requestMs: options.requestTimeoutMs ?? 2000 };
   const sign = createSigV4Signer({ credentials: options.credentials, region: options.region, service: options.service });
-  const agents = { http: new HttpAgent({ keepAlive: true, maxSockets: 50 }), https: new HttpsAgent({ keepAlive: true, maxSockets: 50 }) };
+  const post = createHttp1Pool();
   return async (operation, endpoint, headers, body) => {
     const signed = await sign({ host: endpoint.host, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, body });
-    return post(operation, endpoint, signed, body, endpoint.protocol === 'http:' ? agents.http : agents.https, timeouts);
+    try {
+      return await post(endpoint, signed, body, timeouts);
+    } catch (error) {
+      if (error instanceof HttpTimeoutError) throw new AwsRequestError('TimeoutError', `${operation}: ${error.message}`, true);
+      throw error;
+    }
   };
-}
-
-type Timeouts = { connectionMs: number; requestMs: number };
-
-function post(operation: string, endpoint: URL, headers: Record<string, string>, body: string, agent: HttpAgent, timeouts: Timeouts): Promise<SignedAnswer> {
-  return new Promise((resolve, reject) => {
-    const send = endpoint.protocol === 'http:' ? httpRequest : httpsRequest;
-    let timer: NodeJS.Timeout | undefined;
-    // Settles at once, whether or not the socket still reports anything once destroyed (an answer cut mid-body).
-    const fail = (request: ClientRequest, message: string) => {
-      const error = new AwsRequestError('TimeoutError', `${operation}: ${message}`, true);
-      reject(error);
-      request.destroy(error);
-    };
-    const request = send({ agent, method: 'POST', hostname: endpoint.hostname, port: endpoint.port || undefined, path: '/', headers }, (response) => {
-      readAnswer(response).then(
-        (text) => {
-          clearTimeout(timer);
-          resolve({ status: response.statusCode ?? 0, headers: response.headers, text });
-        },
-        (error: unknown) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      );
-    });
-    request.on('socket', (socket) => {
-      // A socket the agent kept alive is connected already; a new one gets connectionMs to connect.
-      const connecting = socket.connecting;
-      timer = setTimeout(() => fail(request, connecting ? `no connection within ${timeouts.connectionMs} ms` : `no answer within ${timeouts.requestMs} ms`), connecting ? timeouts.connectionMs : timeouts.requestMs);
-      if (connecting) {
-        socket.once('connect', () => {
-          clearTimeout(timer);
-          timer = setTimeout(() => fail(request, `no answer within ${timeouts.requestMs} ms`), timeouts.requestMs);
-        });
-      }
-    });
-    request.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    request.end(body);
-  });
-}
-
-function readAnswer(response: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    response.on('data', (chunk: Buffer) => chunks.push(chunk));
-    response.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    response.on('error', reject);
-  });
 }
 
 /** A 200's body; one that is not JSON (a proxy's page, a cut answer) is tried again, as the SDK would. */

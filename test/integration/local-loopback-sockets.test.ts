@@ -19,16 +19,16 @@ describe('local function threads reach the emulators over their Unix sockets (lo
   function inThread(endpoint: string, sockets: Record<string, string>): Promise<{ answers: unknown[]; transports: string[] }> {
     const source = `
       const { parentPort, workerData } = require('node:worker_threads');
-      const { Agent } = require('node:http');
+      const net = require('node:net');
       (async () => {
         (await import('tsx/esm/api')).register(); // a thread's code is not run through the parent's TypeScript loader
         const { routeLoopbackToSockets } = await import(${JSON.stringify(new URL('../../local/loopback-sockets.ts', import.meta.url).href)});
         const { createAwsJsonClient } = await import(${JSON.stringify(new URL('../../lib/aws/aws-json-client.ts', import.meta.url).href)});
         routeLoopbackToSockets(workerData.sockets);
         const transports = [];
-        const create = Agent.prototype.createConnection;
-        Agent.prototype.createConnection = function (...args) {
-          const socket = create.apply(this, args);
+        const connect = net.connect; // as routed: the lean client opens its connections with net.connect
+        net.connect = function (...args) {
+          const socket = connect.apply(this, args);
           socket.once('connect', () => transports.push(socket.remoteAddress === undefined ? 'unix' : 'tcp'));
           return socket;
         };
