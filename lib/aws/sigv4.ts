@@ -1,4 +1,4 @@
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac, hash } from 'node:crypto';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 
 /** A POST to `/` with no query, as every AWS JSON protocol call is: what is signed of it. */
@@ -25,7 +25,8 @@ export function createSigV4Signer(options: { service: string; region: string; cr
   let signingKey: { day: string; accessKeyId: string; secretAccessKey: string; key: Buffer } | undefined;
   return async (request, now = new Date()) => {
     const credentials = await options.credentials();
-    const amzDate = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const iso = now.toISOString(); // 2025-01-15T10:30:00.000Z -> 20250115T103000Z
+    const amzDate = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 13)}${iso.slice(14, 16)}${iso.slice(17, 19)}Z`;
     const day = amzDate.slice(0, 8);
     const headers: Record<string, string> = { ...request.headers, host: request.host, 'x-amz-date': amzDate };
     if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
@@ -46,5 +47,6 @@ export function createSigV4Signer(options: { service: string; region: string; cr
   };
 }
 
-const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+// One-shot: no Hash object per digest (node:crypto's `hash`, Node 20.12+).
+const sha256Hex = (text: string) => hash('sha256', text, 'hex');
 const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
