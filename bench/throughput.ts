@@ -80,12 +80,13 @@ async function runOnce(): Promise<RunResult> {
 
     const acked: Delivery[] = [];
     let refused = 0;
-    async function send(from: number, to: number, latencies?: number[]): Promise<void> {
-      let next = from;
+    // The deliveries are built before the clock starts: the load generator's CPU in the timed window is sending alone.
+    async function send(deliveries: Delivery[], latencies?: number[]): Promise<void> {
+      let next = 0;
       const sender = async () => {
         const connection = rawConnection(stack.url);
-        while (next < to) {
-          const d = delivery(next++, 'e2e');
+        while (next < deliveries.length) {
+          const d = deliveries[next++]!;
           const start = process.hrtime.bigint();
           const status = await post(connection, d);
           latencies?.push(Number(process.hrtime.bigint() - start) / 1e6);
@@ -98,14 +99,16 @@ async function runOnce(): Promise<RunResult> {
     }
 
     // Warm up (JIT, sockets, the worker's clients), drained before the clock starts.
-    await send(-WARMUP, 0);
+    const warmUp = Array.from({ length: WARMUP }, (_, i) => delivery(i - WARMUP, 'e2e'));
+    const timed = Array.from({ length: N }, (_, i) => delivery(i, 'e2e'));
+    await send(warmUp);
     await drained();
     const processes = [child.pid!, ...childPids(child.pid!)].map((pid) => ({ pid, role: pid === child.pid ? 'stack (gateway, ingest, worker thread)' : processRole(pid), before: processCpuSeconds(pid) }));
     const threadsBefore = threadCpuSeconds(child.pid!);
     const benchCpu = process.cpuUsage();
     const latencies: number[] = [];
     const start = Date.now();
-    await send(0, N, latencies);
+    await send(timed, latencies);
     const ackedAt = Date.now();
     const backlog = await queued();
     await drained();

@@ -21,7 +21,6 @@ if (kind === 'dynamodb') {
   installParseCache(process.env.DYNALITE_PARSE_CACHE);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir && { path: dataDir }) });
-  await listen(server);
 } else if (kind === 'sqs') {
   const { installImmediateReceive } = await import('./sqs-receive-now.mjs');
   installImmediateReceive(process.env.SQS_RECEIVE_NOW);
@@ -30,23 +29,27 @@ if (kind === 'dynamodb') {
   const emulator = createRequestHandler({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
   sqsService = emulator.service;
   server = createServer(emulator.requestHandler);
-  await listen(server);
 } else if (kind === 'ssm') {
   const { createSsmStandIn } = await import('./ssm-stand-in.mjs');
   server = createSsmStandIn();
-  await listen(server);
 } else if (kind === 'sns') {
   const { createSnsStandIn } = await import('./sns-stand-in.mjs');
   server = createSnsStandIn();
-  await listen(server);
 } else {
   console.error(`unknown emulator ${kind}`);
   process.exit(2);
 }
-let front = server;
+// The emulators answer the stack's requests through a lighter HTTP front (local/lean-http-front.mjs) unless LEAN_HTTP=off.
+const lean = process.env.LEAN_HTTP !== 'off' && (kind === 'dynamodb' || kind === 'sqs');
+const { createLeanFront } = lean ? await import('./lean-http-front.mjs') : {};
+// The emulator's own server listens too (on a port nobody is given), so that its close() still shuts it down as before.
+await listen(server);
+const listening = lean ? createLeanFront(server) : server;
+if (listening !== server) await listen(listening);
+let front = listening;
 if (process.env.AWS_CALLS_FILE) {
   const { createRecordingProxy } = await import('./aws-call-recorder.mjs');
-  front = createRecordingProxy(server.address().port, process.env.AWS_CALLS_FILE);
+  front = createRecordingProxy(listening.address().port, process.env.AWS_CALLS_FILE);
   await listen(front);
 }
 if (sqsService) sqsService.PORT = front.address().port;
@@ -55,8 +58,12 @@ let socket;
 if (process.env.LOCAL_SOCKETS !== 'off') {
   const path = join(tmpdir(), `webhooks-${kind}-${process.pid}.sock`);
   rmSync(path, { force: true });
-  const unix = createHttpServer();
-  for (const listener of front.listeners('request')) unix.on('request', listener);
+  let unix;
+  if (front === listening && lean) unix = createLeanFront(server);
+  else {
+    unix = createHttpServer();
+    for (const listener of front.listeners('request')) unix.on('request', listener);
+  }
   // A temporary folder where no socket can be made (too long a path, no permission): TCP only, as before.
   if (await new Promise((resolve) => unix.once('error', () => resolve(false)).listen(path, () => resolve(true)))) socket = unix;
 }
@@ -66,9 +73,10 @@ const stop = () => {
     socket.closeAllConnections?.();
     socket.close();
   }
-  if (front !== server) {
-    front.closeAllConnections?.();
-    front.close();
+  for (const other of new Set([front, listening])) {
+    if (other === server) continue;
+    other.closeAllConnections?.();
+    other.close();
   }
   server.closeAllConnections?.();
   server.close(() => process.exit(0));
