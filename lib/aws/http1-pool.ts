@@ -55,7 +55,8 @@ export function createHttp1Pool(options: { ca?: string } = {}): Http1Post {
       if (at !== -1) list.splice(at, 1);
     };
   };
-  return (url, headers, body, timeouts) => {
+  return async (url, headers, body, timeouts) => {
+    const request = requestText(url, headers, body); // before taking a connection: a refused header leaves none in use
     const origin = `${url.protocol}//${url.host}`;
     let connection: Connection | undefined;
     for (let list = idle.get(origin); list !== undefined && list.length > 0 && connection === undefined; ) {
@@ -66,7 +67,7 @@ export function createHttp1Pool(options: { ca?: string } = {}): Http1Post {
     connection.onIdleEnd = undefined;
     connection.socket.ref();
     const used = connection;
-    return used.exchange(requestText(url, headers, body), timeouts.requestMs).then((answer) => {
+    return used.exchange(request, timeouts.requestMs).then((answer) => {
       if (used.reusable) release(origin, used);
       else used.socket.destroy();
       return answer;

@@ -87,6 +87,14 @@ describe('createHttp1Pool (lib/aws/http1-pool.ts) against real servers', () => {
     assert.equal(seen[0], `POST / HTTP/1.1\r\nhost: ${server.url.host}\r\ncontent-length: 4\r\n\r\nbody`);
   });
 
+  it('refuses a header holding a line break before taking a connection', async () => {
+    const server = await rawServer((_request, socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'));
+    const post = createHttp1Pool();
+    await assert.rejects(post(server.url, { 'x-injected': 'a\r\nx-evil: 1' }, '', timeouts), TypeError);
+    assert.equal(server.connections(), 0, 'no connection opened for a refused request');
+    assert.equal((await post(server.url, { 'content-length': '0' }, '', timeouts)).text, 'ok');
+  });
+
   it('opens a new connection after `connection: close`, after the server closed an idle one, and runs requests in parallel on several', async () => {
     const server = await rawServer((request, socket, connection) => {
       const close = request.includes('close-me');
