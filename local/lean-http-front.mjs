@@ -5,9 +5,10 @@
 // with a minimal request (an EventEmitter with method, url, headers, then one 'data' and 'end') and response
 // (statusCode, setHeader/getHeader/removeHeader, writeHead, write, end), written back as one HTTP/1.1 answer with its
 // Content-Length. node:http's server builds a parser, two streams, timers and a header object per exchange: this
-// takes 7-9% off each emulator's CPU in the end-to-end bench (measured interleaved). Anything else (another method, chunked or `Expect`, an upgrade, a
-// repeated header, a head over 16 KB, not HTTP/1.1) hands the connection, with the bytes read so far, to the
-// emulator's node:http server for good, so what the emulator answers never depends on which front read the request.
+// takes 7-9% off each emulator's CPU in the end-to-end bench (measured interleaved). Anything else (another method,
+// chunked or `Expect`, an upgrade, a repeated header, a head over 16 KB, not HTTP/1.1) hands the connection, with the
+// bytes read so far, to the emulator's node:http server for good, so what the emulator answers never depends on which
+// front read the request.
 // LEAN_HTTP=off serves every connection with node:http.
 import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
