@@ -2,6 +2,10 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// @ts-expect-error: a JavaScript module of our own, without types
+import { serveOnLoopback } from './serve-on-loopback.mjs';
+// @ts-expect-error: a JavaScript module of our own, without types
+import { createSnsStandIn } from './sns-stand-in.mjs';
 
 export interface Emulator {
   endpoint: string;
@@ -37,6 +41,16 @@ export const startSsmStandIn = (parameters: Record<string, string>, options: Emu
 /** SNS Publish (local/sns-stand-in.mjs); `log` prints each notification on stderr. */
 export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Promise<Emulator> =>
   startEmulator(['sns'], options, { SNS_LOG: log ? '1' : '0' });
+
+/**
+ * The SNS stand-in served from this process (the local stack's): a process of its own, woken for each notification,
+ * cost about three times the CPU per Publish (README "Local stack fidelity"). Served as an emulator's process serves
+ * it (local/serve-on-loopback.mjs): loopback port, call recorder, Unix socket.
+ */
+export async function startSnsStandInHere(log: boolean, options: EmulatorOptions = {}): Promise<Emulator> {
+  const served = await serveOnLoopback('sns', createSnsStandIn(log), { recordCallsTo: options.recordCallsTo });
+  return { endpoint: `http://127.0.0.1:${served.port}`, ...(served.socketPath && { socketPath: served.socketPath }), stop: () => served.close() };
+}
 
 /**
  * Each emulator gets a process of its own: with the handlers in a third, the local stack uses every core instead

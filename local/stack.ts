@@ -4,10 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startDynamoDb, startSqs, startSsmStandIn } from './emulators';
-import { serveHere } from './in-process-stand-in';
-// @ts-expect-error: a JavaScript module of our own, without types
-import { createSnsStandIn } from './sns-stand-in.mjs';
+import { startDynamoDb, startSnsStandInHere, startSqs, startSsmStandIn } from './emulators';
 import { startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
@@ -90,9 +87,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const [dynamo, sqsEmulator, sns] = await Promise.all([
     startDynamoDb(options.dataDir, record('dynamodb')),
     startSqs(record('sqs')),
-    // Our own SNS stand-in is served from this process: a process of its own, woken for each notification, cost
-    // about three times the CPU per Publish (README "Local stack fidelity").
-    serveHere('sns', createSnsStandIn(!['silent', 'error', 'warn'].includes(options.environment?.LOG_LEVEL ?? 'info')), record('sns')),
+    startSnsStandInHere(!['silent', 'error', 'warn'].includes(options.environment?.LOG_LEVEL ?? 'info'), record('sns')),
   ]);
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials, md5: false });
