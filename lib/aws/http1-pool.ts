@@ -102,17 +102,23 @@ function openConnection(url: URL, connectionMs: number, ca: string | undefined):
     ? tls.connect({ host, port, ...(net.isIP(host) === 0 && { servername: host }), ALPNProtocols: ['http/1.1'], ...(ca !== undefined && { ca }) })
     : net.connect({ host, port });
   socket.setNoDelay(true);
+  let buffered: Buffer | undefined;
+  let current: { resolve(answer: HttpAnswer): void; reject(error: Error): void; requestMs: number; timer?: NodeJS.Timeout } | undefined;
+  const connection: Connection = { socket, reusable: true, onIdleEnd: undefined, exchange };
+  // The request's deadline runs from its write on an open connection, or from the connection's opening.
+  const startClock = () => {
+    const waiting = current;
+    if (waiting !== undefined) waiting.timer = setTimeout(() => fail(new HttpTimeoutError(`no answer within ${waiting.requestMs} ms`)), waiting.requestMs);
+  };
+
   let connected = false;
   let connectTimer: NodeJS.Timeout | undefined = setTimeout(() => socket.destroy(new HttpTimeoutError(`no connection within ${connectionMs} ms`)), connectionMs);
   socket.once(https ? 'secureConnect' : 'connect', () => {
     connected = true;
     clearTimeout(connectTimer);
     connectTimer = undefined;
+    startClock();
   });
-
-  let buffered: Buffer | undefined;
-  let current: { resolve(answer: HttpAnswer): void; reject(error: Error): void; timer: NodeJS.Timeout | undefined } | undefined;
-  const connection: Connection = { socket, reusable: true, onIdleEnd: undefined, exchange };
 
   const settle = (outcome: { answer: HttpAnswer } | { error: Error }) => {
     const waiting = current;
@@ -145,7 +151,6 @@ function openConnection(url: URL, connectionMs: number, ca: string | undefined):
   });
   socket.on('end', () => {
     connection.reusable = false;
-    connection.onIdleEnd?.();
     if (current === undefined) return socket.destroy();
     // An answer without a length ends with the connection.
     let parsed: ReturnType<typeof parseAnswer>;
@@ -159,12 +164,10 @@ function openConnection(url: URL, connectionMs: number, ca: string | undefined):
     socket.destroy();
     settle({ answer: parsed.answer });
   });
-  socket.on('error', (error) => {
-    connection.onIdleEnd?.();
-    fail(error);
-  });
+  socket.on('error', fail);
+  // Every way a connection ends comes here last: one waiting in the pool leaves it (until then, a destroyed or
+  // half-closed one is skipped when taken).
   socket.on('close', () => {
-    connection.reusable = false;
     connection.onIdleEnd?.();
     fail(hangUp(connected ? 'closed before the answer was complete' : 'closed before it was established'));
   });
@@ -172,12 +175,8 @@ function openConnection(url: URL, connectionMs: number, ca: string | undefined):
   function exchange(request: string, requestMs: number): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
       if (current !== undefined) return reject(new Error('one request at a time on a connection'));
-      current = { resolve, reject, timer: undefined };
-      const startClock = () => {
-        if (current !== undefined) current.timer = setTimeout(() => fail(new HttpTimeoutError(`no answer within ${requestMs} ms`)), requestMs);
-      };
+      current = { resolve, reject, requestMs };
       if (connected) startClock();
-      else socket.once(url.protocol === 'https:' ? 'secureConnect' : 'connect', startClock);
       socket.write(request);
     });
   }
