@@ -69,8 +69,9 @@ if (process.env.INGEST_CPU_CHILD === '1') {
   for (const core of cores) {
     const figures: number[] = [];
     for (let i = 1; i <= PROCESSES; i++) {
-      const command = [process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url)];
-      const child = core === undefined ? spawnSync(command[0]!, command.slice(1), { env: { ...process.env, INGEST_CPU_CHILD: '1' }, encoding: 'utf8' }) : spawnSync('taskset', ['-c', String(core), ...command], { env: { ...process.env, INGEST_CPU_CHILD: '1' }, encoding: 'utf8' });
+      const node = [process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url)];
+      const [command, ...args] = core === undefined ? node : ['taskset', '-c', String(core), ...node];
+      const child = spawnSync(command!, args, { env: { ...process.env, INGEST_CPU_CHILD: '1' }, encoding: 'utf8' });
       if (child.status !== 0) throw new Error(`ingest-cpu process ${i} failed: ${child.stderr}`);
       const figure = Number(/PROCESS_FIGURE ([\d.]+)/.exec(child.stdout)?.[1]);
       console.log(`${core === undefined ? '' : `core ${core}, `}process ${i} of ${PROCESSES}: ${figure.toFixed(2)} µs CPU/webhook (median over ${cases.length} shapes)`);
