@@ -1,16 +1,16 @@
 /**
- * DynamoDB requests per event, counted per HTTP attempt (retries included) by the worker's own DynamoDB client
- * (lib/aws/dynamodb-json-client.ts, its `onAttempt` hook: the worker sends DynamoDB no other way) on the real
- * worker (its composition root, wired as functions/worker.ts wires it) against the DynamoDB and SQS emulators, one SQS record per invocation as Lambda would hand it. Each case's
- * envelope is made by the real ingest use case. `npm run bench:ddb`
+ * DynamoDB requests per event, counted per HTTP attempt (retries included) on the worker's own DynamoDBClient
+ * (bench/lib/dynamodb-request-counter.ts: the worker sends DynamoDB no other way), on the real worker (its composition
+ * root, its clients built as functions/worker.ts builds them) against the DynamoDB and SQS emulators, one SQS record
+ * per invocation as Lambda would hand it. Each case's envelope is made by the real ingest use case.
+ * `npm run bench:ddb`
  */
 import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
-import { createDynamoDbJsonClient } from '../lib/aws/dynamodb-json-client';
-import { environmentCredentials } from '../lib/aws/env-credentials';
-import { createSnsPublish } from '../lib/aws/sns-publish';
-import { createSqsSendMessage } from '../lib/aws/sqs-send-message';
-import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
-import { awsServiceEnv } from '../lib/config/env';
+import { createDynamoDbClient } from '../lib/aws/dynamodb';
+import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
+import { createSnsClient, publishWith } from '../lib/aws/sns';
+import { createSqsClient, sendMessageWith } from '../lib/aws/sqs';
+import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
 import { cachedParameterReader } from '../lib/config/ssm-parameters';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
 import { createLogger } from '../lib/log';
@@ -19,14 +19,16 @@ import { composeWorker } from '../lib/worker/compose-worker';
 import { processBatch } from '../lib/worker/process-batch';
 import { readWorkerConfig } from '../lib/worker/worker-config';
 import { startFakeSignalWire } from '../test/helpers/fake-signalwire';
+import { countRequestsByOperation } from './lib/dynamodb-request-counter';
 import { startBenchEmulators } from './lib/emulators';
 import { emitMetrics, type Metrics } from './lib/metrics';
 
 const emulators = await startBenchEmulators();
 const signalWire = await startFakeSignalWire();
 try {
+  // The SDK clients take region, credentials and endpoints from the process's environment, as on Lambda.
   Object.assign(process.env, emulators.env, { TABLE_NAME: emulators.tableName, DLQ_URL: emulators.deadLetterQueueUrl, QUEUE_URL: emulators.queueUrl, STAGE: 'bench' });
-  const env = {
+  const config = readWorkerConfig({
     ...process.env,
     // Auto-replies through a real local HTTP server standing in for the SignalWire REST API.
     SIGNALWIRE_SPACE_URL: signalWire.url,
@@ -35,19 +37,19 @@ try {
     PUBLIC_BASE_URL: 'http://127.0.0.1:9',
     // Deployed, inbound SMS are forwarded (a topic exists); here they are logged, with the same claim writes.
     NOTIFY_INBOUND_SMS: 'true',
-  };
-  const counts = new Map<string, number>();
-  const credentials = environmentCredentials();
-  const dynamodb = createDynamoDbJsonClient({
-    credentials,
-    ...awsServiceEnv(process.env, 'DYNAMODB'),
-    onAttempt: (operation) => counts.set(operation, (counts.get(operation) ?? 0) + 1),
   });
-  // Wired as functions/worker.ts wires it, around the counting client.
-  const sqs = awsServiceEnv(process.env, 'SQS');
-  const readParameter = cachedParameterReader(createSsmParametersReader({ credentials, region: async () => sqs.region }));
-  const clients = { dynamodb, sendMessage: createSqsSendMessage({ credentials, ...sqs }), snsPublish: createSnsPublish({ credentials, ...awsServiceEnv(process.env, 'SNS') }), readParameter };
-  const deps = composeWorker(readWorkerConfig(env), clients, createLogger({ fn: 'worker' }, 'silent'), createMetrics());
+  const dynamodb = createDynamoDbClient(config.dynamodb);
+  const counts = countRequestsByOperation(dynamodb);
+  // Wired as functions/worker.ts wires it, around the counted client.
+  const readParameters = parametersReaderWith(createSsmClient(config.ssm));
+  const clients = {
+    dynamodb: sdkDynamoDb(dynamodb),
+    sendMessage: sendMessageWith(createSqsClient(config.sqs)),
+    snsPublish: publishWith(createSnsClient(config.sns)),
+    readParameters,
+    readParameter: cachedParameterReader(readParameters),
+  };
+  const deps = composeWorker(config, clients, createLogger({ fn: 'worker' }, 'silent'), createMetrics());
   const handler = (event: SQSEvent) => processBatch(event.Records, deps);
 
   let sequence = 0;

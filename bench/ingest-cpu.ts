@@ -3,7 +3,7 @@
  * serialize, response) for every sample delivery, with the SQS client stubbed so only our code is measured.
  * Shapes are interleaved over ROUNDS; each shape's figure is its median round, a process's figure the median over
  * shapes, and the headline the median over PROCESSES fresh processes (default 3) pinned to one core, the faster core's:
- * on this VM one vCPU often runs the same process ~1.55x slower from start to end, whatever the code (taskset shows it).
+ * on this VM one vCPU is often slower than the other for minutes at a time, whatever the code (taskset shows it).
  * `npm run bench:ingest`
  */
 import { spawnSync } from 'node:child_process';
@@ -22,8 +22,8 @@ import { emitMetrics, median, round } from './lib/metrics';
 const ROUNDS = Number(process.env.ROUNDS ?? 7);
 const ITERATIONS = Number(process.env.ITERATIONS ?? 4_000);
 
-// The ingest's SQS client (its SendMessage, lib/aws/sqs-send-message.ts) answers at once: our queue adapter runs,
-// nothing leaves the process.
+// The SendMessage port the ingest's SDK SQSClient fills (lib/aws/sqs.ts `sendMessageWith`) answers at once: our queue
+// adapter runs, neither the SDK nor anything else outside the process is measured.
 const stubSendMessage = async (): Promise<void> => undefined;
 const queue = webhookQueueOver(stubSendMessage, 'https://sqs.us-east-1.amazonaws.com/000000000000/bench');
 // Verified as on Lambda: the URL is rebuilt from the request context, the key is the samples' one.
@@ -61,8 +61,8 @@ if (process.env.INGEST_CPU_CHILD === '1') {
   console.log(`PROCESS_FIGURE ${await measureHere()}`);
 } else {
   // Each process pinned to one core in turn, where `taskset` exists: this VM's two vCPUs are often not equal (for
-  // minutes at a time one runs the same process ~1.55x slower from start to end, and which one changes: the host's
-  // other work, not ours), so the headline is the faster core's median; every core's figure is printed and noted.
+  // minutes at a time one runs the same process slower from start to end, and which one changes: the host's other
+  // work, not ours), so the headline is the faster core's median; every core's figure is printed and noted.
   const pinnable = cpus().length > 1 && spawnSync('taskset', ['-V']).status === 0;
   const cores = pinnable ? cpus().map((_, core) => core) : [undefined];
   const perCore: { core: number | undefined; figures: number[] }[] = [];

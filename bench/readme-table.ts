@@ -1,20 +1,28 @@
 /**
- * Rewrites the README's performance table (between the `bench:table` markers) from bench/results.json, so the
- * figures a reader sees are the ones `npm run bench` wrote. `npm run bench:readme`
+ * Rewrites the README's performance table (between the `bench:table` markers) from the newest complete run kept under
+ * bench/results/ (or the results file given), so the figures a reader sees are ones `npm run bench` measured. Only
+ * this script writes the README, and only when run on purpose: `npm run bench:readme [-- FILE] [-- --print]`
+ * (`--print` shows the table and writes nothing).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { PROJECT_ROOT } from '../local/project-root';
-import { withinBudget, type Metrics } from './lib/metrics';
+import { withinBudget } from './lib/metrics';
+import { latestCompleteResults, readResults } from './lib/results';
 
 const START = '<!-- bench:table:start -->';
 const END = '<!-- bench:table:end -->';
 
-const results = JSON.parse(readFileSync(join(PROJECT_ROOT, 'bench', 'results.json'), 'utf8')) as {
-  measured_at: string;
-  machine: { cpus: number; cpu_model: string; node: string; load_average_at_start_of_each_bench: string[] };
-  metrics: Metrics;
-};
+const args = process.argv.slice(2);
+const printOnly = args.includes('--print');
+const given = args.find((arg) => arg !== '--print');
+const latest = given === undefined ? latestCompleteResults() : { file: given, results: readResults(resolve(given)) };
+if (latest === undefined) {
+  console.error('no complete run under bench/results/: run `npm run bench` first (every bench, none failed), or name a results file');
+  process.exit(1);
+}
+const { file: source, results } = latest;
+
 const rows = Object.entries(results.metrics).map(([name, m]) => {
   const verdict = withinBudget(m);
   const packages = m.packages ? `; inside: ${Object.entries(m.packages).map(([p, kb]) => `${p} ${kb}`).join(', ')}` : '';
@@ -31,9 +39,12 @@ const table = [
   END,
 ].join('\n');
 
-const file = join(PROJECT_ROOT, 'README.md');
-const readme = readFileSync(file, 'utf8');
-const [before, rest] = [readme.slice(0, readme.indexOf(START)), readme.slice(readme.indexOf(END) + END.length)];
-if (!readme.includes(START) || !readme.includes(END)) throw new Error(`README.md has no ${START} … ${END} section`);
-writeFileSync(file, before + table + rest);
-console.log(`README.md: performance table rewritten from bench/results.json (${rows.length} metrics)`);
+if (printOnly) {
+  console.log(table);
+} else {
+  const file = join(PROJECT_ROOT, 'README.md');
+  const readme = readFileSync(file, 'utf8');
+  if (!readme.includes(START) || !readme.includes(END)) throw new Error(`README.md has no ${START} … ${END} section`);
+  writeFileSync(file, readme.slice(0, readme.indexOf(START)) + table + readme.slice(readme.indexOf(END) + END.length));
+  console.log(`README.md: performance table rewritten from ${source} (${rows.length} metrics)`);
+}

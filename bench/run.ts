@@ -1,13 +1,14 @@
 /**
- * `npm run bench`: every benchmark in turn (each in a fresh process), one table, bench/results.json, and a non-zero
- * exit when a figure is over its budget. `npm run bench -- ingest-cpu ack-latency` runs only those.
+ * `npm run bench`: every benchmark in turn (each in a fresh process), one table, the figures kept under bench/results/
+ * (ignored by git: bench/lib/results.ts), and a non-zero exit when a figure is over its budget or a bench failed.
+ * `npm run bench -- ingest-cpu ack-latency` runs only those. The README's table is `npm run bench:readme`'s alone.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../local/project-root';
 import { withinBudget, type Metrics } from './lib/metrics';
+import { writeResults } from './lib/results';
 
 const BENCHES = ['cold-start', 'ingest-cpu', 'ack-latency', 'dynamodb-requests', 'throughput'];
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : BENCHES;
@@ -58,9 +59,10 @@ console.log(`\n${['metric', 'value', 'budget', ''].map((h, i) => h.padEnd(widths
 for (const row of rows) console.log(`${row.slice(0, 4).map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}  ${row[4]}`);
 
 const over = Object.entries(metrics).filter(([, m]) => withinBudget(m) === false);
-const file = join(PROJECT_ROOT, 'bench', 'results.json');
 const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_at_start_of_each_bench: loads };
-writeFileSync(file, `${JSON.stringify({ measured_at: new Date().toISOString(), machine, seconds: Math.round((Date.now() - started) / 1000), failed_benches: failed, metrics }, null, 2)}\n`);
+const complete = failed.length === 0 && BENCHES.every((name) => selected.includes(name));
+const seconds = Math.round((Date.now() - started) / 1000);
+const file = writeResults({ measured_at: new Date().toISOString(), machine, seconds, benches: selected, complete, failed_benches: failed, metrics });
 const verdict = over.length === 0 && failed.length === 0 ? 'every budget holds' : [over.length > 0 && `OVER BUDGET: ${over.map(([name]) => name).join(', ')}`, failed.length > 0 && `FAILED: ${failed.join(', ')}`].filter(Boolean).join('; ');
-console.log(`\nwrote bench/results.json in ${Math.round((Date.now() - started) / 1000)} s; ${verdict}`);
+console.log(`\nwrote ${file} in ${seconds} s; ${verdict}`);
 process.exitCode = over.length === 0 && failed.length === 0 ? 0 : 1;

@@ -3,7 +3,8 @@
  * by CONCURRENCY senders, then the time until the worker has applied all of them. Every acknowledged (200) delivery
  * is then looked up in the table: one that is not there, or not as sent, is lost. CPU per webhook of each process
  * (the stack: gateway, ingest and worker thread; each emulator; this load generator) comes from /proc.
- * The median of E2E_RUNS runs (default 3), each on a fresh stack.
+ * The median of E2E_RUNS runs (default 3), each on a fresh stack. The rate is reported, not budgeted: on one machine
+ * with the emulators, it mostly measures the emulators' CPU, not the functions'. Its budget is that nothing is lost.
  * `npm run bench:e2e` (N=20000 CONCURRENCY=32 E2E_RUNS=3; CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles every process)
  */
 import { spawn } from 'node:child_process';
@@ -161,8 +162,8 @@ async function runOnce(): Promise<RunResult> {
   }
 }
 
-// This VM's speed moves by ±15% from one minute to the next: the figure is the median of E2E_RUNS runs (default 3),
-// each on a fresh stack; a delivery lost in any run counts.
+// This VM's speed moves from one minute to the next: the figure is the median of E2E_RUNS runs (default 3), each on
+// a fresh stack; a delivery lost in any run counts.
 const RUNS = Number(process.env.E2E_RUNS ?? 3);
 const runs: RunResult[] = [];
 for (let run = 1; run <= RUNS; run++) {
@@ -172,7 +173,7 @@ for (let run = 1; run <= RUNS; run++) {
 const median = [...runs].sort((a, b) => a.appliedPerS - b.appliedPerS)[Math.floor(runs.length / 2)]!;
 const each = runs.map((r) => Math.round(r.appliedPerS)).join(', ');
 emitMetrics({
-  e2e_applied_per_s: { value: Math.round(median.appliedPerS), unit: 'webhooks/s', budget: '>= 1000', note: `median of ${RUNS} runs (${each}/s), each ${N} deliveries of 5 kinds, ${CONCURRENCY} senders, until the queue is empty` },
+  e2e_applied_per_s: { value: Math.round(median.appliedPerS), unit: 'webhooks/s', budget: '', note: `local stack, emulators' CPU included: median of ${RUNS} runs (${each}/s), each ${N} deliveries of 5 kinds, ${CONCURRENCY} senders, until the queue is empty` },
   e2e_acked_per_s: { value: Math.round(median.ackedPerS), unit: 'webhooks/s', budget: '', note: 'until the last 200 (the median run)' },
   e2e_ack_p99_ms: { value: round(median.p99, 1), unit: 'ms', budget: '', note: `p50 ${round(median.p50, 1)} ms` },
   e2e_lost: { value: runs.reduce((sum, r) => sum + r.lostOrRefused, 0), unit: 'webhooks', budget: '== 0', note: `not acknowledged, or acknowledged and not in the table as sent (all ${RUNS} runs)` },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serverlessAccessKeys } from '../local/local-credentials';
+import { serveOnLoopback } from '../local/serve-on-loopback.mjs';
 
 /** A notification the SNS stand-in accepted: its event key (from the JSON facts) and kind. */
 export interface Published {
@@ -14,7 +15,10 @@ export interface StandIn {
   close(): Promise<void>;
 }
 
-/** SNS's Publish (AWS query protocol): records every publish it accepted, which is what subscribers would get. */
+/**
+ * SNS's Publish (AWS query protocol): records every publish it accepted, which is what subscribers would get. Served
+ * behind the local stack's AWS front (local/aws-front.mjs), so its requests are signature-checked as on AWS.
+ */
 export async function startSnsStandIn(): Promise<StandIn & { published: Published[] }> {
   const published: Published[] = [];
   const standIn = await listen((body, _req, res) => {
@@ -40,15 +44,8 @@ async function listen(handle: (body: string, req: IncomingMessage, res: ServerRe
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => handle(Buffer.concat(chunks).toString('utf8'), req, res));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const served = await serveOnLoopback('sns', server, { accessKeys: serverlessAccessKeys() });
+  return { url: `http://127.0.0.1:${served.port}`, close: () => served.close() };
 }
 
 function send(res: ServerResponse, status: number, contentType: string, body: string): void {

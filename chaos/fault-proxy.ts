@@ -86,10 +86,17 @@ function pick(rates: FaultRates, roll: number): FaultKind | undefined {
   return undefined;
 }
 
+/**
+ * Forwards the request as it arrived: method, raw path and query, raw header lines (Host included: the caller signed
+ * the host it sent to, and the AWS front behind checks the signature over it) and the body bytes; only the
+ * hop-by-hop headers, which describe the caller's connection, are left out.
+ */
 function forward(target: URL, req: IncomingMessage, body: Buffer, agent: Agent): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const headers = { ...req.headers, host: target.host, 'content-length': String(body.length) };
-    delete headers.connection;
+    const headers: string[] = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) {
+      if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    }
     const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (response) => {
       readAll(response).then((data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }), reject);
     });
@@ -97,6 +104,8 @@ function forward(target: URL, req: IncomingMessage, body: Buffer, agent: Agent):
     upstream.end(body);
   });
 }
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
 
 function readAll(stream: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {

@@ -28,6 +28,7 @@ const OPTION_TYPES = {
   to: { type: 'string' },
   yes: { type: 'boolean' },
   port: { type: 'string' },
+  timeout: { type: 'string' },
 } as const;
 
 /** Options every command takes: help, and where the stack is. */

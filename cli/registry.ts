@@ -11,6 +11,7 @@ import { sendWebhook } from './commands/send';
 import { showStats } from './commands/stats';
 import { resetSwmlRules, setSwmlRules, showSwmlRules } from './commands/swml';
 import { tailArchive } from './commands/tail';
+import { verifyExitCode, verifyReport, verifyStage } from './commands/verify';
 import type { Target } from './target';
 
 /** Every option any command takes; each command lists the ones that apply to it (the rest are refused). */
@@ -31,6 +32,7 @@ export interface Options {
   to?: string;
   yes?: boolean;
   port?: string;
+  timeout?: string;
 }
 
 export interface CommandContext {
@@ -77,6 +79,14 @@ export const COMMANDS: Record<string, CommandSpec> = {
   'swml show': { usage: 'swml show', summary: 'the SWML routing rules in effect (built-in or set)', options: ['json'], run: (c) => showSwmlRules(c.target) },
   'swml set': { usage: 'swml set <rules.json>', summary: 'validate and store new routing rules (no deploy; live within the cache time)', options: ['json'], run: (c) => setSwmlRules(c.target, c.args[0]) },
   'swml reset': { usage: 'swml reset', summary: 'back to the built-in routing rules', options: ['json'], run: (c) => resetSwmlRules(c.target) },
+  verify: {
+    usage: 'verify [--timeout SECONDS]',
+    summary: "prove the stage works: its SSM secrets, a signed sample delivery applied and archived, the DLQ, the topic's subscribers; exits 1 naming what is wrong and how to fix it",
+    options: ['json', 'timeout'],
+    run: (c) => verifyStage(c.target, c.options),
+    readable: verifyReport,
+    exitCode: verifyExitCode,
+  },
   stats: { usage: 'stats [--since ISO | --hours N]', summary: 'counts per kind and state, average call duration (default: last 24 h)', options: ['json', 'since', 'hours'], run: (c) => showStats(c.target, c.options) },
   send: {
     usage: 'send ROUTE [--fixture NAME | --body TEXT | --file PATH] [--url BASE] [--sign | --unsigned]',

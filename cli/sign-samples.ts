@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../local/project-root';
 import { readSample, resignSample, sampleNames } from './samples';
-import { secretListEnv } from '../lib/security/auth-policy';
+import { secretListEnv } from '../lib/config/secret-list';
 
 const USAGE = `usage: npm run samples:sign -- [--key KEY] [--base-url URL] [--out DIR] [--only NAME]...
 

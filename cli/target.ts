@@ -6,6 +6,7 @@ import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { loadServerlessConfig } from '../local/serverless-config';
 import { PROJECT_ROOT } from '../local/project-root';
 import type { StackInfo } from '../local/stack';
+import { LOCAL_STAGE } from '../local/stack-stage';
 import { createDocumentClient, type TableRef } from '../lib/store/table';
 import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 
@@ -25,7 +26,8 @@ export interface Target {
 export const LOCAL_STACK_FILE = join(PROJECT_ROOT, '.local', 'stack.json');
 
 export async function resolveTarget(options: { stage?: string; region?: string; stackFile?: string }): Promise<Target> {
-  if (options.stage === undefined) return localTarget(options.stackFile ?? process.env.WEBHOOKS_STACK_FILE ?? LOCAL_STACK_FILE);
+  // `--stage local` names the stack `npm start` runs (its stage), as no `--stage` does.
+  if (options.stage === undefined || options.stage === LOCAL_STAGE) return localTarget(options.stackFile ?? process.env.WEBHOOKS_STACK_FILE ?? LOCAL_STACK_FILE);
   return deployedTarget(options.stage, options.region ?? process.env.AWS_REGION ?? 'us-east-1');
 }
 

@@ -1,53 +1,34 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { createDynamoDbJsonClient } from '../lib/aws/dynamodb-json-client';
-import { environmentCredentials } from '../lib/aws/env-credentials';
-import { createSqsSendMessage } from '../lib/aws/sqs-send-message';
-import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
-import { awsServiceEnv } from '../lib/config/env';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createDynamoDbClient } from '../lib/aws/dynamodb';
+import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
+import { createSqsClient, sendMessageWith } from '../lib/aws/sqs';
+import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
 import { errorResponse, jsonResponse } from '../lib/http/responses';
 import { toWebhookRequest } from '../lib/http/webhook-request';
 import { createLogger } from '../lib/log';
+import { withLogContext } from '../lib/log-context';
 import { createMetrics } from '../lib/metrics';
-import { webhookQueueOver } from '../lib/queue/webhook-queue';
-import { authenticatorFromConfig } from '../lib/security/authenticate';
-import { createSwmlRulesStore } from '../lib/store/swml-rules-store';
-import { createDocumentClient } from '../lib/store/table';
 import { answerSwmlFetch } from '../lib/swml/answer-swml-fetch';
-import { createRoutingRulesSource } from '../lib/swml/routing-rules-source';
+import { composeSwml } from '../lib/swml/compose-swml';
 import { readSwmlConfig } from '../lib/swml/swml-config';
 
 const config = readSwmlConfig(process.env);
 const log = createLogger({ fn: 'swml' }, config.runtime.logLevel, config.runtime);
-// A caller waits on this answer: fail fast and answer the safe default rather than keep the line silent. Both AWS
-// calls are signed requests without an SDK client (lib/aws/aws-json-client.ts), as in the ingest: the rules read from
-// DynamoDB, and the journal's one SendMessage (a single try: the answer never waits more than 300 ms for it).
-const credentials = environmentCredentials();
-const dynamodb = createDynamoDbJsonClient({ credentials, ...awsServiceEnv(process.env, 'DYNAMODB'), maxAttempts: 2, connectionTimeoutMs: 300, requestTimeoutMs: 800 });
-const sqs = awsServiceEnv(process.env, 'SQS');
-const sendMessage = createSqsSendMessage({ credentials, region: sqs.region, endpoint: sqs.endpoint, maxAttempts: 1, connectionTimeoutMs: 250, requestTimeoutMs: 300 });
-const rules = createSwmlRulesStore({
-  client: createDocumentClient(dynamodb),
-  tableName: config.tableName,
-  retentionDays: config.retentionDays,
-});
-const deps = {
-  // The same webhook verification as the ingest (README "Security"): a refused fetch gets no document at all.
-  authenticate: authenticatorFromConfig(config.auth, { log, metrics: createMetrics(config.runtime), readParameters: createSsmParametersReader({ credentials, region: async () => sqs.region, timeoutMs: 1000 }) }),
-  loadRules: createRoutingRulesSource(async () => (await rules.get())?.rules_json, {
-    ttlMs: config.rulesCacheMs,
-    log,
-  }),
-  journal: webhookQueueOver(sendMessage, config.queueUrl).send,
-  journalTimeoutMs: 300,
-  rulesTimeoutMs: 2_000,
-  log,
+const clients = {
+  dynamodb: sdkDynamoDb(createDynamoDbClient(config.dynamodb)),
+  sendMessage: sendMessageWith(createSqsClient(config.sqs)),
+  readParameters: parametersReaderWith(createSsmClient(config.ssm)),
 };
+const deps = composeSwml(config, clients, log, createMetrics(config.runtime));
 
-export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+const swml = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const request = toWebhookRequest(event);
   try {
     return jsonResponse(200, await answerSwmlFetch(request, deps));
   } catch (error) {
-    return errorResponse(error, log, { route: request.routeKey, request_id: request.requestId });
+    return errorResponse(error, log, { route: request.routeKey });
   }
 };
+
+export const handler = (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>) =>
+  withLogContext({ aws_request_id: context?.awsRequestId, request_id: event.requestContext?.requestId }, () => swml(event));

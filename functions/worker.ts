@@ -1,12 +1,12 @@
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createDynamoDbJsonClient } from '../lib/aws/dynamodb-json-client';
-import { environmentCredentials } from '../lib/aws/env-credentials';
-import { createSnsPublish } from '../lib/aws/sns-publish';
-import { createSqsSendMessage } from '../lib/aws/sqs-send-message';
-import { createSsmParametersReader } from '../lib/aws/ssm-get-parameters';
-import { awsServiceEnv } from '../lib/config/env';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createDynamoDbClient } from '../lib/aws/dynamodb';
+import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
+import { createSnsClient, publishWith } from '../lib/aws/sns';
+import { createSqsClient, sendMessageWith } from '../lib/aws/sqs';
+import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
 import { cachedParameterReader } from '../lib/config/ssm-parameters';
 import { createLogger } from '../lib/log';
+import { withLogContext } from '../lib/log-context';
 import { createMetrics } from '../lib/metrics';
 import { composeWorker } from '../lib/worker/compose-worker';
 import { processBatch } from '../lib/worker/process-batch';
@@ -14,23 +14,16 @@ import { readWorkerConfig } from '../lib/worker/worker-config';
 
 const config = readWorkerConfig(process.env);
 const log = createLogger({ fn: 'worker' }, config.runtime.logLevel, config.runtime);
-// Lambda hands the execution role's credentials over in the environment (and the local stack does the same).
-// Every AWS call is a signed request of our own (lib/aws): no SDK client to load at a cold start, nor its per-call
-// middleware to run for every event.
-const credentials = environmentCredentials();
-const sqs = awsServiceEnv(process.env, 'SQS');
+const readParameters = parametersReaderWith(createSsmClient(config.ssm));
 const clients = {
-  // DynamoDB is the worker's hot path (one to a few requests per event), with the SDK's retry rules. An answer that
-  // has not come within 1 s is tried again (3 attempts), instead of being awaited until the function times out: one
-  // hung request held its whole batch. Every write is conditional or idempotent, so a timed-out request that lands
-  // after its retry changes nothing (the chaos run's latency fault does exactly that).
-  dynamodb: createDynamoDbJsonClient({ credentials, ...awsServiceEnv(process.env, 'DYNAMODB'), maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 1000 }),
-  // Dead letters: SendMessage with the reason as attributes, 3 tries as the SDK would.
-  sendMessage: createSqsSendMessage({ credentials, ...sqs, maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 }),
-  // Never retried on its own: a retried Publish whose first try went through notifies twice (lib/notifications).
-  snsPublish: createSnsPublish({ credentials, ...awsServiceEnv(process.env, 'SNS'), connectionTimeoutMs: 1000, requestTimeoutMs: 3000 }),
-  readParameter: cachedParameterReader(createSsmParametersReader({ credentials, region: async () => sqs.region })),
+  readParameters,
+  readParameter: cachedParameterReader(readParameters),
+  dynamodb: sdkDynamoDb(createDynamoDbClient(config.dynamodb)),
+  sendMessage: sendMessageWith(createSqsClient(config.sqs)),
+  snsPublish: publishWith(createSnsClient(config.sns)),
 };
 const deps = composeWorker(config, clients, log, createMetrics(config.runtime));
 
-export const handler = (event: SQSEvent): Promise<SQSBatchResponse> => processBatch(event.Records, deps);
+// Every log line names the invocation; each record's lines its SQS message id and event id too (lib/worker/process-batch.ts).
+export const handler = (event: SQSEvent, context?: Pick<Context, 'awsRequestId'>): Promise<SQSBatchResponse> =>
+  withLogContext({ aws_request_id: context?.awsRequestId }, () => processBatch(event.Records, deps));

@@ -1,8 +1,10 @@
+import { logContextFields } from './log-context';
 import { redactLogFields } from './security/redact-log';
 
 /**
  * Structured JSON logs, one line each: short lower-case messages with context fields. Never log secrets: fields are
  * redacted anyway (credentials, URL secrets; message text with `redactMessageBodies`, see security/redact-log.ts).
+ * Each line carries the fields of the context it is written in (lib/log-context.ts): request, message and event ids.
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -21,7 +23,7 @@ export function createLogger(base: Record<string, unknown> = {}, level: string =
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < threshold) return;
     const safeFields = fields && redactLogFields(fields, redaction);
-    const line = JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...safeFields }, errorReplacer);
+    const line = JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...logContextFields(), ...safeFields }, errorReplacer);
     (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
   };
   return {

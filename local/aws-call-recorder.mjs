@@ -1,13 +1,14 @@
 // Records every AWS operation the local functions make, for the IAM parity check (test/template/iam-parity.test.ts):
-// an HTTP proxy in front of an emulator or stand-in that reads who signed the request (each function signs with its
-// own access key id, `local-<function>`), the operation (X-Amz-Target, or Action in a query-protocol body) and its
-// resources (table, index, partition key, queue, parameter, topic), and appends each distinct call as a JSON line.
+// the front of each emulator or stand-in (local/aws-front.mjs) hands it every request whose signature it accepted;
+// it reads who signed it (each function signs with its own access key id, `local-<function>`), the operation
+// (X-Amz-Target, or Action in a query-protocol body) and its resources (table, index, partition key, queue,
+// parameter, topic), and appends each distinct call to `file` as a JSON line.
 import { appendFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
 
 const MAX_KEYS_PER_CALL = 50; // distinct partition keys kept per function, operation and table
 
-export function createRecordingProxy(targetPort, file) {
+/** `(headers, body) => void`: records the calls one request makes. */
+export function createCallRecorder(file) {
   const seen = new Set();
   const keysPerCall = new Map();
   const record = (call) => {
@@ -22,24 +23,13 @@ export function createRecordingProxy(targetPort, file) {
     seen.add(id);
     appendFileSync(file, id + '\n');
   };
-  return createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (chunk) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      try {
-        for (const call of describeCalls(req.headers, body)) record(call);
-      } catch (error) {
-        record({ caller: callerOf(req.headers), unparsed: String(error) });
-      }
-      const upstream = request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      upstream.on('error', () => res.destroy());
-      upstream.end(body);
-    });
-  });
+  return (headers, body) => {
+    try {
+      for (const call of describeCalls(headers, body)) record(call);
+    } catch (error) {
+      record({ caller: callerOf(headers), unparsed: String(error) });
+    }
+  };
 }
 
 /** `Credential=<access key id>/<date>/<region>/<service>/aws4_request`: the function, by its access key. */

@@ -1,26 +1,20 @@
 // Runs one emulator or stand-in in a process of its own, so the local stack spreads over the machine's cores:
 //   node local/emulator-main.mjs dynamodb [DATA_DIR] | sqs | ssm | sns
-// Prints `listening <port> [<unix socket path>]` once ready; exits when its parent's stdin closes (the parent died or stopped it).
-// With AWS_CALLS_FILE set, a recording proxy (local/aws-call-recorder.mjs) listens in front of it instead.
+// The emulators run as published (dynalite, local-aws-sqs), each with its own node:http server, behind the AWS front
+// (local/serve-on-loopback.mjs): LOCAL_ACCESS_KEYS (JSON, access key id -> secret) are the only keys it accepts;
+// with AWS_CALLS_FILE set, it records the calls it accepted there.
+// Prints `listening <port>` once ready; exits when its parent's stdin closes (the parent died or stopped it).
 import { mkdirSync } from 'node:fs';
 import { serveOnLoopback } from './serve-on-loopback.mjs';
 
 const [kind, dataDir] = process.argv.slice(2);
 let server;
-let sqsService; // its queue URLs name the port clients are to use: ours, or the recording proxy's
+let sqsService; // its queue URLs name the port clients are to use: the front's
 if (kind === 'dynamodb') {
-  if (!dataDir) {
-    const { installLeanStore } = await import('./dynalite-lean-store.mjs');
-    installLeanStore(process.env.DYNALITE_LEAN_STORE);
-  }
   const { default: dynalite } = await import('dynalite');
-  const { installParseCache } = await import('./dynalite-parse-cache.mjs');
-  installParseCache(process.env.DYNALITE_PARSE_CACHE);
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dataDir && { path: dataDir }) });
 } else if (kind === 'sqs') {
-  const { installImmediateReceive } = await import('./sqs-receive-now.mjs');
-  installImmediateReceive(process.env.SQS_RECEIVE_NOW);
   const { createRequestHandler } = await import('local-aws-sqs');
   const { createServer } = await import('node:http');
   const emulator = createRequestHandler({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
@@ -36,12 +30,10 @@ if (kind === 'dynamodb') {
   console.error(`unknown emulator ${kind}`);
   process.exit(2);
 }
-// Served on loopback and a Unix socket (local/serve-on-loopback.mjs); the emulators through a lighter HTTP front
-// (local/lean-http-front.mjs) unless LEAN_HTTP=off.
-const lean = process.env.LEAN_HTTP !== 'off' && (kind === 'dynamodb' || kind === 'sqs');
-const served = await serveOnLoopback(kind, server, { lean, recordCallsTo: process.env.AWS_CALLS_FILE || undefined });
+const accessKeys = JSON.parse(process.env.LOCAL_ACCESS_KEYS || '{}');
+const served = await serveOnLoopback(kind, server, { accessKeys, recordCallsTo: process.env.AWS_CALLS_FILE || undefined });
 if (sqsService) sqsService.PORT = served.port;
-process.stdout.write(`listening ${served.port}${served.socketPath ? ` ${served.socketPath}` : ''}\n`);
+process.stdout.write(`listening ${served.port}\n`);
 const stop = () => {
   served.close().then(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();

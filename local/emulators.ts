@@ -2,29 +2,27 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-// @ts-expect-error: a JavaScript module of our own, without types
+import { serverlessAccessKeys } from './local-credentials';
 import { serveOnLoopback } from './serve-on-loopback.mjs';
 // @ts-expect-error: a JavaScript module of our own, without types
 import { createSnsStandIn } from './sns-stand-in.mjs';
 
 export interface Emulator {
+  /** The AWS front's address (local/aws-front.mjs): every request to it must be signed with a key it accepts. */
   endpoint: string;
-  /** The same service on a Unix socket (local/loopback-sockets.ts), unless LOCAL_SOCKETS=off. */
-  socketPath?: string;
   stop(): Promise<void>;
 }
 
 const MAIN = join(fileURLToPath(new URL('.', import.meta.url)), 'emulator-main.mjs');
 
-/** Where an emulator records the AWS calls made through it (local/aws-call-recorder.mjs); nothing when absent. */
 export interface EmulatorOptions {
+  /** Where the front records the AWS calls it accepted (local/aws-call-recorder.mjs); nothing when absent. */
   recordCallsTo?: string;
-  /** DynamoDB only: its expression-parse cache (local/dynalite-parse-cache.mjs), on unless DYNALITE_PARSE_CACHE says otherwise. */
-  parseCache?: 'on' | 'off' | 'verify';
-  /** DynamoDB in memory only: items stored as strings, request ids from a pool (local/dynalite-lean-store.mjs), on unless DYNALITE_LEAN_STORE says otherwise. */
-  leanStore?: 'on' | 'off';
-  /** SQS only: answer a receive at once when messages are there (local/sqs-receive-now.mjs), on unless SQS_RECEIVE_NOW says otherwise. */
-  receiveNow?: 'on' | 'off';
+  /**
+   * The only access keys the front accepts (id -> secret); by default the local stack's: `local` and
+   * `local-<function>` for each function of serverless.yml (local/local-credentials.ts).
+   */
+  accessKeys?: Record<string, string>;
 }
 
 /** DynamoDB (dynalite) in its own process on a free loopback port; on disk under `dataDir` when given, else in memory. */
@@ -43,13 +41,13 @@ export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Pr
   startEmulator(['sns'], options, { SNS_LOG: log ? '1' : '0' });
 
 /**
- * The SNS stand-in served from this process (the local stack's): a process of its own, woken for each notification,
- * cost about three times the CPU per Publish (README "Local stack fidelity"). Served as an emulator's process serves
- * it (local/serve-on-loopback.mjs): loopback port, call recorder, Unix socket.
+ * The SNS stand-in served from this process (the local stack's): it does little per Publish, so it needs no process
+ * of its own. Served as an emulator's process serves it (local/serve-on-loopback.mjs): loopback port, behind the
+ * AWS front.
  */
 export async function startSnsStandInHere(log: boolean, options: EmulatorOptions = {}): Promise<Emulator> {
-  const served = await serveOnLoopback('sns', createSnsStandIn(log), { recordCallsTo: options.recordCallsTo });
-  return { endpoint: `http://127.0.0.1:${served.port}`, ...(served.socketPath && { socketPath: served.socketPath }), stop: () => served.close() };
+  const served = await serveOnLoopback('sns', createSnsStandIn(log), { accessKeys: options.accessKeys ?? serverlessAccessKeys(), recordCallsTo: options.recordCallsTo });
+  return { endpoint: `http://127.0.0.1:${served.port}`, stop: () => served.close() };
 }
 
 /**
@@ -58,20 +56,21 @@ export async function startSnsStandInHere(log: boolean, options: EmulatorOptions
  * outlives the stack, even when the parent is killed.
  */
 async function startEmulator(args: string[], options: EmulatorOptions, env: Record<string, string> = {}): Promise<Emulator> {
-  const childEnv = { ...process.env, ...env, AWS_CALLS_FILE: options.recordCallsTo ?? '', ...(options.parseCache && { DYNALITE_PARSE_CACHE: options.parseCache }), ...(options.receiveNow && { SQS_RECEIVE_NOW: options.receiveNow }), ...(options.leanStore && { DYNALITE_LEAN_STORE: options.leanStore }) };
-  const child = spawn(process.execPath, [...profilingFlags(), ...(V8_FLAGS[args[0]!] ?? []), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
-  const [port, socketPath] = await new Promise<[number, string | undefined]>((resolve, reject) => {
+  const accessKeys = options.accessKeys ?? serverlessAccessKeys();
+  // AWS_REGION: the emulators' ARNs name the one region their front accepts signatures for (local/aws-front.mjs).
+  const childEnv = { ...process.env, ...env, AWS_REGION: 'us-east-1', AWS_CALLS_FILE: options.recordCallsTo ?? '', LOCAL_ACCESS_KEYS: JSON.stringify(accessKeys) };
+  const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
+  const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /listening (\d+)( \S+)?\n/.exec(output);
-      if (match) resolve([Number(match[1]), match[2]?.trim()]);
+      const match = /listening (\d+)\n/.exec(output);
+      if (match) resolve(Number(match[1]));
     });
     child.once('exit', (code) => reject(new Error(`emulator ${args[0]} exited with code ${code}`)));
   });
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    ...(socketPath && { socketPath }),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');
@@ -80,14 +79,6 @@ async function startEmulator(args: string[], options: EmulatorOptions, env: Reco
     },
   };
 }
-
-/**
- * dynalite keeps every item in its heap and allocates afresh for each request: its young generation is collected
- * every few dozen writes. With the stack's threads and the other emulators using every core, V8's parallel
- * scavenge waits on helper threads that have no core to run on; one thread doing it alone costs about 5% less of
- * dynalite's CPU (measured interleaved, against the stack's own CPU in the same runs). No effect on the SQS emulator.
- */
-const V8_FLAGS: Record<string, string[]> = { dynamodb: ['--single-threaded-gc'] };
 
 /** `--cpu-prof` given to the stack (`npm run bench -- --profile`) profiles the emulators too, each to its own file. */
 const profilingFlags = () => process.execArgv.filter((flag) => flag.startsWith('--cpu-prof'));

@@ -1,6 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import type { ProcessSourceOptions } from './event-source-process';
 import { pollerSqs, startSqsEventSource } from './sqs-event-source';
+import { invocationContext } from './lambda-context';
 import { withTimeout } from './timeout';
 
 // Child-process entry of local/event-source-process.ts: argv[2] holds the options (JSON, without the environment),
@@ -9,8 +10,9 @@ const options = JSON.parse(process.argv[2] ?? '{}') as Omit<ProcessSourceOptions
 const mapping = options.eventSource;
 const send = (message: unknown) => process.send?.(message);
 try {
-  const handler = (await import(options.moduleUrl))[options.exportName];
-  if (typeof handler !== 'function') throw new Error(`${options.moduleUrl} exports no ${options.exportName}`);
+  const exported = (await import(options.moduleUrl))[options.exportName];
+  if (typeof exported !== 'function') throw new Error(`${options.moduleUrl} exports no ${options.exportName}`);
+  const handler = (event: SQSEvent) => exported(event, invocationContext(options.name));
   // Like Lambda: an invocation that outlives its timeout takes its container down with it, so nothing it
   // still had running can act after its messages were handed to another invocation.
   const timed = (event: SQSEvent) =>

@@ -12,8 +12,6 @@ export interface FunctionThreadOptions {
    * (access key `local-<name>`, so every AWS request it signs names it) and the local endpoints.
    */
   env: Record<string, string>;
-  /** Emulators' Unix sockets by `host:port` (local/loopback-sockets.ts): the thread's HTTP requests to them go there. */
-  sockets?: Record<string, string>;
   /** The SQS event source mapping that feeds this function; it polls with the function's credentials, as Lambda's does. */
   eventSource?: Omit<EventSourceOptions, 'sqs' | 'handler' | 'onError'> & { sqsEndpoint: string };
 }

@@ -1,15 +1,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FunctionThreadOptions } from './function-thread';
-import { routeLoopbackToSockets } from './loopback-sockets';
+import { invocationContext } from './lambda-context';
 import { pollerSqs, startSqsEventSource, type EventSource } from './sqs-event-source';
 
 // Thread entry of local/function-thread.ts: process.env here is the function's own environment.
 const options = workerData as FunctionThreadOptions;
 const port = parentPort!;
-routeLoopbackToSockets(options.sockets ?? {});
 try {
-  const handler = (await import(options.moduleUrl))[options.exportName];
-  if (typeof handler !== 'function') throw new Error(`${options.moduleUrl} exports no ${options.exportName}`);
+  const exported = (await import(options.moduleUrl))[options.exportName];
+  if (typeof exported !== 'function') throw new Error(`${options.moduleUrl} exports no ${options.exportName}`);
+  const handler = (event: unknown) => exported(event, invocationContext(options.name));
   let source: EventSource | undefined;
   let report: NodeJS.Timeout | undefined;
   if (options.eventSource) {

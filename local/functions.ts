@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FunctionThreadOptions } from './function-thread';
+import { functionAccessKeyId, LOCAL_SECRET } from './local-credentials';
 import { resolveIntrinsics, type ResourceIndex } from './provision';
 import type { LocalFunction } from './serverless-config';
 import { PROJECT_ROOT } from './project-root';
@@ -40,8 +41,8 @@ export function functionEnvironment(fn: LocalFunction, sources: EnvironmentSourc
   const env: Record<string, string> = {
     AWS_REGION: endpoints.region,
     AWS_DEFAULT_REGION: endpoints.region,
-    AWS_ACCESS_KEY_ID: `local-${fn.name}`,
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: functionAccessKeyId(fn.name),
+    AWS_SECRET_ACCESS_KEY: LOCAL_SECRET,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,

@@ -1,13 +1,12 @@
-import type { Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createAwsJsonClient, type AwsJsonCall } from '../lib/aws/aws-json-client';
 import { withTimeout } from './timeout';
 
 export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
 export interface EventSourceOptions {
   /** SQS, with the function's credentials (`pollerSqs`). */
-  sqs: AwsJsonCall;
+  sqs: SQSClient;
   queueUrl: string;
   queueArn: string;
   batchSize: number;
@@ -28,12 +27,18 @@ export interface EventSource {
 }
 
 /**
- * The mapping's SQS calls (ReceiveMessage, DeleteMessageBatch) as signed JSON requests (lib/aws/aws-json-client.ts):
- * on AWS the poller is Lambda's, not the function's, and costs it nothing; here it shares the cores with the stack,
- * and the SDK client's per-call overhead was a tenth of the worker thread's CPU.
+ * How long a poller's receive waits for a first message. Lambda's pollers long-poll for up to 20 s; AWS answers such
+ * a receive as soon as one message is there. The local emulator answers it only once MaxNumberOfMessages are taken or
+ * the wait is over (README "Local stack fidelity"), so the first receive asks for one message: it returns as soon as
+ * one arrives, as on AWS. The wait stays short because a receive nobody reads any more (its poller stopped, or its
+ * process was killed) still takes a message when one arrives, and hides it for the visibility timeout: stop() lets
+ * the receives under way finish, which takes at most this long.
  */
-export function pollerSqs(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, region = 'us-east-1'): AwsJsonCall {
-  return createAwsJsonClient({ service: 'sqs', targetPrefix: 'AmazonSQS', credentials: async () => credentials, region, endpoint });
+export const FIRST_MESSAGE_WAIT_SECONDS = 1;
+
+/** The mapping's SQS client: the SDK's, with the function's credentials and region, at the emulator's endpoint. */
+export function pollerSqs(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, region = 'us-east-1'): SQSClient {
+  return new SQSClient({ endpoint, region, credentials });
 }
 
 /**
@@ -41,6 +46,8 @@ export function pollerSqs(endpoint: string, credentials: { accessKeyId: string; 
  * handler's partial batch response honoured (only successes deleted), a thrown error or timeout failing the
  * whole batch. Failed messages stay on the queue and come back after the visibility timeout with a higher
  * receive count; the queue's own redrive policy moves them to the DLQ after maxReceiveCount.
+ * Each of `concurrency` pollers long-polls for a first message, then gathers the rest of its batch with short
+ * receives until the batch is full or the batching window has passed.
  * Not emulated: Lambda's scaling of pollers with queue depth (we run `concurrency` of them from the start).
  */
 export function startSqsEventSource(options: EventSourceOptions): EventSource {
@@ -62,60 +69,67 @@ async function poll(options: EventSourceOptions, stats: EventSource['stats'], is
   const deletes = new Set<Promise<void>>();
   while (isRunning()) {
     const messages = await gatherBatch(options, isRunning);
-    if (messages.length === 0) {
-      await sleep(25);
-      continue;
-    }
+    if (messages.length === 0) continue;
     stats.batches++;
     const failedIds = await invoke(options, messages);
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId!));
     stats.failed += failedIds.size;
     if (succeeded.length > 0) {
-      const deleted: Promise<void> = options
-        .sqs('DeleteMessageBatch', { QueueUrl: options.queueUrl, Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) })
-        .then(() => void (stats.deleted += succeeded.length))
-        .catch((error: unknown) => options.onError?.(error))
-        .finally(() => deletes.delete(deleted));
+      const deleted: Promise<void> = deleteBatch(options, succeeded, stats).finally(() => deletes.delete(deleted));
       deletes.add(deleted);
     }
   }
   await Promise.all(deletes);
 }
 
-/** Receives until the batch is full or the batching window, started by the first message, has passed. */
+/**
+ * A batch: a long poll for its first message, then short receives until it is full or the batching window, started
+ * by the first message, has passed. A batch received while stopping is still handed to the handler (Lambda finishes
+ * the batches it has taken when a mapping is disabled).
+ */
 async function gatherBatch(options: EventSourceOptions, isRunning: () => boolean): Promise<Message[]> {
-  const batch: Message[] = [];
-  let deadline = Infinity;
+  const batch = await receive(options, 1, FIRST_MESSAGE_WAIT_SECONDS, isRunning);
+  if (batch.length === 0) return batch;
+  const deadline = Date.now() + options.batchWindowMs;
   while (batch.length < options.batchSize && Date.now() < deadline && isRunning()) {
-    const received = await receive(options, options.batchSize - batch.length, isRunning);
-    if (received.length > 0) {
-      batch.push(...received);
-      if (deadline === Infinity) deadline = Date.now() + options.batchWindowMs;
-    } else if (batch.length === 0) {
-      return batch;
-    } else {
-      await sleep(Math.min(20, Math.max(0, deadline - Date.now())));
-    }
+    const received = await receive(options, options.batchSize - batch.length, 0, isRunning);
+    batch.push(...received);
+    if (received.length === 0) await sleep(Math.min(20, Math.max(0, deadline - Date.now())));
   }
   return batch;
 }
 
-async function receive(options: EventSourceOptions, max: number, isRunning: () => boolean): Promise<Message[]> {
+async function receive(options: EventSourceOptions, max: number, waitSeconds: number, isRunning: () => boolean): Promise<Message[]> {
   try {
-    const received = await options.sqs('ReceiveMessage', {
-      QueueUrl: options.queueUrl,
-      MaxNumberOfMessages: max,
-      // Short polls: this emulator holds a long poll open until it is full, which would add seconds of latency.
-      WaitTimeSeconds: 0,
-      // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
-      AttributeNames: ['All'],
-      MessageSystemAttributeNames: ['All'],
-      MessageAttributeNames: ['All'],
-    });
-    return (received.Messages as Message[] | undefined) ?? [];
+    const { Messages } = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        // Both spellings: AWS deprecated AttributeNames, the local emulator only knows that one.
+        AttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return Messages ?? [];
   } catch (error) {
     if (isRunning()) options.onError?.(error);
+    // Not a busy loop when SQS refuses or is down: Lambda's poller backs off too.
+    await sleep(100);
     return [];
+  }
+}
+
+/** Deletes what the handler finished; an entry SQS did not delete comes back after the visibility timeout. */
+async function deleteBatch(options: EventSourceOptions, messages: Message[], stats: EventSource['stats']): Promise<void> {
+  try {
+    const entries = messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! }));
+    const { Successful = [], Failed = [] } = await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
+    stats.deleted += Successful.length;
+    if (Failed.length > 0) options.onError?.(new Error(`DeleteMessageBatch: ${Failed.map((f) => `${f.Code}: ${f.Message}`).join('; ')}`));
+  } catch (error) {
+    options.onError?.(error);
   }
 }
 
@@ -153,7 +167,8 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
-    awsRegion: 'us-east-1',
+    // arn:aws:sqs:<region>:<account>:<queue>
+    awsRegion: queueArn.split(':')[3] || 'us-east-1',
   };
 }
 

@@ -1,4 +1,4 @@
-// A local stand-in for SSM GetParameters (the one SSM call the functions make, lib/aws/ssm-get-parameters.ts):
+// A local stand-in for SSM GetParameters (the one SSM call the functions make):
 // answers SecureStrings, decrypted, from SSM_PARAMETERS (a JSON object, name -> value) in its environment.
 // Names it does not hold come back in InvalidParameters, as SSM answers names that do not exist.
 import { createServer } from 'node:http';

@@ -8,7 +8,7 @@ import { startDynamoDb, startSnsStandInHere, startSqs, startSsmStandIn } from '.
 import { startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
-import { socketsOf } from './loopback-sockets';
+import { localAccessKeys, STACK_CREDENTIALS } from './local-credentials';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
 import { loadServerlessConfig } from './serverless-config';
@@ -16,7 +16,9 @@ import { startFunctionProcess, type ProcessEventSource } from './event-source-pr
 import type { EventSource } from './sqs-event-source';
 
 export { PROJECT_ROOT };
-export const LOCAL_STAGE = 'local';
+import { LOCAL_STAGE } from './stack-stage';
+
+export { LOCAL_STAGE };
 
 export interface LocalStackOptions {
   /** HTTP port (0 picks a free one). */
@@ -77,19 +79,22 @@ export interface LocalStack extends StackInfo {
 
 /**
  * The whole pipeline on one machine: the emulators and the SSM stand-in (each in its own process), the SNS stand-in
- * (in this one), the serverless.yml resources, the HTTP routes (API Gateway, in this thread) and each function in a
- * worker thread of its own with its own environment and credentials, fed by its routes or its SQS event source
- * mapping, calling the real handlers.
+ * (in this one), each behind a front that checks every request's signature as AWS does; the serverless.yml
+ * resources, the HTTP routes (API Gateway, in this thread) and each function in a worker thread of its own with its
+ * own environment and credentials, fed by its routes or its SQS event source mapping, calling the real handlers.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const defs = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), LOCAL_STAGE);
-  const record = (service: string) => ({ ...(options.recordAwsCallsTo && { recordCallsTo: `${options.recordAwsCallsTo}-${service}.jsonl` }) });
+  // Every emulator and stand-in sits behind the AWS front (local/aws-front.mjs): it accepts the stack's own key and
+  // each function's, nothing else, and records the calls it accepted when asked to.
+  const accessKeys = localAccessKeys(defs.functions.map((fn) => fn.name));
+  const record = (service: string) => ({ accessKeys, ...(options.recordAwsCallsTo && { recordCallsTo: `${options.recordAwsCallsTo}-${service}.jsonl` }) });
   const [dynamo, sqsEmulator, sns] = await Promise.all([
     startDynamoDb(options.dataDir, record('dynamodb')),
     startSqs(record('sqs')),
     startSnsStandInHere(!['silent', 'error', 'warn'].includes(options.environment?.LOG_LEVEL ?? 'info'), record('sns')),
   ]);
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const credentials = STACK_CREDENTIALS;
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials, md5: false });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
   const index = await provisionResources(defs, { sqs, dynamodb }, { queueAttributes: options.queueAttributes });
@@ -112,16 +117,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;
   // SQS clients call the queue URL's host: the queue URLs point at the functions' SQS endpoint too.
   for (const { env } of envs) for (const [k, v] of Object.entries(env)) if (v.startsWith(`${sqsEmulator.endpoint}/`)) env[k] = endpoints.sqs + v.slice(sqsEmulator.endpoint.length);
-  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
+  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
 
-  // The function threads reach the emulators over their Unix sockets (local/loopback-sockets.ts); a chaos fault proxy in between keeps TCP.
-  const sockets = socketsOf([dynamo, sqsEmulator, sns, ssm]);
   const startFunction = (fn: FunctionThreadOptions) =>
     fn.eventSource && options.eventSourceProcesses ? startFunctionProcess(fn, options.onError) : startFunctionThread(fn, options.onError);
   const routes: HttpRoute[] = [];
   const threads = await Promise.all(
     envs.map(async ({ fn, env }) => {
-      const thread = await startFunction({ ...threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs, timeoutMs: options.eventSourceTimeoutMs }), sockets });
+      const thread = await startFunction(threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs, timeoutMs: options.eventSourceTimeoutMs }));
       for (const route of fn.httpRoutes) routes.push({ ...route, handler: thread.invoke, timeoutMs: fn.timeoutSeconds * 1000 });
       return thread;
     }),

@@ -30,19 +30,20 @@ export function functionHandlers(): Record<string, string> {
 
 /** Builds every function of serverless.yml into `dir` (`<fn>.mjs`) and says what is inside. */
 export async function buildBundles(dir: string): Promise<Bundle[]> {
-  const options = deployEsbuildOptions();
   const bundles: Bundle[] = [];
-  for (const [fn, module] of Object.entries(functionHandlers())) {
-    const file = join(dir, `${fn}.mjs`);
-    const result = await build({ ...options, absWorkingDir: PROJECT_ROOT, entryPoints: [`./${module}.ts`], outfile: file, metafile: true, logLevel: 'error' });
-    const output = Object.values(result.metafile!.outputs)[0]!;
-    const packages: Record<string, number> = {};
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? '(project)';
-      packages[name] = (packages[name] ?? 0) + bytesInOutput;
-    }
-    const code = readFileSync(file);
-    bundles.push({ fn, file, bytes: code.length, gzipBytes: gzipSync(code).length, packages });
-  }
+  for (const [fn, module] of Object.entries(functionHandlers())) bundles.push(await buildBundle(fn, `./${module}.ts`, join(dir, `${fn}.mjs`)));
   return bundles;
+}
+
+/** Builds one entry (a path relative to the project, or absolute) as the deploy would, into `file`. */
+export async function buildBundle(fn: string, entry: string, file: string): Promise<Bundle> {
+  const result = await build({ ...deployEsbuildOptions(), absWorkingDir: PROJECT_ROOT, entryPoints: [entry], outfile: file, metafile: true, logLevel: 'error' });
+  const output = Object.values(result.metafile!.outputs)[0]!;
+  const packages: Record<string, number> = {};
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input)?.[1] ?? '(project)';
+    packages[name] = (packages[name] ?? 0) + bytesInOutput;
+  }
+  const code = readFileSync(file);
+  return { fn, file, bytes: code.length, gzipBytes: gzipSync(code).length, packages };
 }

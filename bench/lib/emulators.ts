@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
 import { startDynamoDb, startSqs } from '../../local/emulators';
+import { STACK_CREDENTIALS } from '../../local/local-credentials';
 import { PROJECT_ROOT } from '../../local/project-root';
 import { provisionResources } from '../../local/provision';
 import { loadServerlessConfig } from '../../local/serverless-config';
@@ -17,10 +18,13 @@ export interface BenchEmulators {
   stop(): Promise<void>;
 }
 
+/** A loopback port nothing listens on (discard). */
+const NOWHERE = 'http://127.0.0.1:9';
+
 /** The two emulators in their own processes, with serverless.yml's queues and table, as the local stack has them. */
 export async function startBenchEmulators(): Promise<BenchEmulators> {
   const [dynamo, sqsEmulator] = await Promise.all([startDynamoDb(), startSqs()]);
-  const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+  const credentials = STACK_CREDENTIALS;
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
   const index = await provisionResources(loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), 'bench'), { sqs, dynamodb });
@@ -34,10 +38,13 @@ export async function startBenchEmulators(): Promise<BenchEmulators> {
     tableName: index.EventsTable!.ref,
     env: {
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: STACK_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: STACK_CREDENTIALS.secretAccessKey,
       AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      // The clients a bench never means to use (SSM, SNS: secrets and topics are given locally) fail here, never reach AWS.
+      AWS_ENDPOINT_URL_SSM: NOWHERE,
+      AWS_ENDPOINT_URL_SNS: NOWHERE,
       LOG_LEVEL: 'silent',
     },
     stop: () => Promise.all([dynamo.stop(), sqsEmulator.stop()]).then(() => undefined),

@@ -1,7 +1,7 @@
 /**
  * A keep-alive HTTP/1.1 connection for the load generator, one request at a time, written with net.Socket alone.
- * The stack shares the machine's two cores with the bench: node:http's client costs ~0.15 ms of CPU per request,
- * this ~0.03 ms, so the load generator takes less of what it measures. It reads only what the bench needs: the
+ * The stack shares the machine's cores with the bench: this costs a fraction of node:http's client CPU per request,
+ * so the load generator takes less of what it measures. It reads only what the bench needs: the
  * status code, and the body's end (Content-Length or chunked) to know the connection is free again.
  */
 import { connect, type Socket } from 'node:net';

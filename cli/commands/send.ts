@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { signDelivery } from '../../lib/security/sign-delivery';
-import { secretListEnv } from '../../lib/security/auth-policy';
+import { secretListEnv } from '../../lib/config/secret-list';
 import { defaultSample, readSample } from '../samples';
 
 export interface SendOptions {

@@ -6,7 +6,7 @@ import { naturalKeyOf } from './natural-key';
 export type ArchiveStatus = 'applied' | 'duplicate' | 'late' | 'retrying' | 'dead-lettered';
 
 /** The delivery as received (the exact raw body; headers with credentials and signatures replaced). */
-type ArchivedDelivery = Pick<WebhookEnvelope, 'event_id' | 'route' | 'path_params' | 'received_at' | 'content_type' | 'body' | 'headers' | 'source_ip' | 'replay_of'>;
+type ArchivedDelivery = Pick<WebhookEnvelope, 'event_id' | 'route' | 'path_params' | 'received_at' | 'content_type' | 'body' | 'headers' | 'source_ip' | 'request_id' | 'replay_of'>;
 
 /** One archived delivery: enough to show it, explain it and queue it again (`webhooks replay`). */
 export interface ArchiveEntry extends ArchivedDelivery {
@@ -47,6 +47,7 @@ export function archiveEntryOf(
     body: envelope.body,
     headers: redactHeaders(envelope.headers ?? {}) as Record<string, string>,
     ...(envelope.source_ip !== undefined && { source_ip: envelope.source_ip }),
+    ...(envelope.request_id !== undefined && { request_id: envelope.request_id }),
     ...(envelope.replay_of !== undefined && { replay_of: envelope.replay_of }),
     ...(naturalKey !== undefined && { natural_key: naturalKey }),
     status: verdict.status,

@@ -8,7 +8,7 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDbSender } from './dynamodb-json-client';
+import type { DynamoDbSender } from '../store/document-client';
 
 // The operations the stores send (lib/store/commands.ts).
 const COMMANDS: Record<string, new (input: never) => object> = {
@@ -21,10 +21,7 @@ const COMMANDS: Record<string, new (input: never) => object> = {
   BatchWriteItem: BatchWriteItemCommand,
 };
 
-/**
- * The SDK's DynamoDBClient as the stores' sender: for the CLI, which needs the SDK's whole credential chain (profiles,
- * SSO) to reach a deployed stage, and for the tests that compare both. The functions use the lean client.
- */
+/** The SDK's DynamoDBClient as the stores' sender (lib/store/document-client.ts). */
 export function sdkDynamoDb(client: DynamoDBClient): DynamoDbSender {
   return {
     async call(operation, input) {

@@ -33,11 +33,3 @@ function integerEnv(env: Env, name: string, fallback: number, minimum: number, w
   if (!Number.isInteger(value) || value < minimum) throw new ConfigError(`${name} must be ${what}, got "${raw}"`);
   return value;
 }
-
-/** Where the SDK would send a service's calls: AWS_REGION (Lambda sets it) and AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL (the local stack's emulators; unset on AWS). */
-export function awsServiceEnv(env: Env, service: 'SQS' | 'DYNAMODB' | 'SNS'): { region: string; endpoint: string | undefined } {
-  return {
-    region: env.AWS_REGION || requireEnv(env, 'AWS_DEFAULT_REGION'),
-    endpoint: env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL || undefined,
-  };
-}

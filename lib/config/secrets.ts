@@ -2,7 +2,7 @@ import { DependencyError } from '../errors';
 
 type Env = Record<string, string | undefined>;
 
-/** Reads an SSM parameter (SecureString, decrypted); lib/config/ssm-parameters.ts implements it over lib/aws/ssm-get-parameters.ts. */
+/** Reads an SSM parameter (SecureString, decrypted); lib/config/ssm-parameters.ts implements it over a ParametersReader (lib/aws/ssm.ts). */
 export interface ParameterReader {
   (name: string): Promise<string>;
   /** Drops a cached value, so the next read asks SSM at once (after the service refused the old value). */

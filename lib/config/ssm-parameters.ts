@@ -1,7 +1,7 @@
 import type { ParameterReader, ParametersReader } from './secrets';
 
 /**
- * One parameter at a time over a ParametersReader (lib/aws/ssm-get-parameters.ts), cached per container for
+ * One parameter at a time over a ParametersReader (lib/aws/ssm.ts), cached per container for
  * `ttlMs`: a rotated value (the worker's SignalWire API token) reaches a container after that at the latest, or when
  * a new one starts. A failed read is not cached. (The webhook secrets have their own refresh: security/auth-settings.ts.)
  */

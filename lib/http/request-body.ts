@@ -10,6 +10,8 @@ export interface ParsedBody {
 /** Bodies larger than this cannot fit one SQS message once wrapped (SQS takes 1 MiB); SignalWire's are a few KB. */
 export const MAX_BODY_BYTES = 256 * 1024;
 const MAX_JSON_DEPTH = 32;
+/** SignalWire's forms carry a few dozen fields; far more is refused before any signature is checked or field parsed. */
+export const MAX_FORM_FIELDS = 1000;
 // ignoreBOM keeps a byte-order mark in the text, so the envelope's body stays the exact bytes received.
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -32,8 +34,20 @@ export function parseBody(raw: Buffer, contentTypeHeader: string | undefined): P
   } catch {
     throw new ClientError(400, 'body is not valid UTF-8');
   }
+  if (contentType === 'form') refuseOversizedForm(raw, contentTypeHeader);
   return { contentType, text, payload: contentType === 'json' ? parseJsonObject(text) : parseForm(text) };
 }
+
+/** Throws 413 for a form body with more than MAX_FORM_FIELDS fields: a count of separators, no parsing. */
+export function refuseOversizedForm(raw: Buffer, contentTypeHeader: string | undefined): void {
+  if (mediaType(contentTypeHeader) !== 'form') return;
+  let fields = 1;
+  for (let i = raw.indexOf(AMPERSAND); i !== -1; i = raw.indexOf(AMPERSAND, i + 1)) {
+    if (++fields > MAX_FORM_FIELDS) throw new ClientError(413, `form has more than ${MAX_FORM_FIELDS} fields`);
+  }
+}
+
+const AMPERSAND = 0x26;
 
 function mediaType(header: string | undefined): 'json' | 'form' | 'other' {
   // A missing content type is treated as JSON: SignalWire always sends one, and curl users forget it.

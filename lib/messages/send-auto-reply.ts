@@ -27,8 +27,8 @@ export interface AutoReplyDeps {
   /** The API, or undefined when none is configured: the reply is then recorded as skipped, not an error. */
   api(): Promise<ReplyApi | undefined>;
   messages: Pick<MessageStore, 'recordOutbound'>;
-  /** Our public `/message-status` URL, so the reply's delivery receipts come back to us. */
-  statusCallbackUrl?: string;
+  /** Our public `/message-status` URL with what our checks need, so the reply's delivery receipts come back to us. */
+  statusCallbackUrl?(): Promise<string>;
   /** Must outlast the worker's timeout: a lease that expires while its holder still runs lets a second send in. */
   leaseMs: number;
   now?(): number;
@@ -83,7 +83,8 @@ export async function sendAutoReplyOnce(inbound: IncomingMessage, reply: AutoRep
         }
       }
     }
-    const sent = await api.sendMessage({ ...outbound, ...(deps.statusCallbackUrl !== undefined && { statusCallback: deps.statusCallbackUrl }) });
+    const statusCallback = await deps.statusCallbackUrl?.();
+    const sent = await api.sendMessage({ ...outbound, ...(statusCallback !== undefined && { statusCallback }) });
     // Credited before anything else, so a concurrent reconcile of another message cannot take this reply.
     if (!(await deps.credits.credit(sent.sid, key))) {
       throw new DependencyError(`reply ${sent.sid} was credited to another message meanwhile; retrying`);

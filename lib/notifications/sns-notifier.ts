@@ -1,6 +1,17 @@
-import type { SnsPublish } from '../aws/sns-publish';
 import { DependencyError, PermanentError } from '../errors';
 import { PublishUncertainError, type Notification, type Notifier } from './notifier';
+import { publishMayHaveHappened } from './publish-outcome';
+
+export interface PublishInput {
+  TopicArn: string;
+  Message: string;
+  Subject?: string;
+  MessageStructure?: 'json';
+  MessageAttributes?: Record<string, { DataType: 'String'; StringValue: string }>;
+}
+
+/** Publishes once, never retried on its own: resolves with SNS's message id, or rejects with the SDK's error. */
+export type SnsPublish = (input: PublishInput) => Promise<{ MessageId?: string }>;
 
 // Errors no retry can fix (a deleted topic, a missing permission, a refused message): dead-lettered with the reason.
 const PERMANENT = new Set(['NotFoundException', 'AuthorizationErrorException', 'InvalidParameterException', 'InvalidParameterValueException']);
@@ -8,7 +19,7 @@ const PERMANENT = new Set(['NotFoundException', 'AuthorizationErrorException', '
 /**
  * Publishes to the notifications topic: e-mail subscribers get the readable text, any other protocol the JSON
  * facts (`MessageStructure: json`), and a `kind` message attribute lets subscribers filter.
- * SNS has no idempotency key for a standard topic, so the publish is never retried on its own (lib/aws/sns-publish.ts):
+ * SNS has no idempotency key for a standard topic, so the publish is never retried on its own (lib/aws/sns.ts):
  * a failure is sorted here into "not published" (retryable or permanent) and "maybe published".
  */
 export function createSnsNotifier(publish: SnsPublish, topicArn: string): Notifier {
@@ -37,14 +48,4 @@ export function createSnsNotifier(publish: SnsPublish, topicArn: string): Notifi
 export function snsSubject(subject: string): string {
   const ascii = subject.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
   return (ascii === '' ? 'notification' : ascii).slice(0, 100);
-}
-
-/**
- * SNS answered with a 4xx (throttled, refused): nothing was published. No answer (reset, timeout after the request
- * left) or a 5xx: it may have been. A refused connection never carried the request.
- */
-export function publishMayHaveHappened(error: unknown): boolean {
-  const status = (error as { status?: unknown })?.status;
-  if (typeof status === 'number') return status >= 500;
-  return (error as { code?: string })?.code !== 'ECONNREFUSED';
 }

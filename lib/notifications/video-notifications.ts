@@ -1,14 +1,12 @@
 import type { VideoNotification, VideoNotifier } from '../video/apply-video-event';
-import type { Notification, Notifier } from './notifier';
+import type { Notification } from './notifier';
+import type { Notify } from './notify-once';
 
-/**
- * The video use case's notifier port on top of ours. It claims each notification once itself (on the room item),
- * so this publishes directly rather than through notifyOnce.
- */
-export function createVideoNotifier(notifier: Notifier): VideoNotifier {
+/** Video notifications through the worker's `notify`: claimed per event key, published at most once. */
+export function createVideoNotifier(notify: Notify): VideoNotifier {
   return {
     async notify(notification) {
-      await notifier.publish(videoNotification(notification));
+      await notify(videoNotification(notification));
     },
   };
 }

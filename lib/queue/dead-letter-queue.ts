@@ -1,4 +1,4 @@
-import type { SendMessage, SqsMessageAttribute } from '../aws/sqs-send-message';
+import type { SendMessage, SqsMessageAttribute } from './send-message';
 import { DependencyError } from '../errors';
 import { sqsSafeText } from './sqs-characters';
 
@@ -26,7 +26,7 @@ export function deadLetterAttributes(failure: FailureReason, now = new Date()): 
   };
 }
 
-/** The DLQ over SendMessage (lib/aws/sqs-send-message.ts: the SDK's retry rules, 3 tries). */
+/** The DLQ over SendMessage. */
 export function createDeadLetterQueue(sendMessage: SendMessage, dlqUrl: string): DeadLetterQueue {
   return {
     async send(messageBody, failure) {

@@ -1,4 +1,4 @@
-import type { SendMessage } from '../aws/sqs-send-message';
+import type { SendMessage } from './send-message';
 import { DependencyError } from '../errors';
 import { MAX_QUEUED_BODY_BYTES, sqsMessageBytes } from './message-size';
 import { sqsSafeJson } from './sqs-characters';
@@ -19,7 +19,7 @@ export interface WebhookQueue {
   send(messageBody: string): Promise<void>;
 }
 
-/** The queue over a SendMessage: the lean one of the ingest and the SWML function (lib/aws/sqs-send-message.ts). */
+/** The webhook queue over a SendMessage (the ingest's, and the SWML function's journal). */
 export function webhookQueueOver(sendMessage: SendMessage, queueUrl: string): WebhookQueue {
   return {
     async send(messageBody) {

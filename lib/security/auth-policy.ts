@@ -4,6 +4,7 @@ import { createIpAllowlist, type IpAllowlist } from './ip-allowlist';
 import { createQuerySecretMatcher, QUERY_SECRET_PARAM } from './query-secret';
 import { verifySignalWireSignature, type SignedRequest } from './signature';
 import { booleanEnv } from '../config/env';
+import { secretListEnv } from '../config/secret-list';
 
 /** Which webhook checks are on. An empty list turns its check off; every check that is on must pass. */
 export interface AuthPolicy {
@@ -132,32 +133,6 @@ function listEnv(env: Env, name: string): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
-}
-
-/**
- * One secret (the whole value, trimmed), or several as a JSON list (`["old","new"]`) during a rotation: nothing in
- * a secret can split it. A comma outside a JSON list is refused rather than guessed at: it is either an old-style
- * list or a secret that contains one, and guessing wrong would weaken the check (or refuse every delivery).
- */
-export function secretListEnv(env: Env, name: string): string[] {
-  const text = (env[name] ?? '').trim();
-  if (text === '') return [];
-  if (text.startsWith('[')) {
-    let list: unknown;
-    try {
-      list = JSON.parse(text);
-    } catch {
-      throw new ConfigError(`${name}: starts with [ but is not a JSON list`);
-    }
-    if (!Array.isArray(list) || list.length === 0 || !list.every((entry) => typeof entry === 'string' && entry.trim() !== '')) {
-      throw new ConfigError(`${name}: must be a JSON list of non-empty strings`);
-    }
-    return list.map((entry: string) => entry.trim());
-  }
-  if (text.includes(',')) {
-    throw new ConfigError(`${name}: contains a comma; give one secret, or a JSON list (["old","new"]) during a rotation (a secret with a comma too: ["a,b"])`);
-  }
-  return [text];
 }
 
 function parseCredentialPair(pair: string, index: number): BasicAuthCredentials {

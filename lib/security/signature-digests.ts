@@ -20,7 +20,7 @@ export function formParamsSignature(signingKey: string, url: string, params: For
 
 /** Scheme B over parameters already serialized, so a verifier trying several URLs and keys sorts them once. */
 export function formSignatureOfSerializedParams(signingKey: string, url: string, serializedParams: string): string {
-  return createHmac('sha1', signingKey).update(url + serializedParams, 'utf8').digest('base64');
+  return createHmac('sha1', signingKey).update(url, 'utf8').update(serializedParams, 'utf8').digest('base64');
 }
 
 /**

@@ -21,6 +21,7 @@ export type SignatureScheme =
 export type SignatureFailureReason =
   | 'no signing key configured'
   | 'missing signature'
+  | 'malformed signature'
   | 'signature mismatch'
   | 'body hash mismatch'
   | 'body not covered by signature';
@@ -30,6 +31,8 @@ export type SignatureVerdict = { ok: true; scheme: SignatureScheme } | { ok: fal
 export interface SignedRequest {
   /** The exact public URL SignalWire called, query string included (see `reconstructPublicUrl`). */
   url: string;
+  /** Other URLs the sender may have signed (a configured public base URL as well as the request's own). */
+  otherUrls?: readonly string[];
   /** The exact body bytes, base64-decoded when API Gateway encoded them. */
   rawBody: Buffer;
   contentType: string | null | undefined;
@@ -37,7 +40,10 @@ export interface SignedRequest {
   headers: Readonly<Record<string, string | undefined>>;
 }
 
-const SHA1_HEX_LENGTH = 40;
+// The shape of each scheme's signature: anything else is refused before a byte is hashed.
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
+const SHA1_HEX = /^[0-9a-fA-F]{40}$/;
+const SHA1_BASE64 = /^[A-Za-z0-9+/]{27}=$/;
 
 /**
  * Checks a delivery against every configured signing key (two are valid during a rotation). Scheme is chosen by the
@@ -49,11 +55,13 @@ export function verifySignalWireSignature(request: SignedRequest, signingKeys: r
 
   const sha256Signature = nonEmpty(headers['x-signalwire-sha256-signature']);
   if (sha256Signature !== undefined) {
+    if (!SHA256_HEX.test(sha256Signature)) return { ok: false, reason: 'malformed signature' };
     return verifyRawBodySignature(request, sha256Signature, 'sha256', signingKeys);
   }
   const signature = nonEmpty(headers['x-signalwire-signature']) ?? nonEmpty(headers['x-twilio-signature']);
   if (signature === undefined) return { ok: false, reason: 'missing signature' };
-  if (signature.length === SHA1_HEX_LENGTH) return verifyRawBodySignature(request, signature, 'sha1', signingKeys);
+  if (SHA1_HEX.test(signature)) return verifyRawBodySignature(request, signature, 'sha1', signingKeys);
+  if (!SHA1_BASE64.test(signature)) return { ok: false, reason: 'malformed signature' };
   return verifyFormSignature(request, signature, signingKeys);
 }
 
@@ -71,8 +79,9 @@ function verifyRawBodySignature(
   algorithm: 'sha1' | 'sha256',
   signingKeys: readonly string[],
 ): SignatureVerdict {
+  const urls = candidateUrls(request);
   const matches = signingKeys.some((key) =>
-    timingSafeEqualStrings(signature, rawBodySignature(key, request.url, request.rawBody, algorithm)),
+    urls.some((url) => timingSafeEqualStrings(signature, rawBodySignature(key, url, request.rawBody, algorithm))),
   );
   if (!matches) return { ok: false, reason: 'signature mismatch' };
   return { ok: true, scheme: algorithm === 'sha256' ? 'raw-body-hmac-sha256' : 'raw-body-hmac-sha1' };
@@ -96,8 +105,9 @@ function verifyFormSignature(
     return { ok: false, reason: 'body not covered by signature' };
   }
 
+  // Serialized once, whichever URL and key it is then checked against.
   const serializedParams = serializeFormParamsForSignature(params);
-  const urls = defaultPortVariants(request.url);
+  const urls = candidateUrls(request).flatMap(defaultPortVariants);
   const matches = signingKeys.some((key) =>
     urls.some((url) => timingSafeEqualStrings(signature, formSignatureOfSerializedParams(key, url, serializedParams))),
   );
@@ -107,6 +117,10 @@ function verifyFormSignature(
     return { ok: false, reason: 'body hash mismatch' };
   }
   return { ok: true, scheme: 'url-hmac-sha1-body-sha256' };
+}
+
+function candidateUrls(request: SignedRequest): readonly string[] {
+  return request.otherUrls === undefined || request.otherUrls.length === 0 ? [request.url] : [request.url, ...request.otherUrls];
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

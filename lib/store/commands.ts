@@ -20,9 +20,8 @@ export type KeyNodes = { [key: string]: KeyNodes } | KeyNodes[] | null;
 
 /**
  * A DynamoDB operation the stores send, with native values: what lib-dynamodb's commands carry (the same names, the
- * same inputs and outputs, the same key nodes), without the SDK client classes each of those commands pulls into a
- * bundle (~150 KB of `@smithy/core` and `@aws-sdk/core`, half of the SWML function's cold load). The document client
- * (document-client.ts) marshalls them and sends them through the lean client, or the SDK's for the CLI.
+ * same inputs and outputs, the same key nodes). The document client (document-client.ts) marshalls them and sends
+ * them through the SDK's DynamoDBClient (lib/aws/dynamodb-sdk-sender.ts).
  */
 export abstract class DocumentCommand<Input extends object, Output> {
   /** The output type only (never set): what `DocumentClient.send` resolves to. */

@@ -1,6 +1,10 @@
 import { marshall, unmarshall, type NativeAttributeValue } from '@aws-sdk/util-dynamodb';
-import type { DynamoDbSender } from '../aws/dynamodb-json-client';
 import type { DocumentCommand, KeyNodes } from './commands';
+
+/** One DynamoDB operation, its input and output in the wire shape: the SDK's DynamoDBClient (lib/aws/dynamodb-sdk-sender.ts) or a test's. */
+export interface DynamoDbSender {
+  call(operation: string, input: object): Promise<Record<string, unknown>>;
+}
 
 /** What the stores need of a document client: `send` of their commands (lib/store/commands.ts), answering native values. */
 export interface DocumentClient {
@@ -12,8 +16,7 @@ const UNMARSHALL = { convertWithoutMapWrapper: true } as const;
 
 /**
  * The stores' commands marshalled here the way lib-dynamodb's DynamoDBDocumentClient does (the same key nodes,
- * `removeUndefinedValues`) and sent as their operation: through the lean client in the deployed functions
- * (lib/aws/dynamodb-json-client.ts), through the SDK's DynamoDBClient in the CLI and the tests (lib/aws/dynamodb-sdk-sender.ts).
+ * `removeUndefinedValues`) and sent as their operation.
  */
 export function documentClient(client: DynamoDbSender): DocumentClient {
   return {

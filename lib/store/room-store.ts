@@ -49,13 +49,6 @@ export function createRoomStore(table: TableRef): RoomStore {
     leaveCounted: (event) => member(event, memberClause(event, 'left', 0, `attribute_exists(joined_at) AND ${NOT_LEFT} AND in_room = :one`)),
     leaveBeforeJoined: (event) => member(event, memberClause(event, 'left', 0, `${NOT_JOINED} AND ${NOT_LEFT}`)),
 
-    // Race closed: two deliveries of one event both reaching the notification step: only one claims it.
-    claimNotification: (roomSessionId, eventKey) =>
-      write(table, roomKey(roomSessionId), { condition: 'attribute_exists(pk) AND NOT contains(notified, :key)', set: [], add: ['notified :keys'], values: notified(eventKey) }, undefined),
-    releaseNotification: async (roomSessionId, eventKey) => {
-      await write(table, roomKey(roomSessionId), { condition: 'contains(notified, :key)', set: [], delete: ['notified :keys'], values: notified(eventKey) }, undefined);
-    },
-
     async get(roomSessionId) {
       const items: Record<string, unknown>[] = [];
       let startKey: Record<string, unknown> | undefined;
@@ -78,8 +71,6 @@ export function createRoomStore(table: TableRef): RoomStore {
 }
 
 const TOUCH_EVERY_MS = 60_000;
-
-const notified = (eventKey: string) => ({ ':key': eventKey, ':keys': new Set([eventKey]) });
 
 /** The session item's own attributes, set by every write to it (only if absent, but `updated_at` and the TTL). */
 function sessionFields(event: SessionVideoEvent): Clause {

@@ -1,5 +1,4 @@
-import type { DynamoDbSender } from '../aws/dynamodb-json-client';
-import { documentClient, type DocumentClient } from './document-client';
+import { documentClient, type DocumentClient, type DynamoDbSender } from './document-client';
 
 /** The single table's key shape: `pk` names the entity (`CALL#<id>`), `sk` the item within it. */
 export interface TableRef {
@@ -9,7 +8,7 @@ export interface TableRef {
   retentionDays: number;
 }
 
-/** lib-dynamodb's commands over `client` (the lean client or the SDK's), native values marshalled (undefined ones removed); see document-client.ts. */
+/** lib-dynamodb's commands over `client`, native values marshalled (undefined ones removed); see document-client.ts. */
 export function createDocumentClient(client: DynamoDbSender): DocumentClient {
   return documentClient(client);
 }

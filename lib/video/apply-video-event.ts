@@ -1,4 +1,3 @@
-import { PublishUncertainError } from '../notifications/notifier';
 import type { RoomSession } from './room-session';
 import type { VideoEvent } from './normalize-video-event';
 
@@ -29,9 +28,6 @@ export interface RoomStore {
   leaveCounted(event: SessionVideoEvent): Promise<boolean>;
   /** member.left arriving before the member's join: recorded, and that join will never count. */
   leaveBeforeJoined(event: SessionVideoEvent): Promise<boolean>;
-  /** Claims the one notification of an event; false when it was claimed already. */
-  claimNotification(roomSessionId: string, eventKey: string): Promise<boolean>;
-  releaseNotification(roomSessionId: string, eventKey: string): Promise<void>;
   get(roomSessionId: string): Promise<RoomSession | undefined>;
 }
 
@@ -40,7 +36,10 @@ export type VideoNotification =
   | { type: 'room.started'; roomSessionId: string; roomId?: string; roomName?: string; startedAt: string }
   | { type: 'recording.ready'; roomSessionId: string; roomId?: string; recordingId: string; url?: string; durationSeconds?: number };
 
-/** The port to the notifications module (an SNS topic in the deployed stack). */
+/**
+ * The port to the notifications module (an SNS topic in the deployed stack): at most once per notification, under
+ * its own claim (lib/notifications/notify-once.ts), which recognises a claim of its own whose answer was lost.
+ */
 export interface VideoNotifier {
   notify(notification: VideoNotification): Promise<void>;
 }
@@ -56,7 +55,8 @@ export async function applyVideoEvent(payloadEvent: VideoEvent, store: RoomStore
   if (event.type !== 'room.started' && event.type !== 'room.ended') await store.touch(event);
   const outcome = await applyToRoom(event, store);
   // Also after a duplicate: the delivery that applied the event may have died before notifying.
-  await notifyOnce(event, store, notifier);
+  const notification = notificationFor(event);
+  if (notification !== undefined) await notifier?.notify(notification);
   return outcome;
 }
 
@@ -78,25 +78,6 @@ async function applyToRoom(event: SessionVideoEvent, store: RoomStore): Promise<
       return (await store.leaveCounted(event)) ? 'member-counted' : 'duplicate';
     default:
       return (await store.record(event)) ? 'applied' : 'duplicate';
-  }
-}
-
-/**
- * At most once per event: the claim is a conditional write, so concurrent redeliveries cannot both publish. A
- * publish that surely did not happen releases it and throws, so SQS retries; one that may have happened
- * (PublishUncertainError) keeps it, and so does a worker dying mid-publish: the notification may be lost, never
- * doubled.
- */
-async function notifyOnce(event: SessionVideoEvent, store: RoomStore, notifier: VideoNotifier | undefined): Promise<void> {
-  const notification = notificationFor(event);
-  if (notification === undefined || notifier === undefined) return;
-  if (!(await store.claimNotification(event.roomSessionId, event.eventKey))) return;
-  try {
-    await notifier.notify(notification);
-  } catch (error) {
-    if (error instanceof PublishUncertainError) return;
-    await store.releaseNotification(event.roomSessionId, event.eventKey).catch(() => undefined);
-    throw error;
   }
 }
 

@@ -1,17 +1,16 @@
 import { createArchiveStore } from '../archive/archive-store';
-import type { DynamoDbSender } from '../aws/dynamodb-json-client';
-import type { SnsPublish } from '../aws/sns-publish';
-import type { SendMessage } from '../aws/sqs-send-message';
-import type { ParameterReader } from '../config/secrets';
+import type { ParameterReader, ParametersReader } from '../config/secrets';
 import type { Logger } from '../log';
 import type { IncomingMessageDeps } from '../messages/apply-incoming-message';
+import { createStatusCallbackSource } from '../messages/status-callback';
 import type { Metrics } from '../metrics';
 import { createNotify } from '../notifications';
 import { countingUncertainPublishes } from '../notifications/counted-notifier';
 import { createLogNotifier } from '../notifications/log-notifier';
-import { createSnsNotifier } from '../notifications/sns-notifier';
+import { createSnsNotifier, type SnsPublish } from '../notifications/sns-notifier';
 import { createVideoNotifier } from '../notifications/video-notifications';
 import { createDeadLetterQueue } from '../queue/dead-letter-queue';
+import type { SendMessage } from '../queue/send-message';
 import { signalWireApi } from '../signalwire/api-from-env';
 import { createCallStore } from '../store/call-store';
 import { createClaimStore } from '../store/claim-store';
@@ -20,6 +19,7 @@ import { createMessageStore } from '../store/message-store';
 import { createReplyCreditStore } from '../store/reply-credit-store';
 import { createRoomStore } from '../store/room-store';
 import { createSwmlFetchStore } from '../store/swml-fetch-store';
+import type { DynamoDbSender } from '../store/document-client';
 import { createDocumentClient, type TableRef } from '../store/table';
 import { applyEvent, type ApplyEventDeps } from './apply-event';
 import type { BatchDeps } from './process-batch';
@@ -27,13 +27,14 @@ import type { MessagingConfig, WorkerConfig } from './worker-config';
 
 /** The AWS clients the worker's handler module creates once, at cold start. */
 export interface WorkerClients {
-  /** The SDK's DynamoDBClient or the lean one (lib/aws/dynamodb-json-client.ts). */
   dynamodb: DynamoDbSender;
-  /** SendMessage to the DLQ (lib/aws/sqs-send-message.ts). */
+  /** SendMessage to the DLQ. */
   sendMessage: SendMessage;
-  /** SNS Publish, never retried on its own (lib/aws/sns-publish.ts). */
+  /** SNS Publish, never retried on its own. */
   snsPublish: SnsPublish;
   readParameter: ParameterReader;
+  /** The same SSM reads, several names at once and absent ones left out (the status callback's optional secrets). */
+  readParameters: ParametersReader;
 }
 
 /** The worker's composition root: every store, use case and publisher, wired once from its config and clients. */
@@ -76,10 +77,12 @@ function composeMessaging(config: MessagingConfig, table: TableRef, clients: Wor
         },
       }),
       messages: store,
-      ...(config.statusCallbackUrl !== undefined && { statusCallbackUrl: config.statusCallbackUrl }),
+      ...(config.statusCallbackBaseUrl !== undefined && {
+        statusCallbackUrl: createStatusCallbackSource(config.statusCallbackBaseUrl, config.statusCallbackChecks, clients.readParameters),
+      }),
       leaseMs: config.leaseMs,
     },
     ...(config.notifyInboundSms && { notify }),
   };
-  return { messages, videoNotifier: createVideoNotifier(notifier) };
+  return { messages, videoNotifier: createVideoNotifier(notify) };
 }

@@ -4,6 +4,7 @@ import type { ArchiveStore } from '../archive/archive-store';
 import { causeMessage, PermanentError } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
 import type { Logger } from '../log';
+import { withLogContext } from '../log-context';
 import type { Metrics } from '../metrics';
 import type { DeadLetterQueue } from '../queue/dead-letter-queue';
 import type { FailureStore } from '../store/failure-store';
@@ -33,7 +34,7 @@ export async function processBatch(records: SQSRecord[], deps: BatchDeps): Promi
   const file = (envelope: WebhookEnvelope | undefined, verdict: Verdict) => {
     if (envelope !== undefined && deps.archive !== undefined) entries.push(archiveEntryOf(envelope, verdict));
   };
-  const results = await Promise.all(records.map((record) => processRecord(record, deps, file)));
+  const results = await Promise.all(records.map((record) => withLogContext({ message_id: record.messageId }, () => processRecord(record, deps, file))));
   await archive(entries, deps);
   return { batchItemFailures: records.filter((_, i) => !results[i]).map((r) => ({ itemIdentifier: r.messageId })) };
 }
@@ -58,7 +59,8 @@ async function processRecord(record: SQSRecord, deps: BatchDeps, file: (envelope
   let envelope: WebhookEnvelope | undefined;
   try {
     envelope = parseEnvelope(record.body);
-    const outcome = await deps.apply(envelope);
+    const parsed = envelope;
+    const outcome = await withLogContext({ event_id: parsed.event_id, ingest_request_id: parsed.request_id }, () => deps.apply(parsed));
     deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts });
     deps.metrics?.count('EventApplied', { Kind: envelope.kind });
     file(envelope, { status: statusOfOutcome(outcome), outcome, attempts });

@@ -1,6 +1,9 @@
+import type { ClientBudget } from '../config/client-budget';
 import { booleanEnv, positiveIntEnv, requireEnv } from '../config/env';
 import { readRuntimeConfig, type RuntimeConfig } from '../config/runtime-config';
+import { readSecretSource } from '../config/secrets';
 import { parseAutoReplyConfig, type AutoReplyConfig } from '../messages/auto-reply';
+import type { StatusCallbackChecks } from '../messages/status-callback';
 import { requireHttpsUrl } from '../security/https-url';
 import { readSignalWireApiSettings, type SignalWireApiSettings } from '../signalwire/api-from-env';
 
@@ -13,8 +16,13 @@ export interface MessagingConfig {
   topicArn: string;
   /** NOTIFY_INBOUND_SMS (default: on when a topic is configured). */
   notifyInboundSms: boolean;
-  /** PUBLIC_BASE_URL + /message-status: where SignalWire posts our replies' receipts (https only; http to loopback locally). */
-  statusCallbackUrl: string | undefined;
+  /**
+   * Where SignalWire posts our replies' receipts: WEBHOOK_PUBLIC_BASE_URL (what the ingest's checks expect, when set)
+   * or PUBLIC_BASE_URL, + /message-status (https only; http to loopback locally).
+   */
+  statusCallbackBaseUrl: string | undefined;
+  /** WEBHOOK_BASIC_AUTH and WEBHOOK_QUERY_SECRET (or their `_PARAMETER`): the receipts must pass the ingest's checks. */
+  statusCallbackChecks: StatusCallbackChecks;
   /** AUTO_REPLY_KEYWORDS. */
   autoReplies: AutoReplyConfig;
   /** SIGNALWIRE_* (lib/signalwire/api-from-env.ts); undefined: no API, replies are skipped. */
@@ -30,6 +38,18 @@ export interface WorkerConfig {
   /** MAX_RECEIVE_COUNT: the queue's redrive maxReceiveCount (default 5). */
   maxReceiveCount: number;
   messaging: MessagingConfig;
+  /**
+   * DynamoDB is the hot path: an answer that has not come within 1 s is tried again rather than awaited until the
+   * function times out (one hung request would hold its whole batch). Every write is conditional or idempotent, so a
+   * timed-out request that lands after its retry changes nothing.
+   */
+  dynamodb: ClientBudget;
+  /** Dead letters. */
+  sqs: ClientBudget;
+  /** Notifications: one try (lib/notifications sorts what failed into "not published" and "maybe published"). */
+  sns: Omit<ClientBudget, 'maxAttempts'>;
+  /** The SignalWire API token, cached per container. */
+  ssm: ClientBudget;
 }
 
 /** The worker's whole environment, read and validated once at cold start; a bad value throws a ConfigError naming it. */
@@ -41,17 +61,22 @@ export function readWorkerConfig(env: Env): WorkerConfig {
     dlqUrl: requireEnv(env, 'DLQ_URL'),
     maxReceiveCount: positiveIntEnv(env, 'MAX_RECEIVE_COUNT', 5),
     messaging: readMessagingConfig(env),
+    dynamodb: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 1000 },
+    sqs: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
+    sns: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000 },
+    ssm: { maxAttempts: 2, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
   };
 }
 
 function readMessagingConfig(env: Env): MessagingConfig {
   const topicArn = env.NOTIFY_TOPIC_ARN?.trim() ?? '';
-  const baseUrl = env.PUBLIC_BASE_URL?.trim().replace(/\/+$/, '') ?? '';
+  const baseUrl = (env.WEBHOOK_PUBLIC_BASE_URL?.trim() || env.PUBLIC_BASE_URL?.trim() || '').replace(/\/+$/, '');
   return {
     leaseMs: positiveIntEnv(env, 'REPLY_LEASE_SECONDS', 90) * 1000,
     topicArn,
     notifyInboundSms: booleanEnv(env, 'NOTIFY_INBOUND_SMS', topicArn !== ''),
-    statusCallbackUrl: baseUrl === '' ? undefined : requireHttpsUrl(`${baseUrl}/message-status`, 'PUBLIC_BASE_URL'),
+    statusCallbackBaseUrl: baseUrl === '' ? undefined : requireHttpsUrl(baseUrl, 'PUBLIC_BASE_URL'),
+    statusCallbackChecks: { basicAuth: readSecretSource(env, 'WEBHOOK_BASIC_AUTH'), querySecret: readSecretSource(env, 'WEBHOOK_QUERY_SECRET') },
     autoReplies: parseAutoReplyConfig(env),
     signalWire: readSignalWireApiSettings(env),
   };

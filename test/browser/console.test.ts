@@ -4,7 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createSqsSendMessage } from '../../lib/aws/sqs-send-message';
+import { sendMessageWith } from '../../lib/aws/sqs';
+import { sqsClientAt } from '../helpers/sdk-clients';
 import { createEnvelope } from '../../lib/envelope/envelope';
 import { createDeadLetterQueue } from '../../lib/queue/dead-letter-queue';
 import { PROJECT_ROOT } from '../../local/stack';
@@ -112,7 +113,7 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
 
   it('redrives a dead letter from the page after a confirmation, and the DLQ is then empty', async () => {
     // A valid delivery that exhausted its retries while something was down (now fixed): what redrive is for.
-    const sendMessage = createSqsSendMessage({ credentials: async () => ({ accessKeyId: 'local', secretAccessKey: 'local' }), region: stack.region, endpoint: stack.sqsEndpoint });
+    const sendMessage = sendMessageWith(sqsClientAt(stack.sqsEndpoint));
     const envelope = createEnvelope({
       kind: 'call.status',
       route: 'POST /call-status',

@@ -32,10 +32,12 @@ export interface AutoReplyStackOptions {
   leaseSeconds?: number;
   /** Seconds before SQS delivers a failed message again (the test stack's default is 1). */
   visibilitySeconds?: number;
+  /** More settings for the functions (webhook secrets go to the SSM stand-in, as deployed). */
+  environment?: Record<string, string>;
 }
 
 /** The local stack with a real SignalWire REST stand-in and API credentials. */
-export async function startAutoReplyStack({ signalwireTimeoutMs, waitMs = 60_000, leaseSeconds = 2, visibilitySeconds = 1 }: AutoReplyStackOptions): Promise<AutoReplyStack> {
+export async function startAutoReplyStack({ signalwireTimeoutMs, waitMs = 60_000, leaseSeconds = 2, visibilitySeconds = 1, environment = {} }: AutoReplyStackOptions): Promise<AutoReplyStack> {
   const fake = await startFakeSignalWire();
   let stack: TestStack;
   try {
@@ -47,6 +49,7 @@ export async function startAutoReplyStack({ signalwireTimeoutMs, waitMs = 60_000
         SIGNALWIRE_API_TOKEN: 'PT_test_token',
         SIGNALWIRE_TIMEOUT_MS: String(signalwireTimeoutMs),
         REPLY_LEASE_SECONDS: String(leaseSeconds),
+        ...environment,
       },
     });
   } catch (error) {

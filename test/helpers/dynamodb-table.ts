@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
-import { leanDynamoDb } from './lean-dynamodb';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { startDynamoDb, type Emulator } from '../../local/emulators';
 
 /** A fresh single table (pk, sk) on its own DynamoDB emulator; `stop` ends the emulator. */
@@ -20,8 +20,8 @@ export async function startTable(): Promise<{ table: TableRef; dynamodb: DynamoD
     await emulator.stop();
     throw error;
   }
-  // The stores as the deployed functions run them: over the lean DynamoDB client (lib/aws/dynamodb-json-client.ts).
-  const table: TableRef = { client: createDocumentClient(leanDynamoDb(emulator.endpoint)), tableName: 'events', retentionDays: 90 };
+  // The stores as the deployed functions run them: over the SDK's DynamoDBClient.
+  const table: TableRef = { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: 'events', retentionDays: 90 };
   return {
     table,
     dynamodb,

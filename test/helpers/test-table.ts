@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
-import { leanDynamoDb } from './lean-dynamodb';
+import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
 import { startDynamoDb } from '../../local/emulators';
 import { loadServerlessConfig } from '../../local/serverless-config';
 import { PROJECT_ROOT } from '../../local/stack';
@@ -18,8 +18,8 @@ export async function startTestTable(): Promise<TestTable> {
   const { TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes } = props;
   await client.send(new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes }));
   return {
-    // The stores as the deployed functions run them: over the lean DynamoDB client (lib/aws/dynamodb-json-client.ts).
-    table: { client: createDocumentClient(leanDynamoDb(emulator.endpoint)), tableName: String(TableName), retentionDays: 90 },
+    // The stores as the deployed functions run them: over the SDK's DynamoDBClient.
+    table: { client: createDocumentClient(sdkDynamoDb(client)), tableName: String(TableName), retentionDays: 90 },
     async stop() {
       client.destroy();
       await emulator.stop();

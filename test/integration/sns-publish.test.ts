@@ -1,17 +1,18 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { Agent } from 'node:http';
+import { Socket } from 'node:net';
+import type { Server, ServerResponse } from 'node:http';
 import { after, describe, it } from 'node:test';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { Sha256 } from '@smithy/core/checksum';
-import { SignatureV4 } from '@smithy/signature-v4';
-import { createSnsPublish, publishForm, xmlElement, type PublishInput } from '../../lib/aws/sns-publish';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { publishWith } from '../../lib/aws/sns';
 import { DependencyError, PermanentError } from '../../lib/errors';
 import { PublishUncertainError, type Notification } from '../../lib/notifications/notifier';
-import { createSnsNotifier } from '../../lib/notifications/sns-notifier';
+import { createSnsNotifier, type PublishInput } from '../../lib/notifications/sns-notifier';
 import { startSnsStandIn } from '../../local/emulators';
 import { scriptedServer } from '../helpers/scripted-server';
+import { snsClientAt, TEST_CREDENTIALS } from '../helpers/sdk-clients';
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 const TOPIC = 'arn:aws:sns:us-east-1:000000000000:notifications';
 const input: PublishInput = {
   TopicArn: TOPIC,
@@ -21,99 +22,89 @@ const input: PublishInput = {
   MessageAttributes: { kind: { DataType: 'String', StringValue: 'message.inbound' } },
 };
 const notification: Notification = { eventKey: 'message.inbound:m1', kind: 'message.inbound', subject: 'SMS from +15551230000', text: 'hello', details: { message_id: 'm1' } };
-const xml = (status: number, body: string) => (response: ServerResponse) => {
-  response.writeHead(status, { 'content-type': 'text/xml' });
-  response.end(body);
-};
-const published = xml(200, '<PublishResponse><PublishResult><MessageId>mid-1</MessageId></PublishResult></PublishResponse>');
-const refusal = (status: number, code: string) => xml(status, `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>no &amp; never</Message></Error></ErrorResponse>`);
+const xml = (status: number, body: string) => (response: ServerResponse) => response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+const refusal = (status: number, code: string) => xml(status, `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`);
 
 /**
- * SNS Publish without the SDK (lib/aws/sns-publish.ts): the request the SDK would send, signed as the SDK signs it,
- * and every way a publish can fail sorted as the notifier's at-most-once rule needs (lib/notifications/sns-notifier.ts).
+ * SNS Publish through the SDK's client, one try (lib/aws/sns.ts), and every way it can fail sorted as the notifier's
+ * at-most-once rule needs (lib/notifications/publish-outcome.ts): surely not published (tried again on the next
+ * delivery), never publishable (dead-lettered), or maybe published (never published again).
  */
-describe('SNS Publish as a signed query-protocol request', () => {
+describe('SNS Publish through the SDK, failures sorted for at-most-once', () => {
   const servers: Server[] = [];
-  after(() => servers.forEach((s) => s.close()));
+  after(() => servers.forEach((server) => (server.closeAllConnections(), server.close())));
   const standIn = async (answers: ((response: ServerResponse) => void)[]) => {
     const scripted = await scriptedServer(answers);
     servers.push(scripted.server);
     return scripted;
   };
-
-  it('sends the form the SDK sends, with the same content type, signed as the SDK signs it', async () => {
-    const ours = await standIn([published]);
-    assert.deepEqual(await createSnsPublish({ credentials: async () => credentials, region: 'us-east-1', endpoint: ours.url })(input), { MessageId: 'mid-1' });
-    const sdks = await standIn([published]);
-    const sdk = new SNSClient({ endpoint: sdks.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-    assert.equal((await sdk.send(new PublishCommand(input))).MessageId, 'mid-1');
-    sdk.destroy();
-    const [mine, theirs] = [ours.seen[0]!, sdks.seen[0]!];
-    assert.deepEqual([...new URLSearchParams(mine.body)].sort(), [...new URLSearchParams(theirs.body)].sort());
-    assert.equal(mine.body, publishForm(input));
-    assert.match(String(mine.headers['content-type']), /^application\/x-www-form-urlencoded/);
-    assert.match(String(theirs.headers['content-type']), /^application\/x-www-form-urlencoded/);
-    // applyChecksum off: the SDK's signer would add x-amz-content-sha256, which only S3 requires.
-    const signer = new SignatureV4({ credentials, region: 'us-east-1', service: 'sns', sha256: Sha256, applyChecksum: false });
-    const date = new Date(String(mine.headers['x-amz-date']).replace(/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/, '$1-$2-$3T$4:$5:$6Z'));
-    const host = new URL(ours.url);
-    const expected = await signer.sign(
-      { method: 'POST', protocol: 'http:', hostname: host.hostname, port: Number(host.port), path: '/', query: {}, headers: { host: host.host, 'content-type': String(mine.headers['content-type']), 'content-length': String(Buffer.byteLength(mine.body)) }, body: mine.body },
-      { signingDate: date },
-    );
-    assert.equal(mine.headers.authorization, expected.headers.authorization);
-  });
+  const notifierAt = (client: SNSClient) => createSnsNotifier(publishWith(client), TOPIC);
 
   it('publishes to the local stand-in, which keeps what subscribers would get', async () => {
     const sns = await startSnsStandIn(false);
+    const client = snsClientAt(sns.endpoint);
     try {
-      const { MessageId } = await createSnsPublish({ credentials: async () => credentials, region: 'us-east-1', endpoint: sns.endpoint })(input);
+      const { MessageId } = await publishWith(client)(input);
       const kept = (await (await fetch(`${sns.endpoint}/published`)).json()) as { messageId: string; message: string; subject: string; attributes: Record<string, string> }[];
       assert.deepEqual(kept.map((p) => [p.messageId, p.message, p.subject, p.attributes.kind]), [[MessageId, input.Message, input.Subject, 'message.inbound']]);
     } finally {
+      client.destroy();
       await sns.stop();
     }
   });
 
-  // [what SNS answers, the error the notifier throws, why]
-  const cases: Array<[string, (response: ServerResponse) => void, new (...args: never[]) => Error]> = [
+  // [what SNS answers, the error the notifier throws]
+  const answered: Array<[string, (response: ServerResponse) => void, new (...args: never[]) => Error]> = [
     ['404 NotFound (a deleted topic): never publishable', refusal(404, 'NotFound'), PermanentError],
     ['403 AuthorizationError (no permission): never publishable', refusal(403, 'AuthorizationError'), PermanentError],
-    ['400 Throttling: surely not published, try again', refusal(400, 'Throttling'), DependencyError],
+    ['400 Throttling: surely not published, tried again later', refusal(400, 'Throttling'), DependencyError],
     ['500 InternalError: it may have been published', refusal(500, 'InternalError'), PublishUncertainError],
     ['a reset after the request arrived: it may have been published', (response) => response.socket?.destroy(), PublishUncertainError],
+    ['no answer within the request timeout: it may have been published', () => undefined, PublishUncertainError],
   ];
-  for (const [title, answer, expected] of cases) {
+  for (const [title, answer, expected] of answered) {
     it(`sorts ${title}`, async () => {
       const { url, seen } = await standIn([answer]);
-      const notifier = createSnsNotifier(createSnsPublish({ credentials: async () => credentials, region: 'us-east-1', endpoint: url }), TOPIC);
-      await assert.rejects(notifier.publish(notification), (error: Error) => error.constructor === expected);
+      const client = snsClientAt(url, { requestTimeoutMs: 300 });
+      await assert.rejects(notifierAt(client).publish(notification), (error: Error) => error.constructor === expected);
       assert.equal(seen.length, 1, 'tried once, never again on its own');
+      client.destroy();
     });
   }
 
-  it('sorts a refused connection as not published, and no answer in time as maybe published', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve));
-    const refused = createSnsNotifier(createSnsPublish({ credentials: async () => credentials, region: 'us-east-1', endpoint: `http://127.0.0.1:${port}` }), TOPIC);
-    await assert.rejects(refused.publish(notification), (error: Error) => error.constructor === DependencyError);
-
-    const { url } = await standIn([() => undefined]);
-    const silent = createSnsNotifier(createSnsPublish({ credentials: async () => credentials, region: 'us-east-1', endpoint: url, requestTimeoutMs: 200 }), TOPIC);
-    await assert.rejects(silent.publish(notification), (error: Error) => error.constructor === PublishUncertainError);
+  it('sorts a refused connection as surely not published', async () => {
+    const { url, server } = await standIn([refusal(500, 'InternalError')]);
+    await new Promise((resolve) => server.close(resolve));
+    const client = snsClientAt(url);
+    await assert.rejects(notifierAt(client).publish(notification), (error: Error) => error.constructor === DependencyError);
+    client.destroy();
   });
 
-  it('names refusals as the SDK does and reads XML text with its escapes undone', async () => {
-    const { url } = await standIn([refusal(400, 'ParameterValueInvalid')]);
-    await assert.rejects(createSnsPublish({ credentials: async () => credentials, region: 'us-east-1', endpoint: url })(input), (error: Error & { status?: number }) => {
-      assert.equal(error.name, 'InvalidParameterValueException');
-      assert.equal(error.status, 400);
-      assert.match(error.message, /no & never/);
+  it('sorts a DNS failure as surely not published', async () => {
+    const client = snsClientAt('http://sns.unresolvable.invalid');
+    await assert.rejects(notifierAt(client).publish(notification), (error: Error) => {
+      assert.equal(error.constructor, DependencyError);
+      assert.match(String((error.cause as { code?: string } | undefined)?.code), /ENOTFOUND|EAI_AGAIN/);
       return true;
     });
-    assert.equal(xmlElement('<a><MessageId>x&lt;&#65;&#x42;&amp;</MessageId></a>', 'MessageId'), 'x<AB&');
-    assert.equal(xmlElement('<a/>', 'MessageId'), undefined);
+    client.destroy();
+  });
+
+  it('sorts a TLS handshake failure as surely not published (the request is written only after it)', async () => {
+    const { url, seen } = await standIn([refusal(500, 'InternalError')]);
+    const client = snsClientAt(url.replace('http:', 'https:'));
+    await assert.rejects(notifierAt(client).publish(notification), (error: Error) => error.constructor === DependencyError);
+    assert.equal(seen.length, 0);
+    client.destroy();
+  });
+
+  it('sorts a connection that never opens (the connect timeout) as surely not published', async () => {
+    // A socket that never connects, as when SYNs go unanswered: the SDK's handler gives up on its connection timeout.
+    const agent = new Agent();
+    agent.createConnection = () => Object.assign(new Socket(), { connecting: true });
+    const requestHandler = new NodeHttpHandler({ connectionTimeout: 100, requestTimeout: 5000, throwOnRequestTimeout: true, httpAgent: agent });
+    const client = new SNSClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler });
+    await assert.rejects(notifierAt(client).publish(notification), (error: Error) => error.constructor === DependencyError);
+    client.destroy();
   });
 });

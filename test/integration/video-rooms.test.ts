@@ -4,8 +4,12 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listDeadLetters } from '../../cli/commands/dlq';
 import { resolveTarget } from '../../cli/target';
 import { createRoomStore } from '../../lib/store/room-store';
-import { PublishUncertainError } from '../../lib/notifications/notifier';
-import { applyVideoEvent, type VideoNotification } from '../../lib/video/apply-video-event';
+import { createNotify } from '../../lib/notifications';
+import { PublishUncertainError, type Notification, type Notifier } from '../../lib/notifications/notifier';
+import { createVideoNotifier } from '../../lib/notifications/video-notifications';
+import { createClaimStore } from '../../lib/store/claim-store';
+import type { ClaimStore } from '../../lib/claims/lease-claim';
+import { applyVideoEvent } from '../../lib/video/apply-video-event';
 import { normalizeVideoEvent } from '../../lib/video/normalize-video-event';
 import { createDocumentClient, type TableRef } from '../../lib/store/table';
 import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
@@ -21,12 +25,17 @@ const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
   let stack: TestStack;
   let rooms: ReturnType<typeof createRoomStore>;
+  let claims: ClaimStore;
   let dynamodb: DynamoDBClient;
+  // The worker's video notifier: each notification claimed under NOTIFY#<event key>, then published by `publish`.
+  const videoNotifier = (publish: Notifier['publish'], claimStore: ClaimStore = claims) =>
+    createVideoNotifier(createNotify({ claims: claimStore, notifier: { publish }, leaseMs: 60_000 }));
   before(async () => {
     stack = await startTestStack();
     dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
     const table: TableRef = { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 };
     rooms = createRoomStore(table);
+    claims = createClaimStore(table, 'NOTIFY#');
   });
   after(async () => {
     dynamodb?.destroy();
@@ -129,17 +138,16 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
 
   it('notifies room started and recording ready once per event, whatever the redeliveries, and again after a failed publish', async () => {
     // given the use case on the real store, with a notifier that records and fails its first recording publish
-    const sent: VideoNotification[] = [];
+    const sent: Notification[] = [];
     let failNext = true;
-    const notifier = {
-      async notify(notification: VideoNotification) {
-        if (notification.type === 'recording.ready' && failNext) {
-          failNext = false;
-          throw new Error('sns unavailable');
-        }
-        sent.push(notification);
-      },
-    };
+    const notifier = videoNotifier(async (notification) => {
+      if (notification.kind === 'recording.ready' && failNext) {
+        failNext = false;
+        throw new Error('sns unavailable');
+      }
+      sent.push(notification);
+      return {};
+    });
     const event = (payload: Record<string, unknown>) => normalizeVideoEvent({ room_id: 'r-n', room_session_id: 'rs-notify', timestamp: '2025-01-15T10:00:00Z', ...payload }, '2025-01-15T10:00:01Z');
     const started = event({ event: 'room.started', room_name: 'town-hall' });
     const joined = event({ event: 'member.joined', member_id: 'm1' });
@@ -152,29 +160,41 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     assert.equal(await applyVideoEvent(ready, rooms, notifier), 'duplicate');
     assert.equal(await applyVideoEvent(ready, rooms, notifier), 'duplicate');
     // then each notification went out exactly once, the failed one on its redelivery
-    assert.deepEqual(sent, [
-      { type: 'room.started', roomSessionId: 'rs-notify', roomId: 'r-n', roomName: 'town-hall', startedAt: '2025-01-15T10:00:00.000Z' },
-      { type: 'recording.ready', roomSessionId: 'rs-notify', roomId: 'r-n', recordingId: 'rec-n', url: 'https://example.com/rec-n.mp4', durationSeconds: 12 },
+    assert.deepEqual(sent.map((n) => [n.eventKey, n.details]), [
+      ['room.started:rs-notify', { room_session_id: 'rs-notify', room_id: 'r-n', room_name: 'town-hall', started_at: '2025-01-15T10:00:00.000Z' }],
+      ['recording.ready:rec-n', { room_session_id: 'rs-notify', room_id: 'r-n', recording_id: 'rec-n', url: 'https://example.com/rec-n.mp4', duration_seconds: 12 }],
     ]);
   });
 
   // Found by the chaos run (chaos/): a publish whose answer was lost released the claim, and the redelivery published again.
   it('keeps the notification claimed after a publish that may have gone through: the redelivery does not publish again', async () => {
-    const sent: VideoNotification[] = [];
+    const sent: Notification[] = [];
     let uncertain = true;
-    const notifier = {
-      async notify(notification: VideoNotification) {
-        sent.push(notification);
-        if (uncertain) {
-          uncertain = false;
-          throw new PublishUncertainError('sns: connection reset after the request was sent');
-        }
-      },
-    };
+    const notifier = videoNotifier(async (notification) => {
+      sent.push(notification);
+      if (uncertain) {
+        uncertain = false;
+        throw new PublishUncertainError('sns: connection reset after the request was sent');
+      }
+      return {};
+    });
     const started = normalizeVideoEvent({ event: 'room.started', room_id: 'r-u', room_session_id: 'rs-uncertain', timestamp: '2025-01-15T10:00:00Z' }, '2025-01-15T10:00:01Z');
     assert.equal(await applyVideoEvent(started, rooms, notifier), 'applied');
     assert.equal(await applyVideoEvent(started, rooms, notifier), 'duplicate');
     assert.equal(sent.length, 1);
+    assert.equal((await claims.get('room.started:rs-uncertain'))?.status, 'uncertain', 'what stays uncertain is on record');
+  });
+
+  // Found by a review: the claim's write landed but its answer missed the timeout; the retry read its own claim as
+  // "already claimed by someone else" and nothing was ever published.
+  it('publishes when its own claim landed but the answer was lost (the SDK retried the write and found it)', async () => {
+    const sent: Notification[] = [];
+    const lostAnswer: ClaimStore = { ...claims, create: async (...args) => (await claims.create(...args)) && false };
+    const notifier = videoNotifier(async (notification) => (sent.push(notification), {}), lostAnswer);
+    const started = normalizeVideoEvent({ event: 'room.started', room_id: 'r-l', room_session_id: 'rs-lost-answer', timestamp: '2025-01-15T10:00:00Z' }, '2025-01-15T10:00:01Z');
+    assert.equal(await applyVideoEvent(started, rooms, notifier), 'applied');
+    assert.deepEqual(sent.map((n) => n.eventKey), ['room.started:rs-lost-answer']);
+    assert.equal((await claims.get('room.started:rs-lost-answer'))?.status, 'published');
   });
 
   it('counts members right under duplicates and any order, concurrently, never below zero', async () => {

@@ -58,7 +58,7 @@ describe('worker: a hung DynamoDB request is abandoned and tried again (local st
   });
 });
 
-/** A proxy that holds the first request it gets (no answer, ever) and forwards every later one to `target`. */
+/** A proxy that holds the first request it gets (no answer, ever) and forwards every later one to `target` as it came (its signature covers the Host). */
 async function startHangFirstProxy(target: string) {
   const held: ServerResponse[] = [];
   let forwarded = 0;
@@ -69,7 +69,7 @@ async function startHangFirstProxy(target: string) {
     req.on('end', () => {
       if (held.length === 0) return void held.push(res);
       forwarded++;
-      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: { ...req.headers, host: to.host } }, (answer) => {
+      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);
       });

@@ -81,4 +81,25 @@ describe('IAM parity: what the functions did in the integration tests, their rol
     assert.equal(await isAllowed(swml, 'dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['CALL#c-1'] }), 'ImplicitlyDenied');
     assert.equal(await isAllowed(roles.get('ingest')!, 'dynamodb:GetItem', table, {}), 'ImplicitlyDenied');
   });
+
+  it("keeps the worker out of the SWML routing rules (CONFIG#), which it never needs, and in its own items", async () => {
+    const worker = roles.get('worker')!;
+    const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']) {
+      assert.equal(await isAllowed(worker, action, table, { 'dynamodb:LeadingKeys': ['CONFIG#swml'] }), 'ExplicitlyDenied', action);
+      assert.equal(await isAllowed(worker, action, table, { 'dynamodb:LeadingKeys': ['CALL#c-1'] }), 'Allowed', action);
+    }
+  });
+});
+
+describe('ARNs in the packaged template name their partition', () => {
+  it('builds every ARN from AWS::Partition, never a literal arn:aws: (China and GovCloud are other partitions)', async () => {
+    const packaged = await packageTemplate();
+    try {
+      const literal = JSON.stringify(packaged.template).match(/"arn:aws[^"]*"/g) ?? [];
+      assert.deepEqual(literal, []);
+    } finally {
+      packaged.dispose();
+    }
+  });
 });

@@ -4,7 +4,8 @@ import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
 import { notifyOnce, PublishUncertainError, type Notification, type Notifier } from '../../lib/notifications';
 import { countingUncertainPublishes } from '../../lib/notifications/counted-notifier';
-import { publishMayHaveHappened, snsSubject } from '../../lib/notifications/sns-notifier';
+import { publishMayHaveHappened } from '../../lib/notifications/publish-outcome';
+import { snsSubject } from '../../lib/notifications/sns-notifier';
 import { videoNotification } from '../../lib/notifications/video-notifications';
 import { createClaimStore } from '../../lib/store/claim-store';
 import type { TableRef } from '../../lib/store/table';
@@ -150,8 +151,11 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
   });
 
   it('sorts SNS failures: a 4xx or a refused connection published nothing, a 5xx or a lost connection maybe did', () => {
-    assert.equal(publishMayHaveHappened(Object.assign(new Error('throttled'), { status: 400 })), false);
-    assert.equal(publishMayHaveHappened(Object.assign(new Error('internal'), { status: 500 })), true);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('throttled'), { $metadata: { httpStatusCode: 400 } })), false);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('internal'), { $metadata: { httpStatusCode: 500 } })), true);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('dns'), { code: 'EAI_AGAIN' })), false);
+    assert.equal(publishMayHaveHappened(Object.assign(new Error('request timeout'), { name: 'TimeoutError', code: 'ETIMEDOUT' })), true);
+    assert.equal(publishMayHaveHappened(new Error('anything else')), true);
     assert.equal(publishMayHaveHappened(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })), false);
     assert.equal(publishMayHaveHappened(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), true);
   });

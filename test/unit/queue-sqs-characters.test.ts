@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { SendMessage, SqsMessageAttribute } from '../../lib/aws/sqs-send-message';
+import type { SendMessage, SqsMessageAttribute } from '../../lib/queue/send-message';
 import { receiveWebhook } from '../../lib/ingest/receive-webhook';
 import type { WebhookRequest } from '../../lib/http/webhook-request';
 import { createDeadLetterQueue } from '../../lib/queue/dead-letter-queue';

@@ -1,0 +1,20 @@
+import { signDelivery } from '../../lib/security/sign-delivery';
+
+/**
+ * Posts a form to a URL a user gave SignalWire (a webhook, a reply's StatusCallback) as SignalWire does: credentials
+ * in the URL go as a Basic Authorization header (and out of the URL), the query string stays, the form is signed
+ * (Scheme B, over the URL without credentials) when the space has a signing key.
+ */
+export async function postAsSignalWire(target: string, fields: Record<string, string>, signingKey?: string): Promise<Response> {
+  const url = new URL(target);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (url.username !== '' || url.password !== '') {
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  const body = new URLSearchParams(fields).toString();
+  if (signingKey !== undefined) Object.assign(headers, signDelivery({ url: url.href, body, contentType: headers['content-type'] }, signingKey));
+  return fetch(url, { method: 'POST', headers, body });
+}

@@ -1,0 +1,53 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn } from '../../../local/emulators';
+import { STACK_CREDENTIALS } from '../../../local/local-credentials';
+import { provisionResources } from '../../../local/provision';
+import { resolveCloudFormation, type DeployedStack } from './cloudformation-values';
+import type { EmulatorRoutes } from './forward-to-emulator';
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, any> }>;
+
+export interface EmulatorsBehindFront {
+  routes: EmulatorRoutes;
+  /** SDK clients at the emulators (the local stack's key), for a test to read back what the handlers did. */
+  sqs: SQSClient;
+  dynamodb: DynamoDBClient;
+  /** The emulator's URL of a queue the template declares, by logical id. */
+  queueUrl(logicalId: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The local emulators (local/emulators.ts) with the packaged template's queues and table created in them
+ * (local/provision.ts, from the template's own resource definitions), and the SSM stand-in holding `parameters`
+ * (name -> SecureString value). Routes map each AWS-shaped queue URL of `stack` to the emulator's.
+ */
+export async function startEmulatorsBehindFront(resources: Resources, stack: DeployedStack, parameters: Record<string, string>): Promise<EmulatorsBehindFront> {
+  const [dynamo, sqsEmulator, ssm, sns] = await Promise.all([startDynamoDb(), startSqs(), startSsmStandIn(parameters), startSnsStandIn(false)]);
+  const client = { region: stack.region, credentials: STACK_CREDENTIALS };
+  const sqs = new SQSClient({ ...client, endpoint: sqsEmulator.endpoint });
+  const dynamodb = new DynamoDBClient({ ...client, endpoint: dynamo.endpoint });
+  const stop = async () => {
+    sqs.destroy();
+    dynamodb.destroy();
+    await Promise.all([dynamo.stop(), sqsEmulator.stop(), ssm.stop(), sns.stop()]);
+  };
+  try {
+    const provisioned = Object.fromEntries(Object.entries(resources).filter(([, r]) => ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::SNS::Topic'].includes(r.Type)));
+    const definitions = { service: '', stage: stack.stackName, environment: {}, functions: [], resources: provisioned as Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const index = await provisionResources(definitions, { sqs, dynamodb });
+    const queues = Object.keys(provisioned).filter((id) => provisioned[id]!.Type === 'AWS::SQS::Queue');
+    const queueUrls = new Map(queues.map((id) => [String(resolveCloudFormation({ Ref: id }, resources, stack)), index[id]!.ref]));
+    return {
+      routes: { endpoints: { sqs: sqsEmulator.endpoint, dynamodb: dynamo.endpoint, ssm: ssm.endpoint, sns: sns.endpoint }, queueUrls, credentials: STACK_CREDENTIALS },
+      sqs,
+      dynamodb,
+      queueUrl: (logicalId) => index[logicalId]!.ref,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
