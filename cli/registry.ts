@@ -90,7 +90,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
   stats: { usage: 'stats [--since ISO | --hours N]', summary: 'counts per kind and state, average call duration (default: last 24 h)', options: ['json', 'since', 'hours'], run: (c) => showStats(c.target, c.options) },
   send: {
     usage: 'send ROUTE [--fixture NAME | --body TEXT | --file PATH] [--url BASE] [--sign | --unsigned]',
-    summary: "post a test webhook to the stack or BASE: ROUTE's default sample (samples/), another sample, or a body; signed for the URL when SIGNALWIRE_SIGNING_KEY is set",
+    summary: "post a test webhook to the stack or BASE: ROUTE's default sample (samples/), another sample, or a body; signed for the URL when SIGNALWIRE_SIGNING_KEY is set (one key, or a JSON list [\"old\",\"new\"] during a rotation: the first signs)",
     options: ['json', 'fixture', 'body', 'file', 'sign', 'unsigned', 'url'],
     targetOptionalWithUrl: true,
     run: async (c) => sendWebhook(c.args[0], c.options, await apiUrl(c)),

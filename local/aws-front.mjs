@@ -3,12 +3,14 @@
 // path and query, headers, body: local/signature-check.mjs), and answers the service's own refusal (403
 // SignatureDoesNotMatch, or its JSON services' 400 InvalidSignatureException) when it does not match, and
 // InvalidClientTokenId / UnrecognizedClientException when the access key is not one the local stack issued
-// (local/local-credentials.ts). Requests it accepts are
+// (local/local-credentials.ts). SQS messages with characters SQS refuses get its InvalidMessageContents
+// (local/sqs-message-contents.mjs). Requests it accepts are
 // handed to the call recorder when there is one (local/aws-call-recorder.mjs) and forwarded unchanged: same method,
 // raw path, raw header lines and body bytes.
 import { createServer, request } from 'node:http';
 import { createCallRecorder } from './aws-call-recorder.mjs';
 import { checkSignature, signatureRefusal } from './signature-check.mjs';
+import { sqsContentsRefusal } from './sqs-message-contents.mjs';
 
 // Hop-by-hop: they describe one connection, not the request, and are never part of a signature the SDK makes.
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
@@ -41,6 +43,11 @@ export function createAwsFront(targetPort, { service, region = LOCAL_REGION, acc
         return void res.end(answer.body);
       }
       record?.(req.headers, body);
+    }
+    const refused = service === 'sqs' ? sqsContentsRefusal(req.headers, body) : undefined;
+    if (refused !== undefined) {
+      res.writeHead(refused.status, refused.headers);
+      return void res.end(refused.body);
     }
     forward(targetPort, req, body, res);
   });

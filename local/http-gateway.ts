@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { localRequestRefusal, ownOrigins } from './gateway-guard';
 import { withTimeout } from './timeout';
 
 export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -17,9 +18,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * A local stand-in for API Gateway (HTTP API, payload 2.0): matches the serverless.yml routes (literal paths
- * before `{param}` ones, as API Gateway does), builds the same event and writes the handler's result back.
+ * before `{param}` ones, as API Gateway does), builds the same event and writes the handler's result back. It
+ * refuses what a web page could send it (local/gateway-guard.ts): another Host, or a cross-site browser request.
  */
-export function createHttpGateway(): { server: Server; setRoutes(routes: HttpRoute[]): void } {
+export function createHttpGateway(options: { publicBaseUrl?: string } = {}): { server: Server; setRoutes(routes: HttpRoute[]): void } {
   // Undefined until the routes are loaded: a request then gets 503 (retry), never a 404 that says "wrong URL".
   let matchers: (ReturnType<typeof pathPattern> & { route: HttpRoute })[] | undefined;
   const setRoutes = (routes: HttpRoute[]) => {
@@ -28,7 +30,10 @@ export function createHttpGateway(): { server: Server; setRoutes(routes: HttpRou
       .map((route) => ({ route, ...pathPattern(route.path) }));
   };
 
+  let origins: string[] = [];
   const server = createServer(async (req, res) => {
+    const refusal = localRequestRefusal(req.headers, origins);
+    if (refusal !== undefined) return send(res, { statusCode: 403, body: JSON.stringify({ message: refusal }) });
     if (matchers === undefined) return send(res, { statusCode: 503, headers: { 'retry-after': '1' }, body: JSON.stringify({ message: 'Service Unavailable' }) });
     const url = new URL(req.url ?? '/', 'http://local');
     let found: RegExpExecArray | null = null;
@@ -44,6 +49,10 @@ export function createHttpGateway(): { server: Server; setRoutes(routes: HttpRou
     } catch {
       send(res, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
     }
+  });
+  server.on('listening', () => {
+    const address = server.address();
+    if (address !== null && typeof address === 'object') origins = ownOrigins(address.port, options.publicBaseUrl);
   });
   return { server, setRoutes };
 }

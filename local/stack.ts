@@ -99,7 +99,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
   const index = await provisionResources(defs, { sqs, dynamodb }, { queueAttributes: options.queueAttributes });
   // Listen first: functions may be configured with the API's own URL (`Fn::GetAtt: [HttpApi, ApiEndpoint]`).
-  const gateway = createHttpGateway();
+  const gateway = createHttpGateway({ publicBaseUrl: options.environment?.WEBHOOK_PUBLIC_BASE_URL });
   const server: Server = gateway.server;
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 3000, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -4,6 +4,7 @@ import { parseBody } from '../http/request-body';
 import { isWebhookKind } from '../envelope/routes';
 import type { ArchiveEntry } from './archive-entry';
 import type { ArchiveStore } from './archive-store';
+import { sqsSafeJson } from '../queue/sqs-characters';
 
 /** Where replays go: the webhook queue, ten messages per request. */
 export interface ReplayQueue {
@@ -97,7 +98,8 @@ export async function replayMany(
 
 async function queueEntries(queue: ReplayQueue, entries: ArchiveEntry[]): Promise<ReplayedDelivery[]> {
   const envelopes = entries.map((entry) => replayEnvelope(entry));
-  if (envelopes.length > 0) await queue.sendBatch(envelopes.map((envelope) => JSON.stringify(envelope)));
+  // Escaped as the ingest escapes what it queues: SQS refuses some characters JSON leaves raw.
+  if (envelopes.length > 0) await queue.sendBatch(envelopes.map((envelope) => sqsSafeJson(JSON.stringify(envelope))));
   return envelopes.map((envelope, i) => ({
     event_id: entries[i]!.event_id,
     replayed_as: envelope.event_id,

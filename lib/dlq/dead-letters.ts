@@ -1,6 +1,7 @@
 import { DeleteMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import type { FailureStore } from '../store/failure-store';
+import { sqsSafeJson } from '../queue/sqs-characters';
 import { describeDeadLetter, type DeadLetter } from './describe-dead-letter';
 import { dlqPages, release, type HeldMessage } from './dlq-pages';
 import { redriveAll, type MoveReport } from './redrive-all';
@@ -95,7 +96,7 @@ export function createDeadLetterTools(
         }
         const eventId = randomUUID();
         const copy = { ...envelope, event_id: eventId, replay_of: envelope.event_id };
-        await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: JSON.stringify(copy) }));
+        await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: sqsSafeJson(JSON.stringify(copy)) }));
         return { message_id: messageId, replayed_as: eventId };
       } finally {
         await release(sqs, dlq, held);

@@ -1,3 +1,4 @@
+import { nonNegativeIntEnv } from '../config/env';
 import { secretsUnreadable, type ParametersReader } from '../config/secrets';
 import { causeMessage, ConfigError, DependencyError } from '../errors';
 import type { Logger } from '../log';
@@ -24,6 +25,8 @@ export interface WebhookAuthSettings {
   publicBaseUrl: string | undefined;
   /** Setting name -> SSM parameter name, for the secrets not given directly. */
   parameters: ReadonlyMap<string, string>;
+  /** WEBHOOK_SECRETS_CACHE_SECONDS (default 300): how soon a changed parameter (a rotation) is in force. */
+  secretsCacheMs?: number;
 }
 
 /** The webhook checks of a function: its settings, and the variables its policy is parsed from (secrets included). */
@@ -59,7 +62,7 @@ export function readWebhookAuthSettings(env: Env): WebhookAuthSettings {
     const parameter = env[`${name}_PARAMETER`]?.trim();
     if (!env[name]?.trim() && parameter) parameters.set(name, parameter);
   }
-  return { local, publicBaseUrl, parameters };
+  return { local, publicBaseUrl, parameters, secretsCacheMs: nonNegativeIntEnv(env, 'WEBHOOK_SECRETS_CACHE_SECONDS', 300) * 1000 };
 }
 
 export interface PolicySourceDeps {

@@ -54,7 +54,7 @@ export function authenticatorFromConfig({ settings, env, misconfigured }: Webhoo
       throw refusal;
     };
   }
-  const policy = createAuthPolicySource(env, settings, { readParameters: deps.readParameters, log: deps.log });
+  const policy = createAuthPolicySource(env, settings, { readParameters: deps.readParameters, log: deps.log, ...(settings.secretsCacheMs !== undefined && { ttlMs: settings.secretsCacheMs }) });
   return createAuthenticator({ ...settings, policy, log: deps.log, metrics: deps.metrics });
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DeleteCommand, GetCommand } from '../../lib/store/commands';
 import { createArchiveStore, type ArchiveStore } from '../../lib/archive/archive-store';
 import { archiveItemKey } from '../../lib/archive/archive-index';
@@ -86,6 +87,22 @@ describe('the delivery archive and `webhooks replay`', () => {
     const restored = await calls.get('arch-2');
     assert.equal(restored?.state, 'ringing');
     assert.deepEqual(restored?.timeline, before?.timeline);
+  });
+
+  // Found by a review: a replay re-serialised the envelope with a bare JSON.stringify, putting characters SQS refuses
+  // (U+FFFF) back in raw; on AWS the replay failed with InvalidMessageContents while the emulator took it.
+  it('replays a delivery holding characters SQS refuses raw, escaped as the ingest escaped it', async () => {
+    const body = JSON.stringify({ message_id: 'arch-ffff', from: '+15550001111', to: '+15551234567', body: 'odd \uffff\ufffe chars', timestamp: '2025-01-15T10:32:00Z' });
+    const eventId = await post(stack, '/incoming-sms', body);
+    await verdict(eventId, 'applied');
+    // the local stack refuses such a message as SQS does, so this replay could fail here too
+    await assert.rejects(
+      target.sqs.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: '{"raw":"\uffff"}' })),
+      (error: Error) => error.name === 'InvalidMessageContents',
+    );
+    const replayed = await replayOne(archive, createReplayQueue(target.sqs, target.queueUrl), eventId);
+    const copy = await verdict(replayed!.replayed_as, 'duplicate');
+    assert.equal(copy.body, body, 'the exact bytes received, through the queue and back');
   });
 
   it('replays a time range, of one kind, leaving earlier replays out', async () => {
