@@ -21,7 +21,7 @@ export interface ProgressSample {
 
 /**
  * Every `everyMs`, what has been sent, what the queue holds and what the worker has finished: where a run's time goes
- * (sending, or the worker's backlog). Read straight from the emulator; logged and kept for chaos/results.json.
+ * (sending, or the worker's backlog). Read straight from the emulator; logged and kept in the run's results (chaos/results/latest.json).
  */
 export function startProgress(sqs: SQSClient, queueUrl: string, state: { sent(): number; kills(): number; worker: EventSource }, log: (line: string) => void, everyMs = 15_000) {
   const start = Date.now();

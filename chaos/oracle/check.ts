@@ -4,7 +4,7 @@ import { checkCalls, checkMessageStatuses, checkNothingLost, checkRooms, checkSw
 
 export type { OracleInput } from './context';
 
-/** chaos/results.json: the keys the issue names first, then the detail behind them. */
+/** chaos/results/latest.json: the keys the issue names first, then the detail behind them. */
 export interface ChaosResults {
   sent: number;
   acked: number;

@@ -112,7 +112,7 @@ function entryOf(item: Record<string, unknown>): ArchiveEntry {
   return entry as unknown as ArchiveEntry;
 }
 
-const SUMMARY_FIELDS = ['event_id', 'kind', 'route', 'received_at', 'natural_key', 'status', 'outcome', 'reason', 'attempts', 'processed_at', 'replay_of', 'request_id'] as const;
+const SUMMARY_FIELDS = ['event_id', 'kind', 'route', 'received_at', 'natural_key', 'status', 'outcome', 'reason', 'attempts', 'processed_at', 'replay_of'] as const;
 
 function summaryOf(item: Record<string, unknown>): ArchiveSummary {
   const summary: Record<string, unknown> = {};

@@ -55,35 +55,55 @@ async function archive(entries: ArchiveEntry[], deps: BatchDeps): Promise<void> 
 
 /** True when the record is done with (applied or dead-lettered), false to have SQS deliver it again. */
 async function processRecord(record: SQSRecord, deps: BatchDeps, file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void): Promise<boolean> {
-  const attempts = Number(record.attributes?.ApproximateReceiveCount ?? 1);
-  let envelope: WebhookEnvelope | undefined;
+  let envelope: WebhookEnvelope;
   try {
     envelope = parseEnvelope(record.body);
-    const parsed = envelope;
-    const outcome = await withLogContext({ event_id: parsed.event_id, ingest_request_id: parsed.request_id }, () => deps.apply(parsed));
-    deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts });
-    deps.metrics?.count('EventApplied', { Kind: envelope.kind });
-    file(envelope, { status: statusOfOutcome(outcome), outcome, attempts });
-    return true;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const context = { event_id: envelope?.event_id, kind: envelope?.kind, message_id: record.messageId, attempts, reason };
-    const failure = error instanceof PermanentError ? { reason, category: 'invalid' as const, attempts } : attempts >= deps.maxReceiveCount
-      ? { reason: `failed on all ${attempts} deliveries; last error: ${reason}`, category: 'exhausted' as const, attempts }
-      : undefined;
-    if (failure !== undefined) {
-      const done = await deadLetter(record, deps, failure, context);
-      file(envelope, done ? { status: 'dead-lettered', outcome: failure.category, reason: failure.reason, attempts } : { status: 'retrying', outcome: 'dead-letter failed', reason, attempts });
-      return done;
-    }
-    file(envelope, { status: 'retrying', outcome: 'failed', reason, attempts });
-    deps.log.warn('event failed, will retry', { ...context, cause: causeMessage(error) });
-    if (envelope !== undefined) {
-      const failure = { event_id: envelope.event_id, last_error: reason, attempts, failed_at: new Date().toISOString() };
-      await deps.failures.record(failure).catch((e: unknown) => deps.log.warn('could not record failure', { error: e }));
-    }
-    return false;
+    return settleFailure(record, undefined, error, deps, file);
   }
+  // Every line about this event, however deep, names it and the ingest request that accepted it.
+  return withLogContext({ event_id: envelope.event_id, ingest_request_id: envelope.request_id }, async () => {
+    try {
+      const outcome = await deps.apply(envelope);
+      const attempts = attemptsOf(record);
+      deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts });
+      deps.metrics?.count('EventApplied', { Kind: envelope.kind });
+      file(envelope, { status: statusOfOutcome(outcome), outcome, attempts });
+      return true;
+    } catch (error) {
+      return settleFailure(record, envelope, error, deps, file);
+    }
+  });
+}
+
+const attemptsOf = (record: SQSRecord) => Number(record.attributes?.ApproximateReceiveCount ?? 1);
+
+/** A record that failed: dead-lettered now (invalid, or out of deliveries), or left for SQS to deliver again. */
+async function settleFailure(
+  record: SQSRecord,
+  envelope: WebhookEnvelope | undefined,
+  error: unknown,
+  deps: BatchDeps,
+  file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void,
+): Promise<boolean> {
+  const attempts = attemptsOf(record);
+  const reason = error instanceof Error ? error.message : String(error);
+  const context = { event_id: envelope?.event_id, kind: envelope?.kind, message_id: record.messageId, attempts, reason };
+  const failure = error instanceof PermanentError ? { reason, category: 'invalid' as const, attempts } : attempts >= deps.maxReceiveCount
+    ? { reason: `failed on all ${attempts} deliveries; last error: ${reason}`, category: 'exhausted' as const, attempts }
+    : undefined;
+  if (failure !== undefined) {
+    const done = await deadLetter(record, deps, failure, context);
+    file(envelope, done ? { status: 'dead-lettered', outcome: failure.category, reason: failure.reason, attempts } : { status: 'retrying', outcome: 'dead-letter failed', reason, attempts });
+    return done;
+  }
+  file(envelope, { status: 'retrying', outcome: 'failed', reason, attempts });
+  deps.log.warn('event failed, will retry', { ...context, cause: causeMessage(error) });
+  if (envelope !== undefined) {
+    const failed = { event_id: envelope.event_id, last_error: reason, attempts, failed_at: new Date().toISOString() };
+    await deps.failures.record(failed).catch((e: unknown) => deps.log.warn('could not record failure', { error: e }));
+  }
+  return false;
 }
 
 async function deadLetter(

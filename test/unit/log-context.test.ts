@@ -49,7 +49,9 @@ describe('log lines carry the ids of what they are about', () => {
       const line = deep.find((l) => l.message_id === `m-${i}`);
       assert.deepEqual([line?.aws_request_id, line?.event_id, line?.ingest_request_id], ['lambda-1', envelope.event_id, envelope.request_id]);
     }
-    assert.ok(lines.filter((l) => l.msg === 'event applied').every((l) => l.aws_request_id === 'lambda-1' && typeof l.message_id === 'string'));
+    const verdicts = lines.filter((l) => l.msg === 'event applied');
+    assert.equal(verdicts.length, 2);
+    assert.ok(verdicts.every((l) => l.aws_request_id === 'lambda-1' && typeof l.message_id === 'string' && typeof l.ingest_request_id === 'string'), 'the verdict line too');
   });
 
   it('leaves lines outside any context as they were', async () => {
