@@ -1,7 +1,7 @@
 /**
- * Rewrites the README's performance table (between the `bench:table` markers) from the newest complete run kept under
- * bench/results/ (or the results file given), so the figures a reader sees are ones `npm run bench` measured. Only
- * this script writes the README, and only when run on purpose: `npm run bench:readme [-- FILE] [-- --print]`
+ * Rewrites the performance table of docs/performance.md (between the `bench:table` markers) from the newest complete
+ * run kept under bench/results/ (or the results file given), so the figures a reader sees are ones `npm run bench`
+ * measured. Only this script writes that table, and only when run on purpose: `npm run bench:readme [-- FILE] [--print]`
  * (`--print` shows the table and writes nothing).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -42,9 +42,9 @@ const table = [
 if (printOnly) {
   console.log(table);
 } else {
-  const file = join(PROJECT_ROOT, 'README.md');
-  const readme = readFileSync(file, 'utf8');
-  if (!readme.includes(START) || !readme.includes(END)) throw new Error(`README.md has no ${START} … ${END} section`);
-  writeFileSync(file, readme.slice(0, readme.indexOf(START)) + table + readme.slice(readme.indexOf(END) + END.length));
-  console.log(`README.md: performance table rewritten from ${source} (${rows.length} metrics)`);
+  const file = join(PROJECT_ROOT, 'docs', 'performance.md');
+  const page = readFileSync(file, 'utf8');
+  if (!page.includes(START) || !page.includes(END)) throw new Error(`docs/performance.md has no ${START} … ${END} section`);
+  writeFileSync(file, page.slice(0, page.indexOf(START)) + table + page.slice(page.indexOf(END) + END.length));
+  console.log(`docs/performance.md: performance table rewritten from ${source} (${rows.length} metrics)`);
 }

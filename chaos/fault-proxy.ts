@@ -121,7 +121,7 @@ function stripHopHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   return rest;
 }
 
-/** The error the real service answers, in its own protocol (see README "Chaos" for the shapes). */
+/** The error the real service answers, in its own protocol (see docs/testing.md, chaos run for the shapes). */
 function sendError(res: ServerResponse, headers: IncomingHttpHeaders, body: Buffer, fault: 'server_error' | 'throttle'): void {
   const requestId = randomUUID();
   const amzTarget = String(headers['x-amz-target'] ?? '');

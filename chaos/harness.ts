@@ -20,7 +20,7 @@ export interface ChaosOptions {
   latencyMs: number;
   /** A SIGKILL of the worker process every this many ms (uniformly in the range); [0, 0] for none. */
   killEveryMs: [number, number];
-  /** Harness timing, through the local stack's config and the functions' settings (README "Chaos"). */
+  /** Harness timing, through the local stack's config and the functions' settings (docs/testing.md, chaos run). */
   visibilityTimeoutSeconds: number;
   workerTimeoutMs: number;
   replyLeaseSeconds: number;
@@ -56,7 +56,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       // A secret: the ingest reads it from the SSM stand-in, through its fault proxy.
       SIGNALWIRE_SIGNING_KEY: SIGNING_KEY,
       // The API's timeout and the claims' lease scaled down with the visibility timeout: the lease still outlasts
-      // the worker's timeout, as in serverless.yml (README "Chaos" explains the arithmetic).
+      // the worker's timeout, as in serverless.yml (docs/testing.md, chaos run explains the arithmetic).
       SIGNALWIRE_TIMEOUT_MS: '1500',
       REPLY_LEASE_SECONDS: String(options.replyLeaseSeconds),
       ...deps.environment,

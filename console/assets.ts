@@ -11,8 +11,8 @@ export interface ConsoleAssets {
 const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'client');
 
 /**
- * The console's front end, bundled by esbuild when the console starts (htmx and our few lines: ~50 KB minified,
- * ~0.1 s) and served from memory: nothing fetched from a CDN, nothing written to disk.
+ * The console's front end, bundled by esbuild when the console starts (htmx and our few lines) and served from
+ * memory: nothing fetched from a CDN, nothing written to disk.
  */
 export async function buildConsoleAssets(): Promise<ConsoleAssets> {
   const [bundle, css] = await Promise.all([

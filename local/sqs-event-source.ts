@@ -29,7 +29,7 @@ export interface EventSource {
 /**
  * How long a poller's receive waits for a first message. Lambda's pollers long-poll for up to 20 s; AWS answers such
  * a receive as soon as one message is there. The local emulator answers it only once MaxNumberOfMessages are taken or
- * the wait is over (README "Local stack fidelity"), so the first receive asks for one message: it returns as soon as
+ * the wait is over (docs/testing.md, local stack fidelity), so the first receive asks for one message: it returns as soon as
  * one arrives, as on AWS. The wait stays short because a receive nobody reads any more (its poller stopped, or its
  * process was killed) still takes a message when one arrives, and hides it for the visibility timeout: stop() lets
  * the receives under way finish, which takes at most this long.

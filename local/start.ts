@@ -6,7 +6,7 @@ import { PROJECT_ROOT, startLocalStack } from './stack';
  * .local/dynamodb (LOCAL_DATA_DIR overrides it; `:memory:` keeps nothing); LOG_LEVEL overrides serverless.yml's.
  */
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local', 'dynamodb');
-// Messaging and webhook security settings (README "Security") come from the shell: serverless.yml's deploy parameters
+// Messaging and webhook security settings (docs/security.md) come from the shell: serverless.yml's deploy parameters
 // are blank locally.
 const messaging = Object.fromEntries(
   Object.entries(process.env).filter((entry): entry is [string, string] => /^(SIGNALWIRE_|WEBHOOK_|AUTO_REPLY_|NOTIFY_|REPLY_LEASE_|PUBLIC_BASE_URL$|REDACT_MESSAGE_BODIES$)/.test(entry[0]) && !!entry[1]),

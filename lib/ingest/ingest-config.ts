@@ -6,7 +6,7 @@ import { readWebhookAuthConfig, type WebhookAuthConfig } from '../security/auth-
 export interface IngestConfig {
   runtime: RuntimeConfig;
   queueUrl: string;
-  /** SIGNALWIRE_SIGNING_KEY, WEBHOOK_* (README "Security"). */
+  /** SIGNALWIRE_SIGNING_KEY, WEBHOOK_* (docs/security.md). */
   auth: WebhookAuthConfig;
   /** SendMessage: retries included, a 503 goes back well inside SignalWire's 10 s, so it retries the delivery itself. */
   sqs: ClientBudget;

@@ -5,8 +5,8 @@ export const SQS_MAX_MESSAGE_BYTES = 1024 * 1024;
 
 /**
  * The most a dead letter's reason attributes take (lib/queue/dead-letter-queue.ts: a reason of at most 1,000
- * UTF-16 units, at most 3 bytes each once made SQS-safe, plus names, types, a time, a count and a message id:
- * ~3.3 KB; test/unit/queue-message-size.test.ts checks the worst case).
+ * UTF-16 units, at most 3 bytes each once made SQS-safe, plus names, types, a time, a count and a message id;
+ * test/unit/queue-message-size.test.ts checks the worst case).
  */
 export const DEAD_LETTER_ATTRIBUTES_MAX_BYTES = 4 * 1024;
 

@@ -36,7 +36,7 @@ export interface AuthenticatorDeps {
 }
 
 /**
- * The webhook authenticator of a function, configured from its environment once, at cold start (README "Security"):
+ * The webhook authenticator of a function, configured from its environment once, at cold start (docs/security.md):
  * SIGNALWIRE_SIGNING_KEY, WEBHOOK_BASIC_AUTH, WEBHOOK_QUERY_SECRET (or their `_PARAMETER` in SSM), WEBHOOK_IP_ALLOWLIST,
  * WEBHOOK_ALLOW_UNAUTHENTICATED and WEBHOOK_PUBLIC_BASE_URL.
  */

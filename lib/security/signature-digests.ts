@@ -18,9 +18,12 @@ export function formParamsSignature(signingKey: string, url: string, params: For
   return formSignatureOfSerializedParams(signingKey, url, serializeFormParamsForSignature(params));
 }
 
-/** Scheme B over parameters already serialized, so a verifier trying several URLs and keys sorts them once. */
-export function formSignatureOfSerializedParams(signingKey: string, url: string, serializedParams: string): string {
-  return createHmac('sha1', signingKey).update(url, 'utf8').update(serializedParams, 'utf8').digest('base64');
+/**
+ * Scheme B over parameters already serialized (and UTF-8 encoded), so a verifier trying several URLs and keys sorts
+ * and encodes them once.
+ */
+export function formSignatureOfSerializedParams(signingKey: string, url: string, serializedParams: string | Buffer): string {
+  return createHmac('sha1', signingKey).update(url, 'utf8').update(serializedParams).digest('base64');
 }
 
 /**

@@ -106,7 +106,7 @@ function verifyFormSignature(
   }
 
   // Serialized once, whichever URL and key it is then checked against.
-  const serializedParams = serializeFormParamsForSignature(params);
+  const serializedParams = Buffer.from(serializeFormParamsForSignature(params), 'utf8');
   const urls = candidateUrls(request).flatMap(defaultPortVariants);
   const matches = signingKeys.some((key) =>
     urls.some((url) => timingSafeEqualStrings(signature, formSignatureOfSerializedParams(key, url, serializedParams))),

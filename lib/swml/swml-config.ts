@@ -12,7 +12,7 @@ export interface SwmlConfig {
   queueUrl: string;
   /** SWML_RULES_CACHE_SECONDS (default 30; 0: read the rules on every fetch). */
   rulesCacheMs: number;
-  /** SIGNALWIRE_SIGNING_KEY, WEBHOOK_* (README "Security"): the same checks as the ingest. */
+  /** SIGNALWIRE_SIGNING_KEY, WEBHOOK_* (docs/security.md): the same checks as the ingest. */
   auth: WebhookAuthConfig;
   /** A caller waits on the answer: fail fast and answer the safe default rather than keep the line silent. */
   dynamodb: ClientBudget;

@@ -12,10 +12,10 @@ import { waitFor } from '../helpers/wait';
  * WaitTimeSeconds is over, where SQS answers as soon as one message is there; it hides what it took meanwhile, and
  * counts each message's visibility timeout from the take, so a timeout shorter than the wait hands the same message
  * out again in the same answer; a receive whose caller has gone keeps taking messages until its wait is over. These
- * tests pin that behaviour (README "Local stack fidelity"), and that the local event source mapping
+ * tests pin that behaviour (docs/testing.md, local stack fidelity), and that the local event source mapping
  * (local/sqs-event-source.ts) still feeds its function promptly, each message once.
  */
-describe('local-aws-sqs long polls differ from SQS (README "Local stack fidelity")', () => {
+describe('local-aws-sqs long polls differ from SQS (docs/testing.md, local stack fidelity)', () => {
   let emulator: Emulator;
   let sqs: SQSClient;
   before(async () => {

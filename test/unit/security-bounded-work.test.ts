@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ClientError } from '../../lib/errors';
-import { MAX_FORM_FIELDS, parseBody, rawBodyBytes } from '../../lib/http/request-body';
+import { MAX_FORM_BODY_BYTES, MAX_FORM_FIELDS, parseBody, rawBodyBytes } from '../../lib/http/request-body';
 import { toWebhookRequest } from '../../lib/http/webhook-request';
 import { authenticatorFromEnv } from '../../lib/security/authenticate';
 import { verifySignalWireSignature } from '../../lib/security/signature';
@@ -12,10 +12,10 @@ const KEY = 'PSK_example_signing_key_0123456789';
 const ON_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'signalwire-webhooks-prod-ingest', SIGNALWIRE_SIGNING_KEY: KEY };
 const silent = { log: { debug() {}, info() {}, warn() {}, error() {} }, metrics: { count() {} } };
 
-/** Just under the body limit of `application/x-www-form-urlencoded` in distinct short field names: the costliest form to sort. */
-function manyFields(): string {
+/** Distinct short field names (the costliest form to sort) up to `bytes` of `application/x-www-form-urlencoded`. */
+function manyFields(bytes: number): string {
   const fields: string[] = [];
-  for (let i = 0, bytes = 0; bytes < 255 * 1024; i++) bytes += fields.push(`${i.toString(36)}=`) && fields.at(-1)!.length + 1;
+  for (let i = 0, size = 0; size < bytes; i++) size += fields.push(`${i.toString(36)}=`) && fields.at(-1)!.length + 1;
   return fields.join('&');
 }
 
@@ -34,15 +34,21 @@ function formDelivery(body: string, signature: string) {
 
 /** What an unauthenticated caller can make the ingest do is bounded before any signature is computed. */
 describe('bounded work before authentication', () => {
-  it(`refuses a form of more than ${MAX_FORM_FIELDS} fields with 413 before its signature is checked`, async () => {
+  it(`refuses a form of more than ${MAX_FORM_FIELDS} fields or ${MAX_FORM_BODY_BYTES} bytes with 413 before its signature is checked`, async () => {
     const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, WEBHOOK_PUBLIC_BASE_URL: 'https://hooks.example.com' }, silent);
-    const request = formDelivery(manyFields(), 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=');
-    await assert.rejects(authenticate(request, rawBodyBytes(request.body, false)), (error: ClientError) => {
-      assert.equal(error.statusCode, 413);
-      assert.match(error.message, /more than 1000 fields/);
-      return true;
-    });
-    assert.throws(() => parseBody(Buffer.from(manyFields()), 'application/x-www-form-urlencoded'), (error: ClientError) => error.statusCode === 413);
+    // ~62,000 fields in ~256 KB (the review's request), and ~12,000 fields within the form's byte limit
+    for (const [body, reason] of [
+      [manyFields(255 * 1024), /form body exceeds 65536 bytes/],
+      [manyFields(MAX_FORM_BODY_BYTES - 100), /more than 1000 fields/],
+    ] as const) {
+      const request = formDelivery(body, 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=');
+      await assert.rejects(authenticate(request, rawBodyBytes(request.body, false)), (error: ClientError) => {
+        assert.equal(error.statusCode, 413);
+        assert.match(error.message, reason);
+        return true;
+      });
+      assert.throws(() => parseBody(Buffer.from(body), 'application/x-www-form-urlencoded'), (error: ClientError) => error.statusCode === 413);
+    }
   });
 
   it('accepts a form at the bound, and a real delivery signed with Scheme B on the public URL or its own', async () => {
