@@ -23,7 +23,9 @@ try {
     // The samples are signed for their API Gateway URL: the ingest checks that one first.
     WEBHOOK_PUBLIC_BASE_URL: sampleBaseUrl(),
   });
-  const { handler } = (await import('../functions/ingest')) as { handler: (event: APIGatewayProxyEventV2) => Promise<{ statusCode?: number }> };
+  const { handler } = (await import('../functions/ingest')) as {
+    handler: (event: APIGatewayProxyEventV2) => Promise<{ statusCode?: number }>;
+  };
   // Region, credentials and endpoint from the environment, as the ingest's own client; every other setting the SDK's.
   const bare = new SQSClient({});
 
@@ -32,7 +34,9 @@ try {
     ingestFixtures().map(async (fixture) => {
       const event = eventFor(fixture);
       let body = '';
-      await receiveWebhook(toWebhookRequest(event), { enqueue: async (text) => void (body = queuedMessageBody(text) ?? text) });
+      await receiveWebhook(toWebhookRequest(event), {
+        enqueue: async (text) => void (body = queuedMessageBody(text) ?? text),
+      });
       return { event, body };
     }),
   );
@@ -40,7 +44,8 @@ try {
     const { statusCode } = await handler(cases[i % cases.length]!.event);
     if (statusCode !== 200) throw new Error(`ingest answered ${statusCode}`);
   };
-  const sendBare = (i: number) => bare.send(new SendMessageCommand({ QueueUrl: emulators.queueUrl, MessageBody: cases[i % cases.length]!.body }));
+  const sendBare = (i: number) =>
+    bare.send(new SendMessageCommand({ QueueUrl: emulators.queueUrl, MessageBody: cases[i % cases.length]!.body }));
   const timed = async (fn: () => Promise<unknown>) => {
     const start = process.hrtime.bigint();
     await fn();
@@ -61,13 +66,30 @@ try {
     }
   }
   bare.destroy();
-  const [i50, i99, b50, b99] = [percentile(ingestMs, 50), percentile(ingestMs, 99), percentile(bareMs, 50), percentile(bareMs, 99)];
+  const [i50, i99, b50, b99] = [
+    percentile(ingestMs, 50),
+    percentile(ingestMs, 99),
+    percentile(bareMs, 50),
+    percentile(bareMs, 99),
+  ];
   console.log(`ingest handler (signature, envelope, SendMessage): p50 ${i50.toFixed(3)} ms, p99 ${i99.toFixed(3)} ms`);
   console.log(`bare SendMessage of the same body:                  p50 ${b50.toFixed(3)} ms, p99 ${b99.toFixed(3)} ms`);
-  console.log(`ratio: p50 ${(i50 / b50).toFixed(3)}x, p99 ${(i99 / b99).toFixed(3)}x (${PAIRS} interleaved pairs, ${cases.length} sample shapes)`);
+  console.log(
+    `ratio: p50 ${(i50 / b50).toFixed(3)}x, p99 ${(i99 / b99).toFixed(3)}x (${PAIRS} interleaved pairs, ${cases.length} sample shapes)`,
+  );
   emitMetrics({
-    ack_p99_ratio: { value: round(i99 / b99, 3), unit: 'x bare SendMessage', budget: '<= 1.2', note: `p99 ${round(i99, 3)} ms vs ${round(b99, 3)} ms (bare: SendMessage on new SQSClient({})), ${PAIRS} interleaved pairs` },
-    ack_p50_ratio: { value: round(i50 / b50, 3), unit: 'x bare SendMessage', budget: '', note: `p50 ${round(i50, 3)} ms vs ${round(b50, 3)} ms` },
+    ack_p99_ratio: {
+      value: round(i99 / b99, 3),
+      unit: 'x bare SendMessage',
+      budget: '<= 1.2',
+      note: `p99 ${round(i99, 3)} ms vs ${round(b99, 3)} ms (bare: SendMessage on new SQSClient({})), ${PAIRS} interleaved pairs`,
+    },
+    ack_p50_ratio: {
+      value: round(i50 / b50, 3),
+      unit: 'x bare SendMessage',
+      budget: '',
+      note: `p50 ${round(i50, 3)} ms vs ${round(b50, 3)} ms`,
+    },
     ack_p99_ms: { value: round(i99, 3), unit: 'ms', budget: '', note: 'ingest handler against the local SQS emulator' },
   });
 } finally {

@@ -27,7 +27,12 @@ const emulators = await startBenchEmulators();
 const signalWire = await startFakeSignalWire();
 try {
   // The SDK clients take region, credentials and endpoints from the process's environment, as on Lambda.
-  Object.assign(process.env, emulators.env, { TABLE_NAME: emulators.tableName, DLQ_URL: emulators.deadLetterQueueUrl, QUEUE_URL: emulators.queueUrl, STAGE: 'bench' });
+  Object.assign(process.env, emulators.env, {
+    TABLE_NAME: emulators.tableName,
+    DLQ_URL: emulators.deadLetterQueueUrl,
+    QUEUE_URL: emulators.queueUrl,
+    STAGE: 'bench',
+  });
   const config = readWorkerConfig({
     ...process.env,
     // Auto-replies through a real local HTTP server standing in for the SignalWire REST API.
@@ -56,12 +61,41 @@ try {
   async function deliver(route: string, payload: Record<string, unknown>): Promise<Record<string, number>> {
     let body = '';
     const [, path] = route.split(' ');
-    const request = { routeKey: route, rawPath: path!, rawQueryString: '', pathParameters: {}, headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload), isBase64Encoded: false, sourceIp: '127.0.0.1', requestId: 'bench', domainName: 'bench', stage: '$default' };
+    const request = {
+      routeKey: route,
+      rawPath: path!,
+      rawQueryString: '',
+      pathParameters: {},
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+      isBase64Encoded: false,
+      sourceIp: '127.0.0.1',
+      requestId: 'bench',
+      domainName: 'bench',
+      stage: '$default',
+    };
     await receiveWebhook(request, { enqueue: async (text) => void (body = text) });
     const id = `bench-${++sequence}`;
     const now = String(Date.now());
     const event: SQSEvent = {
-      Records: [{ messageId: id, receiptHandle: id, body, attributes: { ApproximateReceiveCount: '1', SentTimestamp: now, SenderId: 'bench', ApproximateFirstReceiveTimestamp: now }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench', awsRegion: 'us-east-1' }],
+      Records: [
+        {
+          messageId: id,
+          receiptHandle: id,
+          body,
+          attributes: {
+            ApproximateReceiveCount: '1',
+            SentTimestamp: now,
+            SenderId: 'bench',
+            ApproximateFirstReceiveTimestamp: now,
+          },
+          messageAttributes: {},
+          md5OfBody: '',
+          eventSource: 'aws:sqs',
+          eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:bench',
+          awsRegion: 'us-east-1',
+        },
+      ],
     };
     counts.clear();
     const response = (await handler(event)) as SQSBatchResponse;
@@ -69,24 +103,92 @@ try {
     return Object.fromEntries(counts);
   }
 
-  const call = (id: string, state: string, at: string) => ({ call_id: id, call_state: state, from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: at });
+  const call = (id: string, state: string, at: string) => ({
+    call_id: id,
+    call_state: state,
+    from: '+15551230000',
+    to: '+15559870000',
+    direction: 'inbound',
+    timestamp: at,
+  });
   const cases: [name: string, note: string, run: () => Promise<Record<string, number>>][] = [];
-  cases.push(['ddb_requests_in_order_event', 'call state answered, new call', () => deliver('POST /call-status', call('ddb-call-1', 'answered', '2025-01-15T10:00:00Z'))]);
-  cases.push(['ddb_requests_duplicate', 'the same delivery again', () => deliver('POST /call-status', call('ddb-call-1', 'answered', '2025-01-15T10:00:00Z'))]);
-  cases.push(['ddb_requests_late_state', 'ringing after ended', async () => {
-    await deliver('POST /call-status', call('ddb-call-2', 'ended', '2025-01-15T10:05:00Z'));
-    return deliver('POST /call-status', call('ddb-call-2', 'ringing', '2025-01-15T10:00:00Z'));
-  }]);
-  cases.push(['ddb_requests_message_status', 'delivery receipt of a known message', async () => {
-    await deliver('POST /message-status', { message_id: 'ddb-msg-1', status: 'sent', timestamp: '2025-01-15T10:30:10Z' });
-    return deliver('POST /message-status', { message_id: 'ddb-msg-1', status: 'delivered', error_code: null, timestamp: '2025-01-15T10:30:15Z' });
-  }]);
-  cases.push(['ddb_requests_incoming_sms_auto_reply', 'HELP: record, reply claim, reply sent and recorded, notification claimed', () =>
-    deliver('POST /incoming-sms', { message_id: 'ddb-sms-1', from: '+15559876543', to: '+15551234567', body: 'HELP', timestamp: '2025-01-15T10:30:00Z', num_segments: 1, num_media: 0 })]);
-  cases.push(['ddb_requests_incoming_sms', 'no keyword: record, notification claimed', () =>
-    deliver('POST /incoming-sms', { message_id: 'ddb-sms-2', from: '+15559876543', to: '+15551234567', body: 'thanks', timestamp: '2025-01-15T10:31:00Z', num_segments: 1, num_media: 0 })]);
-  cases.push(['ddb_requests_video_event', 'member joined a room', () =>
-    deliver('POST /video/events', { event: 'member.joined', room_id: 'r-1', room_session_id: 'ddb-rs-1', room_name: 'bench', member_id: 'm-1', member_name: 'Alice', timestamp: '2025-01-15T10:30:05Z' })]);
+  cases.push([
+    'ddb_requests_in_order_event',
+    'call state answered, new call',
+    () => deliver('POST /call-status', call('ddb-call-1', 'answered', '2025-01-15T10:00:00Z')),
+  ]);
+  cases.push([
+    'ddb_requests_duplicate',
+    'the same delivery again',
+    () => deliver('POST /call-status', call('ddb-call-1', 'answered', '2025-01-15T10:00:00Z')),
+  ]);
+  cases.push([
+    'ddb_requests_late_state',
+    'ringing after ended',
+    async () => {
+      await deliver('POST /call-status', call('ddb-call-2', 'ended', '2025-01-15T10:05:00Z'));
+      return deliver('POST /call-status', call('ddb-call-2', 'ringing', '2025-01-15T10:00:00Z'));
+    },
+  ]);
+  cases.push([
+    'ddb_requests_message_status',
+    'delivery receipt of a known message',
+    async () => {
+      await deliver('POST /message-status', {
+        message_id: 'ddb-msg-1',
+        status: 'sent',
+        timestamp: '2025-01-15T10:30:10Z',
+      });
+      return deliver('POST /message-status', {
+        message_id: 'ddb-msg-1',
+        status: 'delivered',
+        error_code: null,
+        timestamp: '2025-01-15T10:30:15Z',
+      });
+    },
+  ]);
+  cases.push([
+    'ddb_requests_incoming_sms_auto_reply',
+    'HELP: record, reply claim, reply sent and recorded, notification claimed',
+    () =>
+      deliver('POST /incoming-sms', {
+        message_id: 'ddb-sms-1',
+        from: '+15559876543',
+        to: '+15551234567',
+        body: 'HELP',
+        timestamp: '2025-01-15T10:30:00Z',
+        num_segments: 1,
+        num_media: 0,
+      }),
+  ]);
+  cases.push([
+    'ddb_requests_incoming_sms',
+    'no keyword: record, notification claimed',
+    () =>
+      deliver('POST /incoming-sms', {
+        message_id: 'ddb-sms-2',
+        from: '+15559876543',
+        to: '+15551234567',
+        body: 'thanks',
+        timestamp: '2025-01-15T10:31:00Z',
+        num_segments: 1,
+        num_media: 0,
+      }),
+  ]);
+  cases.push([
+    'ddb_requests_video_event',
+    'member joined a room',
+    () =>
+      deliver('POST /video/events', {
+        event: 'member.joined',
+        room_id: 'r-1',
+        room_session_id: 'ddb-rs-1',
+        room_name: 'bench',
+        member_id: 'm-1',
+        member_name: 'Alice',
+        timestamp: '2025-01-15T10:30:05Z',
+      }),
+  ]);
 
   // The archive (one BatchWriteItem per SQS batch, whatever its size: every delivery's bytes and outcome) is the only
   // BatchWriteItem the worker makes. It is counted on its own line, as the issue asks, not per event.
@@ -96,14 +198,29 @@ try {
     const { BatchWriteItem: archive = 0, ...byCommand } = await run();
     archiveWrites.push(archive);
     const total = Object.values(byCommand).reduce((a, b) => a + b, 0);
-    const detail = Object.entries(byCommand).map(([command, n]) => `${n} ${command}`).join(' + ');
+    const detail = Object.entries(byCommand)
+      .map(([command, n]) => `${n} ${command}`)
+      .join(' + ');
     console.log(`${name.padEnd(38)} ${String(total).padStart(2)}  (${detail}; ${note}; + ${archive} archive write)`);
-    metrics[name] = { value: total, unit: 'requests', budget: name === 'ddb_requests_in_order_event' ? '== 1' : '', note: `${detail}: ${note}` };
+    metrics[name] = {
+      value: total,
+      unit: 'requests',
+      budget: name === 'ddb_requests_in_order_event' ? '== 1' : '',
+      note: `${detail}: ${note}`,
+    };
   }
   const archivePerBatch = Math.max(...archiveWrites);
-  console.log(`${'ddb_archive_requests_per_batch'.padEnd(38)} ${String(archivePerBatch).padStart(2)}  (BatchWriteItem, one per SQS batch of up to 10)`);
-  metrics.ddb_archive_requests_per_batch = { value: archivePerBatch, unit: 'requests', budget: '', note: 'one BatchWriteItem per SQS batch (up to 10 deliveries), not per event' };
-  if (signalWire.created.length !== 1) throw new Error(`expected one auto-reply sent, the SignalWire stand-in saw ${signalWire.created.length}`);
+  console.log(
+    `${'ddb_archive_requests_per_batch'.padEnd(38)} ${String(archivePerBatch).padStart(2)}  (BatchWriteItem, one per SQS batch of up to 10)`,
+  );
+  metrics.ddb_archive_requests_per_batch = {
+    value: archivePerBatch,
+    unit: 'requests',
+    budget: '',
+    note: 'one BatchWriteItem per SQS batch (up to 10 deliveries), not per event',
+  };
+  if (signalWire.created.length !== 1)
+    throw new Error(`expected one auto-reply sent, the SignalWire stand-in saw ${signalWire.created.length}`);
   emitMetrics(metrics);
 } finally {
   await signalWire.close();

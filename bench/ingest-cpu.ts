@@ -33,7 +33,11 @@ const authenticate = authenticatorFromEnv(
 );
 const deps = { enqueue: queue.send, authenticate };
 
-const cases = ingestFixtures().map((fixture) => ({ name: fixture.name, event: eventFor(fixture), cpuUs: [] as number[] }));
+const cases = ingestFixtures().map((fixture) => ({
+  name: fixture.name,
+  event: eventFor(fixture),
+  cpuUs: [] as number[],
+}));
 
 async function runOnce(event: (typeof cases)[number]['event'], iterations: number): Promise<number> {
   const cpuStart = process.cpuUsage();
@@ -51,7 +55,8 @@ const PROCESSES = Number(process.env.PROCESSES ?? 3);
 async function measureHere(): Promise<number> {
   for (const c of cases) await runOnce(c.event, 2_000); // warm up the JIT on every shape, and fail fast on a refusal
   for (let round = 0; round < ROUNDS; round++) for (const c of cases) c.cpuUs.push(await runOnce(c.event, ITERATIONS));
-  for (const c of cases) console.log(`${c.name.padEnd(34)} ${median(c.cpuUs).toFixed(2)} µs CPU/webhook (median of ${ROUNDS} rounds)`);
+  for (const c of cases)
+    console.log(`${c.name.padEnd(34)} ${median(c.cpuUs).toFixed(2)} µs CPU/webhook (median of ${ROUNDS} rounds)`);
   const overall = median(cases.map((c) => median(c.cpuUs)));
   console.log(`median over ${cases.length} shapes: ${overall.toFixed(2)} µs CPU/webhook, signature checked`);
   return overall;
@@ -74,12 +79,22 @@ if (process.env.INGEST_CPU_CHILD === '1') {
       const child = spawnSync(command!, args, { env: { ...process.env, INGEST_CPU_CHILD: '1' }, encoding: 'utf8' });
       if (child.status !== 0) throw new Error(`ingest-cpu process ${i} failed: ${child.stderr}`);
       const figure = Number(/PROCESS_FIGURE ([\d.]+)/.exec(child.stdout)?.[1]);
-      console.log(`${core === undefined ? '' : `core ${core}, `}process ${i} of ${PROCESSES}: ${figure.toFixed(2)} µs CPU/webhook (median over ${cases.length} shapes)`);
+      console.log(
+        `${core === undefined ? '' : `core ${core}, `}process ${i} of ${PROCESSES}: ${figure.toFixed(2)} µs CPU/webhook (median over ${cases.length} shapes)`,
+      );
       figures.push(figure);
     }
     perCore.push({ core, figures });
   }
   const best = perCore.reduce((a, b) => (median(b.figures) < median(a.figures) ? b : a));
-  const describe = ({ core, figures }: (typeof perCore)[number]) => `${core === undefined ? '' : `core ${core}: `}median of ${PROCESSES} processes ${median(figures).toFixed(2)} (${figures.map((f) => f.toFixed(2)).join(', ')})`;
-  emitMetrics({ ingest_cpu_us: { value: round(median(best.figures)), unit: 'µs/webhook', budget: '<= 10', note: `${perCore.map(describe).join('; ')}${pinnable ? '; the faster core counts' : ''}; each process the median over ${cases.length} sample shapes, signature on, SQS stubbed` } });
+  const describe = ({ core, figures }: (typeof perCore)[number]) =>
+    `${core === undefined ? '' : `core ${core}: `}median of ${PROCESSES} processes ${median(figures).toFixed(2)} (${figures.map((f) => f.toFixed(2)).join(', ')})`;
+  emitMetrics({
+    ingest_cpu_us: {
+      value: round(median(best.figures)),
+      unit: 'µs/webhook',
+      budget: '<= 10',
+      note: `${perCore.map(describe).join('; ')}${pinnable ? '; the faster core counts' : ''}; each process the median over ${cases.length} sample shapes, signature on, SQS stubbed`,
+    },
+  });
 }

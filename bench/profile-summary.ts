@@ -5,8 +5,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 const [dir = '.', topArg = '12'] = process.argv.slice(2);
 const TOP = Number(topArg);
@@ -27,7 +37,9 @@ function summarise(file: string): void {
   const self = new Map<number, number>();
   profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  const idle = [...self].filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)').reduce((a, [, t]) => a + t, 0);
+  const idle = [...self]
+    .filter(([id]) => byId.get(id)!.callFrame.functionName === '(idle)')
+    .reduce((a, [, t]) => a + t, 0);
   const busy = total - idle;
   const owners = new Map<string, number>();
   const functions = new Map<string, number>();
@@ -44,7 +56,11 @@ function summarise(file: string): void {
   console.log('  by package / folder:');
   for (const [name, t] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`    ${pct(t)}  ${name}`);
   console.log('  by function (self time):');
-  for (const [name, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, TOP)) console.log(`    ${pct(t)}  ${name}`);
+  for (const [name, t] of [...functions].sort((a, b) => b[1] - a[1]).slice(0, TOP))
+    console.log(`    ${pct(t)}  ${name}`);
 }
 
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort()) summarise(join(dir, file));
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .sort())
+  summarise(join(dir, file));

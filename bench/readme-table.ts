@@ -18,14 +18,20 @@ const printOnly = args.includes('--print');
 const given = args.find((arg) => arg !== '--print');
 const latest = given === undefined ? latestCompleteResults() : { file: given, results: readResults(resolve(given)) };
 if (latest === undefined) {
-  console.error('no complete run under bench/results/: run `npm run bench` first (every bench, none failed), or name a results file');
+  console.error(
+    'no complete run under bench/results/: run `npm run bench` first (every bench, none failed), or name a results file',
+  );
   process.exit(1);
 }
 const { file: source, results } = latest;
 
 const rows = Object.entries(results.metrics).map(([name, m]) => {
   const verdict = withinBudget(m);
-  const packages = m.packages ? `; inside: ${Object.entries(m.packages).map(([p, kb]) => `${p} ${kb}`).join(', ')}` : '';
+  const packages = m.packages
+    ? `; inside: ${Object.entries(m.packages)
+        .map(([p, kb]) => `${p} ${kb}`)
+        .join(', ')}`
+    : '';
   return `| \`${name}\` | ${m.value} ${m.unit} | ${m.budget ? `${m.budget.replace('<=', '≤').replace('>=', '≥')}${verdict ? '' : ' **over**'}` : ''} | ${(m.note ?? '') + packages} |`;
 });
 const table = [
@@ -44,7 +50,8 @@ if (printOnly) {
 } else {
   const file = join(PROJECT_ROOT, 'docs', 'performance.md');
   const page = readFileSync(file, 'utf8');
-  if (!page.includes(START) || !page.includes(END)) throw new Error(`docs/performance.md has no ${START} … ${END} section`);
+  if (!page.includes(START) || !page.includes(END))
+    throw new Error(`docs/performance.md has no ${START} … ${END} section`);
   writeFileSync(file, page.slice(0, page.indexOf(START)) + table + page.slice(page.indexOf(END) + END.length));
   console.log(`docs/performance.md: performance table rewritten from ${source} (${rows.length} metrics)`);
 }

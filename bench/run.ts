@@ -12,7 +12,8 @@ import { writeResults } from './lib/results';
 
 const BENCHES = ['cold-start', 'ingest-cpu', 'unauthenticated-cpu', 'ack-latency', 'dynamodb-requests', 'throughput'];
 const selected = process.argv.slice(2).length > 0 ? process.argv.slice(2) : BENCHES;
-for (const name of selected) if (!BENCHES.includes(name)) throw new Error(`unknown bench ${name}; known: ${BENCHES.join(', ')}`);
+for (const name of selected)
+  if (!BENCHES.includes(name)) throw new Error(`unknown bench ${name}; known: ${BENCHES.join(', ')}`);
 
 async function runBench(name: string): Promise<Metrics> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench', `${name}.ts`)], {
@@ -53,17 +54,50 @@ for (const name of selected) {
 
 const rows = Object.entries(metrics).map(([name, m]) => {
   const verdict = withinBudget(m);
-  return [name, `${m.value} ${m.unit}`, m.budget || '-', verdict === undefined ? '' : verdict ? 'ok' : 'OVER', m.note ?? ''];
+  return [
+    name,
+    `${m.value} ${m.unit}`,
+    m.budget || '-',
+    verdict === undefined ? '' : verdict ? 'ok' : 'OVER',
+    m.note ?? '',
+  ];
 });
 const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i]!.length), 6));
 console.log(`\n${['metric', 'value', 'budget', ''].map((h, i) => h.padEnd(widths[i]!)).join('  ')}  note`);
-for (const row of rows) console.log(`${row.slice(0, 4).map((cell, i) => cell.padEnd(widths[i]!)).join('  ')}  ${row[4]}`);
+for (const row of rows)
+  console.log(
+    `${row
+      .slice(0, 4)
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')}  ${row[4]}`,
+  );
 
 const over = Object.entries(metrics).filter(([, m]) => withinBudget(m) === false);
-const machine = { cpus: cpus().length, cpu_model: cpus()[0]?.model ?? 'unknown', node: process.version, load_average_at_start_of_each_bench: loads };
+const machine = {
+  cpus: cpus().length,
+  cpu_model: cpus()[0]?.model ?? 'unknown',
+  node: process.version,
+  load_average_at_start_of_each_bench: loads,
+};
 const complete = failed.length === 0 && BENCHES.every((name) => selected.includes(name));
 const seconds = Math.round((Date.now() - started) / 1000);
-const file = writeResults({ measured_at: new Date().toISOString(), machine, seconds, benches: selected, complete, failed_benches: failed, metrics });
-const verdict = over.length === 0 && failed.length === 0 ? 'every budget holds' : [over.length > 0 && `OVER BUDGET: ${over.map(([name]) => name).join(', ')}`, failed.length > 0 && `FAILED: ${failed.join(', ')}`].filter(Boolean).join('; ');
+const file = writeResults({
+  measured_at: new Date().toISOString(),
+  machine,
+  seconds,
+  benches: selected,
+  complete,
+  failed_benches: failed,
+  metrics,
+});
+const verdict =
+  over.length === 0 && failed.length === 0
+    ? 'every budget holds'
+    : [
+        over.length > 0 && `OVER BUDGET: ${over.map(([name]) => name).join(', ')}`,
+        failed.length > 0 && `FAILED: ${failed.join(', ')}`,
+      ]
+        .filter(Boolean)
+        .join('; ');
 console.log(`\nwrote ${file} in ${seconds} s; ${verdict}`);
 process.exitCode = over.length === 0 && failed.length === 0 ? 0 : 1;

@@ -12,12 +12,27 @@ import { PROJECT_ROOT, type StackInfo } from '../local/stack';
 const N = Number(process.env.N ?? 20);
 const dir = mkdtempSync(join(tmpdir(), 'bench-tail-'));
 const stackFile = join(dir, 'stack.json');
-const env = { ...process.env, PORT: '0', LOCAL_DATA_DIR: ':memory:', WEBHOOKS_STACK_FILE: stackFile, LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1' };
-const stackProcess = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise<void>((resolve) => stackProcess.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve()));
+const env = {
+  ...process.env,
+  PORT: '0',
+  LOCAL_DATA_DIR: ':memory:',
+  WEBHOOKS_STACK_FILE: stackFile,
+  LOG_LEVEL: 'warn',
+  NODE_NO_WARNINGS: '1',
+};
+const stackProcess = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+await new Promise<void>((resolve) =>
+  stackProcess.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve()),
+);
 const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
 
-const tail = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/webhooks.js'), 'tail', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+const tail = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/webhooks.js'), 'tail', '--json'], {
+  env,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 const seenAt = new Map<string, number>();
 let buffered = '';
 tail.stdout!.on('data', (chunk: Buffer) => {
@@ -26,7 +41,9 @@ tail.stdout!.on('data', (chunk: Buffer) => {
   buffered = lines.pop()!;
   for (const line of lines) seenAt.set((JSON.parse(line) as { event_id: string }).event_id, Date.now());
 });
-await new Promise<void>((resolve) => tail.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('following') && resolve()));
+await new Promise<void>((resolve) =>
+  tail.stderr!.on('data', (chunk: Buffer) => chunk.toString().includes('following') && resolve()),
+);
 
 const acknowledged = new Map<string, number>();
 for (let i = 0; i < N; i++) {
@@ -41,10 +58,18 @@ for (let i = 0; i < N; i++) {
 const deadline = Date.now() + 15_000;
 while (seenAt.size < N && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 
-const delays = [...acknowledged].flatMap(([id, at]) => (seenAt.has(id) ? [seenAt.get(id)! - at] : [])).sort((a, b) => a - b);
+const delays = [...acknowledged]
+  .flatMap(([id, at]) => (seenAt.has(id) ? [seenAt.get(id)! - at] : []))
+  .sort((a, b) => a - b);
 const pick = (q: number) => delays[Math.min(delays.length - 1, Math.floor(q * delays.length))];
-console.log(`tail: ${delays.length}/${N} deliveries shown; from 200 to the tail line: p50 ${pick(0.5)} ms, p95 ${pick(0.95)} ms, max ${delays.at(-1)} ms`);
+console.log(
+  `tail: ${delays.length}/${N} deliveries shown; from 200 to the tail line: p50 ${pick(0.5)} ms, p95 ${pick(0.95)} ms, max ${delays.at(-1)} ms`,
+);
 tail.kill('SIGINT');
 stackProcess.kill('SIGINT');
-await Promise.all([tail, stackProcess].map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)))));
+await Promise.all(
+  [tail, stackProcess].map(
+    (child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve))),
+  ),
+);
 rmSync(dir, { recursive: true, force: true });

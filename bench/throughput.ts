@@ -41,7 +41,14 @@ async function runOnce(): Promise<RunResult> {
   const stackFile = join(dir, 'stack.json');
   const childArgs = process.env.CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...childArgs, '--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
-    env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: ':memory:', WEBHOOKS_STACK_FILE: stackFile, LOG_LEVEL: 'warn', NODE_NO_WARNINGS: '1' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOCAL_DATA_DIR: ':memory:',
+      WEBHOOKS_STACK_FILE: stackFile,
+      LOG_LEVEL: 'warn',
+      NODE_NO_WARNINGS: '1',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
@@ -53,7 +60,9 @@ async function runOnce(): Promise<RunResult> {
     const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
-    const table = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials }));
+    const table = DynamoDBDocumentClient.from(
+      new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials }),
+    );
 
     // Each sender holds one kept-alive connection (bench/lib/raw-http.ts: lighter than node:http's client, so the
     // load generator leaves the cores to the stack). As SignalWire does, a delivery whose connection failed is sent
@@ -71,12 +80,20 @@ async function runOnce(): Promise<RunResult> {
       }
     };
     const queued = async () => {
-      const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      return Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible);
+      const { Attributes } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: stack.queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(Attributes?.ApproximateNumberOfMessages) + Number(Attributes?.ApproximateNumberOfMessagesNotVisible)
+      );
     };
     // Each look costs the SQS emulator a pass over every queued message: rarely while thousands wait, every 20 ms near the end.
     const drained = async () => {
-      for (let left = await queued(); left > 0; left = await queued()) await new Promise((resolve) => setTimeout(resolve, left > 2000 ? 250 : 20));
+      for (let left = await queued(); left > 0; left = await queued())
+        await new Promise((resolve) => setTimeout(resolve, left > 2000 ? 250 : 20));
     };
 
     const acked: Delivery[] = [];
@@ -104,7 +121,11 @@ async function runOnce(): Promise<RunResult> {
     const timed = Array.from({ length: N }, (_, i) => delivery(i, 'e2e'));
     await send(warmUp);
     await drained();
-    const processes = [child.pid!, ...childPids(child.pid!)].map((pid) => ({ pid, role: pid === child.pid ? 'stack (gateway, ingest, worker thread)' : processRole(pid), before: processCpuSeconds(pid) }));
+    const processes = [child.pid!, ...childPids(child.pid!)].map((pid) => ({
+      pid,
+      role: pid === child.pid ? 'stack (gateway, ingest, worker thread)' : processRole(pid),
+      before: processCpuSeconds(pid),
+    }));
     const threadsBefore = threadCpuSeconds(child.pid!);
     const benchCpu = process.cpuUsage();
     const latencies: number[] = [];
@@ -114,12 +135,21 @@ async function runOnce(): Promise<RunResult> {
     const backlog = await queued();
     await drained();
     const doneAt = Date.now();
-    console.log(`backlog at the last 200: ${backlog}, drained at ${Math.round(backlog / ((doneAt - ackedAt) / 1000))}/s; applied while sending ${Math.round((N - backlog) / ((ackedAt - start) / 1000))}/s`);
+    console.log(
+      `backlog at the last 200: ${backlog}, drained at ${Math.round(backlog / ((doneAt - ackedAt) / 1000))}/s; applied while sending ${Math.round((N - backlog) / ((ackedAt - start) / 1000))}/s`,
+    );
     const cpu = processes.map((p) => ({ ...p, seconds: (processCpuSeconds(p.pid) ?? NaN) - (p.before ?? NaN) }));
     const benchUsage = process.cpuUsage(benchCpu);
     // The stack's busiest threads: one event loop each (gateway, ingest, worker: a thread that nears 1 s/s caps the rate).
-    const threads = [...threadCpuSeconds(child.pid!)].map(([tid, seconds]) => ({ tid, seconds: seconds - (threadsBefore.get(tid) ?? 0) })).sort((a, b) => b.seconds - a.seconds);
-    cpu.push({ pid: process.pid, role: 'load generator (this bench)', before: 0, seconds: (benchUsage.user + benchUsage.system) / 1e6 });
+    const threads = [...threadCpuSeconds(child.pid!)]
+      .map(([tid, seconds]) => ({ tid, seconds: seconds - (threadsBefore.get(tid) ?? 0) }))
+      .sort((a, b) => b.seconds - a.seconds);
+    cpu.push({
+      pid: process.pid,
+      role: 'load generator (this bench)',
+      before: 0,
+      seconds: (benchUsage.user + benchUsage.system) / 1e6,
+    });
 
     // Every acknowledged delivery must be in the table as sent.
     const items = new Map<string, Record<string, any>>();
@@ -130,19 +160,41 @@ async function runOnce(): Promise<RunResult> {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     const lost = acked.filter((d) => !(items.has(`${d.pk} ${d.sk}`) && d.check(items.get(`${d.pk} ${d.sk}`)!)));
-    const { Attributes: dlq } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }));
+    const { Attributes: dlq } = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: stack.deadLetterQueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages'],
+      }),
+    );
 
     const ackedPerS = N / ((ackedAt - start) / 1000);
     const appliedPerS = N / ((doneAt - start) / 1000);
     const cpuTotal = cpu.reduce((sum, p) => sum + p.seconds, 0);
-    console.log(`${N} deliveries (5 kinds) from ${CONCURRENCY} senders after ${WARMUP} warm-up: ${refused} not acknowledged (${resent} connection failures sent again), ${lost.length} acknowledged but not in the table, ${dlq?.ApproximateNumberOfMessages ?? '?'} in the DLQ`);
-    console.log(`acknowledged: ${ackedPerS.toFixed(0)}/s (${ackedAt - start} ms), ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`);
+    console.log(
+      `${N} deliveries (5 kinds) from ${CONCURRENCY} senders after ${WARMUP} warm-up: ${refused} not acknowledged (${resent} connection failures sent again), ${lost.length} acknowledged but not in the table, ${dlq?.ApproximateNumberOfMessages ?? '?'} in the DLQ`,
+    );
+    console.log(
+      `acknowledged: ${ackedPerS.toFixed(0)}/s (${ackedAt - start} ms), ack p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms`,
+    );
     console.log(`applied:      ${appliedPerS.toFixed(0)}/s (${doneAt - start} ms)`);
-    console.log(`CPU per webhook: ${((cpuTotal * 1000) / N).toFixed(2)} ms in all (2 cores saturate at ${(2000 / ((cpuTotal * 1000) / N)).toFixed(0)}/s)`);
+    console.log(
+      `CPU per webhook: ${((cpuTotal * 1000) / N).toFixed(2)} ms in all (2 cores saturate at ${(2000 / ((cpuTotal * 1000) / N)).toFixed(0)}/s)`,
+    );
     for (const p of cpu) console.log(`  ${((p.seconds * 1000) / N).toFixed(3).padStart(6)} ms  ${p.role}`);
-    const busiest = threads.slice(0, 4).map((t) => `${t.tid === child.pid ? 'main' : `tid ${t.tid}`} ${((t.seconds * 1000) / N).toFixed(3)} ms (${Math.round((100 * t.seconds) / ((doneAt - start) / 1000))}% of a core)`);
+    const busiest = threads
+      .slice(0, 4)
+      .map(
+        (t) =>
+          `${t.tid === child.pid ? 'main' : `tid ${t.tid}`} ${((t.seconds * 1000) / N).toFixed(3)} ms (${Math.round((100 * t.seconds) / ((doneAt - start) / 1000))}% of a core)`,
+      );
     console.log(`  the stack's busiest threads: ${busiest.join(', ')}`);
-    if (lost.length > 0) console.log(`lost, first few: ${lost.slice(0, 5).map((d) => `${d.pk} ${d.sk}`).join(', ')}`);
+    if (lost.length > 0)
+      console.log(
+        `lost, first few: ${lost
+          .slice(0, 5)
+          .map((d) => `${d.pk} ${d.sk}`)
+          .join(', ')}`,
+      );
 
     sqs.destroy();
     table.destroy();
@@ -173,9 +225,24 @@ for (let run = 1; run <= RUNS; run++) {
 const median = [...runs].sort((a, b) => a.appliedPerS - b.appliedPerS)[Math.floor(runs.length / 2)]!;
 const each = runs.map((r) => Math.round(r.appliedPerS)).join(', ');
 emitMetrics({
-  e2e_applied_per_s: { value: Math.round(median.appliedPerS), unit: 'webhooks/s', budget: '', note: `local stack, emulators' CPU included: median of ${RUNS} runs (${each}/s), each ${N} deliveries of 5 kinds, ${CONCURRENCY} senders, until the queue is empty` },
-  e2e_acked_per_s: { value: Math.round(median.ackedPerS), unit: 'webhooks/s', budget: '', note: 'until the last 200 (the median run)' },
+  e2e_applied_per_s: {
+    value: Math.round(median.appliedPerS),
+    unit: 'webhooks/s',
+    budget: '',
+    note: `local stack, emulators' CPU included: median of ${RUNS} runs (${each}/s), each ${N} deliveries of 5 kinds, ${CONCURRENCY} senders, until the queue is empty`,
+  },
+  e2e_acked_per_s: {
+    value: Math.round(median.ackedPerS),
+    unit: 'webhooks/s',
+    budget: '',
+    note: 'until the last 200 (the median run)',
+  },
   e2e_ack_p99_ms: { value: round(median.p99, 1), unit: 'ms', budget: '', note: `p50 ${round(median.p50, 1)} ms` },
-  e2e_lost: { value: runs.reduce((sum, r) => sum + r.lostOrRefused, 0), unit: 'webhooks', budget: '== 0', note: `not acknowledged, or acknowledged and not in the table as sent (all ${RUNS} runs)` },
+  e2e_lost: {
+    value: runs.reduce((sum, r) => sum + r.lostOrRefused, 0),
+    unit: 'webhooks',
+    budget: '== 0',
+    note: `not acknowledged, or acknowledged and not in the table as sent (all ${RUNS} runs)`,
+  },
   e2e_cpu_ms_per_webhook: { value: round(median.cpuMsPerWebhook, 3), unit: 'ms', budget: '', note: median.cpuNote },
 });

@@ -23,7 +23,13 @@ export async function startSnsStandIn(): Promise<StandIn & { published: Publishe
   const published: Published[] = [];
   const standIn = await listen((body, _req, res) => {
     const form = new URLSearchParams(body);
-    if (form.get('Action') !== 'Publish') return send(res, 400, 'text/xml', '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code></Error></ErrorResponse>');
+    if (form.get('Action') !== 'Publish')
+      return send(
+        res,
+        400,
+        'text/xml',
+        '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidAction</Code></Error></ErrorResponse>',
+      );
     const messageId = randomUUID();
     let facts: { event_key?: string; kind?: string } = {};
     try {
@@ -33,7 +39,12 @@ export async function startSnsStandIn(): Promise<StandIn & { published: Publishe
       // recorded with an empty key: the oracle counts it as a notification about nothing known
     }
     published.push({ messageId, eventKey: String(facts.event_key ?? ''), kind: String(facts.kind ?? '') });
-    send(res, 200, 'text/xml', `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`);
+    send(
+      res,
+      200,
+      'text/xml',
+      `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+    );
   });
   return { ...standIn, published };
 }

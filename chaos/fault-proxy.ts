@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, createServer, request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  Agent,
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** The faults the proxy injects, each on its own share of the requests. */
@@ -38,7 +45,10 @@ export interface FaultProxyOptions {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   let target: URL | undefined;
   let enabled = true;
-  const counts = (options.counts[options.name] ??= Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>);
+  const counts = (options.counts[options.name] ??= Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
+    FaultKind,
+    number
+  >);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const sockets = new Set<Socket>();
   const server = createServer(async (req, res) => {
@@ -91,15 +101,26 @@ function pick(rates: FaultRates, roll: number): FaultKind | undefined {
  * the host it sent to, and the AWS front behind checks the signature over it) and the body bytes; only the
  * hop-by-hop headers, which describe the caller's connection, are left out.
  */
-function forward(target: URL, req: IncomingMessage, body: Buffer, agent: Agent): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+function forward(
+  target: URL,
+  req: IncomingMessage,
+  body: Buffer,
+  agent: Agent,
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const headers: string[] = [];
     for (let i = 0; i < req.rawHeaders.length; i += 2) {
       if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
     }
-    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (response) => {
-      readAll(response).then((data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }), reject);
-    });
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
+      (response) => {
+        readAll(response).then(
+          (data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }),
+          reject,
+        );
+      },
+    );
     upstream.on('error', reject);
     upstream.end(body);
   });
@@ -122,7 +143,12 @@ function stripHopHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
 }
 
 /** The error the real service answers, in its own protocol (see docs/testing.md, chaos run for the shapes). */
-function sendError(res: ServerResponse, headers: IncomingHttpHeaders, body: Buffer, fault: 'server_error' | 'throttle'): void {
+function sendError(
+  res: ServerResponse,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  fault: 'server_error' | 'throttle',
+): void {
   const requestId = randomUUID();
   const amzTarget = String(headers['x-amz-target'] ?? '');
   const contentType = String(headers['content-type'] ?? '');
@@ -131,23 +157,47 @@ function sendError(res: ServerResponse, headers: IncomingHttpHeaders, body: Buff
     const service = amzTarget.split('.')[0] ?? '';
     const dynamo = service.startsWith('DynamoDB');
     const sqs = service === 'AmazonSQS';
-    const type = fault === 'throttle' ? (dynamo ? 'ProvisionedThroughputExceededException' : sqs ? 'RequestThrottled' : 'ThrottlingException') : dynamo ? 'InternalServerError' : 'InternalFailure';
+    const type =
+      fault === 'throttle'
+        ? dynamo
+          ? 'ProvisionedThroughputExceededException'
+          : sqs
+            ? 'RequestThrottled'
+            : 'ThrottlingException'
+        : dynamo
+          ? 'InternalServerError'
+          : 'InternalFailure';
     const prefix = dynamo ? 'com.amazonaws.dynamodb.v20120810#' : sqs ? 'com.amazonaws.sqs#' : '';
     res.writeHead(fault === 'throttle' ? 400 : 500, {
       'content-type': contentType || 'application/x-amz-json-1.0',
       'x-amzn-requestid': requestId,
       ...(sqs && { 'x-amzn-query-error': `${type};${fault === 'throttle' ? 'Sender' : 'Receiver'}` }),
     });
-    return void res.end(JSON.stringify({ __type: `${prefix}${type}`, message: fault === 'throttle' ? 'Rate exceeded' : 'We encountered an internal error. Please try again.' }));
+    return void res.end(
+      JSON.stringify({
+        __type: `${prefix}${type}`,
+        message: fault === 'throttle' ? 'Rate exceeded' : 'We encountered an internal error. Please try again.',
+      }),
+    );
   }
   if (contentType.includes('x-www-form-urlencoded') && /(^|&)Action=/.test(body.toString())) {
     // AWS query protocol (SNS): an XML ErrorResponse.
-    const [status, type, code] = fault === 'throttle' ? [400, 'Sender', 'Throttling'] : [500, 'Receiver', 'InternalError'];
+    const [status, type, code] =
+      fault === 'throttle' ? [400, 'Sender', 'Throttling'] : [500, 'Receiver', 'InternalError'];
     res.writeHead(status, { 'content-type': 'text/xml', 'x-amzn-requestid': requestId });
-    return void res.end(`<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${type}</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`);
+    return void res.end(
+      `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${type}</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+    );
   }
   // The SignalWire (Compatibility) REST API: its JSON error body.
   const status = fault === 'throttle' ? 429 : 503;
   res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ code: status, message: fault === 'throttle' ? 'Too many requests' : 'Service unavailable', more_info: 'https://developer.signalwire.com', status }));
+  res.end(
+    JSON.stringify({
+      code: status,
+      message: fault === 'throttle' ? 'Too many requests' : 'Service unavailable',
+      more_info: 'https://developer.signalwire.com',
+      status,
+    }),
+  );
 }

@@ -38,7 +38,11 @@ const SIGNING_KEY = 'PSK_chaos_signing_key';
 export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   const started = Date.now();
   let stackErrors = 0;
-  const deps = await startDependencies({ rates: options.rates, latencyMs: options.latencyMs, seed: options.seed ^ 0x5eed });
+  const deps = await startDependencies({
+    rates: options.rates,
+    latencyMs: options.latencyMs,
+    seed: options.seed ^ 0x5eed,
+  });
   const stack = await startLocalStack({
     port: 0,
     queueAttributes: { VisibilityTimeout: String(options.visibilityTimeoutSeconds) },
@@ -70,9 +74,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   const killer = startWorkerKiller(worker, options.killEveryMs, seededRandom(options.seed ^ 0xdead));
   try {
     const scenario = buildScenario({ total: options.total, seed: options.seed });
-    options.log(`sending ${scenario.sends.length} deliveries (seed ${options.seed}) to ${stack.url}, worker pid ${worker.pid}`);
+    options.log(
+      `sending ${scenario.sends.length} deliveries (seed ${options.seed}) to ${stack.url}, worker pid ${worker.pid}`,
+    );
     let sent = 0;
-    const progress = startProgress(sqs, stack.queueUrl, { sent: () => sent, kills: () => killer.kills, worker }, options.log, options.progressEveryMs);
+    const progress = startProgress(
+      sqs,
+      stack.queueUrl,
+      { sent: () => sent, kills: () => killer.kills, worker },
+      options.log,
+      options.progressEveryMs,
+    );
     const sendStart = Date.now();
     const results = await sendAll(scenario.sends, {
       baseUrl: stack.url,
@@ -83,21 +95,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     const sendSeconds = (Date.now() - sendStart) / 1000;
     if (options.killsEndWithSending) await killer.stop();
     options.log(`sent in ${sendSeconds.toFixed(1)} s; draining the queue`);
-    const drain = await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => killer.stop(), process.env.CHAOS_LOG_LEVEL ? options.log : undefined);
+    const drain = await waitForDrain(
+      sqs,
+      stack.queueUrl,
+      options.drainTimeoutMs,
+      () => killer.stop(),
+      process.env.CHAOS_LOG_LEVEL ? options.log : undefined,
+    );
     await killer.stop();
     progress.stop();
-    options.log(`drained: ${drain.drained ? 'yes' : `NO, ${drain.remaining} left`} after ${(drain.ms / 1000).toFixed(1)} s`);
+    options.log(
+      `drained: ${drain.drained ? 'yes' : `NO, ${drain.remaining} left`} after ${(drain.ms / 1000).toFixed(1)} s`,
+    );
     // Nothing may change while the oracle reads: a run that did not drain has a worker still applying, and a reply
     // sent after the table was read would look like a reply to nothing.
     await worker.stop();
-    const sessions = new Set(scenario.sends.flatMap((d) => (d.effect.kind === 'video' ? [d.effect.roomSessionId] : [])));
+    const sessions = new Set(
+      scenario.sends.flatMap((d) => (d.effect.kind === 'video' ? [d.effect.roomSessionId] : [])),
+    );
     const [items, rooms, deadLetters] = await Promise.all([
       readTable(dynamodb, stack.tableName),
       readRooms(dynamodb, stack.tableName, sessions),
       readDeadLetters(sqs, stack.deadLetterQueueUrl),
     ]);
     const counts = await deps.faultCounts();
-    const faults: Record<string, number> = Object.fromEntries(FAULT_KINDS.map((k) => [k, Object.values(counts).reduce((n, c) => n + c[k], 0)]));
+    const faults: Record<string, number> = Object.fromEntries(
+      FAULT_KINDS.map((k) => [k, Object.values(counts).reduce((n, c) => n + c[k], 0)]),
+    );
     faults.worker_killed = killer.kills;
     return checkOracle({
       results,

@@ -23,14 +23,25 @@ export interface ProgressSample {
  * Every `everyMs`, what has been sent, what the queue holds and what the worker has finished: where a run's time goes
  * (sending, or the worker's backlog). Read straight from the emulator; logged and kept in the run's results (chaos/results/latest.json).
  */
-export function startProgress(sqs: SQSClient, queueUrl: string, state: { sent(): number; kills(): number; worker: EventSource }, log: (line: string) => void, everyMs = 15_000) {
+export function startProgress(
+  sqs: SQSClient,
+  queueUrl: string,
+  state: { sent(): number; kills(): number; worker: EventSource },
+  log: (line: string) => void,
+  everyMs = 15_000,
+) {
   const start = Date.now();
   const samples: ProgressSample[] = [];
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const sample = async () => {
     const { Attributes = {} } = await sqs
-      .send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))
+      .send(
+        new GetQueueAttributesCommand({
+          QueueUrl: queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      )
       .catch(() => ({ Attributes: undefined }));
     const s: ProgressSample = {
       t: Math.round((Date.now() - start) / 1000),
@@ -44,7 +55,9 @@ export function startProgress(sqs: SQSClient, queueUrl: string, state: { sent():
     };
     loop.reset();
     samples.push(s);
-    log(`  ${String(s.t).padStart(4)} s: sent ${s.sent}, queue ${s.visible} waiting + ${s.inFlight} in flight, worker done ${s.deleted}, ${s.kills} kills, load ${s.load}, loop p99 ${s.loopP99Ms} ms`);
+    log(
+      `  ${String(s.t).padStart(4)} s: sent ${s.sent}, queue ${s.visible} waiting + ${s.inFlight} in flight, worker done ${s.deleted}, ${s.kills} kills, load ${s.load}, loop p99 ${s.loopP99Ms} ms`,
+    );
   };
   const timer = setInterval(() => void sample(), everyMs);
   timer.unref();

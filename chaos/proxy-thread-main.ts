@@ -3,7 +3,12 @@ import { startFaultProxy, type FaultCounts, type FaultProxy, type FaultRates } f
 import { seededRandom } from './scenario/delivery';
 
 // The fault proxies' thread (chaos/proxy-thread.ts): one proxy per name, its own event loop, seeded fault rolls.
-const { names, rates, latencyMs, seed } = workerData as { names: string[]; rates: FaultRates; latencyMs: number; seed: number };
+const { names, rates, latencyMs, seed } = workerData as {
+  names: string[];
+  rates: FaultRates;
+  latencyMs: number;
+  seed: number;
+};
 const counts: FaultCounts = {};
 const random = seededRandom(seed);
 const proxies = new Map<string, FaultProxy>();

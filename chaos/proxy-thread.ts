@@ -18,11 +18,19 @@ export interface ProxyThread {
  * event loop is not the one that runs the sender, the API gateway and the oracle, so a busy harness does not slow
  * the worker's DynamoDB and SQS calls beyond the faults themselves.
  */
-export async function startProxyThread(options: { names: string[]; rates: FaultRates; latencyMs: number; seed: number }): Promise<ProxyThread> {
+export async function startProxyThread(options: {
+  names: string[];
+  rates: FaultRates;
+  latencyMs: number;
+  seed: number;
+}): Promise<ProxyThread> {
   const worker = new Worker(new URL('./proxy-thread.mjs', import.meta.url), { workerData: options });
   const pending = new Map<number, { resolve(counts: FaultCounts): void; reject(error: Error): void }>();
   let nextId = 0;
-  const [ready] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [{ endpoints: Record<string, string> }];
+  const [ready] = (await Promise.race([
+    once(worker, 'message'),
+    once(worker, 'error').then(([error]) => Promise.reject(error)),
+  ])) as [{ endpoints: Record<string, string> }];
   worker.on('message', (message: { type: string; id: number; counts: FaultCounts }) => {
     if (message.type === 'done') pending.get(message.id)?.resolve(message.counts), pending.delete(message.id);
   });

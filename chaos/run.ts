@@ -10,12 +10,18 @@ import { formatTable } from './table';
  */
 const log = (line: string) => console.log(line);
 const options = chaosOptions(process.env, log);
-log(`chaos: ${options.total} deliveries, seed ${options.seed} (CHAOS_SEED=${options.seed} replays the same deliveries and fault rolls)`);
+log(
+  `chaos: ${options.total} deliveries, seed ${options.seed} (CHAOS_SEED=${options.seed} replays the same deliveries and fault rolls)`,
+);
 const results = await runChaos(options);
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
 writeFileSync(new URL('latest.json', dir), JSON.stringify({ ...results, seed: options.seed }, null, 2) + '\n');
 console.log(formatTable(results));
 for (const problem of results.problems.slice(0, 30)) console.log(`  ${problem.kind}: ${problem.detail}`);
-console.log(results.passed ? 'PASS: nothing acknowledged was lost or applied twice' : 'FAIL: see the problems above and chaos/results/latest.json');
+console.log(
+  results.passed
+    ? 'PASS: nothing acknowledged was lost or applied twice'
+    : 'FAIL: see the problems above and chaos/results/latest.json',
+);
 process.exit(results.passed ? 0 : 1);

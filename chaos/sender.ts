@@ -58,14 +58,26 @@ async function deliver(delivery: Delivery, options: SenderOptions, agent: Agent)
     const answer = await post(url, delivery, headers, agent, options.timeoutMs ?? 10_000);
     last = answer.status;
     if (typeof answer.status === 'number' && answer.status >= 200 && answer.status < 300) {
-      return { delivery, acked: true, tries, last, ...(delivery.effect.kind === 'swml' && { document: isSwmlDocument(answer.body) }) };
+      return {
+        delivery,
+        acked: true,
+        tries,
+        last,
+        ...(delivery.effect.kind === 'swml' && { document: isSwmlDocument(answer.body) }),
+      };
     }
     if (tries >= maxTries) return { delivery, acked: false, tries, last };
     await new Promise((resolve) => setTimeout(resolve, (options.backoffMs ?? 200) * 2 ** (tries - 1)));
   }
 }
 
-function post(url: string, delivery: Delivery, headers: Record<string, string>, agent: Agent, timeoutMs: number): Promise<{ status: number | string; body: string }> {
+function post(
+  url: string,
+  delivery: Delivery,
+  headers: Record<string, string>,
+  agent: Agent,
+  timeoutMs: number,
+): Promise<{ status: number | string; body: string }> {
   return new Promise((resolve) => {
     const req = request(url, { method: delivery.method, headers, agent, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];

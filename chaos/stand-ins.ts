@@ -24,16 +24,29 @@ export interface Dependencies {
  * and a fault proxy in front of each of them and of the local stack's SQS, DynamoDB and SSM, which get their targets
  * once the stack has started them. The proxies run in a thread of their own (chaos/proxy-thread.ts).
  */
-export async function startDependencies(options: { rates: FaultRates; latencyMs: number; seed: number }): Promise<Dependencies> {
+export async function startDependencies(options: {
+  rates: FaultRates;
+  latencyMs: number;
+  seed: number;
+}): Promise<Dependencies> {
   const signalwire = await startFakeSignalWire();
   const sns = await startSnsStandIn();
   const names: Proxied[] = ['sqs', 'dynamodb', 'signalwire', 'ssm', 'sns'];
-  const thread = await startProxyThread({ names, rates: options.rates, latencyMs: options.latencyMs, seed: options.seed });
+  const thread = await startProxyThread({
+    names,
+    rates: options.rates,
+    latencyMs: options.latencyMs,
+    seed: options.seed,
+  });
   await thread.setTarget('signalwire', signalwire.url);
   await thread.setTarget('sns', sns.url);
   const proxies = thread.endpoints as Record<Proxied, string>;
   // The token is a secret: the local stack serves it from its SSM stand-in, and the worker reads it there, as deployed.
-  const environment = { SIGNALWIRE_SPACE_URL: proxies.signalwire, SIGNALWIRE_PROJECT_ID: 'p-chaos', SIGNALWIRE_API_TOKEN: 'PT-chaos-token' };
+  const environment = {
+    SIGNALWIRE_SPACE_URL: proxies.signalwire,
+    SIGNALWIRE_PROJECT_ID: 'p-chaos',
+    SIGNALWIRE_API_TOKEN: 'PT-chaos-token',
+  };
   const functionEndpoint = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string) => {
     // SNS: our own stand-in, which keeps what was published for the oracle.
     if (service !== 'sns') await thread.setTarget(service, endpoint);

@@ -9,7 +9,11 @@ export interface WorkerKiller {
  * SIGKILLs the worker process at random moments (whatever batch it is in the middle of) and starts a fresh one,
  * as Lambda does after a crash: the messages it held come back once their visibility timeout passes.
  */
-export function startWorkerKiller(worker: ProcessEventSource, everyMs: [number, number], random: () => number): WorkerKiller {
+export function startWorkerKiller(
+  worker: ProcessEventSource,
+  everyMs: [number, number],
+  random: () => number,
+): WorkerKiller {
   let kills = 0;
   let running = everyMs[1] > 0;
   let wake: (() => void) | undefined;

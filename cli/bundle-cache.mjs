@@ -20,10 +20,13 @@ function upToDate() {
   try {
     const sources = JSON.parse(readFileSync(SOURCES, 'utf8'));
     statSync(BUNDLE);
-    return sources.length > 0 && sources.every(([path, size, mtimeMs]) => {
-      const stat = statSync(path);
-      return stat.size === size && stat.mtimeMs === mtimeMs;
-    });
+    return (
+      sources.length > 0 &&
+      sources.every(([path, size, mtimeMs]) => {
+        const stat = statSync(path);
+        return stat.size === size && stat.mtimeMs === mtimeMs;
+      })
+    );
   } catch {
     return false;
   }
@@ -64,7 +67,10 @@ const sourceFileUrls = {
   setup(build) {
     build.onLoad({ filter: /\.ts$/ }, (args) => {
       const source = readFileSync(args.path, 'utf8');
-      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      return {
+        contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+        loader: 'ts',
+      };
     });
   },
 };

@@ -57,27 +57,46 @@ function version(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTION_TYPES });
-  if (values.version) return process.stdout.write(`webhooks ${version()}\n`), 0;
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: OPTION_TYPES,
+  });
+  if (values.version) return (process.stdout.write(`webhooks ${version()}\n`), 0);
   const twoWords = positionals.slice(0, 2).join(' ');
   const name = COMMANDS[twoWords] ? twoWords : (positionals[0] ?? '');
   const spec = COMMANDS[name];
   if (spec === undefined) {
-    console.error(positionals.length > 0 ? `webhooks: unknown command ${JSON.stringify(positionals.join(' '))}\n\n${usage()}` : usage());
+    console.error(
+      positionals.length > 0
+        ? `webhooks: unknown command ${JSON.stringify(positionals.join(' '))}\n\n${usage()}`
+        : usage(),
+    );
     return values.help ? 0 : 2;
   }
-  if (values.help) return console.log(commandHelp(spec)), 0;
-  const refused = Object.keys(values).filter((option) => !GLOBAL_OPTIONS.has(option) && !spec.options.includes(option as keyof Options));
-  if (refused.length > 0) throw new CliError(`${refused.map((o) => `--${o}`).join(', ')} does not apply to \`webhooks ${name}\`\n${commandHelp(spec)}`);
+  if (values.help) return (console.log(commandHelp(spec)), 0);
+  const refused = Object.keys(values).filter(
+    (option) => !GLOBAL_OPTIONS.has(option) && !spec.options.includes(option as keyof Options),
+  );
+  if (refused.length > 0)
+    throw new CliError(
+      `${refused.map((o) => `--${o}`).join(', ')} does not apply to \`webhooks ${name}\`\n${commandHelp(spec)}`,
+    );
   for (const option of ['region', 'profile'] as const) {
-    if (values[option] !== undefined && values.stage === undefined) throw new CliError(`--${option} applies to a deployed stage: add --stage NAME`);
+    if (values[option] !== undefined && values.stage === undefined)
+      throw new CliError(`--${option} applies to a deployed stage: add --stage NAME`);
   }
   // The SDK's default credential chain reads the profile from here.
   if (values.profile !== undefined) process.env.AWS_PROFILE = values.profile;
   const needsTarget = !(spec.targetOptionalWithUrl && values.url !== undefined);
   const target = needsTarget ? await resolveTarget({ stage: values.stage, region: values.region }) : undefined;
   try {
-    const result = await spec.run({ target: target!, args: positionals.slice(name.split(' ').length), options: values });
+    const result = await spec.run({
+      target: target!,
+      args: positionals.slice(name.split(' ').length),
+      options: values,
+    });
     if (!spec.streams) print(values.json || !spec.readable ? result : spec.readable(result), values.json === true);
     return spec.exitCode?.(result) ?? 0;
   } finally {
@@ -90,5 +109,6 @@ try {
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
   console.error(`webhooks: ${message}`);
-  process.exitCode = error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
+  process.exitCode =
+    error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? 2 : 1;
 }

@@ -1,7 +1,15 @@
 import { listCalls, showCall } from './commands/calls';
 import { openConsole } from './commands/console';
 import { dial } from './commands/dial';
-import { deadLetterRows, listDeadLetters, purgeAllDeadLetters, redriveDeadLetters, redriveExitCode, replayDeadLetter, showDeadLetter } from './commands/dlq';
+import {
+  deadLetterRows,
+  listDeadLetters,
+  purgeAllDeadLetters,
+  redriveDeadLetters,
+  redriveExitCode,
+  replayDeadLetter,
+  showDeadLetter,
+} from './commands/dlq';
 import { listEndpoints } from './commands/endpoints';
 import { listMessages, showMessage } from './commands/messages';
 import { configureNumber } from './commands/numbers';
@@ -61,50 +69,153 @@ export interface CommandSpec {
 const apiUrl = async (context: CommandContext) => context.options.url ?? (await context.target.apiUrl());
 
 export const COMMANDS: Record<string, CommandSpec> = {
-  'calls list': { usage: 'calls list [--since ISO]', summary: 'calls first seen since then (default: last 24 h), newest first', options: ['json', 'since'], run: (c) => listCalls(c.target, c.options.since) },
-  'calls show': { usage: 'calls show <call_id>', summary: "a call's state, timeline and duration", options: ['json'], run: (c) => showCall(c.target, c.args[0]) },
-  'messages list': { usage: 'messages list [--since ISO]', summary: 'messages first seen since then (default: last 24 h), newest first', options: ['json', 'since'], run: (c) => listMessages(c.target, c.options.since) },
-  'messages show': { usage: 'messages show <message_id>', summary: "a message's status, timeline and error; for inbound ones the auto-reply outcome", options: ['json'], run: (c) => showMessage(c.target, c.args[0]) },
-  'rooms list': { usage: 'rooms list [--since ISO]', summary: 'room sessions first seen since then (default: last 24 h), newest first', options: ['json', 'since'], run: (c) => listRooms(c.target, c.options) },
-  'rooms show': { usage: 'rooms show <room_session_id | room_id>', summary: "a video room session (or a room's latest): times, members, member count, recordings", options: ['json'], run: (c) => showRoom(c.target, c.args[0]) },
-  'dlq list': { usage: 'dlq list', summary: 'dead-lettered deliveries with their failure reason (--json: with the envelope)', options: ['json'], run: (c) => listDeadLetters(c.target), readable: deadLetterRows },
-  'dlq show': { usage: 'dlq show <message_id>', summary: 'one dead letter with its reason and whole envelope', options: ['json'], run: (c) => showDeadLetter(c.target, c.args[0]) },
-  'dlq redrive': { usage: 'dlq redrive [--id MSG_ID ...]', summary: 're-send dead letters: all (an SQS move task), or the given ids one by one; exits 1 unless all were', options: ['json', 'id'], run: (c) => redriveDeadLetters(c.target, c.options.id?.length ? c.options.id : undefined), exitCode: redriveExitCode },
-  'dlq replay': { usage: 'dlq replay <message_id>', summary: 'queue a copy of one dead letter, keeping the original in the DLQ', options: ['json'], run: (c) => replayDeadLetter(c.target, c.args[0]) },
-  'dlq purge': { usage: 'dlq purge --yes', summary: 'delete every dead letter (no undo)', options: ['json', 'yes'], run: (c) => purgeAllDeadLetters(c.target, c.options.yes === true) },
-  tail: { usage: 'tail [--kind K]', summary: 'follow deliveries and what became of them, live, until Ctrl-C (--json: one object per line)', options: ['json', 'kind'], streams: true, run: (c) => tailArchive(c.target, { json: c.options.json === true, kind: c.options.kind }) },
-  replay: { usage: 'replay <event_id> | --since ISO [--until ISO] [--kind K]', summary: 're-queue archived deliveries; idempotency makes it change only what was lost', options: ['json', 'since', 'until', 'kind'], run: (c) => replayArchived(c.target, c.args[0], c.options) },
-  console: { usage: 'console [--port N]', summary: 'a local web console on 127.0.0.1 (feed, calls, messages, rooms, DLQ, stats) until Ctrl-C', options: ['port'], streams: true, run: (c) => openConsole(c.target, c.options.port) },
-  endpoints: { usage: 'endpoints', summary: 'the webhook URLs to paste into SignalWire, one per route', options: ['json'], run: (c) => listEndpoints(c.target) },
-  'swml show': { usage: 'swml show', summary: 'the SWML routing rules in effect (built-in or set)', options: ['json'], run: (c) => showSwmlRules(c.target) },
-  'swml set': { usage: 'swml set <rules.json>', summary: 'validate and store new routing rules (no deploy; live within the cache time)', options: ['json'], run: (c) => setSwmlRules(c.target, c.args[0]) },
-  'swml reset': { usage: 'swml reset', summary: 'back to the built-in routing rules', options: ['json'], run: (c) => resetSwmlRules(c.target) },
+  'calls list': {
+    usage: 'calls list [--since ISO]',
+    summary: 'calls first seen since then (default: last 24 h), newest first',
+    options: ['json', 'since'],
+    run: (c) => listCalls(c.target, c.options.since),
+  },
+  'calls show': {
+    usage: 'calls show <call_id>',
+    summary: "a call's state, timeline and duration",
+    options: ['json'],
+    run: (c) => showCall(c.target, c.args[0]),
+  },
+  'messages list': {
+    usage: 'messages list [--since ISO]',
+    summary: 'messages first seen since then (default: last 24 h), newest first',
+    options: ['json', 'since'],
+    run: (c) => listMessages(c.target, c.options.since),
+  },
+  'messages show': {
+    usage: 'messages show <message_id>',
+    summary: "a message's status, timeline and error; for inbound ones the auto-reply outcome",
+    options: ['json'],
+    run: (c) => showMessage(c.target, c.args[0]),
+  },
+  'rooms list': {
+    usage: 'rooms list [--since ISO]',
+    summary: 'room sessions first seen since then (default: last 24 h), newest first',
+    options: ['json', 'since'],
+    run: (c) => listRooms(c.target, c.options),
+  },
+  'rooms show': {
+    usage: 'rooms show <room_session_id | room_id>',
+    summary: "a video room session (or a room's latest): times, members, member count, recordings",
+    options: ['json'],
+    run: (c) => showRoom(c.target, c.args[0]),
+  },
+  'dlq list': {
+    usage: 'dlq list',
+    summary: 'dead-lettered deliveries with their failure reason (--json: with the envelope)',
+    options: ['json'],
+    run: (c) => listDeadLetters(c.target),
+    readable: deadLetterRows,
+  },
+  'dlq show': {
+    usage: 'dlq show <message_id>',
+    summary: 'one dead letter with its reason and whole envelope',
+    options: ['json'],
+    run: (c) => showDeadLetter(c.target, c.args[0]),
+  },
+  'dlq redrive': {
+    usage: 'dlq redrive [--id MSG_ID ...]',
+    summary: 're-send dead letters: all (an SQS move task), or the given ids one by one; exits 1 unless all were',
+    options: ['json', 'id'],
+    run: (c) => redriveDeadLetters(c.target, c.options.id?.length ? c.options.id : undefined),
+    exitCode: redriveExitCode,
+  },
+  'dlq replay': {
+    usage: 'dlq replay <message_id>',
+    summary: 'queue a copy of one dead letter, keeping the original in the DLQ',
+    options: ['json'],
+    run: (c) => replayDeadLetter(c.target, c.args[0]),
+  },
+  'dlq purge': {
+    usage: 'dlq purge --yes',
+    summary: 'delete every dead letter (no undo)',
+    options: ['json', 'yes'],
+    run: (c) => purgeAllDeadLetters(c.target, c.options.yes === true),
+  },
+  tail: {
+    usage: 'tail [--kind K]',
+    summary: 'follow deliveries and what became of them, live, until Ctrl-C (--json: one object per line)',
+    options: ['json', 'kind'],
+    streams: true,
+    run: (c) => tailArchive(c.target, { json: c.options.json === true, kind: c.options.kind }),
+  },
+  replay: {
+    usage: 'replay <event_id> | --since ISO [--until ISO] [--kind K]',
+    summary: 're-queue archived deliveries; idempotency makes it change only what was lost',
+    options: ['json', 'since', 'until', 'kind'],
+    run: (c) => replayArchived(c.target, c.args[0], c.options),
+  },
+  console: {
+    usage: 'console [--port N]',
+    summary: 'a local web console on 127.0.0.1 (feed, calls, messages, rooms, DLQ, stats) until Ctrl-C',
+    options: ['port'],
+    streams: true,
+    run: (c) => openConsole(c.target, c.options.port),
+  },
+  endpoints: {
+    usage: 'endpoints',
+    summary: 'the webhook URLs to paste into SignalWire, one per route',
+    options: ['json'],
+    run: (c) => listEndpoints(c.target),
+  },
+  'swml show': {
+    usage: 'swml show',
+    summary: 'the SWML routing rules in effect (built-in or set)',
+    options: ['json'],
+    run: (c) => showSwmlRules(c.target),
+  },
+  'swml set': {
+    usage: 'swml set <rules.json>',
+    summary: 'validate and store new routing rules (no deploy; live within the cache time)',
+    options: ['json'],
+    run: (c) => setSwmlRules(c.target, c.args[0]),
+  },
+  'swml reset': {
+    usage: 'swml reset',
+    summary: 'back to the built-in routing rules',
+    options: ['json'],
+    run: (c) => resetSwmlRules(c.target),
+  },
   verify: {
     usage: 'verify [--timeout SECONDS]',
-    summary: "prove the stage works: its SSM secrets, a signed sample delivery applied and archived, the DLQ, the topic's subscribers; exits 1 naming what is wrong and how to fix it",
+    summary:
+      "prove the stage works: its SSM secrets, a signed sample delivery applied and archived, the DLQ, the topic's subscribers; exits 1 naming what is wrong and how to fix it",
     options: ['json', 'timeout'],
     run: (c) => verifyStage(c.target, c.options),
     readable: verifyReport,
     exitCode: verifyExitCode,
   },
-  stats: { usage: 'stats [--since ISO | --hours N]', summary: 'counts per kind and state, average call duration (default: last 24 h)', options: ['json', 'since', 'hours'], run: (c) => showStats(c.target, c.options) },
+  stats: {
+    usage: 'stats [--since ISO | --hours N]',
+    summary: 'counts per kind and state, average call duration (default: last 24 h)',
+    options: ['json', 'since', 'hours'],
+    run: (c) => showStats(c.target, c.options),
+  },
   send: {
     usage: 'send ROUTE [--fixture NAME | --body TEXT | --file PATH] [--url BASE] [--sign | --unsigned]',
-    summary: "post a test webhook to the stack or BASE: ROUTE's default sample (samples/), another sample, or a body; signed for the URL when SIGNALWIRE_SIGNING_KEY is set (one key, or a JSON list [\"old\",\"new\"] during a rotation: the first signs)",
+    summary:
+      'post a test webhook to the stack or BASE: ROUTE\'s default sample (samples/), another sample, or a body; signed for the URL when SIGNALWIRE_SIGNING_KEY is set (one key, or a JSON list ["old","new"] during a rotation: the first signs)',
     options: ['json', 'fixture', 'body', 'file', 'sign', 'unsigned', 'url'],
     targetOptionalWithUrl: true,
     run: async (c) => sendWebhook(c.args[0], c.options, await apiUrl(c)),
   },
   'numbers configure': {
     usage: 'numbers configure <+E164> [--url BASE]',
-    summary: "point a SignalWire number's messages and call status at the stack (or BASE); SIGNALWIRE_* credentials from the shell",
+    summary:
+      "point a SignalWire number's messages and call status at the stack (or BASE); SIGNALWIRE_* credentials from the shell",
     options: ['json', 'url'],
     targetOptionalWithUrl: true,
     run: async (c) => configureNumber(c.args[0], await apiUrl(c)),
   },
   dial: {
     usage: 'dial --from +E164 --to +E164 [--url BASE]',
-    summary: 'place a call (SignalWire Calling API) that runs our /swml and reports to our /call-status; prints the call id',
+    summary:
+      'place a call (SignalWire Calling API) that runs our /swml and reports to our /call-status; prints the call id',
     options: ['json', 'from', 'to', 'url'],
     targetOptionalWithUrl: true,
     run: async (c) => dial(c.options, await apiUrl(c)),

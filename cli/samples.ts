@@ -35,7 +35,10 @@ export function sampleNames(dir = SAMPLES_DIR): string[] {
 
 /** A sample by name (`incoming-sms-cxml`), or any file of the same format by path. */
 export function readSample(nameOrPath: string, dir = SAMPLES_DIR): Sample {
-  const file = existsSync(nameOrPath) && nameOrPath.endsWith('.json') ? nameOrPath : join(dir, `${nameOrPath.replace(/\.json$/, '')}.json`);
+  const file =
+    existsSync(nameOrPath) && nameOrPath.endsWith('.json')
+      ? nameOrPath
+      : join(dir, `${nameOrPath.replace(/\.json$/, '')}.json`);
   if (!existsSync(file)) throw new Error(`no sample ${nameOrPath}; samples: ${sampleNames(dir).join(', ')}`);
   return JSON.parse(readFileSync(file, 'utf8')) as Sample;
 }
@@ -45,7 +48,9 @@ export function defaultSample(route: string): Sample {
   const path = new URL(route, 'http://x').pathname;
   const named = DEFAULT_SAMPLES[path];
   if (named) return readSample(named);
-  const match = sampleNames().map((name) => readSample(name)).find((sample) => new URL(sample.url).pathname === path);
+  const match = sampleNames()
+    .map((name) => readSample(name))
+    .find((sample) => new URL(sample.url).pathname === path);
   if (!match) throw new Error(`no sample for ${path}; routes with samples: ${[...routesWithSamples()].join(', ')}`);
   return match;
 }

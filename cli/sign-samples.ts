@@ -40,7 +40,8 @@ function main(argv: string[]): number {
     return values.help ? 0 : 2;
   }
   const baseUrl = values['base-url'];
-  if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl)) throw new Error(`--base-url must be an http(s) URL, got ${baseUrl}`);
+  if (baseUrl !== undefined && !/^https?:\/\/[^/]/.test(baseUrl))
+    throw new Error(`--base-url must be an http(s) URL, got ${baseUrl}`);
   const out = resolve(values.out ?? join(PROJECT_ROOT, '.local', 'samples'));
   const files = signSamples({ key, baseUrl, out, only: values.only });
   console.log(`signed ${files.length} samples into ${out}`);

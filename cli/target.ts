@@ -27,12 +27,14 @@ export const LOCAL_STACK_FILE = join(PROJECT_ROOT, '.local', 'stack.json');
 
 export async function resolveTarget(options: { stage?: string; region?: string; stackFile?: string }): Promise<Target> {
   // `--stage local` names the stack `npm start` runs (its stage), as no `--stage` does.
-  if (options.stage === undefined || options.stage === LOCAL_STAGE) return localTarget(options.stackFile ?? process.env.WEBHOOKS_STACK_FILE ?? LOCAL_STACK_FILE);
+  if (options.stage === undefined || options.stage === LOCAL_STAGE)
+    return localTarget(options.stackFile ?? process.env.WEBHOOKS_STACK_FILE ?? LOCAL_STACK_FILE);
   return deployedTarget(options.stage, options.region ?? process.env.AWS_REGION ?? 'us-east-1');
 }
 
 function localTarget(stackFile: string): Target {
-  if (!existsSync(stackFile)) throw new Error(`no local stack found (${stackFile}); start one with \`npm start\`, or pass --stage NAME`);
+  if (!existsSync(stackFile))
+    throw new Error(`no local stack found (${stackFile}); start one with \`npm start\`, or pass --stage NAME`);
   const info = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const sqs = new SQSClient({ endpoint: info.sqsEndpoint, region: info.region, credentials });
@@ -55,10 +57,15 @@ async function deployedTarget(stage: string, region: string): Promise<Target> {
   const name = (logicalId: string, property: string) => String(defs.resources[logicalId]?.Properties[property]);
   const sqs = new SQSClient({ region });
   const dynamodb = new DynamoDBClient({ region });
-  const queueUrl = async (queueName: string) => (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl!;
+  const queueUrl = async (queueName: string) =>
+    (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl!;
   return {
     sqs,
-    table: { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: name('EventsTable', 'TableName'), retentionDays: 90 },
+    table: {
+      client: createDocumentClient(sdkDynamoDb(dynamodb)),
+      tableName: name('EventsTable', 'TableName'),
+      retentionDays: 90,
+    },
     queueUrl: await queueUrl(name('WebhookQueue', 'QueueName')),
     deadLetterQueueUrl: await queueUrl(name('DeadLetterQueue', 'QueueName')),
     stage,

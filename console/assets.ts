@@ -16,7 +16,15 @@ const CLIENT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'client');
  */
 export async function buildConsoleAssets(): Promise<ConsoleAssets> {
   const [bundle, css] = await Promise.all([
-    build({ entryPoints: [join(CLIENT_DIR, 'main.ts')], bundle: true, minify: true, format: 'iife', target: 'es2020', write: false, logLevel: 'silent' }),
+    build({
+      entryPoints: [join(CLIENT_DIR, 'main.ts')],
+      bundle: true,
+      minify: true,
+      format: 'iife',
+      target: 'es2020',
+      write: false,
+      logLevel: 'silent',
+    }),
     readFile(join(CLIENT_DIR, 'app.css'), 'utf8'),
   ]);
   return { 'app.js': bundle.outputFiles[0]!.text, 'app.css': css };

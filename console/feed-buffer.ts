@@ -19,7 +19,10 @@ const KEEP = 500;
  * The console's live feed: the latest verdicts from the archive index, then every new one as `followArchive` sees
  * it, numbered so a page asks only for what it has not shown. One poller per console, whatever the number of tabs.
  */
-export async function startFeedBuffer(store: ArchiveStore, options: { initial?: number; pollMs?: number; onError?: (e: unknown) => void } = {}): Promise<FeedBuffer> {
+export async function startFeedBuffer(
+  store: ArchiveStore,
+  options: { initial?: number; pollMs?: number; onError?: (e: unknown) => void } = {},
+): Promise<FeedBuffer> {
   const items: FeedItem[] = [];
   const seen = new Set<string>();
   let seq = 0;
@@ -37,7 +40,12 @@ export async function startFeedBuffer(store: ArchiveStore, options: { initial?: 
   const loop = (async () => {
     while (!controller.signal.aborted) {
       try {
-        for await (const entry of followArchive(store, { since, pollMs: options.pollMs ?? 500, signal: controller.signal })) add(entry);
+        for await (const entry of followArchive(store, {
+          since,
+          pollMs: options.pollMs ?? 500,
+          signal: controller.signal,
+        }))
+          add(entry);
       } catch (error) {
         options.onError?.(error);
         await new Promise((r) => setTimeout(r, 2000));

@@ -45,19 +45,31 @@ export function createConsoleRoutes(target: Target, feed: FeedBuffer) {
         return undefined;
       case 'calls': {
         if (!get) return undefined;
-        if (id === undefined) return { section, body: recordList('calls', 'Calls', await listByFirstSeen(target.table, 'call', dayAgo(), 200)) };
+        if (id === undefined)
+          return {
+            section,
+            body: recordList('calls', 'Calls', await listByFirstSeen(target.table, 'call', dayAgo(), 200)),
+          };
         const call = await calls.get(id);
         return { section, body: call ? callDetail(call) : notFound(`call ${id}`) };
       }
       case 'messages': {
         if (!get) return undefined;
-        if (id === undefined) return { section, body: recordList('messages', 'Messages', await listByFirstSeen(target.table, 'message', dayAgo(), 200)) };
+        if (id === undefined)
+          return {
+            section,
+            body: recordList('messages', 'Messages', await listByFirstSeen(target.table, 'message', dayAgo(), 200)),
+          };
         const message = await showMessage(target, id).catch(() => undefined);
         return { section, body: message ? messageDetail(message) : notFound(`message ${id}`) };
       }
       case 'rooms': {
         if (!get) return undefined;
-        if (id === undefined) return { section, body: recordList('rooms', 'Rooms', await listByFirstSeen(target.table, 'room', dayAgo(), 200)) };
+        if (id === undefined)
+          return {
+            section,
+            body: recordList('rooms', 'Rooms', await listByFirstSeen(target.table, 'room', dayAgo(), 200)),
+          };
         const room = await rooms.get(id);
         return { section, body: room ? roomDetail(room) : notFound(`room session ${id}`) };
       }
@@ -71,7 +83,9 @@ export function createConsoleRoutes(target: Target, feed: FeedBuffer) {
         }
         if (id === 'replay' && messageId !== undefined) {
           const replayed = await dlq.replay(messageId);
-          const notice = replayed ? `queued a copy of ${messageId} as event ${replayed.replayed_as}` : `dead letter ${messageId} not found`;
+          const notice = replayed
+            ? `queued a copy of ${messageId} as event ${replayed.replayed_as}`
+            : `dead letter ${messageId} not found`;
           return { body: dlqSection(await dlq.list(), notice) };
         }
         return undefined;
@@ -81,7 +95,10 @@ export function createConsoleRoutes(target: Target, feed: FeedBuffer) {
         const asked = Number(request.query.get('hours') ?? 24);
         const hours = WINDOWS.some(([h]) => h === asked) ? asked : 24;
         const window = statsWindow({ hours: String(hours) });
-        return { section, body: statsSection(summarizeStats(await queryStatsRecords(target.table, window), window), hours) };
+        return {
+          section,
+          body: statsSection(summarizeStats(await queryStatsRecords(target.table, window), window), hours),
+        };
       }
       default:
         return undefined;

@@ -15,7 +15,10 @@ const log = createLogger({ fn: 'ingest' }, config.runtime.logLevel, config.runti
 const metrics = createMetrics(config.runtime);
 const deps = composeIngest(
   config,
-  { sendMessage: sendMessageWith(createSqsClient(config.sqs)), readParameters: parametersReaderWith(createSsmClient(config.ssm)) },
+  {
+    sendMessage: sendMessageWith(createSqsClient(config.sqs)),
+    readParameters: parametersReaderWith(createSsmClient(config.ssm)),
+  },
   log,
   metrics,
 );
@@ -34,4 +37,6 @@ const ingest = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStr
 
 // Every log line names the Lambda invocation and API Gateway's request id (the one in its access log).
 export const handler = (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>) =>
-  withLogContext({ aws_request_id: context?.awsRequestId, request_id: event.requestContext?.requestId }, () => ingest(event));
+  withLogContext({ aws_request_id: context?.awsRequestId, request_id: event.requestContext?.requestId }, () =>
+    ingest(event),
+  );

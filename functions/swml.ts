@@ -31,4 +31,6 @@ const swml = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStruc
 };
 
 export const handler = (event: APIGatewayProxyEventV2, context?: Pick<Context, 'awsRequestId'>) =>
-  withLogContext({ aws_request_id: context?.awsRequestId, request_id: event.requestContext?.requestId }, () => swml(event));
+  withLogContext({ aws_request_id: context?.awsRequestId, request_id: event.requestContext?.requestId }, () =>
+    swml(event),
+  );

@@ -17,13 +17,20 @@ export interface Logger {
 }
 
 /** `level` and `options` come from the function's config (lib/config/runtime-config.ts); nothing is read from the environment here. */
-export function createLogger(base: Record<string, unknown> = {}, level: string = 'info', options: { redactMessageBodies?: boolean } = {}): Logger {
+export function createLogger(
+  base: Record<string, unknown> = {},
+  level: string = 'info',
+  options: { redactMessageBodies?: boolean } = {},
+): Logger {
   const threshold = RANK[level as Level | 'silent'] ?? RANK.info;
   const redaction = { redactMessageBodies: options.redactMessageBodies ?? false };
   const write = (lvl: Level, msg: string, fields?: Record<string, unknown>): void => {
     if (RANK[lvl] < threshold) return;
     const safeFields = fields && redactLogFields(fields, redaction);
-    const line = JSON.stringify({ level: lvl, time: new Date().toISOString(), msg, ...base, ...logContextFields(), ...safeFields }, errorReplacer);
+    const line = JSON.stringify(
+      { level: lvl, time: new Date().toISOString(), msg, ...base, ...logContextFields(), ...safeFields },
+      errorReplacer,
+    );
     (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
   };
   return {

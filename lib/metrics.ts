@@ -46,7 +46,9 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
         Dimensions: names.length === 0 ? [['Stage']] : [['Stage'], ['Stage', ...names]],
         Metrics: [{ Name: name, Unit: 'Count' }],
       };
-      write(`${JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [directive] }, ...values, [name]: value })}\n`);
+      write(
+        `${JSON.stringify({ _aws: { Timestamp: Date.now(), CloudWatchMetrics: [directive] }, ...values, [name]: value })}\n`,
+      );
     },
   };
 }

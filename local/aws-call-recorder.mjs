@@ -46,13 +46,22 @@ export function describeCalls(headers, body) {
     const input = body.length > 0 ? JSON.parse(body.toString('utf8')) : {};
     if (prefix.startsWith('DynamoDB')) return dynamodbCalls(caller, operation, input);
     if (prefix === 'AmazonSQS') return [{ caller, service: 'sqs', operation, queue: queueOf(input) }];
-    if (prefix === 'AmazonSSM') return (input.Names ?? [input.Name]).map((name) => ({ caller, service: 'ssm', operation, parameter: name }));
+    if (prefix === 'AmazonSSM')
+      return (input.Names ?? [input.Name]).map((name) => ({ caller, service: 'ssm', operation, parameter: name }));
     return [{ caller, service: scope ?? prefix, operation }];
   }
   const form = new URLSearchParams(body.toString('utf8'));
   const operation = form.get('Action');
   if (scope === 'sns') return [{ caller, service: 'sns', operation, topic: form.get('TopicArn') ?? undefined }];
-  if (scope === 'sqs') return [{ caller, service: 'sqs', operation, queue: queueOf({ QueueUrl: form.get('QueueUrl'), QueueName: form.get('QueueName') }) }];
+  if (scope === 'sqs')
+    return [
+      {
+        caller,
+        service: 'sqs',
+        operation,
+        queue: queueOf({ QueueUrl: form.get('QueueUrl'), QueueName: form.get('QueueName') }),
+      },
+    ];
   return [{ caller, service: scope ?? 'unknown', operation: operation ?? 'unknown' }];
 }
 
@@ -64,7 +73,10 @@ function queueOf(input) {
 /** One call per table (and item, for key-addressed operations): IAM checks dynamodb:LeadingKeys per item. */
 function dynamodbCalls(caller, operation, input) {
   const call = (table, extra) => ({ caller, service: 'dynamodb', operation, table, ...extra });
-  const keyed = (table, key) => call(table, { key: Object.fromEntries(Object.entries(key ?? {}).map(([name, value]) => [name, Object.values(value)[0]])) });
+  const keyed = (table, key) =>
+    call(table, {
+      key: Object.fromEntries(Object.entries(key ?? {}).map(([name, value]) => [name, Object.values(value)[0]])),
+    });
   switch (operation) {
     case 'GetItem':
     case 'DeleteItem':
@@ -75,13 +87,23 @@ function dynamodbCalls(caller, operation, input) {
     case 'TransactWriteItems':
       return input.TransactItems.map((item) => {
         const [kind, op] = Object.entries(item)[0];
-        return { ...keyed(op.TableName, op.Key ?? op.Item), operation: kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`, via: operation };
+        return {
+          ...keyed(op.TableName, op.Key ?? op.Item),
+          operation: kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`,
+          via: operation,
+        };
       });
     case 'BatchWriteItem':
       return Object.entries(input.RequestItems).flatMap(([table, requests]) =>
-        requests.map((r) => keyed(table, r.PutRequest?.Item ?? r.DeleteRequest?.Key)));
+        requests.map((r) => keyed(table, r.PutRequest?.Item ?? r.DeleteRequest?.Key)),
+      );
     case 'Query':
-      return [call(input.TableName, { ...(input.IndexName && { index: input.IndexName }), partitionValue: queryPartitionValue(input) })];
+      return [
+        call(input.TableName, {
+          ...(input.IndexName && { index: input.IndexName }),
+          partitionValue: queryPartitionValue(input),
+        }),
+      ];
     default:
       return [call(input.TableName, input.IndexName ? { index: input.IndexName } : {})];
   }

@@ -24,7 +24,10 @@ export const LOCAL_REGION = 'us-east-1';
  * accepted. `recordCallsTo`: a file to record accepted calls to. `unsigned(req)`: the stand-in's own read-back
  * requests, which are no AWS API and carry no signature (the SNS stand-in's GET /published).
  */
-export function createAwsFront(targetPort, { service, region = LOCAL_REGION, accessKeys, recordCallsTo, unsigned = () => false }) {
+export function createAwsFront(
+  targetPort,
+  { service, region = LOCAL_REGION, accessKeys, recordCallsTo, unsigned = () => false },
+) {
   const secretFor = (accessKeyId) => (Object.hasOwn(accessKeys, accessKeyId) ? accessKeys[accessKeyId] : undefined);
   const record = recordCallsTo ? createCallRecorder(recordCallsTo) : undefined;
   return createServer(async (req, res) => {
@@ -35,7 +38,10 @@ export function createAwsFront(targetPort, { service, region = LOCAL_REGION, acc
       return void req.socket.destroy();
     }
     if (!unsigned(req)) {
-      const checked = await checkSignature({ method: req.method, url: req.url, headers: req.headers, body }, secretFor).catch((error) => ({ ok: false, reason: `SignatureDoesNotMatch: ${error}` }));
+      const checked = await checkSignature(
+        { method: req.method, url: req.url, headers: req.headers, body },
+        secretFor,
+      ).catch((error) => ({ ok: false, reason: `SignatureDoesNotMatch: ${error}` }));
       const refusal = scopeRefusal(checked, service, region);
       if (refusal !== undefined) {
         const answer = signatureRefusal(req.headers, refusal);
@@ -59,16 +65,26 @@ export function createAwsFront(targetPort, { service, region = LOCAL_REGION, acc
  */
 function scopeRefusal(checked, service, region) {
   if (!checked.ok) return checked.reason;
-  if (checked.service !== service) return `SignatureDoesNotMatch: Credential should be scoped to correct service: '${service}'.`;
+  if (checked.service !== service)
+    return `SignatureDoesNotMatch: Credential should be scoped to correct service: '${service}'.`;
   if (checked.region !== region) return `SignatureDoesNotMatch: Credential should be scoped to a valid region.`;
   return undefined;
 }
 
 function forward(targetPort, req, body, res) {
-  const upstream = request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: withoutHopByHop(req.rawHeaders) }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHopByHop(answer.rawHeaders));
-    answer.pipe(res);
-  });
+  const upstream = request(
+    {
+      host: '127.0.0.1',
+      port: targetPort,
+      method: req.method,
+      path: req.url,
+      headers: withoutHopByHop(req.rawHeaders),
+    },
+    (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, withoutHopByHop(answer.rawHeaders));
+      answer.pipe(res);
+    },
+  );
   upstream.on('error', () => res.destroy());
   upstream.end(body);
 }

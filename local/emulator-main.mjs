@@ -31,7 +31,10 @@ if (kind === 'dynamodb') {
   process.exit(2);
 }
 const accessKeys = JSON.parse(process.env.LOCAL_ACCESS_KEYS || '{}');
-const served = await serveOnLoopback(kind, server, { accessKeys, recordCallsTo: process.env.AWS_CALLS_FILE || undefined });
+const served = await serveOnLoopback(kind, server, {
+  accessKeys,
+  recordCallsTo: process.env.AWS_CALLS_FILE || undefined,
+});
 if (sqsService) sqsService.PORT = served.port;
 process.stdout.write(`listening ${served.port}\n`);
 const stop = () => {

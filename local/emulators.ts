@@ -46,7 +46,10 @@ export const startSnsStandIn = (log: boolean, options: EmulatorOptions = {}): Pr
  * AWS front.
  */
 export async function startSnsStandInHere(log: boolean, options: EmulatorOptions = {}): Promise<Emulator> {
-  const served = await serveOnLoopback('sns', createSnsStandIn(log), { accessKeys: options.accessKeys ?? serverlessAccessKeys(), recordCallsTo: options.recordCallsTo });
+  const served = await serveOnLoopback('sns', createSnsStandIn(log), {
+    accessKeys: options.accessKeys ?? serverlessAccessKeys(),
+    recordCallsTo: options.recordCallsTo,
+  });
   return { endpoint: `http://127.0.0.1:${served.port}`, stop: () => served.close() };
 }
 
@@ -55,11 +58,24 @@ export async function startSnsStandInHere(log: boolean, options: EmulatorOptions
  * of queueing the whole pipeline on one event loop. The child exits when our end of its stdin closes, so it never
  * outlives the stack, even when the parent is killed.
  */
-async function startEmulator(args: string[], options: EmulatorOptions, env: Record<string, string> = {}): Promise<Emulator> {
+async function startEmulator(
+  args: string[],
+  options: EmulatorOptions,
+  env: Record<string, string> = {},
+): Promise<Emulator> {
   const accessKeys = options.accessKeys ?? serverlessAccessKeys();
   // AWS_REGION: the emulators' ARNs name the one region their front accepts signatures for (local/aws-front.mjs).
-  const childEnv = { ...process.env, ...env, AWS_REGION: 'us-east-1', AWS_CALLS_FILE: options.recordCallsTo ?? '', LOCAL_ACCESS_KEYS: JSON.stringify(accessKeys) };
-  const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], { stdio: ['pipe', 'pipe', 'inherit'], env: childEnv });
+  const childEnv = {
+    ...process.env,
+    ...env,
+    AWS_REGION: 'us-east-1',
+    AWS_CALLS_FILE: options.recordCallsTo ?? '',
+    LOCAL_ACCESS_KEYS: JSON.stringify(accessKeys),
+  };
+  const child = spawn(process.execPath, [...profilingFlags(), MAIN, ...args], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: childEnv,
+  });
   const port = await new Promise<number>((resolve, reject) => {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -18,14 +18,25 @@ try {
   const timed = (event: SQSEvent) =>
     withTimeout(Promise.resolve(handler(event)), mapping.timeoutMs).catch((error: unknown) => {
       if (error instanceof Error && error.message === `timed out after ${mapping.timeoutMs} ms`) {
-        process.stderr.write(`event source: handler timed out after ${mapping.timeoutMs} ms; the process exits, as a Lambda container would\n`);
+        process.stderr.write(
+          `event source: handler timed out after ${mapping.timeoutMs} ms; the process exits, as a Lambda container would\n`,
+        );
         process.exit(70);
       }
       throw error;
     });
   // The mapping polls with the function's credentials, as Lambda's does.
-  const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! };
-  const source = startSqsEventSource({ ...mapping, timeoutMs: mapping.timeoutMs + 1000, sqs: pollerSqs(mapping.sqsEndpoint, credentials, process.env.AWS_REGION), handler: timed, onError: (error) => send({ type: 'error', error: String(error) }) });
+  const credentials = {
+    accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
+    secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
+  };
+  const source = startSqsEventSource({
+    ...mapping,
+    timeoutMs: mapping.timeoutMs + 1000,
+    sqs: pollerSqs(mapping.sqsEndpoint, credentials, process.env.AWS_REGION),
+    handler: timed,
+    onError: (error) => send({ type: 'error', error: String(error) }),
+  });
   const report = setInterval(() => send({ type: 'stats', stats: source.stats }), 250);
   const stop = async () => {
     clearInterval(report);

@@ -9,7 +9,9 @@ import type { EventSource } from './sqs-event-source';
 import type { FunctionThread, FunctionThreadOptions } from './function-thread';
 
 /** The function (module, export, its own environment) and the SQS event source mapping that feeds it. */
-export type ProcessSourceOptions = FunctionThreadOptions & { eventSource: NonNullable<FunctionThreadOptions['eventSource']> };
+export type ProcessSourceOptions = FunctionThreadOptions & {
+  eventSource: NonNullable<FunctionThreadOptions['eventSource']>;
+};
 
 /** An event source in a child process: it can be killed like a Lambda container dying, and started again. */
 export interface ProcessEventSource extends EventSource {
@@ -31,15 +33,30 @@ const ENTRY = fileURLToPath(new URL('./event-source-child.ts', import.meta.url))
  * messages come back after the visibility timeout. `kill` lets a test do the same at a moment of its choosing.
  * Both run from esbuild bundles, as the function does on Lambda: a restart is a cold start of about a second.
  */
-export async function startEventSourceProcess(options: ProcessSourceOptions, onError?: (error: unknown) => void): Promise<ProcessEventSource> {
+export async function startEventSourceProcess(
+  options: ProcessSourceOptions,
+  onError?: (error: unknown) => void,
+): Promise<ProcessEventSource> {
   const dir = mkdtempSync(join(tmpdir(), 'event-source-'));
   const bundle = async (entry: string, name: string) => {
     const outfile = join(dir, name);
     const banner = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-    await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', banner: { js: banner }, logLevel: 'error' });
+    await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      banner: { js: banner },
+      logLevel: 'error',
+    });
     return outfile;
   };
-  const [entry, fn] = await Promise.all([bundle(ENTRY, 'child.mjs'), bundle(fileURLToPath(options.moduleUrl), 'function.mjs')]);
+  const [entry, fn] = await Promise.all([
+    bundle(ENTRY, 'child.mjs'),
+    bundle(fileURLToPath(options.moduleUrl), 'function.mjs'),
+  ]);
   const { env, ...rest } = options;
   const childOptions = JSON.stringify({ ...rest, moduleUrl: pathToFileURL(fn).href });
   const totals = { batches: 0, deleted: 0, failed: 0 };
@@ -56,7 +73,10 @@ export async function startEventSourceProcess(options: ProcessSourceOptions, onE
   const start = async (): Promise<void> => {
     for (;;) {
       // The function's own environment, as Lambda gives it (nothing of ours).
-      const spawned = spawn(process.execPath, [entry, childOptions], { stdio: ['pipe', 'inherit', 'inherit', 'ipc'], env });
+      const spawned = spawn(process.execPath, [entry, childOptions], {
+        stdio: ['pipe', 'inherit', 'inherit', 'ipc'],
+        env,
+      });
       child = spawned;
       let ready = false;
       spawned.on('message', (message: { type: string; stats?: typeof current; error?: string }) => {
@@ -73,7 +93,10 @@ export async function startEventSourceProcess(options: ProcessSourceOptions, onE
         exits++;
         restarting ??= start().finally(() => (restarting = undefined));
       });
-      const [first] = (await Promise.race([once(spawned, 'message'), once(spawned, 'exit').then(() => [{ type: 'exited' }])])) as [{ type: string; error?: string }];
+      const [first] = (await Promise.race([
+        once(spawned, 'message'),
+        once(spawned, 'exit').then(() => [{ type: 'exited' }]),
+      ])) as [{ type: string; error?: string }];
       if (first.type === 'ready') return void (ready = true);
       if (first.type === 'failed') throw new Error(`event source process failed to start: ${first.error}`);
       if (stopping) return; // killed while starting: kill() and restart() decide what comes next
@@ -121,8 +144,15 @@ export async function startEventSourceProcess(options: ProcessSourceOptions, onE
 }
 
 /** A function fed by an SQS event source, in a process of its own (the stack's `eventSourceProcesses`): SQS only. */
-export async function startFunctionProcess(fn: FunctionThreadOptions, onError?: (error: unknown) => void): Promise<FunctionThread & { eventSource: ProcessEventSource }> {
+export async function startFunctionProcess(
+  fn: FunctionThreadOptions,
+  onError?: (error: unknown) => void,
+): Promise<FunctionThread & { eventSource: ProcessEventSource }> {
   if (!fn.eventSource) throw new Error(`${fn.name} has no SQS event source`);
   const source = await startEventSourceProcess({ ...fn, eventSource: fn.eventSource }, onError);
-  return { invoke: () => Promise.reject(new Error(`${fn.name} runs in a process of its own: SQS only`)), eventSource: source, stop: () => source.stop() };
+  return {
+    invoke: () => Promise.reject(new Error(`${fn.name} runs in a process of its own: SQS only`)),
+    eventSource: source,
+    stop: () => source.stop(),
+  };
 }

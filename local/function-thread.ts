@@ -28,8 +28,14 @@ type Reply = { type: string; id?: number; result?: unknown; error?: string; stat
  * One function in a worker thread of its own, like a Lambda: its own event loop (and core), its own
  * process.env (only what serverless.yml gives it), its own AWS clients and credentials.
  */
-export async function startFunctionThread(options: FunctionThreadOptions, onError?: (error: unknown) => void): Promise<FunctionThread> {
-  const worker = new Worker(new URL('./function-worker.mjs', import.meta.url), { workerData: options, env: options.env });
+export async function startFunctionThread(
+  options: FunctionThreadOptions,
+  onError?: (error: unknown) => void,
+): Promise<FunctionThread> {
+  const worker = new Worker(new URL('./function-worker.mjs', import.meta.url), {
+    workerData: options,
+    env: options.env,
+  });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const stats = { batches: 0, deleted: 0, failed: 0 };
   let nextId = 0;
@@ -67,7 +73,8 @@ export async function startFunctionThread(options: FunctionThreadOptions, onErro
 async function stopSource(worker: Worker): Promise<void> {
   if (worker.threadId === -1) return;
   const stopped = new Promise<void>((resolve) => {
-    const listener = (message: Reply) => message.type === 'source-stopped' && (worker.off('message', listener), resolve());
+    const listener = (message: Reply) =>
+      message.type === 'source-stopped' && (worker.off('message', listener), resolve());
     worker.on('message', listener);
   });
   worker.postMessage({ type: 'stop-source' });

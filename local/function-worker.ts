@@ -13,8 +13,16 @@ try {
   let source: EventSource | undefined;
   let report: NodeJS.Timeout | undefined;
   if (options.eventSource) {
-    const credentials = { accessKeyId: process.env.AWS_ACCESS_KEY_ID!, secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY! };
-    source = startSqsEventSource({ ...options.eventSource, sqs: pollerSqs(options.eventSource.sqsEndpoint, credentials, process.env.AWS_REGION), handler, onError: (error) => port.postMessage({ type: 'error', error: String(error) }) });
+    const credentials = {
+      accessKeyId: process.env.AWS_ACCESS_KEY_ID!,
+      secretAccessKey: process.env.AWS_SECRET_ACCESS_KEY!,
+    };
+    source = startSqsEventSource({
+      ...options.eventSource,
+      sqs: pollerSqs(options.eventSource.sqsEndpoint, credentials, process.env.AWS_REGION),
+      handler,
+      onError: (error) => port.postMessage({ type: 'error', error: String(error) }),
+    });
     report = setInterval(() => port.postMessage({ type: 'stats', stats: source!.stats }), 250);
   }
   const stopSource = async () => {
@@ -34,7 +42,6 @@ try {
       await stopSource();
       port.close();
       process.exit(0); // ends this thread only; the function's keep-alive sockets would hold it open
-
     }
   });
   port.postMessage({ type: 'ready' });

@@ -25,7 +25,13 @@ export interface EnvironmentSources {
 
 /** The settings that are secrets: some function reads them from the SSM parameter named by `<NAME>_PARAMETER`. */
 export function secretSettings(functions: LocalFunction[]): Set<string> {
-  return new Set(functions.flatMap((fn) => Object.keys(fn.environment).filter((k) => k.endsWith('_PARAMETER')).map((k) => k.slice(0, -'_PARAMETER'.length))));
+  return new Set(
+    functions.flatMap((fn) =>
+      Object.keys(fn.environment)
+        .filter((k) => k.endsWith('_PARAMETER'))
+        .map((k) => k.slice(0, -'_PARAMETER'.length)),
+    ),
+  );
 }
 
 /**
@@ -36,7 +42,11 @@ export function secretSettings(functions: LocalFunction[]): Set<string> {
  * under that parameter's name, so the function reads it the way it does deployed; another function's secret is
  * left out.
  */
-export function functionEnvironment(fn: LocalFunction, sources: EnvironmentSources, secrets: Set<string>): Record<string, string> {
+export function functionEnvironment(
+  fn: LocalFunction,
+  sources: EnvironmentSources,
+  secrets: Set<string>,
+): Record<string, string> {
   const { endpoints } = sources;
   const env: Record<string, string> = {
     AWS_REGION: endpoints.region,
@@ -48,7 +58,8 @@ export function functionEnvironment(fn: LocalFunction, sources: EnvironmentSourc
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
   };
   for (const source of [sources.provider, fn.environment]) {
-    for (const [name, value] of Object.entries(resolveIntrinsics(source, sources.index) as Record<string, unknown>)) env[name] = String(value);
+    for (const [name, value] of Object.entries(resolveIntrinsics(source, sources.index) as Record<string, unknown>))
+      env[name] = String(value);
   }
   for (const [name, value] of Object.entries(sources.extra)) {
     if (value === '') continue;
@@ -62,7 +73,12 @@ export function functionEnvironment(fn: LocalFunction, sources: EnvironmentSourc
 export const moduleUrl = (fn: LocalFunction) => pathToFileURL(join(PROJECT_ROOT, `${fn.module}.ts`)).href;
 
 /** How a function's thread is started: its module, its environment and, for the worker, its SQS event source mapping. */
-export function threadOptions(fn: LocalFunction, env: Record<string, string>, index: ResourceIndex, source: { sqsEndpoint: string; batchWindowMs?: number; timeoutMs?: number }): FunctionThreadOptions {
+export function threadOptions(
+  fn: LocalFunction,
+  env: Record<string, string>,
+  index: ResourceIndex,
+  source: { sqsEndpoint: string; batchWindowMs?: number; timeoutMs?: number },
+): FunctionThreadOptions {
   const queue = fn.sqs && index[fn.sqs.queueLogicalId]!;
   return {
     name: fn.name,

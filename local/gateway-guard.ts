@@ -8,10 +8,12 @@ import type { IncomingHttpHeaders } from 'node:http';
  */
 export function localRequestRefusal(headers: IncomingHttpHeaders, ownOrigins: readonly string[]): string | undefined {
   const hosts = ownOrigins.map((origin) => new URL(origin).host);
-  if (!hosts.includes(String(headers.host ?? '').toLowerCase())) return 'host not allowed: send requests to the stack\'s own address or the configured public base URL';
+  if (!hosts.includes(String(headers.host ?? '').toLowerCase()))
+    return "host not allowed: send requests to the stack's own address or the configured public base URL";
   if (headers['sec-fetch-site'] === 'cross-site') return 'cross-site browser request refused';
   const origin = headers.origin;
-  if (origin !== undefined && origin !== 'null' && !ownOrigins.includes(origin.toLowerCase())) return 'cross-origin browser request refused';
+  if (origin !== undefined && origin !== 'null' && !ownOrigins.includes(origin.toLowerCase()))
+    return 'cross-origin browser request refused';
   if (origin === 'null') return 'cross-origin browser request refused';
   return undefined;
 }

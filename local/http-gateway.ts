@@ -21,7 +21,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * before `{param}` ones, as API Gateway does), builds the same event and writes the handler's result back. It
  * refuses what a web page could send it (local/gateway-guard.ts): another Host, or a cross-site browser request.
  */
-export function createHttpGateway(options: { publicBaseUrl?: string } = {}): { server: Server; setRoutes(routes: HttpRoute[]): void } {
+export function createHttpGateway(options: { publicBaseUrl?: string } = {}): {
+  server: Server;
+  setRoutes(routes: HttpRoute[]): void;
+} {
   // Undefined until the routes are loaded: a request then gets 503 (retry), never a 404 that says "wrong URL".
   let matchers: (ReturnType<typeof pathPattern> & { route: HttpRoute })[] | undefined;
   const setRoutes = (routes: HttpRoute[]) => {
@@ -34,15 +37,22 @@ export function createHttpGateway(options: { publicBaseUrl?: string } = {}): { s
   const server = createServer(async (req, res) => {
     const refusal = localRequestRefusal(req.headers, origins);
     if (refusal !== undefined) return send(res, { statusCode: 403, body: JSON.stringify({ message: refusal }) });
-    if (matchers === undefined) return send(res, { statusCode: 503, headers: { 'retry-after': '1' }, body: JSON.stringify({ message: 'Service Unavailable' }) });
+    if (matchers === undefined)
+      return send(res, {
+        statusCode: 503,
+        headers: { 'retry-after': '1' },
+        body: JSON.stringify({ message: 'Service Unavailable' }),
+      });
     const url = new URL(req.url ?? '/', 'http://local');
     let found: RegExpExecArray | null = null;
     const match = matchers.find((m) => m.route.method === req.method && (found = m.regex.exec(url.pathname)) !== null);
     if (!match || !found) return send(res, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
     const pathParameters = decodePathParameters(match.names, found);
-    if (pathParameters === null) return send(res, { statusCode: 400, body: JSON.stringify({ message: 'Bad Request' }) });
+    if (pathParameters === null)
+      return send(res, { statusCode: 400, body: JSON.stringify({ message: 'Bad Request' }) });
     const body = await readBody(req).catch(() => undefined);
-    if (body === undefined) return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
+    if (body === undefined)
+      return send(res, { statusCode: 413, body: JSON.stringify({ message: 'Request Entity Too Large' }) });
     const event = toEvent(req, url, match.route, body, pathParameters);
     try {
       send(res, await withTimeout(match.route.handler(event), match.route.timeoutMs));
@@ -77,14 +87,22 @@ function decodePathParameters(names: string[], found: RegExpExecArray): Record<s
   }
 }
 
-function toEvent(req: IncomingMessage, url: URL, route: HttpRoute, body: Buffer, pathParameters?: Record<string, string>): APIGatewayProxyEventV2 {
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  route: HttpRoute,
+  body: Buffer,
+  pathParameters?: Record<string, string>,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) headers[name] = Array.isArray(value) ? value.join(',') : String(value);
+  for (const [name, value] of Object.entries(req.headers))
+    headers[name] = Array.isArray(value) ? value.join(',') : String(value);
   // The query exactly as sent (URL.search would re-encode quotes and angle brackets, changing what was signed).
   const rawUrl = req.url ?? '';
   const rawQueryString = rawUrl.includes('?') ? rawUrl.slice(rawUrl.indexOf('?') + 1) : '';
   const queryStringParameters: Record<string, string> = {};
-  for (const [k, v] of url.searchParams) queryStringParameters[k] = queryStringParameters[k] === undefined ? v : `${queryStringParameters[k]},${v}`;
+  for (const [k, v] of url.searchParams)
+    queryStringParameters[k] = queryStringParameters[k] === undefined ? v : `${queryStringParameters[k]},${v}`;
   const text = body.length === 0 ? undefined : asText(body);
   const now = new Date();
   return {
@@ -100,7 +118,13 @@ function toEvent(req: IncomingMessage, url: URL, route: HttpRoute, body: Buffer,
       apiId: 'local',
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
-      http: { method: route.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: route.method,
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId: randomUUID(),
       routeKey: `${route.method} ${route.path}`,
       stage: '$default',
@@ -138,7 +162,11 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
-  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
-  res.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...(result.headers as Record<string, string>) });
+  const body =
+    result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  res.writeHead(result.statusCode ?? 200, {
+    'content-type': 'application/json',
+    ...(result.headers as Record<string, string>),
+  });
   res.end(body);
 }

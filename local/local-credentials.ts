@@ -19,7 +19,10 @@ export const functionAccessKeyId = (functionName: string) => `local-${functionNa
 
 /** Access key id -> secret, for the given functions plus the stack's own key. */
 export function localAccessKeys(functionNames: readonly string[]): Record<string, string> {
-  return Object.fromEntries([[STACK_CREDENTIALS.accessKeyId, LOCAL_SECRET], ...functionNames.map((name) => [functionAccessKeyId(name), LOCAL_SECRET])]);
+  return Object.fromEntries([
+    [STACK_CREDENTIALS.accessKeyId, LOCAL_SECRET],
+    ...functionNames.map((name) => [functionAccessKeyId(name), LOCAL_SECRET]),
+  ]);
 }
 
 /** The keys of every function serverless.yml declares, plus the stack's own: what an emulator accepts by default. */

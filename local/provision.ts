@@ -1,4 +1,10 @@
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalDefinitions } from './serverless-config';
 
@@ -6,7 +12,15 @@ import type { LocalDefinitions } from './serverless-config';
 export type ResourceIndex = Record<string, { ref: string; attributes: Record<string, string> }>;
 
 // The queue attributes the emulator understands; the rest (encryption, tags) only matter on AWS.
-const QUEUE_ATTRIBUTES = ['DelaySeconds', 'MaximumMessageSize', 'MessageRetentionPeriod', 'ReceiveMessageWaitTimeSeconds', 'VisibilityTimeout', 'FifoQueue', 'ContentBasedDeduplication'];
+const QUEUE_ATTRIBUTES = [
+  'DelaySeconds',
+  'MaximumMessageSize',
+  'MessageRetentionPeriod',
+  'ReceiveMessageWaitTimeSeconds',
+  'VisibilityTimeout',
+  'FifoQueue',
+  'ContentBasedDeduplication',
+];
 
 /** Creates the serverless.yml queues and tables in the emulators: queues a redrive policy points to come first. */
 export async function provisionResources(
@@ -17,15 +31,22 @@ export async function provisionResources(
   const index: ResourceIndex = {};
   const entries = Object.entries(defs.resources);
   const queues = entries.filter(([, r]) => r.Type === 'AWS::SQS::Queue');
-  const ordered = [...queues.filter(([, r]) => !r.Properties.RedrivePolicy), ...queues.filter(([, r]) => r.Properties.RedrivePolicy)];
+  const ordered = [
+    ...queues.filter(([, r]) => !r.Properties.RedrivePolicy),
+    ...queues.filter(([, r]) => r.Properties.RedrivePolicy),
+  ];
   for (const [logicalId, { Properties: props }] of ordered) {
     const attributes: Record<string, string> = {};
     for (const name of QUEUE_ATTRIBUTES) if (props[name] !== undefined) attributes[name] = String(props[name]);
     if (props.RedrivePolicy) attributes.RedrivePolicy = JSON.stringify(resolveIntrinsics(props.RedrivePolicy, index));
     if (props.RedrivePolicy) Object.assign(attributes, overrides.queueAttributes);
     const queueName = String(props.QueueName);
-    const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }));
-    const { Attributes } = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+    const { QueueUrl } = await clients.sqs.send(
+      new CreateQueueCommand({ QueueName: queueName, Attributes: attributes }),
+    );
+    const { Attributes } = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
     index[logicalId] = { ref: QueueUrl!, attributes: { Arn: Attributes!.QueueArn!, QueueName: queueName } };
   }
   for (const [logicalId, { Properties: props }] of entries.filter(([, r]) => r.Type === 'AWS::DynamoDB::Table')) {
@@ -42,7 +63,10 @@ export async function provisionResources(
       if (!(error instanceof ResourceInUseException)) throw error; // kept from an earlier run (on-disk data)
       await refuseMissingIndexes(clients.dynamodb, input);
     }
-    index[logicalId] = { ref: String(props.TableName), attributes: { Arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` } };
+    index[logicalId] = {
+      ref: String(props.TableName),
+      attributes: { Arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` },
+    };
   }
   // Topics live in the SNS stand-in (local/sns-stand-in.mjs), which takes any topic ARN: nothing to create.
   for (const [logicalId, { Properties: props }] of entries.filter(([, r]) => r.Type === 'AWS::SNS::Topic')) {
@@ -59,9 +83,13 @@ export async function provisionResources(
 async function refuseMissingIndexes(dynamodb: DynamoDBClient, input: CreateTableCommandInput): Promise<void> {
   const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: input.TableName }));
   const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
-  const missing = (input.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).filter((name) => !present.has(name));
+  const missing = (input.GlobalSecondaryIndexes ?? [])
+    .map((index) => index.IndexName)
+    .filter((name) => !present.has(name));
   if (missing.length > 0) {
-    throw new Error(`local table ${input.TableName} was created without index ${missing.join(', ')} (an older version): move .local/dynamodb away to start afresh`);
+    throw new Error(
+      `local table ${input.TableName} was created without index ${missing.join(', ')} (an older version): move .local/dynamodb away to start afresh`,
+    );
   }
 }
 

@@ -9,4 +9,8 @@ export interface ServeOptions {
 }
 
 /** Serves `server` on loopback behind the AWS front (local/aws-front.mjs); `port` is the front's. */
-export function serveOnLoopback(kind: 'dynamodb' | 'sqs' | 'ssm' | 'sns', server: Server, options: ServeOptions): Promise<{ port: number; close(): Promise<void> }>;
+export function serveOnLoopback(
+  kind: 'dynamodb' | 'sqs' | 'ssm' | 'sns',
+  server: Server,
+  options: ServeOptions,
+): Promise<{ port: number; close(): Promise<void> }>;

@@ -23,7 +23,12 @@ export async function serveOnLoopback(kind, server, { accessKeys, recordCallsTo 
   if (!service) throw new Error(`unknown emulator ${kind}`);
   if (!accessKeys) throw new Error('serveOnLoopback: the access keys to accept are required');
   await listen(server);
-  const front = createAwsFront(server.address().port, { service, accessKeys, recordCallsTo, unsigned: isReadBack(kind) });
+  const front = createAwsFront(server.address().port, {
+    service,
+    accessKeys,
+    recordCallsTo,
+    unsigned: isReadBack(kind),
+  });
   await listen(front);
   return {
     port: front.address().port,

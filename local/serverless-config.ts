@@ -10,7 +10,13 @@ export interface LocalFunction {
   timeoutSeconds: number;
   environment: Record<string, unknown>;
   httpRoutes: { method: string; path: string }[];
-  sqs?: { queueLogicalId: string; batchSize: number; batchWindowSeconds: number; maximumConcurrency: number; reportBatchItemFailures: boolean };
+  sqs?: {
+    queueLogicalId: string;
+    batchSize: number;
+    batchWindowSeconds: number;
+    maximumConcurrency: number;
+    reportBatchItemFailures: boolean;
+  };
 }
 
 export interface LocalDefinitions {
@@ -29,7 +35,9 @@ export interface LocalDefinitions {
 export function loadServerlessConfig(file: string, stage: string, region = 'us-east-1'): LocalDefinitions {
   const raw = parse(readFileSync(file, 'utf8')) as Record<string, any>;
   const resolved = resolveVariables(raw, raw, { stage, region }) as Record<string, any>;
-  const functions = Object.entries<Record<string, any>>(resolved.functions ?? {}).map(([name, fn]) => toLocalFunction(name, fn));
+  const functions = Object.entries<Record<string, any>>(resolved.functions ?? {}).map(([name, fn]) =>
+    toLocalFunction(name, fn),
+  );
   return {
     service: resolved.service,
     stage,
@@ -49,7 +57,9 @@ function toLocalFunction(name: string, fn: Record<string, any>): LocalFunction {
     exportName,
     timeoutSeconds: Number(fn.timeout ?? 6),
     environment: fn.environment ?? {},
-    httpRoutes: events.filter((e) => e.httpApi).map((e) => ({ method: String(e.httpApi.method).toUpperCase(), path: e.httpApi.path })),
+    httpRoutes: events
+      .filter((e) => e.httpApi)
+      .map((e) => ({ method: String(e.httpApi.method).toUpperCase(), path: e.httpApi.path })),
     ...(sqsEvent && {
       sqs: {
         queueLogicalId: logicalIdOf(sqsEvent.arn),

@@ -10,7 +10,11 @@ export interface ReceivedRequest {
   body: Buffer;
 }
 
-export type RefusalCode = 'SignatureDoesNotMatch' | 'IncompleteSignature' | 'MissingAuthenticationToken' | 'InvalidClientTokenId';
+export type RefusalCode =
+  | 'SignatureDoesNotMatch'
+  | 'IncompleteSignature'
+  | 'MissingAuthenticationToken'
+  | 'InvalidClientTokenId';
 
 export type SignatureCheck =
   | { ok: true; accessKeyId: string; region: string; service: string }
@@ -18,7 +22,14 @@ export type SignatureCheck =
   | { ok: false; code: RefusalCode; reason: string };
 
 /** Re-signs the request as received with the SDK's signer and the key's secret; ok when the signatures match. */
-export function checkSignature(request: ReceivedRequest, secretFor: (accessKeyId: string) => string | undefined, options?: { now?: number }): Promise<SignatureCheck>;
+export function checkSignature(
+  request: ReceivedRequest,
+  secretFor: (accessKeyId: string) => string | undefined,
+  options?: { now?: number },
+): Promise<SignatureCheck>;
 
 /** The refusal in the service's own shape (JSON with X-Amz-Target, else query-protocol XML). */
-export function signatureRefusal(headers: IncomingHttpHeaders, reason: string): { status: number; headers: Record<string, string>; body: string };
+export function signatureRefusal(
+  headers: IncomingHttpHeaders,
+  reason: string,
+): { status: number; headers: Record<string, string>; body: string };

@@ -8,7 +8,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 
 /** How far x-amz-date may be from this machine's clock: AWS refuses a signature older (or newer) than 15 minutes. */
 const MAX_CLOCK_SKEW_MS = 15 * 60_000;
-const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION =
+  /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-f]{64})$/;
 
 /** SHA-256 and HMAC-SHA256 over node:crypto, in the shape the signer takes (`new Sha256(secret?)`, update, async digest). */
 class Sha256 {
@@ -41,29 +42,54 @@ class Sha256 {
  */
 export async function checkSignature({ method, url, headers, body }, secretFor, options = {}) {
   const authorization = headerValue(headers, 'authorization');
-  if (authorization === undefined) return refused('MissingAuthenticationToken', 'Request is missing Authentication Token');
+  if (authorization === undefined)
+    return refused('MissingAuthenticationToken', 'Request is missing Authentication Token');
   const match = AUTHORIZATION.exec(authorization.trim());
-  if (!match) return refused('IncompleteSignature', `Authorization header is not AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, SignedHeaders=..., Signature=<hex>`);
+  if (!match)
+    return refused(
+      'IncompleteSignature',
+      `Authorization header is not AWS4-HMAC-SHA256 Credential=<key>/<date>/<region>/<service>/aws4_request, SignedHeaders=..., Signature=<hex>`,
+    );
   const [, accessKeyId, scopeDate, region, service, signedHeaderList, signature] = /** @type {string[]} */ (match);
   const signedHeaders = signedHeaderList.split(';');
   if (!signedHeaders.includes('host')) return refused('IncompleteSignature', 'SignedHeaders must include host');
   const amzDate = headerValue(headers, 'x-amz-date');
-  if (amzDate === undefined) return refused('IncompleteSignature', 'Authorization header requires an x-amz-date header');
+  if (amzDate === undefined)
+    return refused('IncompleteSignature', 'Authorization header requires an x-amz-date header');
   const signingDate = parseAmzDate(amzDate);
   if (signingDate === undefined) return refused('IncompleteSignature', `x-amz-date ${amzDate} is not YYYYMMDDTHHMMSSZ`);
-  if (amzDate.slice(0, 8) !== scopeDate) return refused('SignatureDoesNotMatch', `Date in Credential scope does not match YYYYMMDD from x-amz-date ${amzDate}`);
-  if (Math.abs((options.now ?? Date.now()) - signingDate.getTime()) > MAX_CLOCK_SKEW_MS) return refused('SignatureDoesNotMatch', `Signature expired: x-amz-date ${amzDate} is more than 15 minutes from the server's time`);
+  if (amzDate.slice(0, 8) !== scopeDate)
+    return refused(
+      'SignatureDoesNotMatch',
+      `Date in Credential scope does not match YYYYMMDD from x-amz-date ${amzDate}`,
+    );
+  if (Math.abs((options.now ?? Date.now()) - signingDate.getTime()) > MAX_CLOCK_SKEW_MS)
+    return refused(
+      'SignatureDoesNotMatch',
+      `Signature expired: x-amz-date ${amzDate} is more than 15 minutes from the server's time`,
+    );
   const secretAccessKey = secretFor(accessKeyId);
-  if (secretAccessKey === undefined) return refused('InvalidClientTokenId', `The security token included in the request is invalid (unknown access key ${accessKeyId})`);
+  if (secretAccessKey === undefined)
+    return refused(
+      'InvalidClientTokenId',
+      `The security token included in the request is invalid (unknown access key ${accessKeyId})`,
+    );
 
   const missing = signedHeaders.filter((name) => headerValue(headers, name) === undefined);
-  if (missing.length > 0) return refused('SignatureDoesNotMatch', `signed header ${missing.join(', ')} is not in the request`);
+  if (missing.length > 0)
+    return refused('SignatureDoesNotMatch', `signed header ${missing.join(', ')} is not in the request`);
   const payloadHash = headerValue(headers, 'x-amz-content-sha256');
-  if (payloadHash !== undefined && signedHeaders.includes('x-amz-content-sha256') && payloadHash !== 'UNSIGNED-PAYLOAD' && payloadHash !== sha256Hex(body)) {
+  if (
+    payloadHash !== undefined &&
+    signedHeaders.includes('x-amz-content-sha256') &&
+    payloadHash !== 'UNSIGNED-PAYLOAD' &&
+    payloadHash !== sha256Hex(body)
+  ) {
     return refused('SignatureDoesNotMatch', 'x-amz-content-sha256 does not match the body received');
   }
   const target = splitTarget(url);
-  if (target === undefined) return refused('SignatureDoesNotMatch', `request target ${url} has a malformed percent-encoding`);
+  if (target === undefined)
+    return refused('SignatureDoesNotMatch', `request target ${url} has a malformed percent-encoding`);
 
   const signer = new SignatureV4({
     service,
@@ -80,7 +106,9 @@ export async function checkSignature({ method, url, headers, body }, secretFor, 
     hostname: headerValue(headers, 'host') ?? '',
     path: target.path,
     query: target.query,
-    headers: Object.fromEntries(signedHeaders.map((name) => [name, /** @type {string} */ (headerValue(headers, name))])),
+    headers: Object.fromEntries(
+      signedHeaders.map((name) => [name, /** @type {string} */ (headerValue(headers, name))]),
+    ),
     body,
   };
   let expected;
@@ -88,11 +116,17 @@ export async function checkSignature({ method, url, headers, body }, secretFor, 
     const signed = await signer.sign(asReceived, { signingDate, signableHeaders: new Set(signedHeaders) });
     expected = Buffer.from(/Signature=([0-9a-f]{64})$/.exec(String(signed.headers.authorization))?.[1] ?? '');
   } catch (error) {
-    return refused('SignatureDoesNotMatch', `the request could not be signed again: ${error instanceof Error ? error.message : error}`);
+    return refused(
+      'SignatureDoesNotMatch',
+      `the request could not be signed again: ${error instanceof Error ? error.message : error}`,
+    );
   }
   const provided = Buffer.from(signature);
   if (expected.length !== provided.length || !timingSafeEqual(expected, provided)) {
-    return refused('SignatureDoesNotMatch', `The request signature we calculated does not match the signature you provided (${method} ${target.path}, signed headers ${signedHeaderList})`);
+    return refused(
+      'SignatureDoesNotMatch',
+      `The request signature we calculated does not match the signature you provided (${method} ${target.path}, signed headers ${signedHeaderList})`,
+    );
   }
   return { ok: true, accessKeyId, region, service };
 }
@@ -111,7 +145,9 @@ export function signatureRefusal(headers, reason) {
   const requestId = randomUUID();
   const target = headerValue(headers, 'x-amz-target');
   if (target !== undefined) {
-    const contentType = headerValue(headers, 'content-type')?.startsWith('application/x-amz-json') ? /** @type {string} */ (headerValue(headers, 'content-type')) : 'application/x-amz-json-1.0';
+    const contentType = headerValue(headers, 'content-type')?.startsWith('application/x-amz-json')
+      ? /** @type {string} */ (headerValue(headers, 'content-type'))
+      : 'application/x-amz-json-1.0';
     if (target.startsWith('AmazonSQS.')) {
       return {
         status: code === 'IncompleteSignature' ? 400 : 403,
@@ -159,7 +195,9 @@ function headerValue(/** @type {import('node:http').IncomingHttpHeaders} */ head
 function parseAmzDate(/** @type {string} */ value) {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return undefined;
-  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])));
+  const date = new Date(
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])),
+  );
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 

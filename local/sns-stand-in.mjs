@@ -20,17 +20,40 @@ export function createSnsStandIn(log = process.env.SNS_LOG === '1') {
         res.end(body);
       };
       if (form.get('Action') !== 'Publish' || !form.get('TopicArn') || !form.get('Message')) {
-        return xml(400, '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>this stand-in answers Publish to a topic only</Message></Error></ErrorResponse>');
+        return xml(
+          400,
+          '<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code><Message>this stand-in answers Publish to a topic only</Message></Error></ErrorResponse>',
+        );
       }
       const messageId = randomUUID();
       const attributes = {};
       for (let i = 1; form.has(`MessageAttributes.entry.${i}.Name`); i++) {
-        attributes[form.get(`MessageAttributes.entry.${i}.Name`)] = form.get(`MessageAttributes.entry.${i}.Value.StringValue`);
+        attributes[form.get(`MessageAttributes.entry.${i}.Name`)] = form.get(
+          `MessageAttributes.entry.${i}.Value.StringValue`,
+        );
       }
-      const entry = { messageId, topicArn: form.get('TopicArn'), subject: form.get('Subject'), message: form.get('Message'), messageStructure: form.get('MessageStructure'), attributes };
+      const entry = {
+        messageId,
+        topicArn: form.get('TopicArn'),
+        subject: form.get('Subject'),
+        message: form.get('Message'),
+        messageStructure: form.get('MessageStructure'),
+        attributes,
+      };
       published.push(entry);
-      if (log) process.stderr.write(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg: 'notification published (local SNS)', ...entry }) + '\n');
-      xml(200, `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`);
+      if (log)
+        process.stderr.write(
+          JSON.stringify({
+            level: 'info',
+            time: new Date().toISOString(),
+            msg: 'notification published (local SNS)',
+            ...entry,
+          }) + '\n',
+        );
+      xml(
+        200,
+        `<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>${messageId}</MessageId></PublishResult><ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></PublishResponse>`,
+      );
     });
   });
 }

@@ -37,7 +37,11 @@ export interface EventSource {
 export const FIRST_MESSAGE_WAIT_SECONDS = 1;
 
 /** The mapping's SQS client: the SDK's, with the function's credentials and region, at the emulator's endpoint. */
-export function pollerSqs(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, region = 'us-east-1'): SQSClient {
+export function pollerSqs(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  region = 'us-east-1',
+): SQSClient {
   return new SQSClient({ endpoint, region, credentials });
 }
 
@@ -99,7 +103,12 @@ async function gatherBatch(options: EventSourceOptions, isRunning: () => boolean
   return batch;
 }
 
-async function receive(options: EventSourceOptions, max: number, waitSeconds: number, isRunning: () => boolean): Promise<Message[]> {
+async function receive(
+  options: EventSourceOptions,
+  max: number,
+  waitSeconds: number,
+  isRunning: () => boolean,
+): Promise<Message[]> {
   try {
     const { Messages } = await options.sqs.send(
       new ReceiveMessageCommand({
@@ -122,12 +131,19 @@ async function receive(options: EventSourceOptions, max: number, waitSeconds: nu
 }
 
 /** Deletes what the handler finished; an entry SQS did not delete comes back after the visibility timeout. */
-async function deleteBatch(options: EventSourceOptions, messages: Message[], stats: EventSource['stats']): Promise<void> {
+async function deleteBatch(
+  options: EventSourceOptions,
+  messages: Message[],
+  stats: EventSource['stats'],
+): Promise<void> {
   try {
     const entries = messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! }));
-    const { Successful = [], Failed = [] } = await options.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }));
+    const { Successful = [], Failed = [] } = await options.sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: entries }),
+    );
     stats.deleted += Successful.length;
-    if (Failed.length > 0) options.onError?.(new Error(`DeleteMessageBatch: ${Failed.map((f) => `${f.Code}: ${f.Message}`).join('; ')}`));
+    if (Failed.length > 0)
+      options.onError?.(new Error(`DeleteMessageBatch: ${Failed.map((f) => `${f.Code}: ${f.Message}`).join('; ')}`));
   } catch (error) {
     options.onError?.(error);
   }
@@ -137,7 +153,10 @@ async function deleteBatch(options: EventSourceOptions, messages: Message[], sta
 async function invoke(options: EventSourceOptions, messages: Message[]): Promise<Set<string>> {
   const all = new Set(messages.map((m) => m.MessageId!));
   try {
-    const response = await withTimeout(Promise.resolve(options.handler({ Records: messages.map((m) => toRecord(m, options.queueArn)) })), options.timeoutMs);
+    const response = await withTimeout(
+      Promise.resolve(options.handler({ Records: messages.map((m) => toRecord(m, options.queueArn)) })),
+      options.timeoutMs,
+    );
     if (!options.reportBatchItemFailures || !response?.batchItemFailures) return new Set();
     const failed = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
     // Lambda treats an empty or unknown identifier as a failure of the whole batch.
@@ -162,7 +181,10 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
     },
     messageAttributes: Object.fromEntries(
-      Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, { dataType: v.DataType!, stringValue: v.StringValue }]),
+      Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [
+        k,
+        { dataType: v.DataType!, stringValue: v.StringValue },
+      ]),
     ) as SQSRecord['messageAttributes'],
     md5OfBody: message.MD5OfBody ?? '',
     eventSource: 'aws:sqs',

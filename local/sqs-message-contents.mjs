@@ -14,11 +14,18 @@ export function sqsContentsRefusal(headers, body) {
     return undefined; // the emulator answers a malformed request itself
   }
   const messages = target === 'AmazonSQS.SendMessage' ? [input] : (input.Entries ?? []);
-  const texts = messages.flatMap((m) => [m.MessageBody, ...Object.values(m.MessageAttributes ?? {}).map((a) => a?.StringValue)]);
+  const texts = messages.flatMap((m) => [
+    m.MessageBody,
+    ...Object.values(m.MessageAttributes ?? {}).map((a) => a?.StringValue),
+  ]);
   if (!texts.some((text) => typeof text === 'string' && NOT_ALLOWED_IN_SQS.test(text))) return undefined;
   return {
     status: 400,
     headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-query-error': 'InvalidMessageContents;Sender' },
-    body: JSON.stringify({ __type: 'com.amazonaws.sqs#InvalidMessageContents', message: 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF' }),
+    body: JSON.stringify({
+      __type: 'com.amazonaws.sqs#InvalidMessageContents',
+      message:
+        'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+    }),
   };
 }

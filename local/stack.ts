@@ -88,7 +88,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Every emulator and stand-in sits behind the AWS front (local/aws-front.mjs): it accepts the stack's own key and
   // each function's, nothing else, and records the calls it accepted when asked to.
   const accessKeys = localAccessKeys(defs.functions.map((fn) => fn.name));
-  const record = (service: string) => ({ accessKeys, ...(options.recordAwsCallsTo && { recordCallsTo: `${options.recordAwsCallsTo}-${service}.jsonl` }) });
+  const record = (service: string) => ({
+    accessKeys,
+    ...(options.recordAwsCallsTo && { recordCallsTo: `${options.recordAwsCallsTo}-${service}.jsonl` }),
+  });
   const [dynamo, sqsEmulator, sns] = await Promise.all([
     startDynamoDb(options.dataDir, record('dynamodb')),
     startSqs(record('sqs')),
@@ -101,14 +104,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   // Listen first: functions may be configured with the API's own URL (`Fn::GetAtt: [HttpApi, ApiEndpoint]`).
   const gateway = createHttpGateway({ publicBaseUrl: options.environment?.WEBHOOK_PUBLIC_BASE_URL });
   const server: Server = gateway.server;
-  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(options.port ?? 3000, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) =>
+    server.once('error', reject).listen(options.port ?? 3000, '127.0.0.1', resolve),
+  );
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   index.HttpApi = { ref: 'local', attributes: { ApiEndpoint: url } };
 
   // Each function's environment; the secrets among the extra settings are served by the SSM stand-in.
   const parameters: Record<string, string> = {};
-  const endpointFor = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string) => (await options.functionEndpoint?.(service, endpoint)) ?? endpoint;
-  const endpoints = { region: 'us-east-1', sqs: await endpointFor('sqs', sqsEmulator.endpoint), dynamodb: await endpointFor('dynamodb', dynamo.endpoint), sns: await endpointFor('sns', sns.endpoint) };
+  const endpointFor = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string) =>
+    (await options.functionEndpoint?.(service, endpoint)) ?? endpoint;
+  const endpoints = {
+    region: 'us-east-1',
+    sqs: await endpointFor('sqs', sqsEmulator.endpoint),
+    dynamodb: await endpointFor('dynamodb', dynamo.endpoint),
+    sns: await endpointFor('sns', sns.endpoint),
+  };
   const sources = { provider: defs.environment, index, endpoints, extra: options.environment ?? {}, parameters };
   const secrets = secretSettings(defs.functions);
   const envs = defs.functions.map((fn) => ({ fn, env: functionEnvironment(fn, sources, secrets) }));
@@ -116,20 +127,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ssmEndpoint = await endpointFor('ssm', ssm.endpoint);
   for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;
   // SQS clients call the queue URL's host: the queue URLs point at the functions' SQS endpoint too.
-  for (const { env } of envs) for (const [k, v] of Object.entries(env)) if (v.startsWith(`${sqsEmulator.endpoint}/`)) env[k] = endpoints.sqs + v.slice(sqsEmulator.endpoint.length);
-  Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey, AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
+  for (const { env } of envs)
+    for (const [k, v] of Object.entries(env))
+      if (v.startsWith(`${sqsEmulator.endpoint}/`)) env[k] = endpoints.sqs + v.slice(sqsEmulator.endpoint.length);
+  Object.assign(process.env, {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+  });
 
   const startFunction = (fn: FunctionThreadOptions) =>
-    fn.eventSource && options.eventSourceProcesses ? startFunctionProcess(fn, options.onError) : startFunctionThread(fn, options.onError);
+    fn.eventSource && options.eventSourceProcesses
+      ? startFunctionProcess(fn, options.onError)
+      : startFunctionThread(fn, options.onError);
   const routes: HttpRoute[] = [];
   const threads = await Promise.all(
     envs.map(async ({ fn, env }) => {
-      const thread = await startFunction(threadOptions(fn, env, index, { sqsEndpoint: sqsEmulator.endpoint, batchWindowMs: options.batchWindowMs, timeoutMs: options.eventSourceTimeoutMs }));
-      for (const route of fn.httpRoutes) routes.push({ ...route, handler: thread.invoke, timeoutMs: fn.timeoutSeconds * 1000 });
+      const thread = await startFunction(
+        threadOptions(fn, env, index, {
+          sqsEndpoint: sqsEmulator.endpoint,
+          batchWindowMs: options.batchWindowMs,
+          timeoutMs: options.eventSourceTimeoutMs,
+        }),
+      );
+      for (const route of fn.httpRoutes)
+        routes.push({ ...route, handler: thread.invoke, timeoutMs: fn.timeoutSeconds * 1000 });
       return thread;
     }),
   );
-  const eventSources = threads.flatMap((thread): (EventSource | ProcessEventSource)[] => (thread.eventSource ? [thread.eventSource] : []));
+  const eventSources = threads.flatMap((thread): (EventSource | ProcessEventSource)[] =>
+    thread.eventSource ? [thread.eventSource] : [],
+  );
 
   gateway.setRoutes(routes);
   const info: StackInfo = {

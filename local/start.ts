@@ -9,7 +9,12 @@ const dataDir = process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local', 'dyna
 // Messaging and webhook security settings (docs/security.md) come from the shell: serverless.yml's deploy parameters
 // are blank locally.
 const messaging = Object.fromEntries(
-  Object.entries(process.env).filter((entry): entry is [string, string] => /^(SIGNALWIRE_|WEBHOOK_|AUTO_REPLY_|NOTIFY_|REPLY_LEASE_|PUBLIC_BASE_URL$|REDACT_MESSAGE_BODIES$)/.test(entry[0]) && !!entry[1]),
+  Object.entries(process.env).filter(
+    (entry): entry is [string, string] =>
+      /^(SIGNALWIRE_|WEBHOOK_|AUTO_REPLY_|NOTIFY_|REPLY_LEASE_|PUBLIC_BASE_URL$|REDACT_MESSAGE_BODIES$)/.test(
+        entry[0],
+      ) && !!entry[1],
+  ),
 );
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),

@@ -18,19 +18,40 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const tiers = asked.length > 0 ? asked : TIERS;
-const files = (dir) => readdirSync(join('test', dir)).filter((name) => name.endsWith('.test.ts')).sort().map((name) => join('test', dir, name));
+const files = (dir) =>
+  readdirSync(join('test', dir))
+    .filter((name) => name.endsWith('.test.ts'))
+    .sort()
+    .map((name) => join('test', dir, name));
 const callsDir = mkdtempSync(join(tmpdir(), 'iam-calls-'));
 const env = { ...process.env, ...(tiers.includes('integration') && { IAM_CALLS_DIR: callsDir }) };
 const runTests = (paths, concurrency) =>
-  paths.length === 0 ? 0 : (spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...paths], { stdio: 'inherit', env }).status ?? 1);
+  paths.length === 0
+    ? 0
+    : (spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...paths],
+        { stdio: 'inherit', env },
+      ).status ?? 1);
 let status = 0;
 try {
   status = runTests(tiers.filter((tier) => tier !== 'template').flatMap(files), 2);
   if (tiers.includes('template')) {
     // One `serverless package` for every template test (test/template/package-template.ts).
     env.SLS_PACKAGE_DIR = join(callsDir, 'package');
-    const slsEnv = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
-    const packaged = spawnSync(join('node_modules', '.bin', 'serverless'), ['package', '--stage', 'ci', '--package', env.SLS_PACKAGE_DIR], { stdio: 'inherit', env: slsEnv }).status;
+    const slsEnv = {
+      ...process.env,
+      SLS_TELEMETRY_DISABLED: '1',
+      SLS_NOTIFICATIONS_MODE: 'off',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: '',
+    };
+    const packaged = spawnSync(
+      join('node_modules', '.bin', 'serverless'),
+      ['package', '--stage', 'ci', '--package', env.SLS_PACKAGE_DIR],
+      { stdio: 'inherit', env: slsEnv },
+    ).status;
     if (packaged !== 0) delete env.SLS_PACKAGE_DIR; // each template test then packages for itself, and reports the failure
     status = runTests(files('template'), 2) || status;
   }

@@ -27,7 +27,10 @@ export async function startBenchEmulators(): Promise<BenchEmulators> {
   const credentials = STACK_CREDENTIALS;
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
-  const index = await provisionResources(loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), 'bench'), { sqs, dynamodb });
+  const index = await provisionResources(loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), 'bench'), {
+    sqs,
+    dynamodb,
+  });
   sqs.destroy();
   dynamodb.destroy();
   return {

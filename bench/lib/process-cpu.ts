@@ -28,7 +28,12 @@ export function processRole(pid: number): string {
   try {
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
     const main = args.findIndex((arg) => arg.endsWith('emulator-main.mjs'));
-    return main >= 0 ? `${args[main + 1]} emulator` : (args.find((arg) => arg.endsWith('.ts') || arg.endsWith('.mjs')) ?? args[0] ?? `pid ${pid}`).replace(/^.*\//, '');
+    return main >= 0
+      ? `${args[main + 1]} emulator`
+      : (args.find((arg) => arg.endsWith('.ts') || arg.endsWith('.mjs')) ?? args[0] ?? `pid ${pid}`).replace(
+          /^.*\//,
+          '',
+        );
   } catch {
     return `pid ${pid}`;
   }

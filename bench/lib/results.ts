@@ -33,7 +33,10 @@ export function writeResults(results: BenchResults): string {
 export function latestCompleteResults(): { file: string; results: BenchResults } | undefined {
   let names: string[];
   try {
-    names = readdirSync(RESULTS_DIR).filter((name) => name.endsWith('.json')).sort().reverse();
+    names = readdirSync(RESULTS_DIR)
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .reverse();
   } catch {
     return undefined;
   }

@@ -25,7 +25,10 @@ export interface ChaosResults {
 /** Judges a run from what was sent (the deliveries, their answers) against what the store, DLQ and stand-ins hold. */
 export function checkOracle(input: OracleInput): ChaosResults {
   const ctx = new Context(input);
-  const deadLetters = checkDeadLetters(ctx, (input.faults.worker_killed ?? 0) + ((input.workerStats as { timeout_exits?: number }).timeout_exits ?? 0));
+  const deadLetters = checkDeadLetters(
+    ctx,
+    (input.faults.worker_killed ?? 0) + ((input.workerStats as { timeout_exits?: number }).timeout_exits ?? 0),
+  );
   checkNothingLost(ctx);
   checkCalls(ctx);
   checkMessageStatuses(ctx);
@@ -68,6 +71,10 @@ export function checkOracle(input: OracleInput): ChaosResults {
     },
     problems: ctx.problems,
   };
-  results.passed = results.lost === 0 && results.double_applied === 0 && results.wrong_final_states === 0 && results.replies_sent === results.replies_expected;
+  results.passed =
+    results.lost === 0 &&
+    results.double_applied === 0 &&
+    results.wrong_final_states === 0 &&
+    results.replies_sent === results.replies_expected;
   return results;
 }

@@ -53,7 +53,10 @@ export class Context {
   }
 
   /** Deliveries of one kind of effect, grouped by the entity they touch. */
-  group<K extends Delivery['effect']['kind']>(kind: K, keyOf: (effect: Extract<Delivery['effect'], { kind: K }>) => string): Map<string, Delivery[]> {
+  group<K extends Delivery['effect']['kind']>(
+    kind: K,
+    keyOf: (effect: Extract<Delivery['effect'], { kind: K }>) => string,
+  ): Map<string, Delivery[]> {
     const groups = new Map<string, Delivery[]>();
     for (const d of this.deliveries.values()) {
       if (d.effect.kind !== kind) continue;
@@ -69,7 +72,8 @@ export class Context {
   }
 }
 
-export const setOf = (value: unknown): Set<string> => (value instanceof Set ? (value as Set<string>) : new Set<string>());
+export const setOf = (value: unknown): Set<string> =>
+  value instanceof Set ? (value as Set<string>) : new Set<string>();
 
 /** Whether a room session shows a video event (by its key) as applied, in the operators' read model. */
 export function roomShows(room: RoomSession | undefined, eventKey: string): boolean {

@@ -18,7 +18,9 @@ export function checkDeadLetters(ctx: Context, crashes: number): { invalid: numb
       // not an envelope: reported below as unknown
     }
     // A GET (an SWML fetch) has no body: its query names it.
-    const query = envelope.route?.startsWith('GET ') ? `/swml?${new URLSearchParams(envelope.payload as Record<string, string>)}` : undefined;
+    const query = envelope.route?.startsWith('GET ')
+      ? `/swml?${new URLSearchParams(envelope.payload as Record<string, string>)}`
+      : undefined;
     const id = byBody.get(query ?? String(envelope.body));
     if (id === undefined) {
       ctx.problem('wrong_final_state', `dead letter ${letter.body.slice(0, 80)} wraps no delivery that was sent`);
@@ -29,10 +31,18 @@ export function checkDeadLetters(ctx: Context, crashes: number): { invalid: numb
     const reason = letter.attributes.failure_reason || ctx.item(`FAILURE#${envelope.event_id}`)?.last_error || crashed;
     const category = letter.attributes.failure_category || 'exhausted';
     const poison = ctx.deliveries.get(id)!.effect.kind === 'poison';
-    if (!reason) ctx.problem('wrong_final_state', `dead letter of delivery ${id} (event ${envelope.event_id}, received ${letter.receiveCount} times) has no reason`);
+    if (!reason)
+      ctx.problem(
+        'wrong_final_state',
+        `dead letter of delivery ${id} (event ${envelope.event_id}, received ${letter.receiveCount} times) has no reason`,
+      );
     if (category === 'invalid') {
       tally.invalid++;
-      if (!poison) ctx.problem('wrong_final_state', `delivery ${id} (${ctx.deliveries.get(id)!.effect.kind}) dead-lettered as invalid: ${reason}`);
+      if (!poison)
+        ctx.problem(
+          'wrong_final_state',
+          `delivery ${id} (${ctx.deliveries.get(id)!.effect.kind}) dead-lettered as invalid: ${reason}`,
+        );
     } else {
       // A poison delivery may get here too: its dead-lettering failed (faults) until SQS moved it. Still in the DLQ.
       tally.exhausted++;
@@ -65,18 +75,29 @@ export function checkReplies(ctx: Context): { expected: number; sent: number } {
       continue;
     }
     customer.settled++;
-    if (!createdSids.has(sid)) ctx.problem('wrong_final_state', `reply to ${messageId}: credited ${sid}, which the API never accepted`);
-    if (credited.has(sid)) ctx.problem('wrong_final_state', `replies to ${messageId} and ${credited.get(sid)} credited to one sent reply ${sid}`);
+    if (!createdSids.has(sid))
+      ctx.problem('wrong_final_state', `reply to ${messageId}: credited ${sid}, which the API never accepted`);
+    if (credited.has(sid))
+      ctx.problem(
+        'wrong_final_state',
+        `replies to ${messageId} and ${credited.get(sid)} credited to one sent reply ${sid}`,
+      );
     credited.set(sid, messageId);
   }
   const perCustomer = new Map<string, number>();
   for (const m of created) perCustomer.set(m.to, (perCustomer.get(m.to) ?? 0) + 1);
   let expected = 0;
-  for (const [customer, c] of customers) expected += c.settled + Math.min(c.unsettled, Math.max(0, (perCustomer.get(customer) ?? 0) - c.settled));
+  for (const [customer, c] of customers)
+    expected += c.settled + Math.min(c.unsettled, Math.max(0, (perCustomer.get(customer) ?? 0) - c.settled));
   for (const [customer, n] of perCustomer) {
     const c = customers.get(customer) ?? { settled: 0, unsettled: 0, claims: [] };
     const most = c.settled + c.unsettled;
-    if (n > most) ctx.problem('double_applied', `${n} replies sent to ${customer}, at most ${most} expected (${c.claims.join(', ')})`, n - most);
+    if (n > most)
+      ctx.problem(
+        'double_applied',
+        `${n} replies sent to ${customer}, at most ${most} expected (${c.claims.join(', ')})`,
+        n - most,
+      );
   }
   return { expected, sent: created.length };
 }
@@ -84,10 +105,12 @@ export function checkReplies(ctx: Context): { expected: number; sent: number } {
 /** Notifications: at most one per event (SNS cannot deduplicate, so a second publish reaches every subscriber). */
 export function checkNotifications(ctx: Context): { published: number; expected: number } {
   const expected = new Set<string>();
-  for (const [messageId] of ctx.group('inbound', (e) => e.messageId)) if (ctx.item(`MESSAGE#${messageId}`)) expected.add(`message.inbound:${messageId}`);
+  for (const [messageId] of ctx.group('inbound', (e) => e.messageId))
+    if (ctx.item(`MESSAGE#${messageId}`)) expected.add(`message.inbound:${messageId}`);
   for (const d of ctx.deliveries.values()) {
     const e = d.effect;
-    if (e.kind === 'video' && e.notifies && roomShows(ctx.input.rooms.get(e.roomSessionId), e.eventKey)) expected.add(e.notifies);
+    if (e.kind === 'video' && e.notifies && roomShows(ctx.input.rooms.get(e.roomSessionId), e.eventKey))
+      expected.add(e.notifies);
   }
   const counts = new Map<string, number>();
   for (const p of ctx.input.published) counts.set(p.eventKey, (counts.get(p.eventKey) ?? 0) + 1);

@@ -21,8 +21,11 @@ export async function readTable(dynamodb: DynamoDBClient, tableName: string): Pr
   const items = new Map<string, Item>();
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
-    for (const item of page.Items ?? []) if (!/^(MEMBER|RECORDING)#/.test(String(item.sk))) items.set(String(item.pk), item);
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
+    for (const item of page.Items ?? [])
+      if (!/^(MEMBER|RECORDING)#/.test(String(item.sk))) items.set(String(item.pk), item);
     start = page.LastEvaluatedKey;
   } while (start);
   return items;
@@ -32,7 +35,11 @@ export async function readTable(dynamodb: DynamoDBClient, tableName: string): Pr
  * Room sessions as operators see them (`webhooks rooms show`): the product's own read model, so the oracle does not
  * depend on how a session is laid out in the table.
  */
-export async function readRooms(dynamodb: DynamoDBClient, tableName: string, sessionIds: Iterable<string>): Promise<Map<string, RoomSession>> {
+export async function readRooms(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  sessionIds: Iterable<string>,
+): Promise<Map<string, RoomSession>> {
   const store = createRoomStore({ client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName, retentionDays: 90 });
   const rooms = new Map<string, RoomSession>();
   for (const id of sessionIds) {
@@ -47,12 +54,25 @@ export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise
   const letters: DeadLetter[] = [];
   for (let empty = 0; empty < 3; ) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 3600, WaitTimeSeconds: 0, AttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 3600,
+        WaitTimeSeconds: 0,
+        AttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
     );
     empty = Messages.length === 0 ? empty + 1 : 0;
     for (const m of Messages) {
-      const attributes = Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']));
-      letters.push({ body: m.Body ?? '', attributes, receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0) });
+      const attributes = Object.fromEntries(
+        Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
+      );
+      letters.push({
+        body: m.Body ?? '',
+        attributes,
+        receiveCount: Number(m.Attributes?.ApproximateReceiveCount ?? 0),
+      });
     }
   }
   return letters;
@@ -62,16 +82,34 @@ export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise
  * Waits until the queue holds nothing, visible or in flight, three readings in a row a second apart (a killed
  * worker's messages are invisible until their timeout passes). `onEmpty` runs at the first empty reading.
  */
-export async function waitForDrain(sqs: SQSClient, queueUrl: string, timeoutMs: number, onEmpty: () => unknown, log?: (line: string) => void): Promise<{ drained: boolean; remaining: number; ms: number }> {
+export async function waitForDrain(
+  sqs: SQSClient,
+  queueUrl: string,
+  timeoutMs: number,
+  onEmpty: () => unknown,
+  log?: (line: string) => void,
+): Promise<{ drained: boolean; remaining: number; ms: number }> {
   const start = Date.now();
   let zeros = 0;
   let remaining = -1;
   while (Date.now() - start < timeoutMs) {
     const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
     );
-    remaining = Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) + Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
-    log?.(`  queue: ${Attributes.ApproximateNumberOfMessages} visible, ${Attributes.ApproximateNumberOfMessagesNotVisible} in flight`);
+    remaining =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+    log?.(
+      `  queue: ${Attributes.ApproximateNumberOfMessages} visible, ${Attributes.ApproximateNumberOfMessagesNotVisible} in flight`,
+    );
     if (remaining === 0) {
       if (zeros++ === 0) await onEmpty();
       if (zeros >= 3) return { drained: true, remaining, ms: Date.now() - start };

@@ -12,7 +12,11 @@ type Step = { state: string; at: number };
  * One call's status callbacks in one of the three shapes: created, ringing, (answered,) ended. A flat call's
  * duration is derived from its answered and ended times; RELAY states it in the `ended` times, cXML in CallDuration.
  */
-export function callDeliveries(index: number, base: number, random: () => number): { plan: CallPlan; deliveries: NewDelivery[] } {
+export function callDeliveries(
+  index: number,
+  base: number,
+  random: () => number,
+): { plan: CallPlan; deliveries: NewDelivery[] } {
   const shape = pickFrom(['flat', 'relay', 'cxml'] as const, random);
   const callId = `chaos-call-${index}`;
   const answered = random() < 0.8;
@@ -33,7 +37,15 @@ export function callDeliveries(index: number, base: number, random: () => number
 
 function flat(callId: string, step: Step, _steps: Step[], from: string, to: string, answered: boolean): NewDelivery {
   const endReason = step.state === 'ended' ? { end_reason: answered ? 'hangup' : 'no-answer' } : {};
-  const payload = { call_id: callId, call_state: step.state, from, to, direction: 'inbound', timestamp: new Date(step.at).toISOString(), ...endReason };
+  const payload = {
+    call_id: callId,
+    call_state: step.state,
+    from,
+    to,
+    direction: 'inbound',
+    timestamp: new Date(step.at).toISOString(),
+    ...endReason,
+  };
   return json('/call-status', payload, { kind: 'call', callId, state: step.state });
 }
 
@@ -50,14 +62,32 @@ function relay(callId: string, step: Step, steps: Step[], from: string, to: stri
     ...(answered && reached('answered') && { answer_time: time('answered') }),
     ...(step.state === 'ended' && { end_time: step.at, end_reason: answered ? 'hangup' : 'noAnswer' }),
   };
-  return json('/call-status', { event_type: 'calling.call.state', event_channel: `swml:${callId}`, timestamp: step.at / 1000, params }, { kind: 'call', callId, state: step.state });
+  return json(
+    '/call-status',
+    { event_type: 'calling.call.state', event_channel: `swml:${callId}`, timestamp: step.at / 1000, params },
+    { kind: 'call', callId, state: step.state },
+  );
 }
 
-const CXML_STATUS: Record<string, string> = { created: 'initiated', ringing: 'ringing', answered: 'in-progress', ended: 'completed' };
+const CXML_STATUS: Record<string, string> = {
+  created: 'initiated',
+  ringing: 'ringing',
+  answered: 'in-progress',
+  ended: 'completed',
+};
 
 function cxml(callId: string, step: Step, steps: Step[], from: string, to: string, answered: boolean): NewDelivery {
   const status = step.state === 'ended' && !answered ? 'no-answer' : CXML_STATUS[step.state]!;
-  const fields: Record<string, string> = { AccountSid: 'p-chaos', ApiVersion: '2010-04-01', CallSid: callId, CallStatus: status, Direction: 'inbound', From: from, To: to, Timestamp: new Date(step.at).toUTCString() };
+  const fields: Record<string, string> = {
+    AccountSid: 'p-chaos',
+    ApiVersion: '2010-04-01',
+    CallSid: callId,
+    CallStatus: status,
+    Direction: 'inbound',
+    From: from,
+    To: to,
+    Timestamp: new Date(step.at).toUTCString(),
+  };
   if (status === 'completed') {
     const talk = step.at - steps.find((s) => s.state === 'answered')!.at;
     fields.CallDuration = String(Math.round(talk / 1000));

@@ -3,7 +3,14 @@ export type Effect =
   | { kind: 'call'; callId: string; state: string }
   | { kind: 'inbound'; messageId: string; from: string; to: string; keyword: boolean }
   | { kind: 'status'; messageId: string; status: string }
-  | { kind: 'video'; roomSessionId: string; eventKey: string; memberId?: string; side?: 'joined' | 'left'; notifies?: string }
+  | {
+      kind: 'video';
+      roomSessionId: string;
+      eventKey: string;
+      memberId?: string;
+      side?: 'joined' | 'left';
+      notifies?: string;
+    }
   | { kind: 'swml'; callId: string }
   | { kind: 'poison'; reason: string };
 
@@ -32,7 +39,8 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export const pickFrom = <T>(items: readonly T[], random: () => number): T => items[Math.floor(random() * items.length)]!;
+export const pickFrom = <T>(items: readonly T[], random: () => number): T =>
+  items[Math.floor(random() * items.length)]!;
 
 export function shuffled<T>(items: T[], random: () => number): T[] {
   const out = [...items];
@@ -43,7 +51,13 @@ export function shuffled<T>(items: T[], random: () => number): T[] {
   return out;
 }
 
-export const json = (path: string, payload: unknown, effect: Effect): NewDelivery => ({ method: 'POST', path, contentType: 'application/json', body: JSON.stringify(payload), effect });
+export const json = (path: string, payload: unknown, effect: Effect): NewDelivery => ({
+  method: 'POST',
+  path,
+  contentType: 'application/json',
+  body: JSON.stringify(payload),
+  effect,
+});
 export const form = (path: string, fields: Record<string, string>, effect: Effect): NewDelivery => ({
   method: 'POST',
   path,

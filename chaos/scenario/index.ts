@@ -83,7 +83,20 @@ function swmlFetch(index: number, random: () => number): NewDelivery {
     const query = new URLSearchParams({ From: from, To: '+15551234567', CallSid: callId, Direction: 'inbound' });
     return { method: 'GET', path: `/swml?${query}`, body: '', effect: { kind: 'swml', callId } };
   }
-  const call = { call_id: callId, node_id: 'n-chaos', call_state: 'created', direction: 'inbound', type: 'phone', from, to: '+15551234567', from_number: from, to_number: '+15551234567', headers: [], project_id: 'p-chaos', space_id: 's-chaos' };
+  const call = {
+    call_id: callId,
+    node_id: 'n-chaos',
+    call_state: 'created',
+    direction: 'inbound',
+    type: 'phone',
+    from,
+    to: '+15551234567',
+    from_number: from,
+    to_number: '+15551234567',
+    headers: [],
+    project_id: 'p-chaos',
+    space_id: 's-chaos',
+  };
   return json('/swml', { call, vars: {}, envs: {}, params: {} }, { kind: 'swml', callId });
 }
 
@@ -92,10 +105,18 @@ function poisonDelivery(n: number): NewDelivery {
   const reason = `chaos poison ${n}`;
   switch (n % 3) {
     case 0:
-      return json('/call-status', { call_id: `chaos-poison-${n}`, call_state: 'exploded', note: reason }, { kind: 'poison', reason });
+      return json(
+        '/call-status',
+        { call_id: `chaos-poison-${n}`, call_state: 'exploded', note: reason },
+        { kind: 'poison', reason },
+      );
     case 1:
       return json('/message-status', { status: 'sent', note: reason }, { kind: 'poison', reason });
     default:
-      return json('/video/events', { event: 'member.joined', room_session_id: `chaos-poison-${n}`, note: reason }, { kind: 'poison', reason });
+      return json(
+        '/video/events',
+        { event: 'member.joined', room_session_id: `chaos-poison-${n}`, note: reason },
+        { kind: 'poison', reason },
+      );
   }
 }

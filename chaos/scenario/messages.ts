@@ -13,19 +13,51 @@ export function inboundDeliveries(index: number, base: number, random: () => num
   const from = `+1666${String(index % 10_000_000).padStart(7, '0')}`;
   const twice = random() < 0.15;
   const keyword = twice || random() < 0.6;
-  const bodies = twice ? ['HELP', 'HELP'] : [keyword ? pickFrom(KEYWORD_BODIES, random) : pickFrom(OTHER_BODIES, random)];
-  return bodies.map((body, n) => inbound(`chaos-sms-${index}-${n}`, from, body, keyword, base + index * 1000 + n * 60_000, random));
+  const bodies = twice
+    ? ['HELP', 'HELP']
+    : [keyword ? pickFrom(KEYWORD_BODIES, random) : pickFrom(OTHER_BODIES, random)];
+  return bodies.map((body, n) =>
+    inbound(`chaos-sms-${index}-${n}`, from, body, keyword, base + index * 1000 + n * 60_000, random),
+  );
 }
 
-function inbound(messageId: string, from: string, body: string, keyword: boolean, at: number, random: () => number): NewDelivery {
+function inbound(
+  messageId: string,
+  from: string,
+  body: string,
+  keyword: boolean,
+  at: number,
+  random: () => number,
+): NewDelivery {
   const effect = { kind: 'inbound' as const, messageId, from, to: OUR_NUMBER, keyword };
   switch (pickFrom(['flat', 'relay', 'cxml'] as const, random)) {
     case 'flat':
-      return json('/incoming-sms', { message_id: messageId, from, to: OUR_NUMBER, body, media: [], timestamp: new Date(at).toISOString(), num_segments: 1, num_media: 0 }, effect);
+      return json(
+        '/incoming-sms',
+        {
+          message_id: messageId,
+          from,
+          to: OUR_NUMBER,
+          body,
+          media: [],
+          timestamp: new Date(at).toISOString(),
+          num_segments: 1,
+          num_media: 0,
+        },
+        effect,
+      );
     case 'relay':
-      return json('/incoming-sms', { id: messageId, from, to: OUR_NUMBER, body, media: [], segments: 1, timestamp: at / 1000 }, effect);
+      return json(
+        '/incoming-sms',
+        { id: messageId, from, to: OUR_NUMBER, body, media: [], segments: 1, timestamp: at / 1000 },
+        effect,
+      );
     case 'cxml':
-      return form('/incoming-sms', { MessageSid: messageId, AccountSid: 'p-chaos', From: from, To: OUR_NUMBER, Body: body, NumMedia: '0' }, effect);
+      return form(
+        '/incoming-sms',
+        { MessageSid: messageId, AccountSid: 'p-chaos', From: from, To: OUR_NUMBER, Body: body, NumMedia: '0' },
+        effect,
+      );
   }
 }
 
@@ -39,11 +71,39 @@ export function statusDeliveries(index: number, base: number, random: () => numb
     const effect = { kind: 'status' as const, messageId, status };
     const error = status === 'undelivered' ? { code: '30003', message: 'Unreachable destination handset' } : undefined;
     if (shape === 'cxml') {
-      return form('/message-status', { MessageSid: messageId, MessageStatus: status, From: OUR_NUMBER, To: '+15557654321', AccountSid: 'p-chaos', ...(error && { ErrorCode: error.code }) }, effect);
+      return form(
+        '/message-status',
+        {
+          MessageSid: messageId,
+          MessageStatus: status,
+          From: OUR_NUMBER,
+          To: '+15557654321',
+          AccountSid: 'p-chaos',
+          ...(error && { ErrorCode: error.code }),
+        },
+        effect,
+      );
     }
-    const common = { status, from: OUR_NUMBER, to: '+15557654321', error_code: error?.code ?? null, ...(error && { error_message: error.message }) };
+    const common = {
+      status,
+      from: OUR_NUMBER,
+      to: '+15557654321',
+      error_code: error?.code ?? null,
+      ...(error && { error_message: error.message }),
+    };
     return shape === 'flat'
       ? json('/message-status', { message_id: messageId, timestamp: new Date(at).toISOString(), ...common }, effect)
-      : json('/message-status', { id: messageId, project_id: 'p-chaos', body: 'Hello!', number_of_segments: 1, timestamp: at / 1000, ...common }, effect);
+      : json(
+          '/message-status',
+          {
+            id: messageId,
+            project_id: 'p-chaos',
+            body: 'Hello!',
+            number_of_segments: 1,
+            timestamp: at / 1000,
+            ...common,
+          },
+          effect,
+        );
   });
 }

@@ -22,33 +22,70 @@ export function roomDeliveries(index: number, base: number, random: () => number
     if (random() < 0.6) steps.push({ type: 'member.left', member, at: start + 60_000 + m * 10 });
   }
   const recording = `${session}-rec`;
-  steps.push({ type: 'recording.started', recording, at: start + 2000 }, { type: 'recording.completed', recording, at: start + 50_000 });
+  steps.push(
+    { type: 'recording.started', recording, at: start + 2000 },
+    { type: 'recording.completed', recording, at: start + 50_000 },
+  );
   steps.push({ type: 'room.ended', at: start + 120_000 });
   return steps.map((step) => delivery(session, step, naming));
 }
 
 function effectOf(session: string, step: Step): Effect {
   const base = { kind: 'video' as const, roomSessionId: session };
-  if ('member' in step) return { ...base, eventKey: `${step.type}:${step.member}`, memberId: step.member, side: step.type === 'member.joined' ? 'joined' : 'left' };
+  if ('member' in step)
+    return {
+      ...base,
+      eventKey: `${step.type}:${step.member}`,
+      memberId: step.member,
+      side: step.type === 'member.joined' ? 'joined' : 'left',
+    };
   if ('recording' in step) {
-    return { ...base, eventKey: `${step.type}:${step.recording}`, ...(step.type === 'recording.completed' && { notifies: `recording.ready:${step.recording}` }) };
+    return {
+      ...base,
+      eventKey: `${step.type}:${step.recording}`,
+      ...(step.type === 'recording.completed' && { notifies: `recording.ready:${step.recording}` }),
+    };
   }
   return { ...base, eventKey: step.type, ...(step.type === 'room.started' && { notifies: `room.started:${session}` }) };
 }
 
 function delivery(session: string, step: Step, naming: 'flat' | 'realtime' | 'route'): NewDelivery {
   const effect = effectOf(session, step);
-  const flat: Record<string, unknown> = { room_id: `room-of-${session}`, room_session_id: session, room_name: 'standup', timestamp: new Date(step.at).toISOString() };
+  const flat: Record<string, unknown> = {
+    room_id: `room-of-${session}`,
+    room_session_id: session,
+    room_name: 'standup',
+    timestamp: new Date(step.at).toISOString(),
+  };
   if ('member' in step) Object.assign(flat, { member_id: step.member, member_name: `name ${step.member}` });
-  if ('recording' in step) Object.assign(flat, { recording_id: step.recording, ...(step.type === 'recording.completed' && { recording_url: `https://example.com/${step.recording}.mp4`, duration: 48 }) });
+  if ('recording' in step)
+    Object.assign(flat, {
+      recording_id: step.recording,
+      ...(step.type === 'recording.completed' && {
+        recording_url: `https://example.com/${step.recording}.mp4`,
+        duration: 48,
+      }),
+    });
   if (naming === 'flat') return json('/video/events', { event: step.type, ...flat }, effect);
   if (naming === 'route') return json(`/video/${ROUTE_NAME_BY_TYPE[step.type]}`, flat, effect);
-  const params: Record<string, unknown> = { room_id: flat.room_id, room_session_id: session, room_session: { id: session, room_id: flat.room_id, name: 'standup' } };
+  const params: Record<string, unknown> = {
+    room_id: flat.room_id,
+    room_session_id: session,
+    room_session: { id: session, room_id: flat.room_id, name: 'standup' },
+  };
   if ('member' in step) params.member = { id: step.member, room_session_id: session, name: `name ${step.member}` };
   if ('recording' in step) {
     const done = step.type === 'recording.completed';
-    params.recording = { id: step.recording, state: done ? 'completed' : 'recording', ...(done && { url: flat.recording_url, duration: 48 }) };
+    params.recording = {
+      id: step.recording,
+      state: done ? 'completed' : 'recording',
+      ...(done && { url: flat.recording_url, duration: 48 }),
+    };
   }
   const name = step.type === 'recording.completed' ? 'video.recording.ended' : `video.${step.type}`;
-  return json('/video/events', { event_type: name, event_channel: `room.${session}`, timestamp: step.at / 1000, params }, effect);
+  return json(
+    '/video/events',
+    { event_type: name, event_channel: `room.${session}`, timestamp: step.at / 1000, params },
+    effect,
+  );
 }

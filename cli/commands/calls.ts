@@ -14,5 +14,11 @@ export async function showCall(target: Target, callId: string | undefined) {
 /** `calls list [--since ISO]`: calls first seen since then (default: the last 24 h), newest first. */
 export async function listCalls(target: Target, since: string | undefined) {
   const records = await listByFirstSeen(target.table, 'call', sinceOption(since));
-  return records.map((r) => ({ call_id: r.id, state: r.state ?? null, direction: r.direction ?? null, first_seen_at: r.first_seen_at, duration_seconds: r.duration_seconds ?? null }));
+  return records.map((r) => ({
+    call_id: r.id,
+    state: r.state ?? null,
+    direction: r.direction ?? null,
+    first_seen_at: r.first_seen_at,
+    duration_seconds: r.duration_seconds ?? null,
+  }));
 }

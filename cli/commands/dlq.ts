@@ -41,6 +41,7 @@ export function deadLetterRows(letters: DeadLetter[]) {
 
 /** A redrive that did not re-send (or delete) every message it was asked to, or a move task that did not complete, is a failure for scripts. */
 export function redriveExitCode(report: RedriveReport | MoveReport): number {
-  if ('move_task' in report) return report.move_task.status === 'COMPLETED' && report.move_task.failure_reason === null ? 0 : 1;
+  if ('move_task' in report)
+    return report.move_task.status === 'COMPLETED' && report.move_task.failure_reason === null ? 0 : 1;
   return report.failed.length > 0 || report.redriven_not_deleted.length > 0 ? 1 : 0;
 }

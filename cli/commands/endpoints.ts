@@ -12,7 +12,14 @@ const SETTINGS: Record<string, string> = {
   'GET /swml': 'phone number: handle calls with an SWML webhook (GET)',
   'POST /swml': 'phone number: handle calls with an SWML webhook (POST, recommended)',
 };
-const VIDEO_EVENTS = ['room-started', 'room-ended', 'member-joined', 'member-left', 'recording-started', 'recording-ready'];
+const VIDEO_EVENTS = [
+  'room-started',
+  'room-ended',
+  'member-joined',
+  'member-left',
+  'recording-started',
+  'recording-ready',
+];
 
 /** The webhook URLs of the stack, read from serverless.yml's routes and the stack's base URL. */
 export async function listEndpoints(target: Target) {
@@ -22,7 +29,11 @@ export async function listEndpoints(target: Target) {
   return routes.flatMap(({ method, path }) => {
     const key = `${method} ${path}`;
     if (path === '/video/{event}') {
-      return VIDEO_EVENTS.map((event) => ({ method, url: `${base}/video/${event}`, use: `video room webhook: ${event.replace('-', ' ')}` }));
+      return VIDEO_EVENTS.map((event) => ({
+        method,
+        url: `${base}/video/${event}`,
+        use: `video room webhook: ${event.replace('-', ' ')}`,
+      }));
     }
     return [{ method, url: `${base}${path}`, use: SETTINGS[key] ?? '' }];
   });

@@ -21,12 +21,23 @@ export async function showMessage(target: Pick<Target, 'table'>, messageId: stri
     auto_reply:
       reply === undefined
         ? null
-        : { keyword: field('keyword'), status: reply.status, reply_sid: field('reply_sid'), reason: field('reason'), attempts: reply.attempts },
+        : {
+            keyword: field('keyword'),
+            status: reply.status,
+            reply_sid: field('reply_sid'),
+            reason: field('reason'),
+            attempts: reply.attempts,
+          },
   };
 }
 
 /** `messages list [--since ISO]`: messages (both directions) first seen since then (default: the last 24 h), newest first. */
 export async function listMessages(target: Pick<Target, 'table'>, since: string | undefined) {
   const records = await listByFirstSeen(target.table, 'message', sinceOption(since));
-  return records.map((r) => ({ message_id: r.id, direction: r.direction ?? null, status: r.status ?? null, first_seen_at: r.first_seen_at }));
+  return records.map((r) => ({
+    message_id: r.id,
+    direction: r.direction ?? null,
+    status: r.status ?? null,
+    first_seen_at: r.first_seen_at,
+  }));
 }

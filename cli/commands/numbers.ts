@@ -8,7 +8,14 @@ import { CliError } from '../output';
  */
 export async function configureNumber(phoneNumber: string | undefined, baseUrl: string, env = process.env) {
   if (!phoneNumber) throw new CliError('usage: webhooks numbers configure <+E164> [--url BASE]');
-  const missing = ['SIGNALWIRE_SPACE_URL', 'SIGNALWIRE_PROJECT_ID', 'SIGNALWIRE_API_TOKEN'].filter((name) => !env[name]?.trim());
-  if (missing.length > 0) throw new CliError(`set ${missing.join(', ')} in your shell (your SignalWire space and API credentials)`);
-  return configurePhoneNumber({ spaceUrl: env.SIGNALWIRE_SPACE_URL!, projectId: env.SIGNALWIRE_PROJECT_ID!, apiToken: env.SIGNALWIRE_API_TOKEN! }, phoneNumber, baseUrl);
+  const missing = ['SIGNALWIRE_SPACE_URL', 'SIGNALWIRE_PROJECT_ID', 'SIGNALWIRE_API_TOKEN'].filter(
+    (name) => !env[name]?.trim(),
+  );
+  if (missing.length > 0)
+    throw new CliError(`set ${missing.join(', ')} in your shell (your SignalWire space and API credentials)`);
+  return configurePhoneNumber(
+    { spaceUrl: env.SIGNALWIRE_SPACE_URL!, projectId: env.SIGNALWIRE_PROJECT_ID!, apiToken: env.SIGNALWIRE_API_TOKEN! },
+    phoneNumber,
+    baseUrl,
+  );
 }

@@ -27,7 +27,8 @@ export async function replayArchived(target: Target, eventId: string | undefined
     if (replayed === undefined) throw new CliError(`event ${eventId} is not in the archive`);
     return { queued: [replayed] };
   }
-  if (options.since === undefined) throw new CliError('usage: webhooks replay <event_id> | --since ISO [--until ISO] [--kind K]');
+  if (options.since === undefined)
+    throw new CliError('usage: webhooks replay <event_id> | --since ISO [--until ISO] [--kind K]');
   const since = sinceOption(options.since);
   const until = options.until === undefined ? undefined : sinceOption(options.until);
   const eventIds = await selectRange(store, { since, until, kind: options.kind });

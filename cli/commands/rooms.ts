@@ -20,6 +20,7 @@ async function latestOf(store: ReturnType<typeof createRoomStore>, roomId: strin
 /** `rooms list [--since ISO]`: the sessions first seen since then (default: the last 24 h), newest first. */
 export async function listRooms(target: Target, options: { since?: string }) {
   const since = options.since === undefined ? Date.now() - 24 * 3_600_000 : Date.parse(options.since);
-  if (!Number.isFinite(since)) throw new CliError(`--since must be an ISO 8601 time, got ${JSON.stringify(options.since)}`);
+  if (!Number.isFinite(since))
+    throw new CliError(`--since must be an ISO 8601 time, got ${JSON.stringify(options.since)}`);
   return listRoomSessions(target.table, new Date(since).toISOString());
 }

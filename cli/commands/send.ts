@@ -34,7 +34,8 @@ export async function sendWebhook(route: string | undefined, options: SendOption
   const url = new URL(baseUrl.replace(/\/+$/, '') + delivery.pathAndQuery).href;
   const headers: Record<string, string> = delivery.contentType === null ? {} : { 'content-type': delivery.contentType };
   const key = options.unsigned ? undefined : signingKey(options.sign === true);
-  if (key !== undefined) Object.assign(headers, signDelivery({ url, contentType: delivery.contentType, body: delivery.body }, key));
+  if (key !== undefined)
+    Object.assign(headers, signDelivery({ url, contentType: delivery.contentType, body: delivery.body }, key));
   const response = await fetch(url, {
     method: delivery.method,
     headers,
@@ -43,7 +44,13 @@ export async function sendWebhook(route: string | undefined, options: SendOption
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`${delivery.method} ${url} answered ${response.status} ${text.slice(0, 500)}`);
-  return { method: delivery.method, url, signed: key !== undefined, status: response.status, response: parseJson(text) };
+  return {
+    method: delivery.method,
+    url,
+    signed: key !== undefined,
+    status: response.status,
+    response: parseJson(text),
+  };
 }
 
 function deliveryFrom(route: string | undefined, options: SendOptions): Delivery {
@@ -53,18 +60,29 @@ function deliveryFrom(route: string | undefined, options: SendOptions): Delivery
   if (options.fixture !== undefined || (given === 0 && route !== undefined)) {
     const sample = options.fixture !== undefined ? readSample(options.fixture) : defaultSample(route!);
     const { pathname, search } = new URL(sample.url);
-    return { method: sample.method, pathAndQuery: route ?? pathname + search, contentType: sample.contentType, body: sample.body };
+    return {
+      method: sample.method,
+      pathAndQuery: route ?? pathname + search,
+      contentType: sample.contentType,
+      body: sample.body,
+    };
   }
   if (route === undefined) throw new Error('send: give the route to post to, e.g. /call-status');
   const body = options.body ?? (options.file !== undefined ? readFileSync(options.file, 'utf8') : undefined);
   if (body === undefined) throw new Error('send: give the route to post to, e.g. /call-status');
-  return { method: 'POST', pathAndQuery: route, contentType: isJson(body) ? 'application/json' : 'application/x-www-form-urlencoded', body };
+  return {
+    method: 'POST',
+    pathAndQuery: route,
+    contentType: isJson(body) ? 'application/json' : 'application/x-www-form-urlencoded',
+    body,
+  };
 }
 
 function signingKey(required: boolean): string | undefined {
   // One key, or a JSON list during a rotation (the first signs): the stack's own reading of the setting.
   const key = secretListEnv(process.env, 'SIGNALWIRE_SIGNING_KEY')[0];
-  if (!key && required) throw new Error('send --sign: set SIGNALWIRE_SIGNING_KEY to the signing key the stack verifies with');
+  if (!key && required)
+    throw new Error('send --sign: set SIGNALWIRE_SIGNING_KEY to the signing key the stack verifies with');
   return key || undefined;
 }
 

@@ -39,7 +39,8 @@ export async function setSwmlRules(target: Target, file: string | undefined): Pr
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  if (text.trim() === '') throw new CliError(`${file} is empty; \`webhooks swml reset\` goes back to the built-in rules`);
+  if (text.trim() === '')
+    throw new CliError(`${file} is empty; \`webhooks swml reset\` goes back to the built-in rules`);
   let rules;
   try {
     rules = parseRoutingRules(text);

@@ -24,8 +24,14 @@ export async function tailArchive(target: Target, options: TailOptions): Promise
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    process.stderr.write(`following deliveries on stage ${target.stage} from ${options.since ?? 'now'} (Ctrl-C stops)\n`);
-    const follow = followArchive(createArchiveStore(target.table), { since: options.since, signal: controller.signal, pollMs: options.pollMs });
+    process.stderr.write(
+      `following deliveries on stage ${target.stage} from ${options.since ?? 'now'} (Ctrl-C stops)\n`,
+    );
+    const follow = followArchive(createArchiveStore(target.table), {
+      since: options.since,
+      signal: controller.signal,
+      pollMs: options.pollMs,
+    });
     for await (const entry of follow) {
       if (!matchesKind(entry.kind, options.kind)) continue;
       write(options.json ? JSON.stringify(entry) + '\n' : tailLine(entry) + '\n');

@@ -35,14 +35,26 @@ export function stepChart(chart: StepChart): Html {
   let path = `M${x(points[0]!.at).toFixed(1)},${y(points[0]!.value).toFixed(1)}`;
   for (const p of points.slice(1)) path += ` H${x(p.at).toFixed(1)} V${y(p.value).toFixed(1)}`;
   path += ` H${x(t1).toFixed(1)}`;
-  const ticks = chart.yLabels ? chart.yLabels.map((label, v) => ({ label, v })) : [...new Set([0, maxValue, Math.round(maxValue / 2)])].map((v) => ({ label: String(v), v }));
+  const ticks = chart.yLabels
+    ? chart.yLabels.map((label, v) => ({ label, v }))
+    : [...new Set([0, maxValue, Math.round(maxValue / 2)])].map((v) => ({ label: String(v), v }));
   const bands = (chart.bands ?? []).map(
-    (b) => `<rect class="band" x="${x(b.from).toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x(b.to) - x(b.from)).toFixed(1)}" height="${H - PAD.top - PAD.bottom}"/>` +
+    (b) =>
+      `<rect class="band" x="${x(b.from).toFixed(1)}" y="${PAD.top}" width="${Math.max(1, x(b.to) - x(b.from)).toFixed(1)}" height="${H - PAD.top - PAD.bottom}"/>` +
       `<text class="band-label" x="${((x(b.from) + x(b.to)) / 2).toFixed(1)}" y="${PAD.top - 6}" text-anchor="middle">${escapeHtml(b.label)}</text>`,
   );
-  const dots = points.map((p) => `<circle cx="${x(p.at).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3.5"><title>${escapeHtml(new Date(p.at).toISOString())}</title></circle>`);
-  const yAxis = ticks.map((t) => `<text class="tick" x="${PAD.left - 8}" y="${(y(t.v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(t.label)}</text>`);
-  const xAxis = [t0, (t0 + t1) / 2, t1].map((t) => `<text class="tick" x="${x(t).toFixed(1)}" y="${H - 10}" text-anchor="middle">${new Date(t).toISOString().slice(11, 19)}</text>`);
+  const dots = points.map(
+    (p) =>
+      `<circle cx="${x(p.at).toFixed(1)}" cy="${y(p.value).toFixed(1)}" r="3.5"><title>${escapeHtml(new Date(p.at).toISOString())}</title></circle>`,
+  );
+  const yAxis = ticks.map(
+    (t) =>
+      `<text class="tick" x="${PAD.left - 8}" y="${(y(t.v) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(t.label)}</text>`,
+  );
+  const xAxis = [t0, (t0 + t1) / 2, t1].map(
+    (t) =>
+      `<text class="tick" x="${x(t).toFixed(1)}" y="${H - 10}" text-anchor="middle">${new Date(t).toISOString().slice(11, 19)}</text>`,
+  );
   return trusted(
     `<svg class="chart step" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeHtml(chart.title)}"><title>${escapeHtml(chart.title)}</title>` +
       bands.join('') +

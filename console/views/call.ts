@@ -4,15 +4,27 @@ import { stepChart } from '../charts/step-chart';
 import { html, type Html } from '../html';
 import { facts } from './records';
 
-const STATES = Object.entries(CALL_STATE_RANK).sort((a, b) => a[1] - b[1]).map(([state]) => state);
+const STATES = Object.entries(CALL_STATE_RANK)
+  .sort((a, b) => a[1] - b[1])
+  .map(([state]) => state);
 
 /** A call's timeline as a chart: its state (in lifecycle order) over time, the talk time shaded. */
 export function callDetail(call: CallRecord): Html {
   const points = call.timeline.map((t) => ({ at: Date.parse(t.at), value: STATES.indexOf(t.state) }));
   const answered = call.timeline.find((t) => t.state === 'answered');
   const ended = call.timeline.find((t) => t.state === 'ended');
-  const talk = call.duration_seconds ?? (answered && ended ? Math.round((Date.parse(ended.at) - Date.parse(answered.at)) / 1000) : null);
-  const bands = answered ? [{ from: Date.parse(answered.at), to: ended ? Date.parse(ended.at) : Date.now(), label: talk === null ? 'talking' : `talk time ${talk} s` }] : [];
+  const talk =
+    call.duration_seconds ??
+    (answered && ended ? Math.round((Date.parse(ended.at) - Date.parse(answered.at)) / 1000) : null);
+  const bands = answered
+    ? [
+        {
+          from: Date.parse(answered.at),
+          to: ended ? Date.parse(ended.at) : Date.now(),
+          label: talk === null ? 'talking' : `talk time ${talk} s`,
+        },
+      ]
+    : [];
   return html`<section id="call-detail">
 <h2>Call <span class="id">${call.call_id}</span></h2>
 ${facts([

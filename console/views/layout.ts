@@ -12,7 +12,8 @@ export const SECTIONS = [
 /** The navigation; sent again out of band with each section htmx loads, so the active entry follows. */
 export function navBar(active: string, outOfBand = false): Html {
   const links = SECTIONS.map(
-    ([id, label]) => html`<a href="/${id}" hx-get="/${id}" hx-target="main" hx-push-url="true" class="${id === active ? 'active' : ''}" id="nav-${id}">${label}</a>`,
+    ([id, label]) =>
+      html`<a href="/${id}" hx-get="/${id}" hx-target="main" hx-push-url="true" class="${id === active ? 'active' : ''}" id="nav-${id}">${label}</a>`,
   );
   return html`<nav id="nav"${outOfBand ? html` hx-swap-oob="true"` : ''}>${links}</nav>`;
 }

@@ -1,4 +1,3 @@
-
 import type { MessageRecord } from '../../lib/messages/message-record';
 import { stepChart } from '../charts/step-chart';
 import { html, type Html } from '../html';
@@ -11,7 +10,10 @@ type AutoReply = { keyword: unknown; status: string; reply_sid: unknown; reason:
 
 /** A message with its delivery status over time and, for an inbound one, its auto-reply's state. */
 export function messageDetail(message: MessageRecord & { auto_reply?: AutoReply }): Html {
-  const points = message.timeline.map((t) => ({ at: Date.parse(t.at), value: Math.max(0, STATUSES.indexOf(t.status)) }));
+  const points = message.timeline.map((t) => ({
+    at: Date.parse(t.at),
+    value: Math.max(0, STATUSES.indexOf(t.status)),
+  }));
   const reply = message.auto_reply;
   return html`<section id="message-detail">
 <h2>Message <span class="id">${message.message_id}</span></h2>
@@ -23,11 +25,21 @@ ${facts([
   ['error', message.error_code ? `${message.error_code} ${message.error_message ?? ''}` : null],
   ['in reply to', message.in_reply_to],
 ])}
-${message.direction === 'inbound'
-  ? html`<h3>Auto-reply</h3>${reply
-      ? facts([['keyword', String(reply.keyword ?? '')], ['state', html`<span class="status">${reply.status}</span>`], ['reply sid', String(reply.reply_sid ?? '')], ['reason', String(reply.reason ?? '')], ['attempts', reply.attempts]])
-      : html`<p class="muted">no keyword: no reply</p>`}`
-  : ''}
+${
+  message.direction === 'inbound'
+    ? html`<h3>Auto-reply</h3>${
+        reply
+          ? facts([
+              ['keyword', String(reply.keyword ?? '')],
+              ['state', html`<span class="status">${reply.status}</span>`],
+              ['reply sid', String(reply.reply_sid ?? '')],
+              ['reason', String(reply.reason ?? '')],
+              ['attempts', reply.attempts],
+            ])
+          : html`<p class="muted">no keyword: no reply</p>`
+      }`
+    : ''
+}
 <h3>Status timeline</h3>
 ${stepChart({ title: `message ${message.message_id} status over time`, points, yLabels: STATUSES })}
 <table class="grid"><thead><tr><th>status</th><th>at (UTC)</th></tr></thead>

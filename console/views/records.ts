@@ -4,7 +4,9 @@ import { clock, html, type Html } from '../html';
 /** A list of records (calls, messages, rooms) first seen in the last 24 h; each row opens its detail. */
 export function recordList(section: 'calls' | 'messages' | 'rooms', title: string, records: FirstSeenRecord[]): Html {
   const rows = records.map(
-    (r) => html`<tr><td><a href="/${section}/${encodeURIComponent(r.id)}" hx-get="/${section}/${encodeURIComponent(r.id)}" hx-target="main" hx-push-url="true">${r.id}</a></td>
+    (
+      r,
+    ) => html`<tr><td><a href="/${section}/${encodeURIComponent(r.id)}" hx-get="/${section}/${encodeURIComponent(r.id)}" hx-target="main" hx-push-url="true">${r.id}</a></td>
 <td>${r.state ?? r.status ?? '–'}</td><td>${r.direction ?? ''}</td><td class="time">${r.first_seen_at.slice(0, 19).replace('T', ' ')}</td><td>${r.duration_seconds ?? ''}</td></tr>`,
   );
   return html`<section id="${section}">

@@ -21,14 +21,20 @@ export function memberCountPoints(room: RoomSession): { at: number; value: numbe
 export function roomDetail(room: RoomSession): Html {
   return html`<section id="room-detail">
 <h2>Room session <span class="id">${room.room_session_id}</span></h2>
-${facts([['room', room.room_name ?? room.room_id], ['started', room.started_at], ['ended', room.ended_at], ['members now', room.member_count]])}
+${facts([
+  ['room', room.room_name ?? room.room_id],
+  ['started', room.started_at],
+  ['ended', room.ended_at],
+  ['members now', room.member_count],
+])}
 <h3>Members over time</h3>
 ${stepChart({ title: `room ${room.room_session_id} member count`, points: memberCountPoints(room), until: room.ended_at ? Date.parse(room.ended_at) : Date.now() })}
 <h3>Recordings</h3>
 <table class="grid"><thead><tr><th>recording</th><th>state</th><th>duration s</th><th>completed</th></tr></thead>
 <tbody>${room.recordings.map(
-  (r) => html`<tr><td>${r.url ? html`<a href="${r.url}" target="_blank" rel="noopener noreferrer">${r.id}</a>` : r.id}</td><td>${r.state}</td><td>${r.duration_seconds ?? ''}</td><td class="time">${r.completed_at ?? ''}</td></tr>`,
-)}</tbody></table>
+    (r) =>
+      html`<tr><td>${r.url ? html`<a href="${r.url}" target="_blank" rel="noopener noreferrer">${r.id}</a>` : r.id}</td><td>${r.state}</td><td>${r.duration_seconds ?? ''}</td><td class="time">${r.completed_at ?? ''}</td></tr>`,
+  )}</tbody></table>
 <h3>Members</h3>
 <table class="grid"><thead><tr><th>member</th><th>joined</th><th>left</th></tr></thead>
 <tbody>${room.members.map((m) => html`<tr><td>${m.name ?? m.id}</td><td class="time">${m.joined_at ?? '–'}</td><td class="time">${m.left_at ?? '–'}</td></tr>`)}</tbody></table>

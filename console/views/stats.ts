@@ -2,11 +2,18 @@ import type { StatsSummary } from '../../lib/stats/summarize-stats';
 import { barChart } from '../charts/bar-chart';
 import { html, type Html } from '../html';
 
-export const WINDOWS: [hours: number, label: string][] = [[1, 'last hour'], [6, 'last 6 hours'], [24, 'last 24 hours'], [168, 'last 7 days']];
+export const WINDOWS: [hours: number, label: string][] = [
+  [1, 'last hour'],
+  [6, 'last 6 hours'],
+  [24, 'last 24 hours'],
+  [168, 'last 7 days'],
+];
 
 /** `webhooks stats` for the chosen window, one bar chart per breakdown. */
 export function statsSection(summary: StatsSummary, hours: number): Html {
-  const options = WINDOWS.map(([h, label]) => html`<option value="${h}"${h === hours ? html` selected` : ''}>${label}</option>`);
+  const options = WINDOWS.map(
+    ([h, label]) => html`<option value="${h}"${h === hours ? html` selected` : ''}>${label}</option>`,
+  );
   const average = summary.calls.average_duration_seconds;
   return html`<section id="stats">
 <h2>Stats <small class="muted">${summary.since.slice(0, 16).replace('T', ' ')} – ${summary.until.slice(0, 16).replace('T', ' ')} UTC</small></h2>

@@ -6,7 +6,19 @@ import { naturalKeyOf } from './natural-key';
 export type ArchiveStatus = 'applied' | 'duplicate' | 'late' | 'retrying' | 'dead-lettered';
 
 /** The delivery as received (the exact raw body; headers with credentials and signatures replaced). */
-type ArchivedDelivery = Pick<WebhookEnvelope, 'event_id' | 'route' | 'path_params' | 'received_at' | 'content_type' | 'body' | 'headers' | 'source_ip' | 'request_id' | 'replay_of'>;
+type ArchivedDelivery = Pick<
+  WebhookEnvelope,
+  | 'event_id'
+  | 'route'
+  | 'path_params'
+  | 'received_at'
+  | 'content_type'
+  | 'body'
+  | 'headers'
+  | 'source_ip'
+  | 'request_id'
+  | 'replay_of'
+>;
 
 /** One archived delivery: enough to show it, explain it and queue it again (`webhooks replay`). */
 export interface ArchiveEntry extends ArchivedDelivery {

@@ -37,6 +37,7 @@ export function archiveSortKey(processedAt: string, eventId: string): string {
 export function archiveDays(fromIso: string, toIso: string): string[] {
   const days: string[] = [];
   const end = Date.parse(toIso.slice(0, 10));
-  for (let day = Date.parse(fromIso.slice(0, 10)); day <= end; day += 86_400_000) days.push(new Date(day).toISOString().slice(0, 10));
+  for (let day = Date.parse(fromIso.slice(0, 10)); day <= end; day += 86_400_000)
+    days.push(new Date(day).toISOString().slice(0, 10));
   return days;
 }

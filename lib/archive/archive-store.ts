@@ -3,7 +3,14 @@ import type { QueryInput } from '../store/query-all';
 import { queryShards } from '../store/shards';
 import { expiresAt, isConditionFailure, type TableRef } from '../store/table';
 import type { ArchiveEntry } from './archive-entry';
-import { ARCHIVE_INDEX, archiveDayPartitions, archiveDays, archiveItemKey, archivePartition, archiveSortKey } from './archive-index';
+import {
+  ARCHIVE_INDEX,
+  archiveDayPartitions,
+  archiveDays,
+  archiveItemKey,
+  archivePartition,
+  archiveSortKey,
+} from './archive-index';
 
 /** What the index holds of an entry (no body, no headers): enough to list and follow. */
 export type ArchiveSummary = Omit<ArchiveEntry, 'body' | 'headers' | 'content_type' | 'path_params' | 'source_ip'>;
@@ -20,7 +27,10 @@ export interface ArchiveStore {
 
 const MAX_WRITE_ROUNDS = 5;
 
-export function createArchiveStore(table: TableRef, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): ArchiveStore {
+export function createArchiveStore(
+  table: TableRef,
+  sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+): ArchiveStore {
   return {
     async write(entries) {
       // One verdict per event: a batch that holds the same message twice would otherwise repeat a key, which
@@ -28,37 +38,54 @@ export function createArchiveStore(table: TableRef, sleep = (ms: number) => new 
       const byEvent = new Map(entries.map((entry) => [entry.event_id, entry]));
       const redelivered = [...byEvent.values()].filter(isRedeliveredDuplicate);
       await Promise.all(redelivered.map((entry) => keepEarlierVerdict(table, entry)));
-      let requests = [...byEvent.values()].filter((e) => !isRedeliveredDuplicate(e)).map((entry) => ({ PutRequest: { Item: itemOf(entry, table) } }));
+      let requests = [...byEvent.values()]
+        .filter((e) => !isRedeliveredDuplicate(e))
+        .map((entry) => ({ PutRequest: { Item: itemOf(entry, table) } }));
       for (let round = 0; requests.length > 0; round++) {
-        if (round === MAX_WRITE_ROUNDS) throw new Error(`archive: ${requests.length} entries left unprocessed after ${round} rounds`);
+        if (round === MAX_WRITE_ROUNDS)
+          throw new Error(`archive: ${requests.length} entries left unprocessed after ${round} rounds`);
         if (round > 0) await sleep(50 * 2 ** round);
-        const { UnprocessedItems } = await table.client.send(new BatchWriteCommand({ RequestItems: { [table.tableName]: requests } }));
+        const { UnprocessedItems } = await table.client.send(
+          new BatchWriteCommand({ RequestItems: { [table.tableName]: requests } }),
+        );
         requests = (UnprocessedItems?.[table.tableName] ?? []) as typeof requests;
       }
     },
 
     async get(eventId) {
-      const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: archiveItemKey(eventId) }));
+      const { Item } = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: archiveItemKey(eventId) }),
+      );
       return Item === undefined ? undefined : entryOf(Item);
     },
 
     async listProcessed(after, options = {}) {
       const until = options.until ?? new Date(Date.now() + 60_000).toISOString();
-      return summariesByDay(table, archiveDays(after, until), options.limit ?? Number.POSITIVE_INFINITY, (partition) => ({
-        IndexName: ARCHIVE_INDEX,
-        KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
-        ExpressionAttributeValues: { ':day': partition, ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
-      }));
+      return summariesByDay(
+        table,
+        archiveDays(after, until),
+        options.limit ?? Number.POSITIVE_INFINITY,
+        (partition) => ({
+          IndexName: ARCHIVE_INDEX,
+          KeyConditionExpression: 'gsi2pk = :day AND gsi2sk BETWEEN :after AND :until',
+          ExpressionAttributeValues: { ':day': partition, ':after': `${after}#\uffff`, ':until': `${until}#\uffff` },
+        }),
+      );
     },
 
     // The newest first: today's shards, then yesterday's.
     latest: (limit, now = new Date()) =>
-      summariesByDay(table, [now.toISOString(), new Date(now.getTime() - 86_400_000).toISOString()], limit, (partition) => ({
-        IndexName: ARCHIVE_INDEX,
-        KeyConditionExpression: 'gsi2pk = :day',
-        ExpressionAttributeValues: { ':day': partition },
-        ScanIndexForward: false,
-      })),
+      summariesByDay(
+        table,
+        [now.toISOString(), new Date(now.getTime() - 86_400_000).toISOString()],
+        limit,
+        (partition) => ({
+          IndexName: ARCHIVE_INDEX,
+          KeyConditionExpression: 'gsi2pk = :day',
+          ExpressionAttributeValues: { ':day': partition },
+          ScanIndexForward: false,
+        }),
+      ),
   };
 }
 
@@ -87,7 +114,12 @@ async function keepEarlierVerdict(table: TableRef, entry: ArchiveEntry): Promise
 }
 
 /** One day after another, each day's shards queried and merged (lib/store/shards.ts), until `limit` summaries are found. */
-async function summariesByDay(table: TableRef, days: string[], limit: number, query: (partition: string) => QueryInput): Promise<ArchiveSummary[]> {
+async function summariesByDay(
+  table: TableRef,
+  days: string[],
+  limit: number,
+  query: (partition: string) => QueryInput,
+): Promise<ArchiveSummary[]> {
   const found: ArchiveSummary[] = [];
   for (const day of days) {
     const items = await queryShards(table, archiveDayPartitions(day), 'gsi2sk', query, limit - found.length);
@@ -112,7 +144,19 @@ function entryOf(item: Record<string, unknown>): ArchiveEntry {
   return entry as unknown as ArchiveEntry;
 }
 
-const SUMMARY_FIELDS = ['event_id', 'kind', 'route', 'received_at', 'natural_key', 'status', 'outcome', 'reason', 'attempts', 'processed_at', 'replay_of'] as const;
+const SUMMARY_FIELDS = [
+  'event_id',
+  'kind',
+  'route',
+  'received_at',
+  'natural_key',
+  'status',
+  'outcome',
+  'reason',
+  'attempts',
+  'processed_at',
+  'replay_of',
+] as const;
 
 function summaryOf(item: Record<string, unknown>): ArchiveSummary {
   const summary: Record<string, unknown> = {};

@@ -31,7 +31,8 @@ export interface RangeFilter {
  * as the ingest parsed it. The worker's idempotency then decides: a replay of an applied event changes nothing.
  */
 export function replayEnvelope(entry: ArchiveEntry, newEventId: string = randomUUID()): WebhookEnvelope {
-  if (!isWebhookKind(entry.kind)) throw new Error(`archived delivery ${entry.event_id} has an unknown kind ${entry.kind}`);
+  if (!isWebhookKind(entry.kind))
+    throw new Error(`archived delivery ${entry.event_id} has an unknown kind ${entry.kind}`);
   return {
     version: 1,
     event_id: newEventId,
@@ -59,7 +60,11 @@ function payloadOf(entry: ArchiveEntry): Record<string, unknown> {
   return parseBody(Buffer.from(entry.body, 'utf8'), mediaType).payload;
 }
 
-export async function replayOne(store: ArchiveStore, queue: ReplayQueue, eventId: string): Promise<ReplayedDelivery | undefined> {
+export async function replayOne(
+  store: ArchiveStore,
+  queue: ReplayQueue,
+  eventId: string,
+): Promise<ReplayedDelivery | undefined> {
   const entry = await store.get(eventId);
   if (entry === undefined) return undefined;
   const [replayed] = await queueEntries(queue, [entry]);
@@ -90,7 +95,12 @@ export async function replayMany(
   const replayed: ReplayedDelivery[] = [];
   for (let i = 0; i < eventIds.length; i += 10) {
     const entries = await Promise.all(eventIds.slice(i, i + 10).map((id) => store.get(id)));
-    replayed.push(...(await queueEntries(queue, entries.filter((e): e is ArchiveEntry => e !== undefined))));
+    replayed.push(
+      ...(await queueEntries(
+        queue,
+        entries.filter((e): e is ArchiveEntry => e !== undefined),
+      )),
+    );
     onProgress(Math.min(i + 10, eventIds.length), eventIds.length);
   }
   return replayed;

@@ -27,7 +27,9 @@ export function sdkDynamoDb(client: DynamoDBClient): DynamoDbSender {
     async call(operation, input) {
       const Command = COMMANDS[operation];
       if (Command === undefined) throw new Error(`no SDK command for DynamoDB ${operation}`);
-      return (await client.send(new Command(input as never) as Parameters<DynamoDBClient['send']>[0])) as unknown as Record<string, unknown>;
+      return (await client.send(
+        new Command(input as never) as Parameters<DynamoDBClient['send']>[0],
+      )) as unknown as Record<string, unknown>;
     },
   };
 }

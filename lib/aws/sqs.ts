@@ -8,6 +8,12 @@ export const createSqsClient = (budget: ClientBudget) => new SQSClient(clientSet
 /** SendMessage through the SDK's SQS client. */
 export function sendMessageWith(client: SQSClient): SendMessage {
   return async (queueUrl, messageBody, attributes) => {
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: messageBody, ...(attributes && { MessageAttributes: attributes }) }));
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: messageBody,
+        ...(attributes && { MessageAttributes: attributes }),
+      }),
+    );
   };
 }

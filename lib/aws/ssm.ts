@@ -13,9 +13,12 @@ export function parametersReaderWith(client: SSMClient): ParametersReader {
     for (let start = 0; start < names.length; start += 10) {
       const command = new GetParametersCommand({ Names: names.slice(start, start + 10), WithDecryption: true });
       const { Parameters } = await client.send(command).catch((cause: unknown) => {
-        throw new DependencyError(`ssm GetParameters failed (${cause instanceof Error ? cause.name : 'error'})`, { cause });
+        throw new DependencyError(`ssm GetParameters failed (${cause instanceof Error ? cause.name : 'error'})`, {
+          cause,
+        });
       });
-      for (const { Name, Value } of Parameters ?? []) if (Name !== undefined && Value !== undefined) values.set(Name, Value);
+      for (const { Name, Value } of Parameters ?? [])
+        if (Name !== undefined && Value !== undefined) values.set(Name, Value);
     }
     return values;
   };

@@ -1,6 +1,13 @@
 import { PermanentError } from '../errors';
 import { occurredAtFrom } from '../signalwire/occurred-at';
-import { isRecord, quoteForReason, readOptionalNonBlank, readRequiredString, type Payload, type PayloadShape } from '../signalwire/payload-fields';
+import {
+  isRecord,
+  quoteForReason,
+  readOptionalNonBlank,
+  readRequiredString,
+  type Payload,
+  type PayloadShape,
+} from '../signalwire/payload-fields';
 import { fromCxmlCallStatus, isCallState, type CallState } from './call-state';
 
 /** A call status delivery, in any of SignalWire's three shapes, reduced to what the call record needs. */
@@ -60,7 +67,10 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
     to: readOptionalNonBlank(device, 'to_number', CONTEXT, 'to_number'),
     direction: direction(params.direction),
     endReason: readOptionalNonBlank(params, 'end_reason', CONTEXT, 'end_reason'),
-    durationSeconds: answered !== undefined && ended !== undefined && ended >= answered ? Math.round((ended - answered) / 1000) : undefined,
+    durationSeconds:
+      answered !== undefined && ended !== undefined && ended >= answered
+        ? Math.round((ended - answered) / 1000)
+        : undefined,
     knownTimes: Object.keys(knownTimes).length > 0 ? knownTimes : undefined,
     shape: 'relay',
   });
@@ -69,7 +79,8 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
 function fromCxml(p: Payload, receivedAt: string): CallStatusEvent {
   const status = typeof p.CallStatus === 'string' ? fromCxmlCallStatus(p.CallStatus) : undefined;
   if (status === undefined) throw new PermanentError(`call status: unknown CallStatus ${quoteForReason(p.CallStatus)}`);
-  const duration = typeof p.CallDuration === 'string' && p.CallDuration.trim() !== '' ? Number(p.CallDuration) : undefined;
+  const duration =
+    typeof p.CallDuration === 'string' && p.CallDuration.trim() !== '' ? Number(p.CallDuration) : undefined;
   return compact({
     callId: readRequiredString(p, 'CallSid', CONTEXT, 'CallSid'),
     state: status.state,

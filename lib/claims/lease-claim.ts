@@ -27,10 +27,17 @@ export interface Claim {
 /** The port; lib/store/claim-store.ts implements it on DynamoDB, one key prefix per kind of effect. */
 export interface ClaimStore {
   /** Creates the claim in progress; false when a claim with this key exists. */
-  create(key: string, claim: { token: string; leaseExpiresAt: number; now: number; fields: Claim['fields'] }): Promise<boolean>;
+  create(
+    key: string,
+    claim: { token: string; leaseExpiresAt: number; now: number; fields: Claim['fields'] },
+  ): Promise<boolean>;
   get(key: string): Promise<Claim | undefined>;
   /** Takes over an open claim still held by `previousToken`; false when someone changed it since it was read. */
-  takeOver(key: string, previousToken: string, claim: { token: string; leaseExpiresAt: number; now: number }): Promise<boolean>;
+  takeOver(
+    key: string,
+    previousToken: string,
+    claim: { token: string; leaseExpiresAt: number; now: number },
+  ): Promise<boolean>;
   /** Closes (or with `retry`, releases) the claim we hold; false when it is no longer ours. */
   finish(key: string, token: string, status: string, fields: Claim['fields']): Promise<boolean>;
   /** Records a terminal outcome when no claim exists (e.g. `skipped`); false when one exists. */
@@ -56,14 +63,18 @@ export async function acquireClaim(
 ): Promise<Acquired> {
   const { token, now } = options;
   const leaseExpiresAt = now + options.leaseMs;
-  if (await store.create(key, { token, leaseExpiresAt, now, fields })) return { kind: 'acquired', token, claimedAt: now };
+  if (await store.create(key, { token, leaseExpiresAt, now, fields }))
+    return { kind: 'acquired', token, claimedAt: now };
   const existing = await store.get(key);
   if (existing === undefined) throw new ClaimBusyError(`claim ${key} vanished while being read`);
   // Our own create went through but its answer was lost (the SDK retried it and the retry found the claim): ours.
-  if (existing.token === token && existing.status === 'in_progress') return { kind: 'acquired', token, claimedAt: existing.claimedAt };
+  if (existing.token === token && existing.status === 'in_progress')
+    return { kind: 'acquired', token, claimedAt: existing.claimedAt };
   if (!isOpen(existing.status)) return { kind: 'settled', claim: existing };
   if (existing.status === 'in_progress' && existing.leaseExpiresAt > now) {
-    throw new ClaimBusyError(`claim ${key} is held by another worker until ${new Date(existing.leaseExpiresAt).toISOString()}`);
+    throw new ClaimBusyError(
+      `claim ${key} is held by another worker until ${new Date(existing.leaseExpiresAt).toISOString()}`,
+    );
   }
   if (!(await store.takeOver(key, existing.token, { token, leaseExpiresAt, now }))) {
     throw new ClaimBusyError(`claim ${key} was taken over by another worker`);

@@ -21,7 +21,8 @@ export interface RuntimeConfig {
 export function readRuntimeConfig(env: Env): RuntimeConfig {
   const level = env.LOG_LEVEL?.trim().toLowerCase() || 'info';
   const logLevel = LOG_LEVELS.find((known) => known === level);
-  if (logLevel === undefined) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  if (logLevel === undefined)
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   return {
     logLevel,
     redactMessageBodies: booleanEnv(env, 'REDACT_MESSAGE_BODIES', false),

@@ -20,13 +20,19 @@ export function secretListEnv(env: Env, name: string): string[] {
     } catch {
       throw new ConfigError(`${name}: starts with [ but is not a JSON list`);
     }
-    if (!Array.isArray(list) || list.length === 0 || !list.every((entry) => typeof entry === 'string' && entry.trim() !== '')) {
+    if (
+      !Array.isArray(list) ||
+      list.length === 0 ||
+      !list.every((entry) => typeof entry === 'string' && entry.trim() !== '')
+    ) {
       throw new ConfigError(`${name}: must be a JSON list of non-empty strings`);
     }
     return list.map((entry: string) => entry.trim());
   }
   if (text.includes(',')) {
-    throw new ConfigError(`${name}: contains a comma; give one secret, or a JSON list (["old","new"]) during a rotation (a secret with a comma too: ["a,b"])`);
+    throw new ConfigError(
+      `${name}: contains a comma; give one secret, or a JSON list (["old","new"]) during a rotation (a secret with a comma too: ["a,b"])`,
+    );
   }
   return [text];
 }

@@ -96,7 +96,9 @@ export function createDeadLetterTools(
         }
         const eventId = randomUUID();
         const copy = { ...envelope, event_id: eventId, replay_of: envelope.event_id };
-        await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: sqsSafeJson(JSON.stringify(copy)) }));
+        await sqs.send(
+          new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: sqsSafeJson(JSON.stringify(copy)) }),
+        );
         return { message_id: messageId, replayed_as: eventId };
       } finally {
         await release(sqs, dlq, held);

@@ -1,4 +1,9 @@
-import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 
 /** A received dead letter and when its receipt handle was issued (it is only good while the message stays hidden). */
 export interface HeldMessage {
@@ -14,7 +19,11 @@ export const LONG_POLL_SECONDS = 1;
  * (drained: what we hold stays hidden meanwhile) or `limit` messages were read. A message seen again (its hide ran
  * out) is skipped, never counted twice; once only such messages come back, page after page, everything was seen.
  */
-export async function* dlqPages(sqs: SQSClient, queueUrl: string, options: { hideSeconds: number; limit: number }): AsyncGenerator<HeldMessage[]> {
+export async function* dlqPages(
+  sqs: SQSClient,
+  queueUrl: string,
+  options: { hideSeconds: number; limit: number },
+): AsyncGenerator<HeldMessage[]> {
   const seen = new Set<string>();
   let pagesWithNothingNew = 0;
   while (seen.size < options.limit && pagesWithNothingNew < 5) {
@@ -42,7 +51,11 @@ export async function* dlqPages(sqs: SQSClient, queueUrl: string, options: { hid
 /** Makes held messages visible again; a handle that went stale meanwhile needs nothing (its hide already ended). */
 export async function release(sqs: SQSClient, queueUrl: string, held: readonly HeldMessage[]): Promise<void> {
   for (let i = 0; i < held.length; i += 10) {
-    const entries = held.slice(i, i + 10).map((h, j) => ({ Id: String(j), ReceiptHandle: h.message.ReceiptHandle!, VisibilityTimeout: 0 }));
-    await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries })).catch(() => undefined);
+    const entries = held
+      .slice(i, i + 10)
+      .map((h, j) => ({ Id: String(j), ReceiptHandle: h.message.ReceiptHandle!, VisibilityTimeout: 0 }));
+    await sqs
+      .send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: queueUrl, Entries: entries }))
+      .catch(() => undefined);
   }
 }

@@ -5,16 +5,26 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from
  * account of what went (and the local emulator applies it a minute late). Messages another operator holds
  * invisible at that moment stay.
  */
-export async function purgeDeadLetters(sqs: SQSClient, deadLetterQueueUrl: string): Promise<{ purged: string[]; failed: string[] }> {
+export async function purgeDeadLetters(
+  sqs: SQSClient,
+  deadLetterQueueUrl: string,
+): Promise<{ purged: string[]; failed: string[] }> {
   const purged: string[] = [];
   const failed: string[] = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: deadLetterQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 30, WaitTimeSeconds: 0 }),
+      new ReceiveMessageCommand({
+        QueueUrl: deadLetterQueueUrl,
+        MaxNumberOfMessages: 10,
+        VisibilityTimeout: 30,
+        WaitTimeSeconds: 0,
+      }),
     );
     if (Messages.length === 0) return { purged, failed };
     const entries = Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! }));
-    const { Failed = [] } = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: deadLetterQueueUrl, Entries: entries }));
+    const { Failed = [] } = await sqs.send(
+      new DeleteMessageBatchCommand({ QueueUrl: deadLetterQueueUrl, Entries: entries }),
+    );
     const failedIds = new Set(Failed.map((f) => f.Id));
     Messages.forEach((m, i) => (failedIds.has(String(i)) ? failed : purged).push(m.MessageId!));
     if (Failed.length === Messages.length) return { purged, failed };

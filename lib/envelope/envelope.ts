@@ -44,7 +44,8 @@ export function parseEnvelope(messageBody: string): WebhookEnvelope {
   }
   const envelope = value as Partial<WebhookEnvelope>;
   if (envelope.version !== 1) throw new PermanentError('unsupported envelope version');
-  if (typeof envelope.event_id !== 'string' || envelope.event_id === '') throw new PermanentError('envelope has no event_id');
+  if (typeof envelope.event_id !== 'string' || envelope.event_id === '')
+    throw new PermanentError('envelope has no event_id');
   if (!isWebhookKind(envelope.kind)) throw new PermanentError(`unknown event kind: ${quoteForReason(envelope.kind)}`);
   if (typeof envelope.payload !== 'object' || envelope.payload === null || Array.isArray(envelope.payload)) {
     throw new PermanentError('envelope has no payload object');

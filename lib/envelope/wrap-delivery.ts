@@ -9,7 +9,12 @@ import { fastIsoTime } from '../time';
  * The canonical envelope of one parsed delivery (the ingest's and the SWML fetch's journal): what `createEnvelope`
  * builds, in the same key order, written as one object literal because it runs for every webhook.
  */
-export function wrapDelivery(kind: WebhookKind, request: WebhookRequest, parsed: ParsedBody, pathParams?: Record<string, string>): WebhookEnvelope {
+export function wrapDelivery(
+  kind: WebhookKind,
+  request: WebhookRequest,
+  parsed: ParsedBody,
+  pathParams?: Record<string, string>,
+): WebhookEnvelope {
   const envelope: WebhookEnvelope = {
     version: 1,
     event_id: randomUUID(),

@@ -10,7 +10,11 @@ export function jsonResponse(statusCode: number, body: unknown): APIGatewayProxy
  * The one place errors become HTTP. A client's mistake is a 4xx with its reason; anything else is a 5xx with a
  * generic message, which SignalWire answers by retrying: 503 when a dependency failed, 500 for a bug.
  */
-export function errorResponse(error: unknown, log: Logger, context: Record<string, unknown> = {}): APIGatewayProxyStructuredResultV2 {
+export function errorResponse(
+  error: unknown,
+  log: Logger,
+  context: Record<string, unknown> = {},
+): APIGatewayProxyStructuredResultV2 {
   if (error instanceof ClientError) {
     log.info('request rejected', { ...context, status: error.statusCode, reason: error.message });
     const response = jsonResponse(error.statusCode, { error: error.message });

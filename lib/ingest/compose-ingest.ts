@@ -14,7 +14,12 @@ export interface IngestClients {
 }
 
 /** The ingest's composition root: who may call (lib/security) and where an accepted delivery goes (the webhook queue). */
-export function composeIngest(config: IngestConfig, clients: IngestClients, log: Logger, metrics: Metrics): ReceiveWebhookDeps {
+export function composeIngest(
+  config: IngestConfig,
+  clients: IngestClients,
+  log: Logger,
+  metrics: Metrics,
+): ReceiveWebhookDeps {
   return {
     enqueue: webhookQueueOver(clients.sendMessage, config.queueUrl).send,
     authenticate: authenticatorFromConfig(config.auth, { log, metrics, readParameters: clients.readParameters }),

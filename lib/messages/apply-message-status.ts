@@ -9,7 +9,10 @@ export type MessageStatusOutcome = 'advanced' | 'recorded-late' | 'duplicate';
  * `delivered`, and the first terminal status stays). A late one costs a second write that records it in the
  * timeline; a duplicate finds it already seen and changes nothing. MMS may stop at `sent`: that is not an error.
  */
-export async function applyMessageStatus(event: MessageStatusEvent, store: MessageStore): Promise<MessageStatusOutcome> {
+export async function applyMessageStatus(
+  event: MessageStatusEvent,
+  store: MessageStore,
+): Promise<MessageStatusOutcome> {
   if (await store.advance(event)) return 'advanced';
   return (await store.recordLate(event)) ? 'recorded-late' : 'duplicate';
 }

@@ -37,8 +37,11 @@ export const DEFAULT_AUTO_REPLY_TEXTS: Readonly<Record<string, string>> = Object
  * Only that one variable is read from an environment: treating the whole object as a table would turn every
  * variable (PATH, secrets) into a keyword whose reply is its value. Throws ConfigError naming the problem.
  */
-export function parseAutoReplyConfig(source?: string | Readonly<Record<string, string | undefined>> | null): AutoReplyConfig {
-  const json = typeof source === 'string' || source === undefined || source === null ? source : source[AUTO_REPLY_ENV_VAR];
+export function parseAutoReplyConfig(
+  source?: string | Readonly<Record<string, string | undefined>> | null,
+): AutoReplyConfig {
+  const json =
+    typeof source === 'string' || source === undefined || source === null ? source : source[AUTO_REPLY_ENV_VAR];
   if (json !== undefined && json !== null && typeof json !== 'string') throw configError('must be a JSON string');
   return autoReplyConfigFromTable(json === undefined || json === null || json.trim() === '' ? {} : parseJson(json));
 }
@@ -53,7 +56,8 @@ export function autoReplyConfigFromTable(table: Readonly<Record<string, unknown>
   const seen = new Set<string>();
   for (const [rawKeyword, text] of Object.entries(table)) {
     const keyword = normalizeWord(rawKeyword);
-    if (!KEYWORD_PATTERN.test(keyword)) throw configError(`keyword ${JSON.stringify(rawKeyword.slice(0, 40))} is not one word`);
+    if (!KEYWORD_PATTERN.test(keyword))
+      throw configError(`keyword ${JSON.stringify(rawKeyword.slice(0, 40))} is not one word`);
     if (seen.has(keyword)) throw configError(`keyword ${keyword} is given twice`);
     seen.add(keyword);
     if (text === null) replies.delete(keyword);
@@ -90,8 +94,10 @@ function parseJson(text: string): Record<string, unknown> {
 }
 
 function readReplyText(keyword: string, text: unknown): string {
-  if (typeof text !== 'string' || text.trim() === '') throw configError(`reply for ${keyword} must be a non-empty string or null`);
-  if (text.length > MAX_REPLY_LENGTH) throw configError(`reply for ${keyword} is longer than ${MAX_REPLY_LENGTH} characters`);
+  if (typeof text !== 'string' || text.trim() === '')
+    throw configError(`reply for ${keyword} must be a non-empty string or null`);
+  if (text.length > MAX_REPLY_LENGTH)
+    throw configError(`reply for ${keyword} is longer than ${MAX_REPLY_LENGTH} characters`);
   return text.trim();
 }
 

@@ -44,7 +44,13 @@ export function normalizeIncomingMessage(payload: Payload, receivedAt: string): 
 
 function fromFlat(payload: Payload, receivedAt: string): IncomingMessage {
   readOptionalCount(payload, 'num_media', CONTEXT, 'num_media', MAX_MEDIA_ITEMS);
-  return fromShape(payload, receivedAt, 'flat', 'message_id', readOptionalCount(payload, 'num_segments', CONTEXT, 'num_segments', MAX_SEGMENTS));
+  return fromShape(
+    payload,
+    receivedAt,
+    'flat',
+    'message_id',
+    readOptionalCount(payload, 'num_segments', CONTEXT, 'num_segments', MAX_SEGMENTS),
+  );
 }
 
 function fromRelay(payload: Payload, receivedAt: string): IncomingMessage {
@@ -55,7 +61,13 @@ function fromRelay(payload: Payload, receivedAt: string): IncomingMessage {
 }
 
 // The fields both shapes name alike; they differ in the id's name and how segments are counted.
-function fromShape(payload: Payload, receivedAt: string, shape: 'flat' | 'relay', idKey: string, segments: number | undefined): IncomingMessage {
+function fromShape(
+  payload: Payload,
+  receivedAt: string,
+  shape: 'flat' | 'relay',
+  idKey: string,
+  segments: number | undefined,
+): IncomingMessage {
   return {
     messageId: readRequiredString(payload, idKey, CONTEXT, 'message id'),
     ...readAddresses(payload, 'from', 'to'),

@@ -49,7 +49,11 @@ export function normalizeMessageStatus(payload: Payload, receivedAt: string): Me
       timestamp: 'Timestamp',
     });
   }
-  const shape: PayloadShape | undefined = hasField(payload, 'message_id') ? 'flat' : hasField(payload, 'id') ? 'relay' : undefined;
+  const shape: PayloadShape | undefined = hasField(payload, 'message_id')
+    ? 'flat'
+    : hasField(payload, 'id')
+      ? 'relay'
+      : undefined;
   if (shape === undefined) throw new PermanentError(`${CONTEXT}: missing message id`);
   return build(payload, receivedAt, shape, {
     id: shape === 'flat' ? 'message_id' : 'id',
@@ -77,7 +81,13 @@ function build(payload: Payload, receivedAt: string, shape: PayloadShape, field:
     shape,
   };
   const errorCode = readOptionalErrorCode(payload, field.errorCode, CONTEXT);
-  const errorMessage = readOptionalNonBlank(payload, field.errorMessage, CONTEXT, 'error message', MAX_ERROR_MESSAGE_LENGTH);
+  const errorMessage = readOptionalNonBlank(
+    payload,
+    field.errorMessage,
+    CONTEXT,
+    'error message',
+    MAX_ERROR_MESSAGE_LENGTH,
+  );
   const from = readOptionalNonBlank(payload, field.from, CONTEXT, 'from');
   const to = readOptionalNonBlank(payload, field.to, CONTEXT, 'to');
   if (errorCode !== undefined) event.errorCode = errorCode;

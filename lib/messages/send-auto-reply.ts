@@ -47,22 +47,38 @@ const UNSENT = new Set(['failed', 'undelivered', 'canceled']);
  * A worker that dies after sending leaves the claim in progress; when its lease expires the next worker takes
  * the claim over and first asks the API whether the reply went out since the claim, so it never sends twice.
  */
-export async function sendAutoReplyOnce(inbound: IncomingMessage, reply: AutoReply, deps: AutoReplyDeps): Promise<AutoReplySent> {
+export async function sendAutoReplyOnce(
+  inbound: IncomingMessage,
+  reply: AutoReply,
+  deps: AutoReplyDeps,
+): Promise<AutoReplySent> {
   const key = inbound.messageId;
   const api = await deps.api();
   if (api === undefined) {
-    await deps.claims.recordIfAbsent(key, 'skipped', { keyword: reply.keyword, reason: 'no SignalWire API configured' });
+    await deps.claims.recordIfAbsent(key, 'skipped', {
+      keyword: reply.keyword,
+      reason: 'no SignalWire API configured',
+    });
     return 'reply skipped';
   }
   const now = deps.now ?? Date.now;
   const fields = { keyword: reply.keyword, reply_body: reply.text };
-  const claim = await acquireClaim(deps.claims, key, fields, { leaseMs: deps.leaseMs, now: now(), token: randomUUID() });
+  const claim = await acquireClaim(deps.claims, key, fields, {
+    leaseMs: deps.leaseMs,
+    now: now(),
+    token: randomUUID(),
+  });
   if (claim.kind === 'settled') {
-    if (claim.claim.status === 'failed') throw new PermanentError(`auto-reply failed earlier: ${claim.claim.fields.reason ?? 'unknown'}`);
+    if (claim.claim.status === 'failed')
+      throw new PermanentError(`auto-reply failed earlier: ${claim.claim.fields.reason ?? 'unknown'}`);
     return 'reply already settled';
   }
   // The text claimed first, even if the keyword table changed since: a reconcile must look for what was sent.
-  const outbound = { from: inbound.to, to: inbound.from, body: String(claim.previous?.fields.reply_body ?? reply.text) };
+  const outbound = {
+    from: inbound.to,
+    to: inbound.from,
+    body: String(claim.previous?.fields.reply_body ?? reply.text),
+  };
   const record = async (sid: string) => {
     await deps.messages.recordOutbound({ messageId: sid, inReplyTo: key, ...outbound, queuedAt: now() });
     await deps.claims.finish(key, claim.token, 'sent', { reply_sid: sid });
@@ -74,7 +90,9 @@ export async function sendAutoReplyOnce(inbound: IncomingMessage, reply: AutoRep
       // as its own (the same customer sent HELP twice): the credit is exclusive, so each one gets its own reply.
       const since = claim.claimedAt - CLOCK_SKEW_MS;
       const candidates = (await api.listMessages({ from: outbound.from, to: outbound.to, sentSince: since }))
-        .filter((m) => m.body === outbound.body && m.dateCreated >= Math.floor(since / 1000) * 1000 && !UNSENT.has(m.status))
+        .filter(
+          (m) => m.body === outbound.body && m.dateCreated >= Math.floor(since / 1000) * 1000 && !UNSENT.has(m.status),
+        )
         .sort((a, b) => a.dateCreated - b.dateCreated || a.sid.localeCompare(b.sid));
       for (const candidate of candidates) {
         if (await deps.credits.credit(candidate.sid, key)) {

@@ -15,7 +15,10 @@ export interface StatusCallbackChecks {
  * so receipts keep passing once the old one is removed. A signature needs nothing here: SignalWire signs the receipt.
  * The URL holds secrets: it goes to SignalWire's API only, never to a log.
  */
-export function statusCallbackUrl(baseUrl: string, secrets: { basicAuth?: string | undefined; querySecret?: string | undefined }): string {
+export function statusCallbackUrl(
+  baseUrl: string,
+  secrets: { basicAuth?: string | undefined; querySecret?: string | undefined },
+): string {
   const url = new URL(`${baseUrl.replace(/\/+$/, '')}/message-status`);
   if (secrets.basicAuth !== undefined) {
     const colon = secrets.basicAuth.indexOf(':');
@@ -31,12 +34,20 @@ export function statusCallbackUrl(baseUrl: string, secrets: { basicAuth?: string
  * cached for `ttlMs`, so a rotated secret reaches the callback within that time. A parameter that does not exist
  * means its check is off. A failed read is not cached.
  */
-export function createStatusCallbackSource(baseUrl: string, checks: StatusCallbackChecks, readParameters: ParametersReader, ttlMs = 5 * 60_000): () => Promise<string> {
+export function createStatusCallbackSource(
+  baseUrl: string,
+  checks: StatusCallbackChecks,
+  readParameters: ParametersReader,
+  ttlMs = 5 * 60_000,
+): () => Promise<string> {
   let cached: { url: Promise<string>; expires: number } | undefined;
   return () => {
     if (cached !== undefined && cached.expires > Date.now()) return cached.url;
-    const url = Promise.all([resolveSecretList(checks.basicAuth, readParameters), resolveSecretList(checks.querySecret, readParameters)]).then(
-      ([basicAuth, querySecret]) => statusCallbackUrl(baseUrl, { basicAuth: basicAuth.at(-1), querySecret: querySecret.at(-1) }),
+    const url = Promise.all([
+      resolveSecretList(checks.basicAuth, readParameters),
+      resolveSecretList(checks.querySecret, readParameters),
+    ]).then(([basicAuth, querySecret]) =>
+      statusCallbackUrl(baseUrl, { basicAuth: basicAuth.at(-1), querySecret: querySecret.at(-1) }),
     );
     url.catch(() => (cached = undefined));
     cached = { url, expires: Date.now() + ttlMs };

@@ -5,7 +5,13 @@ import type { Notification, Notifier } from './notifier';
 export function createLogNotifier(log: Logger): Notifier {
   return {
     async publish(notification: Notification) {
-      log.info('notification', { kind: notification.kind, event_key: notification.eventKey, subject: notification.subject, text: notification.text, details: notification.details });
+      log.info('notification', {
+        kind: notification.kind,
+        event_key: notification.eventKey,
+        subject: notification.subject,
+        text: notification.text,
+        details: notification.details,
+      });
       return {};
     },
   };

@@ -31,11 +31,18 @@ export const createNotify =
 export async function notifyOnce(notification: Notification, deps: NotifyOnceDeps): Promise<NotifyOutcome> {
   const key = notification.eventKey;
   const now = deps.now ?? Date.now;
-  const claim = await acquireClaim(deps.claims, key, { kind: notification.kind }, { leaseMs: deps.leaseMs, now: now(), token: randomUUID() });
+  const claim = await acquireClaim(
+    deps.claims,
+    key,
+    { kind: notification.kind },
+    { leaseMs: deps.leaseMs, now: now(), token: randomUUID() },
+  );
   if (claim.kind === 'settled') return 'already notified';
   if (claim.previous?.status === 'in_progress') {
     // Its holder's lease ran out: it died somewhere between claiming and marking, maybe after publishing.
-    await deps.claims.finish(key, claim.token, 'uncertain', { reason: 'the previous holder died after claiming; it may have published' });
+    await deps.claims.finish(key, claim.token, 'uncertain', {
+      reason: 'the previous holder died after claiming; it may have published',
+    });
     return 'notification uncertain';
   }
   let id: string | undefined;

@@ -14,7 +14,12 @@ export interface PublishInput {
 export type SnsPublish = (input: PublishInput) => Promise<{ MessageId?: string }>;
 
 // Errors no retry can fix (a deleted topic, a missing permission, a refused message): dead-lettered with the reason.
-const PERMANENT = new Set(['NotFoundException', 'AuthorizationErrorException', 'InvalidParameterException', 'InvalidParameterValueException']);
+const PERMANENT = new Set([
+  'NotFoundException',
+  'AuthorizationErrorException',
+  'InvalidParameterException',
+  'InvalidParameterValueException',
+]);
 
 /**
  * Publishes to the notifications topic: e-mail subscribers get the readable text, any other protocol the JSON
@@ -25,7 +30,12 @@ const PERMANENT = new Set(['NotFoundException', 'AuthorizationErrorException', '
 export function createSnsNotifier(publish: SnsPublish, topicArn: string): Notifier {
   return {
     async publish(notification: Notification) {
-      const facts = { kind: notification.kind, event_key: notification.eventKey, subject: notification.subject, ...notification.details };
+      const facts = {
+        kind: notification.kind,
+        event_key: notification.eventKey,
+        subject: notification.subject,
+        ...notification.details,
+      };
       try {
         const { MessageId } = await publish({
           TopicArn: topicArn,
@@ -37,8 +47,14 @@ export function createSnsNotifier(publish: SnsPublish, topicArn: string): Notifi
         return MessageId === undefined ? {} : { id: MessageId };
       } catch (error) {
         const name = error instanceof Error ? error.name : '';
-        const Failure = PERMANENT.has(name) ? PermanentError : publishMayHaveHappened(error) ? PublishUncertainError : DependencyError;
-        throw new Failure(`sns: could not publish ${notification.kind} notification (${name || 'error'})`, { cause: error });
+        const Failure = PERMANENT.has(name)
+          ? PermanentError
+          : publishMayHaveHappened(error)
+            ? PublishUncertainError
+            : DependencyError;
+        throw new Failure(`sns: could not publish ${notification.kind} notification (${name || 'error'})`, {
+          cause: error,
+        });
       }
     },
   };
@@ -46,6 +62,9 @@ export function createSnsNotifier(publish: SnsPublish, topicArn: string): Notifi
 
 /** SNS subjects: printable ASCII on one line, at most 100 characters. */
 export function snsSubject(subject: string): string {
-  const ascii = subject.replace(/\s+/g, ' ').replace(/[^\x20-\x7e]/g, '?').trim();
+  const ascii = subject
+    .replace(/\s+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .trim();
   return (ascii === '' ? 'notification' : ascii).slice(0, 100);
 }

@@ -28,6 +28,12 @@ export function videoNotification(n: VideoNotification): Notification {
     kind: 'recording.ready',
     subject: `Recording ready${duration}`,
     text: `Recording ${n.recordingId} of room session ${n.roomSessionId} is ready${duration}.${n.url ? `\n${n.url}` : ''}`,
-    details: { room_session_id: n.roomSessionId, room_id: n.roomId, recording_id: n.recordingId, url: n.url, duration_seconds: n.durationSeconds },
+    details: {
+      room_session_id: n.roomSessionId,
+      room_id: n.roomId,
+      recording_id: n.recordingId,
+      url: n.url,
+      duration_seconds: n.durationSeconds,
+    },
   };
 }

@@ -47,7 +47,11 @@ export function readWebhookAuthConfig(env: Env): WebhookAuthConfig {
     return { settings: readWebhookAuthSettings(env), env };
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return { settings: { local: env.AWS_LAMBDA_FUNCTION_NAME === undefined, publicBaseUrl: undefined, parameters: new Map() }, env, misconfigured: error.message };
+    return {
+      settings: { local: env.AWS_LAMBDA_FUNCTION_NAME === undefined, publicBaseUrl: undefined, parameters: new Map() },
+      env,
+      misconfigured: error.message,
+    };
   }
 }
 
@@ -62,7 +66,12 @@ export function readWebhookAuthSettings(env: Env): WebhookAuthSettings {
     const parameter = env[`${name}_PARAMETER`]?.trim();
     if (!env[name]?.trim() && parameter) parameters.set(name, parameter);
   }
-  return { local, publicBaseUrl, parameters, secretsCacheMs: nonNegativeIntEnv(env, 'WEBHOOK_SECRETS_CACHE_SECONDS', 300) * 1000 };
+  return {
+    local,
+    publicBaseUrl,
+    parameters,
+    secretsCacheMs: nonNegativeIntEnv(env, 'WEBHOOK_SECRETS_CACHE_SECONDS', 300) * 1000,
+  };
 }
 
 export interface PolicySourceDeps {
@@ -78,7 +87,11 @@ export interface PolicySourceDeps {
  * refresh that fails keeps the last good policy, and a first load that fails answers 503 (SignalWire retries) and
  * is tried again by the next request.
  */
-export function createAuthPolicySource(env: Env, settings: WebhookAuthSettings, deps: PolicySourceDeps): () => Promise<AuthPolicy> {
+export function createAuthPolicySource(
+  env: Env,
+  settings: WebhookAuthSettings,
+  deps: PolicySourceDeps,
+): () => Promise<AuthPolicy> {
   if (settings.parameters.size === 0) {
     const policy = Promise.resolve(parseAuthPolicy(env));
     void policy.then((p) => warnIfOpen(p, settings, deps.log));
@@ -98,7 +111,8 @@ export function createAuthPolicySource(env: Env, settings: WebhookAuthSettings, 
     return loading;
   };
   load().catch((error: unknown) => {
-    if (error instanceof MisconfiguredError) deps.log.error('webhook verification misconfigured; answering 503 until fixed', { reason: error.message });
+    if (error instanceof MisconfiguredError)
+      deps.log.error('webhook verification misconfigured; answering 503 until fixed', { reason: error.message });
     else deps.log.warn('webhook secrets not loaded yet; will retry', { error, cause: causeMessage(error) });
   });
   return async () => {
@@ -112,8 +126,13 @@ export function createAuthPolicySource(env: Env, settings: WebhookAuthSettings, 
   };
 }
 
-async function loadPolicy(env: Env, parameters: ReadonlyMap<string, string>, readParameters: ParametersReader | undefined): Promise<AuthPolicy> {
-  if (readParameters === undefined) throw new DependencyError('webhook secrets are in SSM but no parameter reader is configured');
+async function loadPolicy(
+  env: Env,
+  parameters: ReadonlyMap<string, string>,
+  readParameters: ParametersReader | undefined,
+): Promise<AuthPolicy> {
+  if (readParameters === undefined)
+    throw new DependencyError('webhook secrets are in SSM but no parameter reader is configured');
   let values: ReadonlyMap<string, string>;
   try {
     values = await readParameters([...new Set(parameters.values())]);
@@ -127,7 +146,8 @@ async function loadPolicy(env: Env, parameters: ReadonlyMap<string, string>, rea
     return parseAuthPolicy(resolved);
   } catch (error) {
     // Never a weaker check: the deliveries wait (503, SignalWire retries) until the parameter is fixed.
-    if (error instanceof ConfigError) throw new MisconfiguredError(`webhook secrets in SSM are invalid: ${error.message}`);
+    if (error instanceof ConfigError)
+      throw new MisconfiguredError(`webhook secrets in SSM are invalid: ${error.message}`);
     throw error;
   }
 }
@@ -138,9 +158,11 @@ export class MisconfiguredError extends DependencyError {
 }
 
 function warnIfOpen(policy: AuthPolicy, settings: WebhookAuthSettings, log: Logger): void {
-  const checks = policy.signingKeys.length + policy.basicAuth.length + policy.querySecrets.length + policy.ipAllowlist.length;
+  const checks =
+    policy.signingKeys.length + policy.basicAuth.length + policy.querySecrets.length + policy.ipAllowlist.length;
   if (checks > 0) return;
   if (settings.local) log.info('no webhook verification configured: accepting every request (local stack)');
-  else if (policy.allowUnauthenticated) log.warn('no webhook verification configured and unauthenticated access allowed');
+  else if (policy.allowUnauthenticated)
+    log.warn('no webhook verification configured and unauthenticated access allowed');
   else log.error('no webhook verification configured: refusing every request (fail closed)');
 }

@@ -5,7 +5,13 @@ import type { Metrics } from '../metrics';
 import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
 import { reconstructPublicUrl } from '../security/public-url';
 import { redactUrl } from '../security/redact';
-import { createAuthPolicySource, MisconfiguredError, readWebhookAuthConfig, type WebhookAuthConfig, type WebhookAuthSettings } from './auth-settings';
+import {
+  createAuthPolicySource,
+  MisconfiguredError,
+  readWebhookAuthConfig,
+  type WebhookAuthConfig,
+  type WebhookAuthSettings,
+} from './auth-settings';
 import { MAX_BODY_BYTES, rawBodyBytes, refuseOversizedForm } from '../http/request-body';
 import type { WebhookRequest } from '../http/webhook-request';
 
@@ -22,7 +28,10 @@ export interface VerifyDeliveryDeps {
  * `authenticate` refuse them (ClientError 401/403/413, DependencyError when its secrets cannot be read). Resolves to
  * those bytes; with no authenticator (tests of the use cases) every delivery passes.
  */
-export async function verifyDelivery(request: WebhookRequest, authenticate: VerifyDeliveryDeps['authenticate']): Promise<Buffer> {
+export async function verifyDelivery(
+  request: WebhookRequest,
+  authenticate: VerifyDeliveryDeps['authenticate'],
+): Promise<Buffer> {
   const raw = rawBodyBytes(request.body, request.isBase64Encoded);
   await authenticate?.(request, raw);
   return raw;
@@ -40,12 +49,18 @@ export interface AuthenticatorDeps {
  * SIGNALWIRE_SIGNING_KEY, WEBHOOK_BASIC_AUTH, WEBHOOK_QUERY_SECRET (or their `_PARAMETER` in SSM), WEBHOOK_IP_ALLOWLIST,
  * WEBHOOK_ALLOW_UNAUTHENTICATED and WEBHOOK_PUBLIC_BASE_URL.
  */
-export function authenticatorFromEnv(env: Readonly<Record<string, string | undefined>>, deps: AuthenticatorDeps): Authenticate {
+export function authenticatorFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  deps: AuthenticatorDeps,
+): Authenticate {
   return authenticatorFromConfig(readWebhookAuthConfig(env), deps);
 }
 
 /** The same, from the config a function read at cold start (its `read…Config`). */
-export function authenticatorFromConfig({ settings, env, misconfigured }: WebhookAuthConfig, deps: AuthenticatorDeps): Authenticate {
+export function authenticatorFromConfig(
+  { settings, env, misconfigured }: WebhookAuthConfig,
+  deps: AuthenticatorDeps,
+): Authenticate {
   if (misconfigured !== undefined) {
     // A clear error at start-up, then 503 (SignalWire retries) until fixed: never a weaker check, never a crash loop.
     deps.log.error('webhook verification misconfigured; answering 503 until fixed', { reason: misconfigured });
@@ -54,7 +69,11 @@ export function authenticatorFromConfig({ settings, env, misconfigured }: Webhoo
       throw refusal;
     };
   }
-  const policy = createAuthPolicySource(env, settings, { readParameters: deps.readParameters, log: deps.log, ...(settings.secretsCacheMs !== undefined && { ttlMs: settings.secretsCacheMs }) });
+  const policy = createAuthPolicySource(env, settings, {
+    readParameters: deps.readParameters,
+    log: deps.log,
+    ...(settings.secretsCacheMs !== undefined && { ttlMs: settings.secretsCacheMs }),
+  });
   return createAuthenticator({ ...settings, policy, log: deps.log, metrics: deps.metrics });
 }
 
@@ -97,7 +116,8 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticate {
       // or a domain change.
       url: redactUrl(url),
     });
-    const challenge = decision.wwwAuthenticate === undefined ? undefined : { 'www-authenticate': decision.wwwAuthenticate };
+    const challenge =
+      decision.wwwAuthenticate === undefined ? undefined : { 'www-authenticate': decision.wwwAuthenticate };
     throw new ClientError(decision.status, decision.status === 401 ? 'unauthorized' : 'forbidden', challenge);
   };
 }
@@ -107,7 +127,11 @@ export function createAuthenticator(config: AuthenticatorConfig): Authenticate {
  * or a tunnel to the local stack), then the request's own: locally `http://` + Host, on Lambda API Gateway's domain
  * and stage from the request context, never a client header.
  */
-function signedUrlCandidates(request: WebhookRequest, local: boolean, publicBaseUrl: string | undefined): [string, ...string[]] {
+function signedUrlCandidates(
+  request: WebhookRequest,
+  local: boolean,
+  publicBaseUrl: string | undefined,
+): [string, ...string[]] {
   const line = {
     rawPath: request.rawPath,
     rawQueryString: request.rawQueryString,

@@ -8,7 +8,8 @@ import { REDACTED, redactUrl } from './redact';
  * - a string that is a URL loses its userinfo and its `secret` query parameter;
  * - with `redactMessageBodies` (REDACT_MESSAGE_BODIES=true), message text (`body`, `Body`, `text`, raw bodies) too.
  */
-const CREDENTIAL_FIELD = /authorization|cookie|signature|secret|password|passwd|token|signing[-_]?key|api[-_]?key|credential/i;
+const CREDENTIAL_FIELD =
+  /authorization|cookie|signature|secret|password|passwd|token|signing[-_]?key|api[-_]?key|credential/i;
 // `text`: a notification's readable text quotes the SMS it forwards.
 const MESSAGE_TEXT_FIELDS = new Set(['body', 'Body', 'message_body', 'raw_body', 'text']);
 const URL_PREFIX = /^[a-z][a-z0-9+.-]*:\/\//i;
@@ -18,7 +19,10 @@ export interface LogRedactionOptions {
   redactMessageBodies: boolean;
 }
 
-export function redactLogFields(fields: Record<string, unknown>, options: LogRedactionOptions): Record<string, unknown> {
+export function redactLogFields(
+  fields: Record<string, unknown>,
+  options: LogRedactionOptions,
+): Record<string, unknown> {
   return redactObject(fields, options, 0);
 }
 
@@ -34,7 +38,11 @@ function redactValue(key: string, value: unknown, options: LogRedactionOptions, 
   return redactObject(value as Record<string, unknown>, options, depth + 1);
 }
 
-function redactObject(object: Record<string, unknown>, options: LogRedactionOptions, depth: number): Record<string, unknown> {
+function redactObject(
+  object: Record<string, unknown>,
+  options: LogRedactionOptions,
+  depth: number,
+): Record<string, unknown> {
   const redacted: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(object)) redacted[key] = redactValue(key, value, options, depth);
   return redacted;

@@ -15,7 +15,9 @@ export interface UnsignedDelivery {
  */
 export function signDelivery(delivery: UnsignedDelivery, signingKey: string): Record<string, string> {
   if (isFormContentType(delivery.contentType)) {
-    return { 'X-SignalWire-Signature': formParamsSignature(signingKey, delivery.url, new URLSearchParams(delivery.body)) };
+    return {
+      'X-SignalWire-Signature': formParamsSignature(signingKey, delivery.url, new URLSearchParams(delivery.body)),
+    };
   }
   const rawBody = Buffer.from(delivery.body, 'utf8');
   return {

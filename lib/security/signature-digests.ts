@@ -22,7 +22,11 @@ export function formParamsSignature(signingKey: string, url: string, params: For
  * Scheme B over parameters already serialized (and UTF-8 encoded), so a verifier trying several URLs and keys sorts
  * and encodes them once.
  */
-export function formSignatureOfSerializedParams(signingKey: string, url: string, serializedParams: string | Buffer): string {
+export function formSignatureOfSerializedParams(
+  signingKey: string,
+  url: string,
+  serializedParams: string | Buffer,
+): string {
   return createHmac('sha1', signingKey).update(url, 'utf8').update(serializedParams).digest('base64');
 }
 

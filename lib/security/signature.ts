@@ -120,7 +120,9 @@ function verifyFormSignature(
 }
 
 function candidateUrls(request: SignedRequest): readonly string[] {
-  return request.otherUrls === undefined || request.otherUrls.length === 0 ? [request.url] : [request.url, ...request.otherUrls];
+  return request.otherUrls === undefined || request.otherUrls.length === 0
+    ? [request.url]
+    : [request.url, ...request.otherUrls];
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

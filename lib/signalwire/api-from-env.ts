@@ -47,7 +47,8 @@ export function signalWireApi(
 ): () => Promise<SignalWireRestClient | undefined> {
   if (settings === undefined) return async () => undefined;
   const { spaceUrl, projectId, timeoutMs } = settings;
-  const parameter = settings.apiToken !== undefined && 'parameter' in settings.apiToken ? settings.apiToken.parameter : undefined;
+  const parameter =
+    settings.apiToken !== undefined && 'parameter' in settings.apiToken ? settings.apiToken.parameter : undefined;
   let current: { apiToken: string; client: SignalWireRestClient } | undefined;
 
   const refused = <T>(call: Promise<T>): Promise<T> =>
@@ -62,13 +63,18 @@ export function signalWireApi(
   return async () => {
     const apiToken = await resolveSecret(settings.apiToken, readParameter);
     if (apiToken === undefined) {
-      throw new ConfigError('SIGNALWIRE_SPACE_URL is set but neither SIGNALWIRE_API_TOKEN nor SIGNALWIRE_API_TOKEN_PARAMETER is');
+      throw new ConfigError(
+        'SIGNALWIRE_SPACE_URL is set but neither SIGNALWIRE_API_TOKEN nor SIGNALWIRE_API_TOKEN_PARAMETER is',
+      );
     }
     if (current?.apiToken !== apiToken) {
       const client = createSignalWireRestClient({ spaceUrl, projectId, apiToken, timeoutMs });
       current = {
         apiToken,
-        client: { sendMessage: (m) => refused(client.sendMessage(m)), listMessages: (f) => refused(client.listMessages(f)) },
+        client: {
+          sendMessage: (m) => refused(client.sendMessage(m)),
+          listMessages: (f) => refused(client.listMessages(f)),
+        },
       };
     }
     return current.client;

@@ -26,7 +26,10 @@ const E164 = /^\+[1-9]\d{6,14}$/;
  * runs our SWML script and its state changes come back to our `/call-status` route.
  */
 export async function dialCall(config: SignalWireApiConfig, request: DialRequest): Promise<DialedCall> {
-  for (const [name, value] of [['--from', request.from], ['--to', request.to]] as const) {
+  for (const [name, value] of [
+    ['--from', request.from],
+    ['--to', request.to],
+  ] as const) {
     if (!E164.test(value)) throw new ConfigError(`${name} must be an E.164 number like +15551234567`);
   }
   const base = requireHttpsUrl(request.baseUrl, 'the stack URL').replace(/\/+$/, '');
@@ -50,10 +53,14 @@ export async function dialCall(config: SignalWireApiConfig, request: DialRequest
     status = response.status;
     text = await response.text();
   } catch (error) {
-    throw new DependencyError(`signalwire: dial ${isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'network error'}`, { cause: error });
+    throw new DependencyError(
+      `signalwire: dial ${isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'network error'}`,
+      { cause: error },
+    );
   }
   if (status < 200 || status >= 300) throw failureFor('dial', status, text, redact);
   const id = parseJsonObject(text)?.id;
-  if (typeof id !== 'string' || id === '') throw new DependencyError(`signalwire: dial answered HTTP ${status} without a call id`);
+  if (typeof id !== 'string' || id === '')
+    throw new DependencyError(`signalwire: dial answered HTTP ${status} without a call id`);
   return { call_id: id, ...params };
 }

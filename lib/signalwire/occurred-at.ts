@@ -16,7 +16,8 @@ const LATEST = Date.UTC(2100, 0, 1);
 
 const EPOCH_NUMBER = /^\d{1,16}(\.\d{1,9})?$/;
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
-const RFC_2822 = /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T)$/;
+const RFC_2822 =
+  /^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}(?::\d{2})?\s+(?:[+-]\d{4}|GMT|UTC?|[ECMP][SD]T)$/;
 
 export function occurredAtFrom(timestamp: unknown, receivedAt: string, context: string): number {
   if (timestamp === undefined || timestamp === null || timestamp === '') return receivedAtMillis(receivedAt, context);
@@ -28,7 +29,8 @@ export function occurredAtFrom(timestamp: unknown, receivedAt: string, context: 
 
 /** Reads a timestamp without a fallback; undefined when it is not one of the recognised forms. */
 export function parseTimestamp(timestamp: unknown): number | undefined {
-  if (typeof timestamp === 'number') return Number.isFinite(timestamp) && timestamp > 0 ? fromEpoch(timestamp) : undefined;
+  if (typeof timestamp === 'number')
+    return Number.isFinite(timestamp) && timestamp > 0 ? fromEpoch(timestamp) : undefined;
   if (typeof timestamp !== 'string') return undefined;
   const text = timestamp.trim();
   if (EPOCH_NUMBER.test(text)) return fromEpoch(Number(text));

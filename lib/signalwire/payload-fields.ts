@@ -68,7 +68,13 @@ export function readOptionalNonBlank(
  * A non-negative integer given as a JSON number or, as form bodies do, a decimal string.
  * `maximum` keeps absurd values (a million media items) out of the domain.
  */
-export function readOptionalCount(payload: Payload, key: string, context: string, label: string, maximum: number): number | undefined {
+export function readOptionalCount(
+  payload: Payload,
+  key: string,
+  context: string,
+  label: string,
+  maximum: number,
+): number | undefined {
   const value = payload[key];
   if (value === undefined || value === null || value === '') return undefined;
   let count: number;
@@ -81,12 +87,22 @@ export function readOptionalCount(payload: Payload, key: string, context: string
 }
 
 /** A non-negative finite number (a duration), as a JSON number or a decimal string. */
-export function readOptionalNonNegativeNumber(payload: Payload, key: string, context: string, label: string): number | undefined {
+export function readOptionalNonNegativeNumber(
+  payload: Payload,
+  key: string,
+  context: string,
+  label: string,
+): number | undefined {
   const value = payload[key];
   if (value === undefined || value === null || value === '') return undefined;
   const number =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}(\.\d{1,9})?$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isFinite(number) || number < 0) throw new PermanentError(`${context}: ${label} is not a non-negative number`);
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d{1,12}(\.\d{1,9})?$/.test(value.trim())
+        ? Number(value)
+        : NaN;
+  if (!Number.isFinite(number) || number < 0)
+    throw new PermanentError(`${context}: ${label} is not a non-negative number`);
   return number;
 }
 

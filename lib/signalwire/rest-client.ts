@@ -42,7 +42,11 @@ export function createSignalWireRestClient(config: SignalWireApiConfig): SignalW
   return {
     async sendMessage(message: OutboundMessage): Promise<SentMessage> {
       const form = new URLSearchParams();
-      for (const [name, value] of [['From', message.from], ['To', message.to], ['Body', message.body]] as const) {
+      for (const [name, value] of [
+        ['From', message.from],
+        ['To', message.to],
+        ['Body', message.body],
+      ] as const) {
         if (typeof value !== 'string') throw new PermanentError(`signalwire: send message needs ${name} as a string`);
         form.set(name, value);
       }
@@ -61,7 +65,9 @@ export function createSignalWireRestClient(config: SignalWireApiConfig): SignalW
       const sent = await listPages(account, `${messagesUrl}?${new URLSearchParams({ ...base, 'DateSent>': day })}`);
       // Accepted but still queued (`date_sent` null): the unfiltered list, newest first, read until a whole page
       // was created before `sentSince`.
-      const recent = await listPages(account, `${messagesUrl}?${new URLSearchParams(base)}`, (page) => page.every((m) => m.dateCreated < sinceSecond));
+      const recent = await listPages(account, `${messagesUrl}?${new URLSearchParams(base)}`, (page) =>
+        page.every((m) => m.dateCreated < sinceSecond),
+      );
       const bySid = new Map([...sent, ...recent].map((m) => [m.sid, m]));
       return [...bySid.values()];
     },
@@ -73,16 +79,23 @@ export interface AccountApi {
   url(resource: string): string;
   /** An absolute URL for a `next_page_uri`; refuses one on another origin. */
   sameOrigin(uri: string): string;
-  call(operation: string, url: string, init: { method: string; body?: URLSearchParams }): Promise<{ status: number; text: string }>;
+  call(
+    operation: string,
+    url: string,
+    init: { method: string; body?: URLSearchParams },
+  ): Promise<{ status: number; text: string }>;
   redact(text: string): string;
 }
 
 export function createAccountApi(config: SignalWireApiConfig): AccountApi {
   const baseUrl = normalizeSpaceUrl(config.spaceUrl);
-  if (typeof config.projectId !== 'string' || config.projectId.trim() === '') throw new ConfigError('signalwire projectId is missing');
-  if (typeof config.apiToken !== 'string' || config.apiToken.trim() === '') throw new ConfigError('signalwire apiToken is missing');
+  if (typeof config.projectId !== 'string' || config.projectId.trim() === '')
+    throw new ConfigError('signalwire projectId is missing');
+  if (typeof config.apiToken !== 'string' || config.apiToken.trim() === '')
+    throw new ConfigError('signalwire apiToken is missing');
   const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new ConfigError('signalwire timeoutMs must be a positive integer');
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
+    throw new ConfigError('signalwire timeoutMs must be a positive integer');
   const accountUrl = `${baseUrl}/api/laml/2010-04-01/Accounts/${encodeURIComponent(config.projectId)}`;
   const authorization = `Basic ${Buffer.from(`${config.projectId}:${config.apiToken}`).toString('base64')}`;
   return {
@@ -95,7 +108,9 @@ export function createAccountApi(config: SignalWireApiConfig): AccountApi {
     redact: (text) => text.replaceAll(config.apiToken, '[redacted]'),
     async call(operation, url, init) {
       try {
-        const contentType: Record<string, string> = init.body ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {};
+        const contentType: Record<string, string> = init.body
+          ? { 'Content-Type': 'application/x-www-form-urlencoded' }
+          : {};
         const response = await fetch(url, {
           ...init,
           headers: { Authorization: authorization, Accept: 'application/json', ...contentType },

@@ -44,10 +44,18 @@ export class CredentialsRefusedError extends DependencyError {
   }
 }
 
-export function failureFor(operation: string, status: number, responseText: string, redact: (text: string) => string): Error {
+export function failureFor(
+  operation: string,
+  status: number,
+  responseText: string,
+  redact: (text: string) => string,
+): Error {
   const detail = apiMessage(responseText, redact);
   if (status === 401 || status === 403) {
-    return new CredentialsRefusedError(`signalwire: ${operation} refused our credentials with HTTP ${status}${detail}`, status);
+    return new CredentialsRefusedError(
+      `signalwire: ${operation} refused our credentials with HTTP ${status}${detail}`,
+      status,
+    );
   }
   if (status === 408 || status === 429 || status >= 500 || status < 400) {
     return new DependencyError(`signalwire: ${operation} failed with HTTP ${status}${detail}`);
@@ -61,7 +69,17 @@ export function toListedMessage(item: unknown): ListedMessage[] {
   if (typeof m.sid !== 'string' || typeof m.body !== 'string' || !Number.isFinite(dateCreated)) return [];
   const dateSent = m.date_sent === null || m.date_sent === undefined ? null : Date.parse(String(m.date_sent));
   const sent = dateSent !== null && Number.isFinite(dateSent) ? dateSent : null;
-  return [{ sid: m.sid, from: String(m.from), to: String(m.to), body: m.body, status: String(m.status), dateCreated, dateSent: sent }];
+  return [
+    {
+      sid: m.sid,
+      from: String(m.from),
+      to: String(m.to),
+      body: m.body,
+      status: String(m.status),
+      dateCreated,
+      dateSent: sent,
+    },
+  ];
 }
 
 /** The API's own explanation (`{"code":21211,"message":"..."}`), bounded and with the token redacted. */
@@ -76,7 +94,9 @@ function apiMessage(responseText: string, redact: (text: string) => string): str
 export function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

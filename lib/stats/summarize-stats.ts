@@ -17,7 +17,12 @@ export interface StatsWindow {
 /** `webhooks stats --json`: what was first seen in the window, per kind and state. */
 export interface StatsSummary extends StatsWindow {
   counts: Record<StatsKind, number>;
-  calls: { total: number; by_state: Record<string, number>; with_duration: number; average_duration_seconds: number | null };
+  calls: {
+    total: number;
+    by_state: Record<string, number>;
+    with_duration: number;
+    average_duration_seconds: number | null;
+  };
   messages: { total: number; by_status: Record<string, number> };
   rooms: { total: number; by_state: { active: number; ended: number } };
   swml_fetches: { total: number; by_direction: Record<string, number> };
@@ -28,12 +33,18 @@ export function summarizeStats(records: Record<StatsKind, StatsRecord[]>, window
   const ended = records.room.filter((r) => r.ended_at !== undefined && r.ended_at !== null).length;
   return {
     ...window,
-    counts: { call: records.call.length, message: records.message.length, room: records.room.length, swml: records.swml.length },
+    counts: {
+      call: records.call.length,
+      message: records.message.length,
+      room: records.room.length,
+      swml: records.swml.length,
+    },
     calls: {
       total: records.call.length,
       by_state: countBy(records.call, (r) => r.state),
       with_duration: durations.length,
-      average_duration_seconds: durations.length === 0 ? null : round(durations.reduce((a, b) => a + b, 0) / durations.length),
+      average_duration_seconds:
+        durations.length === 0 ? null : round(durations.reduce((a, b) => a + b, 0) / durations.length),
     },
     messages: { total: records.message.length, by_status: countBy(records.message, (r) => r.status) },
     rooms: { total: records.room.length, by_state: { active: records.room.length - ended, ended } },
@@ -43,14 +54,16 @@ export function summarizeStats(records: Record<StatsKind, StatsRecord[]>, window
 
 /** The window a command line asks for: `--since ISO`, or `--hours N` back from now (default 24). */
 export function statsWindow(options: { since?: string; hours?: string }, now: Date = new Date()): StatsWindow {
-  if (options.since !== undefined && options.hours !== undefined) throw new RangeError('give --since or --hours, not both');
+  if (options.since !== undefined && options.hours !== undefined)
+    throw new RangeError('give --since or --hours, not both');
   let since: number;
   if (options.since !== undefined) {
     since = Date.parse(options.since);
     if (!Number.isFinite(since)) throw new RangeError(`--since is not an ISO 8601 time: ${options.since}`);
   } else {
     const hours = options.hours === undefined ? 24 : Number(options.hours);
-    if (!Number.isFinite(hours) || hours <= 0) throw new RangeError(`--hours must be a positive number, got ${options.hours}`);
+    if (!Number.isFinite(hours) || hours <= 0)
+      throw new RangeError(`--hours must be a positive number, got ${options.hours}`);
     since = now.getTime() - hours * 3_600_000;
   }
   return { since: new Date(since).toISOString(), until: now.toISOString() };

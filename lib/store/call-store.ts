@@ -38,7 +38,10 @@ export function createCallStore(table: TableRef): CallStore {
       try {
         // Race closed: `answered` and `ended` applied at once each find no duration and compute one from the
         // times they saw; the first one set stays, as does a duration a delivery carried.
-        const update = buildUpdate({ set: { duration_seconds: seconds }, condition: 'attribute_exists(pk) AND attribute_not_exists(duration_seconds)' });
+        const update = buildUpdate({
+          set: { duration_seconds: seconds },
+          condition: 'attribute_exists(pk) AND attribute_not_exists(duration_seconds)',
+        });
         await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: key(callId), ...update }));
       } catch (error) {
         if (!isConditionFailure(error)) throw new DependencyError('could not store call duration', { cause: error });
@@ -46,18 +49,28 @@ export function createCallStore(table: TableRef): CallStore {
     },
 
     async stored(callId) {
-      const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: key(callId), ConsistentRead: true }));
-      return Item === undefined ? undefined : { times: timesOf(Item), hasDuration: Item.duration_seconds !== undefined };
+      const { Item } = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: key(callId), ConsistentRead: true }),
+      );
+      return Item === undefined
+        ? undefined
+        : { times: timesOf(Item), hasDuration: Item.duration_seconds !== undefined };
     },
 
     async get(callId) {
-      const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: key(callId), ConsistentRead: true }));
+      const { Item } = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: key(callId), ConsistentRead: true }),
+      );
       return Item === undefined ? undefined : toCallRecord(Item);
     },
   };
 }
 
-async function update(table: TableRef, event: CallStatusEvent, clause: Pick<UpdateSpec, 'condition' | 'conditionValues' | 'set'>): Promise<StoredCall | undefined> {
+async function update(
+  table: TableRef,
+  event: CallStatusEvent,
+  clause: Pick<UpdateSpec, 'condition' | 'conditionValues' | 'set'>,
+): Promise<StoredCall | undefined> {
   const now = new Date().toISOString();
   // Times of earlier states a delivery carries (cXML timestamps): filled in if the item lacks them.
   const knownTimes = Object.entries(event.knownTimes ?? {}).filter(([state]) => state !== event.state);
@@ -80,7 +93,12 @@ async function update(table: TableRef, event: CallStatusEvent, clause: Pick<Upda
   };
   try {
     const { Attributes } = await table.client.send(
-      new UpdateCommand({ TableName: table.tableName, Key: key(event.callId), ...buildUpdate(spec), ReturnValues: 'ALL_NEW' }),
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: key(event.callId),
+        ...buildUpdate(spec),
+        ReturnValues: 'ALL_NEW',
+      }),
     );
     return { times: timesOf(Attributes ?? {}), hasDuration: Attributes?.duration_seconds !== undefined };
   } catch (error) {
@@ -113,4 +131,3 @@ function toCallRecord(item: Record<string, unknown>): CallRecord {
     updated_at: item.updated_at as string,
   };
 }
-

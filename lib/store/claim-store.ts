@@ -4,7 +4,17 @@ import { DependencyError } from '../errors';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
 import { buildUpdate, type UpdateSpec } from './update-expression';
 
-const OWN_ATTRIBUTES = new Set(['pk', 'sk', 'status', 'claim_token', 'lease_expires_at', 'claimed_at', 'attempts', 'updated_at', 'expires_at']);
+const OWN_ATTRIBUTES = new Set([
+  'pk',
+  'sk',
+  'status',
+  'claim_token',
+  'lease_expires_at',
+  'claimed_at',
+  'attempts',
+  'updated_at',
+  'expires_at',
+]);
 
 /**
  * Lease claims on DynamoDB, one item per effect: pk `<prefix><key>` (`REPLY#<message id>`, `NOTIFY#<event key>`),
@@ -16,7 +26,9 @@ export function createClaimStore(table: TableRef, prefix: string): ClaimStore {
   async function update(key: string, spec: UpdateSpec): Promise<boolean> {
     const set = { ...spec.set, updated_at: new Date().toISOString(), expires_at: expiresAt(table) };
     try {
-      await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: Key(key), ...buildUpdate({ ...spec, set }) }));
+      await table.client.send(
+        new UpdateCommand({ TableName: table.tableName, Key: Key(key), ...buildUpdate({ ...spec, set }) }),
+      );
       return true;
     } catch (error) {
       if (isConditionFailure(error)) return false;
@@ -29,15 +41,28 @@ export function createClaimStore(table: TableRef, prefix: string): ClaimStore {
     create: (key, claim) =>
       update(key, {
         condition: 'attribute_not_exists(pk)',
-        set: { ...claim.fields, status: 'in_progress', claim_token: claim.token, lease_expires_at: claim.leaseExpiresAt, claimed_at: claim.now, attempts: 1 },
+        set: {
+          ...claim.fields,
+          status: 'in_progress',
+          claim_token: claim.token,
+          lease_expires_at: claim.leaseExpiresAt,
+          claimed_at: claim.now,
+          attempts: 1,
+        },
       }),
 
     // Race closed: two workers find the same expired (or released) claim and take it over at once; the claim
     // token they both read lets only the first one through, the other sees a new token and waits.
     takeOver: (key, previousToken, claim) =>
       update(key, {
-        condition: 'claim_token = :previous AND (#status = :retry OR (#status = :in_progress AND lease_expires_at <= :now))',
-        conditionValues: { ':previous': previousToken, ':retry': 'retry', ':in_progress': 'in_progress', ':now': claim.now },
+        condition:
+          'claim_token = :previous AND (#status = :retry OR (#status = :in_progress AND lease_expires_at <= :now))',
+        conditionValues: {
+          ':previous': previousToken,
+          ':retry': 'retry',
+          ':in_progress': 'in_progress',
+          ':now': claim.now,
+        },
         set: { status: 'in_progress', claim_token: claim.token, lease_expires_at: claim.leaseExpiresAt },
         add: { attempts: 1 },
       }),
@@ -52,12 +77,17 @@ export function createClaimStore(table: TableRef, prefix: string): ClaimStore {
 
     // Race closed: an outcome recorded without a claim never overwrites a claim made meanwhile.
     recordIfAbsent: (key, status, fields) =>
-      update(key, { condition: 'attribute_not_exists(pk)', set: { ...fields, status, claimed_at: Date.now(), attempts: 0 } }),
+      update(key, {
+        condition: 'attribute_not_exists(pk)',
+        set: { ...fields, status, claimed_at: Date.now(), attempts: 0 },
+      }),
 
     async get(key) {
       let item: Record<string, unknown> | undefined;
       try {
-        ({ Item: item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: Key(key), ConsistentRead: true })));
+        ({ Item: item } = await table.client.send(
+          new GetCommand({ TableName: table.tableName, Key: Key(key), ConsistentRead: true }),
+        ));
       } catch (error) {
         throw new DependencyError(`could not read claim ${prefix}${key}`, { cause: error });
       }

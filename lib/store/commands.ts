@@ -49,7 +49,12 @@ export class PutCommand extends DocumentCommand<PutCommandInput, PutCommandOutpu
 
 export class UpdateCommand extends DocumentCommand<UpdateCommandInput, UpdateCommandOutput> {
   readonly operation = 'UpdateItem';
-  readonly inputKeyNodes = { Key: {}, AttributeUpdates: { '*': { Value: null } }, Expected: EXPECTED, ExpressionAttributeValues: {} };
+  readonly inputKeyNodes = {
+    Key: {},
+    AttributeUpdates: { '*': { Value: null } },
+    Expected: EXPECTED,
+    ExpressionAttributeValues: {},
+  };
   readonly outputKeyNodes = WRITE_OUTPUT;
 }
 
@@ -61,7 +66,12 @@ export class DeleteCommand extends DocumentCommand<DeleteCommandInput, DeleteCom
 
 export class QueryCommand extends DocumentCommand<QueryCommandInput, QueryCommandOutput> {
   readonly operation = 'Query';
-  readonly inputKeyNodes = { KeyConditions: { '*': { AttributeValueList: [] } }, QueryFilter: { '*': { AttributeValueList: [] } }, ExclusiveStartKey: {}, ExpressionAttributeValues: {} };
+  readonly inputKeyNodes = {
+    KeyConditions: { '*': { AttributeValueList: [] } },
+    QueryFilter: { '*': { AttributeValueList: [] } },
+    ExclusiveStartKey: {},
+    ExpressionAttributeValues: {},
+  };
   readonly outputKeyNodes = { Items: { '*': {} }, LastEvaluatedKey: {} };
 }
 
@@ -76,7 +86,10 @@ const WRITE_REQUESTS = { '*': { '*': { PutRequest: { Item: {} }, DeleteRequest: 
 export class BatchWriteCommand extends DocumentCommand<BatchWriteCommandInput, BatchWriteCommandOutput> {
   readonly operation = 'BatchWriteItem';
   readonly inputKeyNodes = { RequestItems: WRITE_REQUESTS };
-  readonly outputKeyNodes = { UnprocessedItems: WRITE_REQUESTS, ItemCollectionMetrics: { '*': { '*': { ItemCollectionKey: {} } } } };
+  readonly outputKeyNodes = {
+    UnprocessedItems: WRITE_REQUESTS,
+    ItemCollectionMetrics: { '*': { '*': { ItemCollectionKey: {} } } },
+  };
 }
 
 export type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';

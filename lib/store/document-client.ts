@@ -21,7 +21,11 @@ const UNMARSHALL = { convertWithoutMapWrapper: true } as const;
 export function documentClient(client: DynamoDbSender): DocumentClient {
   return {
     async send<Output>(command: DocumentCommand<object, Output>): Promise<Output> {
-      const input = processKeys(command.input, (value) => marshall(value as NativeAttributeValue, MARSHALL), command.inputKeyNodes);
+      const input = processKeys(
+        command.input,
+        (value) => marshall(value as NativeAttributeValue, MARSHALL),
+        command.inputKeyNodes,
+      );
       const output = await client.call(command.operation, input);
       return processKeys(output, (value) => unmarshall(value as never, UNMARSHALL), command.outputKeyNodes) as Output;
     },
@@ -37,7 +41,8 @@ function processValue(value: unknown, fn: Fn, nodes: KeyNodes): unknown {
   if (nodes === null) return fn(value);
   const keys = Object.keys(nodes);
   if (keys.length === 0) return eachMember(value as object, fn, null, true);
-  if (keys.length === 1 && keys[0] === '*') return eachMember(value as object, fn, (nodes as Record<string, KeyNodes>)['*']!, false);
+  if (keys.length === 1 && keys[0] === '*')
+    return eachMember(value as object, fn, (nodes as Record<string, KeyNodes>)['*']!, false);
   return processKeys(value as object, fn, nodes);
 }
 
@@ -55,8 +60,12 @@ function eachMember(value: object, fn: Fn, nodes: KeyNodes, dropUndefined: boole
 
 function processKeys(value: object, fn: Fn, nodes: KeyNodes): object {
   const source = value as Record<string, unknown>;
-  const result = (Array.isArray(value) ? value.filter((item) => typeof item !== 'function') : {}) as Record<string, unknown>;
-  if (!Array.isArray(value)) for (const [key, member] of Object.entries(source)) if (typeof member !== 'function') result[key] = member;
+  const result = (Array.isArray(value) ? value.filter((item) => typeof item !== 'function') : {}) as Record<
+    string,
+    unknown
+  >;
+  if (!Array.isArray(value))
+    for (const [key, member] of Object.entries(source)) if (typeof member !== 'function') result[key] = member;
   for (const [key, child] of Object.entries(nodes ?? {})) {
     if (typeof source[key] === 'function') continue;
     const processed = processValue(source[key], fn, child as KeyNodes);

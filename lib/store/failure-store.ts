@@ -25,7 +25,10 @@ export function createFailureStore(table: TableRef): FailureStore {
   return {
     async record(failure) {
       await table.client.send(
-        new PutCommand({ TableName: table.tableName, Item: { ...key(failure.event_id), ...failure, expires_at: expiresAt(ttlTable) } }),
+        new PutCommand({
+          TableName: table.tableName,
+          Item: { ...key(failure.event_id), ...failure, expires_at: expiresAt(ttlTable) },
+        }),
       );
     },
     async get(eventId) {

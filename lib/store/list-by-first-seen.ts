@@ -15,7 +15,12 @@ export interface FirstSeenRecord {
 }
 
 /** Records of a kind first seen at or after `since`, newest first, up to `limit`: pages of the stats index only. */
-export async function listByFirstSeen(table: TableRef, kind: StatsKind, since: string, limit = 1000): Promise<FirstSeenRecord[]> {
+export async function listByFirstSeen(
+  table: TableRef,
+  kind: StatsKind,
+  since: string,
+  limit = 1000,
+): Promise<FirstSeenRecord[]> {
   const items = await queryShards(
     table,
     statsKindPartitions(kind),
@@ -34,7 +39,8 @@ export async function listByFirstSeen(table: TableRef, kind: StatsKind, since: s
 function recordOf(item: Record<string, unknown>): FirstSeenRecord {
   const pk = String(item.pk);
   const record: FirstSeenRecord = { id: pk.slice(pk.indexOf('#') + 1), first_seen_at: String(item.gsi1sk) };
-  for (const name of ['state', 'status', 'direction', 'ended_at'] as const) if (typeof item[name] === 'string') record[name] = item[name] as string;
+  for (const name of ['state', 'status', 'direction', 'ended_at'] as const)
+    if (typeof item[name] === 'string') record[name] = item[name] as string;
   if (typeof item.duration_seconds === 'number') record.duration_seconds = item.duration_seconds;
   return record;
 }

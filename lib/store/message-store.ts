@@ -22,7 +22,15 @@ export function createMessageStore(table: TableRef): MessageStore {
         condition: 'attribute_not_exists(#direction)',
         seen: 'received',
         at: m.occurredAt,
-        set: { direction: 'inbound', from: m.from, to: m.to, body: m.body, media_urls: m.mediaUrls, segments: m.segments, received_at: new Date(m.occurredAt).toISOString() },
+        set: {
+          direction: 'inbound',
+          from: m.from,
+          to: m.to,
+          body: m.body,
+          media_urls: m.mediaUrls,
+          segments: m.segments,
+          received_at: new Date(m.occurredAt).toISOString(),
+        },
         // A `receiving`/`received` callback may have created the item first: never move its status back.
         setIfAbsent: { status: 'received', status_rank: statusRank('received') },
       }),
@@ -33,7 +41,15 @@ export function createMessageStore(table: TableRef): MessageStore {
       await write(reply.messageId, {
         seen: 'queued',
         at: reply.queuedAt,
-        setIfAbsent: { direction: 'outbound', from: reply.from, to: reply.to, body: reply.body, in_reply_to: reply.inReplyTo, status: 'queued', status_rank: statusRank('queued') },
+        setIfAbsent: {
+          direction: 'outbound',
+          from: reply.from,
+          to: reply.to,
+          body: reply.body,
+          in_reply_to: reply.inReplyTo,
+          status: 'queued',
+          status_rank: statusRank('queued'),
+        },
       });
     },
 
@@ -45,7 +61,12 @@ export function createMessageStore(table: TableRef): MessageStore {
         conditionValues: { ':rank': statusRank(event.status), ':seen': event.status },
         seen: event.status,
         at: event.occurredAt,
-        set: { status: event.status, status_rank: statusRank(event.status), error_code: event.errorCode, error_message: event.errorMessage },
+        set: {
+          status: event.status,
+          status_rank: statusRank(event.status),
+          error_code: event.errorCode,
+          error_message: event.errorMessage,
+        },
         setIfAbsent: { from: event.from, to: event.to },
       }),
 
@@ -60,7 +81,9 @@ export function createMessageStore(table: TableRef): MessageStore {
       }),
 
     async get(messageId) {
-      const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: key(messageId), ConsistentRead: true }));
+      const { Item } = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: key(messageId), ConsistentRead: true }),
+      );
       return Item === undefined ? undefined : toMessageRecord(Item);
     },
   };
@@ -77,11 +100,18 @@ async function update(table: TableRef, messageId: string, clause: Clause): Promi
     ...clause,
     set: { ...clause.set, message_id: messageId, updated_at: now, expires_at: expiresAt(table) },
     // First seen: also files the message in the stats index (lib/store/stats-index.ts), once.
-    setIfAbsent: { [`at_${clause.seen}`]: clause.at, ...clause.setIfAbsent, first_seen_at: now, ...statsIndexFields('message', messageId, now) },
+    setIfAbsent: {
+      [`at_${clause.seen}`]: clause.at,
+      ...clause.setIfAbsent,
+      first_seen_at: now,
+      ...statsIndexFields('message', messageId, now),
+    },
     add: { statuses_seen: new Set([clause.seen]) },
   };
   try {
-    await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: key(messageId), ...buildUpdate(spec) }));
+    await table.client.send(
+      new UpdateCommand({ TableName: table.tableName, Key: key(messageId), ...buildUpdate(spec) }),
+    );
     return true;
   } catch (error) {
     if (isConditionFailure(error)) return false;
@@ -92,7 +122,8 @@ async function update(table: TableRef, messageId: string, clause: Clause): Promi
 function toMessageRecord(item: Record<string, unknown>): MessageRecord {
   const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : null);
   const times: Partial<Record<MessageStatus, number>> = {};
-  for (const status of MESSAGE_STATUSES) if (typeof item[`at_${status}`] === 'number') times[status] = item[`at_${status}`] as number;
+  for (const status of MESSAGE_STATUSES)
+    if (typeof item[`at_${status}`] === 'number') times[status] = item[`at_${status}`] as number;
   return {
     message_id: item.message_id as string,
     direction: text('direction') as MessageRecord['direction'],

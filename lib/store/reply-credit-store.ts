@@ -16,11 +16,16 @@ export function createReplyCreditStore(table: TableRef): ReplyCredits {
           new UpdateCommand({
             TableName: table.tableName,
             Key: { pk: `REPLYSID#${sid}`, sk: 'CREDIT' },
-            UpdateExpression: 'SET credited_to = if_not_exists(credited_to, :key), credited_at = if_not_exists(credited_at, :now), expires_at = :ttl',
+            UpdateExpression:
+              'SET credited_to = if_not_exists(credited_to, :key), credited_at = if_not_exists(credited_at, :now), expires_at = :ttl',
             // Race closed: two claims reconciling at once (or a reconcile racing the sender) find the same reply;
             // only the first credits it. The same claim crediting it again (a retry after a lost answer) passes.
             ConditionExpression: 'attribute_not_exists(pk) OR credited_to = :key',
-            ExpressionAttributeValues: { ':key': inboundMessageId, ':now': new Date().toISOString(), ':ttl': expiresAt(table) },
+            ExpressionAttributeValues: {
+              ':key': inboundMessageId,
+              ':now': new Date().toISOString(),
+              ':ttl': expiresAt(table),
+            },
           }),
         );
         return true;

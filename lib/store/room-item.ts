@@ -8,8 +8,14 @@ import type { RoomMember, RoomRecording, RoomSession } from '../video/room-sessi
  */
 export const roomPartition = (roomSessionId: string) => `ROOM#${roomSessionId}`;
 export const roomKey = (roomSessionId: string) => ({ pk: roomPartition(roomSessionId), sk: 'ROOM' });
-export const memberKey = (roomSessionId: string, memberId: string) => ({ pk: roomPartition(roomSessionId), sk: `MEMBER#${memberId}` });
-export const recordingKey = (roomSessionId: string, recordingId: string) => ({ pk: roomPartition(roomSessionId), sk: `RECORDING#${recordingId}` });
+export const memberKey = (roomSessionId: string, memberId: string) => ({
+  pk: roomPartition(roomSessionId),
+  sk: `MEMBER#${memberId}`,
+});
+export const recordingKey = (roomSessionId: string, recordingId: string) => ({
+  pk: roomPartition(roomSessionId),
+  sk: `RECORDING#${recordingId}`,
+});
 
 /** The session from every item of its partition (the session item first or not); undefined without a session item. */
 export function roomSessionFromItems(items: readonly Record<string, unknown>[]): RoomSession | undefined {
@@ -21,7 +27,12 @@ export function roomSessionFromItems(items: readonly Record<string, unknown>[]):
   for (const item of items) {
     const sk = String(item.sk);
     if (sk.startsWith('MEMBER#')) {
-      members.push({ id: sk.slice(7), name: stringOrNull(item.name), joined_at: timeOrNull(item.joined_at), left_at: timeOrNull(item.left_at) });
+      members.push({
+        id: sk.slice(7),
+        name: stringOrNull(item.name),
+        joined_at: timeOrNull(item.joined_at),
+        left_at: timeOrNull(item.left_at),
+      });
       if (item.in_room === 1) inRoom += 1;
     } else if (sk.startsWith('RECORDING#')) {
       recordings.push({

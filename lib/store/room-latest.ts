@@ -44,7 +44,12 @@ async function latestOrOpen(table: TableRef, roomId: string, occurredAt: number)
 }
 
 /** After a room.started: that session becomes the room's latest unless a later-started one already is. */
-export async function markLatestSession(table: TableRef, roomId: string, roomSessionId: string, startedMs: number): Promise<void> {
+export async function markLatestSession(
+  table: TableRef,
+  roomId: string,
+  roomSessionId: string,
+  startedMs: number,
+): Promise<void> {
   try {
     await table.client.send(
       new UpdateCommand({
@@ -57,7 +62,8 @@ export async function markLatestSession(table: TableRef, roomId: string, roomSes
       }),
     );
   } catch (error) {
-    if (!isConditionFailure(error)) throw new DependencyError('could not store the latest room session', { cause: error });
+    if (!isConditionFailure(error))
+      throw new DependencyError('could not store the latest room session', { cause: error });
   }
 }
 
@@ -68,13 +74,18 @@ export async function latestSessionOfRoom(table: TableRef, roomId: string): Prom
 
 async function read(table: TableRef, key: Record<string, string>): Promise<Record<string, unknown> | undefined> {
   try {
-    return (await table.client.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true }))).Item;
+    return (await table.client.send(new GetCommand({ TableName: table.tableName, Key: key, ConsistentRead: true })))
+      .Item;
   } catch (error) {
     throw new DependencyError('could not read the room sessions', { cause: error });
   }
 }
 
-async function putIfAbsent(table: TableRef, key: Record<string, string>, fields: Record<string, unknown>): Promise<boolean> {
+async function putIfAbsent(
+  table: TableRef,
+  key: Record<string, string>,
+  fields: Record<string, unknown>,
+): Promise<boolean> {
   const names = Object.keys(fields);
   try {
     await table.client.send(
@@ -83,7 +94,10 @@ async function putIfAbsent(table: TableRef, key: Record<string, string>, fields:
         Key: key,
         UpdateExpression: `SET ${names.map((n) => `${n} = :${n}`).join(', ')}, expires_at = :ttl`,
         ConditionExpression: 'attribute_not_exists(pk)',
-        ExpressionAttributeValues: { ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])), ':ttl': expiresAt(table) },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((n) => [`:${n}`, fields[n]])),
+          ':ttl': expiresAt(table),
+        },
       }),
     );
     return true;

@@ -27,7 +27,9 @@ export async function listRoomSessions(table: TableRef, since: string): Promise<
   const keys = found.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
   const items = new Map<string, Record<string, unknown>>();
   for (let start = 0; start < keys.length; start += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = { [table.tableName]: { Keys: keys.slice(start, start + 100) } };
+    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+      [table.tableName]: { Keys: keys.slice(start, start + 100) },
+    };
     while (request !== undefined && Object.keys(request).length > 0) {
       const answer = await table.client.send(new BatchGetCommand({ RequestItems: request }));
       for (const item of answer.Responses?.[table.tableName] ?? []) items.set(String(item.pk), item);

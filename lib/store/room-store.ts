@@ -15,7 +15,8 @@ export function createRoomStore(table: TableRef): RoomStore {
   // Sessions this container filed lately: a member event then costs one write, not two. The session item's
   // `updated_at` and TTL are refreshed at most once a minute per container by member and recording events.
   const touched = new Map<string, number>();
-  const member = (event: SessionVideoEvent, clause: Clause) => write(table, memberKey(event.roomSessionId, event.memberId!), clause);
+  const member = (event: SessionVideoEvent, clause: Clause) =>
+    write(table, memberKey(event.roomSessionId, event.memberId!), clause);
   return {
     sessionOf: (event) => resolveRoomSession(table, event),
     latestSessionOf: (roomId) => latestSessionOfRoom(table, roomId),
@@ -35,7 +36,8 @@ export function createRoomStore(table: TableRef): RoomStore {
     record: async (event) => {
       if (event.type === 'room.started' || event.type === 'room.ended') {
         const applied = await write(table, roomKey(event.roomSessionId), roomEventClause(event), sessionFields(event));
-        if (event.type === 'room.started' && event.roomId !== undefined) await markLatestSession(table, event.roomId, event.roomSessionId, event.occurredAt);
+        if (event.type === 'room.started' && event.roomId !== undefined)
+          await markLatestSession(table, event.roomId, event.roomSessionId, event.occurredAt);
         return applied;
       }
       return write(table, recordingKey(event.roomSessionId, recordingIdOf(event)), recordingClause(event));
@@ -45,8 +47,10 @@ export function createRoomStore(table: TableRef): RoomStore {
     // its times atomically, so either the join counts (in_room 1) and the leave uncounts it, or the leave lands
     // first and the join never counts. The count is the number of members in the room: exact, never negative.
     joinCounted: (event) => member(event, memberClause(event, 'joined', 1, `${NOT_JOINED} AND ${NOT_LEFT}`)),
-    joinAfterLeft: (event) => member(event, memberClause(event, 'joined', 0, `${NOT_JOINED} AND attribute_exists(left_at)`)),
-    leaveCounted: (event) => member(event, memberClause(event, 'left', 0, `attribute_exists(joined_at) AND ${NOT_LEFT} AND in_room = :one`)),
+    joinAfterLeft: (event) =>
+      member(event, memberClause(event, 'joined', 0, `${NOT_JOINED} AND attribute_exists(left_at)`)),
+    leaveCounted: (event) =>
+      member(event, memberClause(event, 'left', 0, `attribute_exists(joined_at) AND ${NOT_LEFT} AND in_room = :one`)),
     leaveBeforeJoined: (event) => member(event, memberClause(event, 'left', 0, `${NOT_JOINED} AND ${NOT_LEFT}`)),
 
     async get(roomSessionId) {
@@ -94,7 +98,12 @@ function sessionFields(event: SessionVideoEvent): Clause {
   };
 }
 
-async function write(table: TableRef, key: Record<string, string>, clause: Clause, extra: Clause | undefined = { set: [], values: {} }): Promise<boolean> {
+async function write(
+  table: TableRef,
+  key: Record<string, string>,
+  clause: Clause,
+  extra: Clause | undefined = { set: [], values: {} },
+): Promise<boolean> {
   const set = [...clause.set, ...(extra?.set ?? [])];
   const values: Record<string, unknown> = { ...clause.values, ...extra?.values };
   if (extra !== undefined) {

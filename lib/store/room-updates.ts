@@ -39,21 +39,35 @@ export function recordingClause(event: SessionVideoEvent): Clause {
     [completed ? ':completed' : ':started']: completed ? 'completed' : 'started',
   };
   // A completed recording's URL and duration are final; the ones a `started` event may carry only fill gaps.
-  for (const [field, value] of [['url', event.recordingUrl], ['duration', event.durationSeconds]] as const) {
+  for (const [field, value] of [
+    ['url', event.recordingUrl],
+    ['duration', event.durationSeconds],
+  ] as const) {
     if (value === undefined) continue;
     set.push(completed ? `#${field} = :${field}` : `#${field} = if_not_exists(#${field}, :${field})`);
     values[`:${field}`] = value;
   }
   const names: Record<string, string> = { '#state': 'state' };
   for (const field of ['url', 'duration']) if (`:${field}` in values) names[`#${field}`] = field;
-  return { condition: 'NOT contains(events_seen, :key)', set: [...set, 'recording_id = :recording'], add: ['events_seen :keys'], values: { ...values, ':recording': recordingIdOf(event) }, names };
+  return {
+    condition: 'NOT contains(events_seen, :key)',
+    set: [...set, 'recording_id = :recording'],
+    add: ['events_seen :keys'],
+    values: { ...values, ':recording': recordingIdOf(event) },
+    names,
+  };
 }
 
 /**
  * A member joining or leaving, on the member's own item: its time and name, and `in_room` (1 counts, 0 does not)
  * decided by the same condition that admits the write, so a member counts once joined unless already seen leaving.
  */
-export function memberClause(event: SessionVideoEvent, side: 'joined' | 'left', inRoom: 0 | 1, condition: string): Clause {
+export function memberClause(
+  event: SessionVideoEvent,
+  side: 'joined' | 'left',
+  inRoom: 0 | 1,
+  condition: string,
+): Clause {
   const set = [`${side}_at = if_not_exists(${side}_at, :at)`, 'in_room = :in_room', 'member_id = :member'];
   const values: Record<string, unknown> = { ':at': event.occurredAt, ':in_room': inRoom, ':member': event.memberId! };
   if (event.memberName !== undefined) {

@@ -28,7 +28,10 @@ export function statsKindPartitions(kind: StatsKind): string[] {
  * SET clauses for an UpdateExpression; the caller binds `:now` (its first_seen_at) and `:gsi1pk`
  * (see statsIndexValues). if_not_exists: the first write files the item, later ones never move it.
  */
-export const STATS_INDEX_SET: readonly string[] = ['gsi1pk = if_not_exists(gsi1pk, :gsi1pk)', 'gsi1sk = if_not_exists(gsi1sk, :now)'];
+export const STATS_INDEX_SET: readonly string[] = [
+  'gsi1pk = if_not_exists(gsi1pk, :gsi1pk)',
+  'gsi1sk = if_not_exists(gsi1sk, :now)',
+];
 
 export function statsIndexValues(kind: StatsKind, id: string): { ':gsi1pk': string } {
   return { ':gsi1pk': statsPartition(kind, id) };

@@ -5,10 +5,15 @@ import { STATS_INDEX, statsKindPartitions } from './stats-index';
 import type { TableRef } from './table';
 
 /** Every record of each kind first seen in the window: one paginated Query of the stats index per kind and shard. */
-export async function queryStatsRecords(table: TableRef, window: StatsWindow): Promise<Record<StatsKind, StatsRecord[]>> {
+export async function queryStatsRecords(
+  table: TableRef,
+  window: StatsWindow,
+): Promise<Record<StatsKind, StatsRecord[]>> {
   // An empty window (since after until): DynamoDB refuses such a BETWEEN, and there is nothing in it anyway.
   if (window.since > window.until) return { call: [], message: [], room: [], swml: [] };
-  const entries = await Promise.all(STATS_KINDS.map(async (kind) => [kind, await queryKind(table, kind, window)] as const));
+  const entries = await Promise.all(
+    STATS_KINDS.map(async (kind) => [kind, await queryKind(table, kind, window)] as const),
+  );
   return Object.fromEntries(entries) as Record<StatsKind, StatsRecord[]>;
 }
 

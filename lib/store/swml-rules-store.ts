@@ -20,7 +20,11 @@ export function createSwmlRulesStore(table: TableRef) {
       try {
         const { Item } = await table.client.send(new GetCommand({ TableName: table.tableName, Key: KEY }));
         if (Item === undefined) return undefined;
-        return { rules_json: String(Item.rules_json ?? ''), updated_at: String(Item.updated_at ?? ''), version: Number(Item.version ?? 0) };
+        return {
+          rules_json: String(Item.rules_json ?? ''),
+          updated_at: String(Item.updated_at ?? ''),
+          version: Number(Item.version ?? 0),
+        };
       } catch (cause) {
         throw new DependencyError('could not read the swml routing rules', { cause });
       }
@@ -37,7 +41,11 @@ export function createSwmlRulesStore(table: TableRef) {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return { rules_json: rulesJson, updated_at: String(Attributes?.updated_at), version: Number(Attributes?.version) };
+      return {
+        rules_json: rulesJson,
+        updated_at: String(Attributes?.updated_at),
+        version: Number(Attributes?.version),
+      };
     },
 
     /** Back to the built-in rules (DEFAULT_ROUTING_RULES). */

@@ -52,16 +52,21 @@ export function buildUpdate(spec: UpdateSpec): UpdateExpressionInput {
   if (set.length === 0 && add.length === 0) throw new Error('update expression: nothing to update');
 
   for (const [placeholder, value] of Object.entries(spec.conditionValues ?? {})) {
-    if (/^:v\d+$/.test(placeholder)) throw new Error(`update expression: ${placeholder} is reserved for attribute values`);
+    if (/^:v\d+$/.test(placeholder))
+      throw new Error(`update expression: ${placeholder} is reserved for attribute values`);
     values[placeholder] = value;
   }
   // `#status` in a condition stands for the attribute `status`.
   for (const placeholder of spec.condition?.match(/#\w+/g) ?? []) {
-    if (/^#n\d+$/.test(placeholder)) throw new Error(`update expression: ${placeholder} is reserved for attribute names`);
+    if (/^#n\d+$/.test(placeholder))
+      throw new Error(`update expression: ${placeholder} is reserved for attribute names`);
     names[placeholder] = placeholder.slice(1);
   }
 
-  const clauses = [...(set.length > 0 ? [`SET ${set.join(', ')}`] : []), ...(add.length > 0 ? [`ADD ${add.join(', ')}`] : [])];
+  const clauses = [
+    ...(set.length > 0 ? [`SET ${set.join(', ')}`] : []),
+    ...(add.length > 0 ? [`ADD ${add.join(', ')}`] : []),
+  ];
   return {
     UpdateExpression: clauses.join(' '),
     ...(spec.condition !== undefined && { ConditionExpression: spec.condition }),

@@ -34,7 +34,11 @@ export async function answerSwmlFetch(request: WebhookRequest, deps: SwmlFetchDe
     // When our secrets cannot be read (SSM down at a cold start) we cannot tell who asks: answer the safe default,
     // which holds nothing worth protecting, rather than a 5xx that drops the call.
     if (!(error instanceof DependencyError)) throw error;
-    deps.log.error('swml fetch not verifiable; answering the safe default', { error, cause: error.cause, request_id: request.requestId });
+    deps.log.error('swml fetch not verifiable; answering the safe default', {
+      error,
+      cause: error.cause,
+      request_id: request.requestId,
+    });
     return SAFE_DEFAULT_SWML;
   }
   try {
@@ -54,14 +58,21 @@ async function documentFor(payload: Record<string, unknown>, deps: SwmlFetchDeps
   try {
     rules = await withDeadline(deps.loadRules(), deps.rulesTimeoutMs, 'routing rules read timed out');
   } catch (error) {
-    deps.log.error('swml routing rules unreadable; answering the safe default', { error, cause: (error as { cause?: unknown }).cause });
+    deps.log.error('swml routing rules unreadable; answering the safe default', {
+      error,
+      cause: (error as { cause?: unknown }).cause,
+    });
     return SAFE_DEFAULT_SWML;
   }
   return buildSwmlOrSafeDefault(swmlCallContextFrom(payload), rules);
 }
 
 /** Resolves when the journal is queued, failed, or took longer than allowed; never rejects. */
-async function journalFetch(request: WebhookRequest, parsed: ParsedBody | undefined, deps: SwmlFetchDeps): Promise<void> {
+async function journalFetch(
+  request: WebhookRequest,
+  parsed: ParsedBody | undefined,
+  deps: SwmlFetchDeps,
+): Promise<void> {
   const context = { route: request.routeKey, request_id: request.requestId };
   if (parsed === undefined) {
     deps.log.warn('swml fetch body unreadable; answered, not journaled', context);

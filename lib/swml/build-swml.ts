@@ -45,7 +45,10 @@ export function isVipCall(context: SwmlCallContext, rules: RoutingRules): boolea
 function buildMenu(rules: RoutingRules): SwmlMethod[] {
   const cases: Record<string, SwmlMethod[]> = {};
   for (const [digit, option] of Object.entries(rules.menu.options)) cases[digit] = optionSteps(option, rules);
-  const fallback = rules.defaultConnectTo === undefined ? [...say(rules.goodbye), hangup()] : [connect(rules.defaultConnectTo), hangup()];
+  const fallback =
+    rules.defaultConnectTo === undefined
+      ? [...say(rules.goodbye), hangup()]
+      : [connect(rules.defaultConnectTo), hangup()];
   return [
     { prompt: { play: sayUrl(rules.menu.prompt), max_digits: 1, terminators: '#' } },
     { switch: { variable: 'prompt_value', case: cases, default: [...say(rules.menu.invalidChoice), ...fallback] } },

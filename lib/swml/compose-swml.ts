@@ -20,10 +20,17 @@ export interface SwmlClients {
 
 /** The SWML function's composition root: the same webhook checks as the ingest, the stored rules, the journal. */
 export function composeSwml(config: SwmlConfig, clients: SwmlClients, log: Logger, metrics: Metrics): SwmlFetchDeps {
-  const rules = createSwmlRulesStore({ client: createDocumentClient(clients.dynamodb), tableName: config.tableName, retentionDays: config.retentionDays });
+  const rules = createSwmlRulesStore({
+    client: createDocumentClient(clients.dynamodb),
+    tableName: config.tableName,
+    retentionDays: config.retentionDays,
+  });
   return {
     authenticate: authenticatorFromConfig(config.auth, { log, metrics, readParameters: clients.readParameters }),
-    loadRules: createRoutingRulesSource(async () => (await rules.get())?.rules_json, { ttlMs: config.rulesCacheMs, log }),
+    loadRules: createRoutingRulesSource(async () => (await rules.get())?.rules_json, {
+      ttlMs: config.rulesCacheMs,
+      log,
+    }),
     journal: webhookQueueOver(clients.sendMessage, config.queueUrl).send,
     journalTimeoutMs: config.journalTimeoutMs,
     rulesTimeoutMs: config.rulesTimeoutMs,

@@ -21,7 +21,10 @@ export interface SwmlFetchStore {
  * The fetch was answered synchronously (functions/swml.ts); the worker only files it. Total: a fetch with no
  * usable fields is still one fetch, so nothing here can send it to the DLQ.
  */
-export function swmlFetchFrom(payload: Record<string, unknown>, meta: { eventId: string; route: string; receivedAt: string }): SwmlFetch {
+export function swmlFetchFrom(
+  payload: Record<string, unknown>,
+  meta: { eventId: string; route: string; receivedAt: string },
+): SwmlFetch {
   const context = swmlCallContextFrom(payload);
   return {
     ...meta,

@@ -18,7 +18,10 @@ export interface RoutingRulesSourceOptions {
  * failed rejects for `errorTtlMs`. Broken rules are logged once per read, here, so the breakage is seen; the
  * answer itself falls back to the safe default (buildSwmlOrSafeDefault).
  */
-export function createRoutingRulesSource(read: () => Promise<string | undefined>, options: RoutingRulesSourceOptions): () => Promise<string | undefined> {
+export function createRoutingRulesSource(
+  read: () => Promise<string | undefined>,
+  options: RoutingRulesSourceOptions,
+): () => Promise<string | undefined> {
   const now = options.now ?? Date.now;
   const errorTtlMs = options.errorTtlMs ?? Math.min(options.ttlMs, 5_000);
   let cached: { value: Promise<string | undefined>; until: number } | undefined;
@@ -28,7 +31,9 @@ export function createRoutingRulesSource(read: () => Promise<string | undefined>
     try {
       parseRoutingRules(rules);
     } catch (error) {
-      options.log.error('swml routing rules are invalid; answering the safe default', { reason: (error as Error).message });
+      options.log.error('swml routing rules are invalid; answering the safe default', {
+        reason: (error as Error).message,
+      });
     }
     return rules;
   };

@@ -72,8 +72,10 @@ export function parseRoutingRules(source: unknown): RoutingRules {
     goodbye: readText(input.goodbye ?? defaults.goodbye, 'goodbye'),
   };
   if (input.vipConnectTo != null) rules.vipConnectTo = readDestination(input.vipConnectTo, 'vipConnectTo');
-  if (input.defaultConnectTo != null) rules.defaultConnectTo = readDestination(input.defaultConnectTo, 'defaultConnectTo');
-  if (rules.vipNumbers.length > 0 && rules.vipConnectTo === undefined) throw invalid('vipConnectTo is required when vipNumbers is set');
+  if (input.defaultConnectTo != null)
+    rules.defaultConnectTo = readDestination(input.defaultConnectTo, 'defaultConnectTo');
+  if (rules.vipNumbers.length > 0 && rules.vipConnectTo === undefined)
+    throw invalid('vipConnectTo is required when vipNumbers is set');
   return rules;
 }
 
@@ -117,13 +119,16 @@ function readOptions(value: unknown): Record<string, MenuOption> {
   if (entries.length === 0) throw invalid('menu.options must have at least one key');
   const options: Record<string, MenuOption> = {};
   for (const [key, option] of entries) {
-    if (!MENU_KEY.test(key)) throw invalid(`menu.options key ${JSON.stringify(key.slice(0, 8))} must be one of 0-9 or *`);
+    if (!MENU_KEY.test(key))
+      throw invalid(`menu.options key ${JSON.stringify(key.slice(0, 8))} must be one of 0-9 or *`);
     if (!isRecord(option)) throw invalid(`menu.options.${key} must be an object`);
     refuseUnknownKeys(option, ['say', 'connectTo'], `menu.options.${key}.`);
-    if (option.say === undefined && option.connectTo === undefined) throw invalid(`menu.options.${key} needs say or connectTo`);
+    if (option.say === undefined && option.connectTo === undefined)
+      throw invalid(`menu.options.${key} needs say or connectTo`);
     const parsed: MenuOption = {};
     if (option.say !== undefined) parsed.say = readText(option.say, `menu.options.${key}.say`);
-    if (option.connectTo !== undefined) parsed.connectTo = readDestination(option.connectTo, `menu.options.${key}.connectTo`);
+    if (option.connectTo !== undefined)
+      parsed.connectTo = readDestination(option.connectTo, `menu.options.${key}.connectTo`);
     options[key] = parsed;
   }
   return options;

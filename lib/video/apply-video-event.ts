@@ -34,7 +34,14 @@ export interface RoomStore {
 /** What operators hear about: a room started, a recording ready. */
 export type VideoNotification =
   | { type: 'room.started'; roomSessionId: string; roomId?: string; roomName?: string; startedAt: string }
-  | { type: 'recording.ready'; roomSessionId: string; roomId?: string; recordingId: string; url?: string; durationSeconds?: number };
+  | {
+      type: 'recording.ready';
+      roomSessionId: string;
+      roomId?: string;
+      recordingId: string;
+      url?: string;
+      durationSeconds?: number;
+    };
 
 /**
  * The port to the notifications module (an SNS topic in the deployed stack): at most once per notification, under
@@ -49,7 +56,11 @@ export interface VideoNotifier {
  * event that races its counterpart. The member count is |joined \ left|: a member counts once joined unless
  * already seen leaving, so duplicates and any order of join and leave leave it right and never negative.
  */
-export async function applyVideoEvent(payloadEvent: VideoEvent, store: RoomStore, notifier?: VideoNotifier): Promise<VideoOutcome> {
+export async function applyVideoEvent(
+  payloadEvent: VideoEvent,
+  store: RoomStore,
+  notifier?: VideoNotifier,
+): Promise<VideoOutcome> {
   const event = await inSession(payloadEvent, store);
   // Room events write the session item themselves; the others file it first (a repeat changes nothing).
   if (event.type !== 'room.started' && event.type !== 'room.ended') await store.touch(event);
@@ -84,7 +95,12 @@ async function applyToRoom(event: SessionVideoEvent, store: RoomStore): Promise<
 export function notificationFor(event: SessionVideoEvent): VideoNotification | undefined {
   const room = { roomSessionId: event.roomSessionId, ...(event.roomId !== undefined && { roomId: event.roomId }) };
   if (event.type === 'room.started') {
-    return { type: 'room.started', ...room, ...(event.roomName && { roomName: event.roomName }), startedAt: new Date(event.occurredAt).toISOString() };
+    return {
+      type: 'room.started',
+      ...room,
+      ...(event.roomName && { roomName: event.roomName }),
+      startedAt: new Date(event.occurredAt).toISOString(),
+    };
   }
   if (event.type === 'recording.completed') {
     return {

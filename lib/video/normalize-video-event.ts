@@ -55,7 +55,8 @@ export function normalizeVideoEvent(payload: Payload, receivedAt: string, routeE
   );
   const roomId = readId(fields, 'room_id', 'room id');
   const sessionId = readId(fields, 'room_session_id', 'room session id');
-  if (roomId === undefined && sessionId === undefined) throw new PermanentError(`${CONTEXT}: missing room id and room session id`);
+  if (roomId === undefined && sessionId === undefined)
+    throw new PermanentError(`${CONTEXT}: missing room id and room session id`);
 
   const details = {
     roomName: readId(fields, 'room_name', 'room name'),
@@ -74,7 +75,14 @@ export function normalizeVideoEvent(payload: Payload, receivedAt: string, routeE
     ...(hasOwnTimestamp ? { payloadTimestamp: occurredAt } : {}),
   });
   const ids = definedOnly({ roomSessionId: sessionId, roomId });
-  const event: VideoEvent = { type, ...ids, ...definedOnly(details), occurredAt, eventKey, shape: isRealtime ? 'relay' : 'flat' };
+  const event: VideoEvent = {
+    type,
+    ...ids,
+    ...definedOnly(details),
+    occurredAt,
+    eventKey,
+    shape: isRealtime ? 'relay' : 'flat',
+  };
   return event;
 }
 
@@ -104,7 +112,8 @@ function readId(fields: Payload, key: string, label: string): string | undefined
 
 function readRecordingUrl(fields: Payload): string | undefined {
   const url = readOptionalNonBlank(fields, 'recording_url', CONTEXT, 'recording url', MAX_URL_LENGTH);
-  if (url !== undefined && !/^https?:\/\/\S+$/i.test(url)) throw new PermanentError(`${CONTEXT}: recording url is not an http(s) url`);
+  if (url !== undefined && !/^https?:\/\/\S+$/i.test(url))
+    throw new PermanentError(`${CONTEXT}: recording url is not an http(s) url`);
   return url;
 }
 

@@ -38,6 +38,8 @@ export function videoEventKey(parts: VideoEventKeyParts): string {
     }
     case 'room.started':
     case 'room.ended':
-      return parts.roomSessionIdIsRoomId && parts.payloadTimestamp !== undefined ? `${type}:${parts.payloadTimestamp}` : type;
+      return parts.roomSessionIdIsRoomId && parts.payloadTimestamp !== undefined
+        ? `${type}:${parts.payloadTimestamp}`
+        : type;
   }
 }

@@ -34,14 +34,17 @@ const TYPE_BY_ROUTE_NAME: Readonly<Record<string, VideoEventType>> = {
 };
 
 /** The per-event route name of each event (`/video/{name}`), for senders and tests: the map above, inverted. */
-export const ROUTE_NAME_BY_TYPE = Object.fromEntries(Object.entries(TYPE_BY_ROUTE_NAME).map(([name, type]) => [type, name])) as Readonly<Record<VideoEventType, string>>;
+export const ROUTE_NAME_BY_TYPE = Object.fromEntries(
+  Object.entries(TYPE_BY_ROUTE_NAME).map(([name, type]) => [type, name]),
+) as Readonly<Record<VideoEventType, string>>;
 
 // `/video/events` is the catch-all route: the body names the event.
 const CATCH_ALL_ROUTE_NAMES = new Set(['events']);
 
 /** The event a route names, or undefined for the catch-all route; an unknown route name is refused. */
 export function videoEventTypeFromRoute(routeEventName: string | undefined): VideoEventType | undefined {
-  if (routeEventName === undefined || routeEventName === '' || CATCH_ALL_ROUTE_NAMES.has(routeEventName)) return undefined;
+  if (routeEventName === undefined || routeEventName === '' || CATCH_ALL_ROUTE_NAMES.has(routeEventName))
+    return undefined;
   const type = Object.hasOwn(TYPE_BY_ROUTE_NAME, routeEventName) ? TYPE_BY_ROUTE_NAME[routeEventName] : undefined;
   if (type === undefined) throw new PermanentError(`${CONTEXT}: unknown route event ${quoteForReason(routeEventName)}`);
   return type;
@@ -55,11 +58,16 @@ export function videoEventTypeFromRoute(routeEventName: string | undefined): Vid
 export function videoEventTypeFromBody(eventName: unknown, recordingState: unknown): VideoEventType | undefined {
   if (eventName === undefined || eventName === null || eventName === '') return undefined;
   if (typeof eventName !== 'string') throw new PermanentError(`${CONTEXT}: event name is not a string`);
-  const name = eventName.trim().toLowerCase().replace(/^video\./, '');
+  const name = eventName
+    .trim()
+    .toLowerCase()
+    .replace(/^video\./, '');
   if (name === 'recording.ended') return 'recording.completed';
   if (name === 'recording.updated') {
     if (recordingState === 'completed') return 'recording.completed';
-    throw new PermanentError(`${CONTEXT}: recording.updated with state ${quoteForReason(recordingState)} is not tracked`);
+    throw new PermanentError(
+      `${CONTEXT}: recording.updated with state ${quoteForReason(recordingState)} is not tracked`,
+    );
   }
   const type = VIDEO_EVENT_TYPES.find((known) => known === name);
   if (type === undefined) throw new PermanentError(`${CONTEXT}: unknown event ${quoteForReason(eventName)}`);

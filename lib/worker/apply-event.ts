@@ -31,10 +31,21 @@ export async function applyEvent(envelope: WebhookEnvelope, deps: ApplyEventDeps
     case 'message.status':
       return applyMessageStatus(normalizeMessageStatus(envelope.payload, envelope.received_at), deps.messages.store);
     case 'video.event':
-      return applyVideoEvent(normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event), deps.rooms, deps.videoNotifier);
+      return applyVideoEvent(
+        normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event),
+        deps.rooms,
+        deps.videoNotifier,
+      );
     case 'swml.fetch':
       // A replay (`replay_of`) is the same fetch again: filed under the original's id, so it records nothing new.
-      return recordSwmlFetch(swmlFetchFrom(envelope.payload, { eventId: envelope.replay_of ?? envelope.event_id, route: envelope.route, receivedAt: envelope.received_at }), deps.swmlFetches);
+      return recordSwmlFetch(
+        swmlFetchFrom(envelope.payload, {
+          eventId: envelope.replay_of ?? envelope.event_id,
+          route: envelope.route,
+          receivedAt: envelope.received_at,
+        }),
+        deps.swmlFetches,
+      );
     default:
       throw new PermanentError(`no handler for event kind ${envelope.kind}`);
   }

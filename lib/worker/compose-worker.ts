@@ -39,7 +39,11 @@ export interface WorkerClients {
 
 /** The worker's composition root: every store, use case and publisher, wired once from its config and clients. */
 export function composeWorker(config: WorkerConfig, clients: WorkerClients, log: Logger, metrics: Metrics): BatchDeps {
-  const table: TableRef = { client: createDocumentClient(clients.dynamodb), tableName: config.tableName, retentionDays: config.retentionDays };
+  const table: TableRef = {
+    client: createDocumentClient(clients.dynamodb),
+    tableName: config.tableName,
+    retentionDays: config.retentionDays,
+  };
   const { messages, videoNotifier } = composeMessaging(config.messaging, table, clients, log, metrics);
   const deps: ApplyEventDeps = {
     calls: createCallStore(table),
@@ -60,8 +64,17 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
 }
 
 /** Inbound messages (record, auto-reply, forward) and once-per-event operator notifications (rooms and recordings too). */
-function composeMessaging(config: MessagingConfig, table: TableRef, clients: WorkerClients, log: Logger, metrics: Metrics) {
-  const notifier = config.topicArn === '' ? createLogNotifier(log) : countingUncertainPublishes(createSnsNotifier(clients.snsPublish, config.topicArn), metrics);
+function composeMessaging(
+  config: MessagingConfig,
+  table: TableRef,
+  clients: WorkerClients,
+  log: Logger,
+  metrics: Metrics,
+) {
+  const notifier =
+    config.topicArn === ''
+      ? createLogNotifier(log)
+      : countingUncertainPublishes(createSnsNotifier(clients.snsPublish, config.topicArn), metrics);
   const notify = createNotify({ claims: createClaimStore(table, 'NOTIFY#'), notifier, leaseMs: config.leaseMs });
   const store = createMessageStore(table);
   const messages: IncomingMessageDeps = {
@@ -78,7 +91,11 @@ function composeMessaging(config: MessagingConfig, table: TableRef, clients: Wor
       }),
       messages: store,
       ...(config.statusCallbackBaseUrl !== undefined && {
-        statusCallbackUrl: createStatusCallbackSource(config.statusCallbackBaseUrl, config.statusCallbackChecks, clients.readParameters),
+        statusCallbackUrl: createStatusCallbackSource(
+          config.statusCallbackBaseUrl,
+          config.statusCallbackChecks,
+          clients.readParameters,
+        ),
       }),
       leaseMs: config.leaseMs,
     },

@@ -34,7 +34,9 @@ export async function processBatch(records: SQSRecord[], deps: BatchDeps): Promi
   const file = (envelope: WebhookEnvelope | undefined, verdict: Verdict) => {
     if (envelope !== undefined && deps.archive !== undefined) entries.push(archiveEntryOf(envelope, verdict));
   };
-  const results = await Promise.all(records.map((record) => withLogContext({ message_id: record.messageId }, () => processRecord(record, deps, file))));
+  const results = await Promise.all(
+    records.map((record) => withLogContext({ message_id: record.messageId }, () => processRecord(record, deps, file))),
+  );
   await archive(entries, deps);
   return { batchItemFailures: records.filter((_, i) => !results[i]).map((r) => ({ itemIdentifier: r.messageId })) };
 }
@@ -54,7 +56,11 @@ async function archive(entries: ArchiveEntry[], deps: BatchDeps): Promise<void> 
 }
 
 /** True when the record is done with (applied or dead-lettered), false to have SQS deliver it again. */
-async function processRecord(record: SQSRecord, deps: BatchDeps, file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void): Promise<boolean> {
+async function processRecord(
+  record: SQSRecord,
+  deps: BatchDeps,
+  file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void,
+): Promise<boolean> {
   let envelope: WebhookEnvelope;
   try {
     envelope = parseEnvelope(record.body);
@@ -88,13 +94,31 @@ async function settleFailure(
 ): Promise<boolean> {
   const attempts = attemptsOf(record);
   const reason = error instanceof Error ? error.message : String(error);
-  const context = { event_id: envelope?.event_id, kind: envelope?.kind, message_id: record.messageId, attempts, reason };
-  const failure = error instanceof PermanentError ? { reason, category: 'invalid' as const, attempts } : attempts >= deps.maxReceiveCount
-    ? { reason: `failed on all ${attempts} deliveries; last error: ${reason}`, category: 'exhausted' as const, attempts }
-    : undefined;
+  const context = {
+    event_id: envelope?.event_id,
+    kind: envelope?.kind,
+    message_id: record.messageId,
+    attempts,
+    reason,
+  };
+  const failure =
+    error instanceof PermanentError
+      ? { reason, category: 'invalid' as const, attempts }
+      : attempts >= deps.maxReceiveCount
+        ? {
+            reason: `failed on all ${attempts} deliveries; last error: ${reason}`,
+            category: 'exhausted' as const,
+            attempts,
+          }
+        : undefined;
   if (failure !== undefined) {
     const done = await deadLetter(record, deps, failure, context);
-    file(envelope, done ? { status: 'dead-lettered', outcome: failure.category, reason: failure.reason, attempts } : { status: 'retrying', outcome: 'dead-letter failed', reason, attempts });
+    file(
+      envelope,
+      done
+        ? { status: 'dead-lettered', outcome: failure.category, reason: failure.reason, attempts }
+        : { status: 'retrying', outcome: 'dead-letter failed', reason, attempts },
+    );
     return done;
   }
   file(envelope, { status: 'retrying', outcome: 'failed', reason, attempts });

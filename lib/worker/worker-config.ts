@@ -76,7 +76,10 @@ function readMessagingConfig(env: Env): MessagingConfig {
     topicArn,
     notifyInboundSms: booleanEnv(env, 'NOTIFY_INBOUND_SMS', topicArn !== ''),
     statusCallbackBaseUrl: baseUrl === '' ? undefined : requireHttpsUrl(baseUrl, 'PUBLIC_BASE_URL'),
-    statusCallbackChecks: { basicAuth: readSecretSource(env, 'WEBHOOK_BASIC_AUTH'), querySecret: readSecretSource(env, 'WEBHOOK_QUERY_SECRET') },
+    statusCallbackChecks: {
+      basicAuth: readSecretSource(env, 'WEBHOOK_BASIC_AUTH'),
+      querySecret: readSecretSource(env, 'WEBHOOK_QUERY_SECRET'),
+    },
     autoReplies: parseAutoReplyConfig(env),
     signalWire: readSignalWireApiSettings(env),
   };

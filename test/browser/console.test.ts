@@ -17,7 +17,10 @@ const SHOTS = join(PROJECT_ROOT, 'test-results', 'browser');
  * The screenshot the README shows is docs/console.png, replaced only on purpose: `UPDATE_README_SHOT=1 npm run
  * test:browser`. Every run writes it to test-results/ beside the others.
  */
-const README_SHOT = process.env.UPDATE_README_SHOT === '1' ? join(PROJECT_ROOT, 'docs', 'console.png') : join(SHOTS, 'readme-console.png');
+const README_SHOT =
+  process.env.UPDATE_README_SHOT === '1'
+    ? join(PROJECT_ROOT, 'docs', 'console.png')
+    : join(SHOTS, 'readme-console.png');
 
 /** Starts the real `webhooks console` bin on a free port against the test stack; resolves with its URL. */
 function startConsoleBin(stackFile: string): Promise<{ child: ChildProcess; url: string }> {
@@ -39,7 +42,11 @@ function startConsoleBin(stackFile: string): Promise<{ child: ChildProcess; url:
 }
 
 async function post(stack: TestStack, route: string, body: object): Promise<string> {
-  const response = await fetch(`${stack.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${stack.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   assert.equal(response.status, 200, await response.clone().text());
   return ((await response.json()) as { event_id: string }).event_id;
 }
@@ -58,7 +65,15 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
     ({ child: consoleProcess, url: consoleUrl } = await startConsoleBin(stack.stackFile));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // hx-confirm asks with window.confirm: the operator says yes.
@@ -80,9 +95,30 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
     await page.waitForSelector('#feed');
     const started = Date.now();
     const calls = [
-      { call_id: 'browser-call-1', call_state: 'ringing', from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: new Date(started - 20_000).toISOString() },
-      { call_id: 'browser-call-1', call_state: 'answered', from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: new Date(started - 15_000).toISOString() },
-      { call_id: 'browser-call-1', call_state: 'ended', from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: new Date(started - 3_000).toISOString() },
+      {
+        call_id: 'browser-call-1',
+        call_state: 'ringing',
+        from: '+15551230000',
+        to: '+15559870000',
+        direction: 'inbound',
+        timestamp: new Date(started - 20_000).toISOString(),
+      },
+      {
+        call_id: 'browser-call-1',
+        call_state: 'answered',
+        from: '+15551230000',
+        to: '+15559870000',
+        direction: 'inbound',
+        timestamp: new Date(started - 15_000).toISOString(),
+      },
+      {
+        call_id: 'browser-call-1',
+        call_state: 'ended',
+        from: '+15551230000',
+        to: '+15559870000',
+        direction: 'inbound',
+        timestamp: new Date(started - 3_000).toISOString(),
+      },
     ];
     // One at a time, each shown before the next is sent: sent together, they could share a batch whose records the
     // worker applies concurrently, and an `ended` applied first files the `answered` as late (rightly, but not this test).
@@ -93,7 +129,13 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
       ids.push(id);
     };
     for (const call of calls) await sendAndSee('/call-status', call);
-    await sendAndSee('/incoming-sms', { message_id: 'browser-sms-1', from: '+15551230000', to: '+15559870000', body: 'HELP', timestamp: new Date().toISOString() });
+    await sendAndSee('/incoming-sms', {
+      message_id: 'browser-sms-1',
+      from: '+15551230000',
+      to: '+15559870000',
+      body: 'HELP',
+      timestamp: new Date().toISOString(),
+    });
     // The oldest row of an event is its first verdict (SQS may deliver it again: that shows as a later `duplicate`).
     const answered = page.locator(`#feed-rows tr[data-event-id="${ids[1]}"]`).last();
     assert.match(await answered.innerText(), /call\.status[\s\S]*applied[\s\S]*call:browser-call-1:answered/);

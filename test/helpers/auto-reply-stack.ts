@@ -37,7 +37,13 @@ export interface AutoReplyStackOptions {
 }
 
 /** The local stack with a real SignalWire REST stand-in and API credentials. */
-export async function startAutoReplyStack({ signalwireTimeoutMs, waitMs = 60_000, leaseSeconds = 2, visibilitySeconds = 1, environment = {} }: AutoReplyStackOptions): Promise<AutoReplyStack> {
+export async function startAutoReplyStack({
+  signalwireTimeoutMs,
+  waitMs = 60_000,
+  leaseSeconds = 2,
+  visibilitySeconds = 1,
+  environment = {},
+}: AutoReplyStackOptions): Promise<AutoReplyStack> {
   const fake = await startFakeSignalWire();
   let stack: TestStack;
   try {
@@ -56,16 +62,26 @@ export async function startAutoReplyStack({ signalwireTimeoutMs, waitMs = 60_000
     await fake.close();
     throw error;
   }
-  const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const target = { table: { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 } };
+  const dynamodb = new DynamoDBClient({
+    endpoint: stack.dynamodbEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const target = {
+    table: { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 },
+  };
   const show = (id: string): Promise<any> => showMessage(target, id).catch(() => undefined);
   const replies: ReplyProbe = {
     show,
     status: (id, status, timeoutMs = waitMs) =>
-      waitFor(async () => {
-        const message = await show(id);
-        return message?.auto_reply?.status === status ? message : undefined;
-      }, timeoutMs, `${id} reply ${status}`),
+      waitFor(
+        async () => {
+          const message = await show(id);
+          return message?.auto_reply?.status === status ? message : undefined;
+        },
+        timeoutMs,
+        `${id} reply ${status}`,
+      ),
     createdFor: (to) => fake.created.filter((m) => m.to === to),
   };
   return {

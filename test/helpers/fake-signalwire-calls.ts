@@ -28,13 +28,21 @@ export function createFakeCalls() {
     const missing = ['from', 'to'].filter((name) => typeof params[name] !== 'string');
     if (typeof params.url !== 'string' && typeof params.swml !== 'string') missing.push('url');
     if (request.command !== 'dial' || missing.length > 0) {
-      return { status: 422, body: { errors: [{ code: 'invalid_parameter', message: `dial needs ${missing.join(', ') || 'command dial'}` }] } };
+      return {
+        status: 422,
+        body: {
+          errors: [{ code: 'invalid_parameter', message: `dial needs ${missing.join(', ') || 'command dial'}` }],
+        },
+      };
     }
     const call: FakeCall = { id: randomUUID(), from: String(params.from), to: String(params.to), params };
     if (typeof params.url === 'string') call.url = params.url;
     if (typeof params.status_url === 'string') call.status_url = params.status_url;
     calls.push(call);
-    return { status: 200, body: { id: call.id, from: call.from, to: call.to, direction: 'outbound', status: 'queued', type: 'phone' } };
+    return {
+      status: 200,
+      body: { id: call.id, from: call.from, to: call.to, direction: 'outbound', status: 'queued', type: 'phone' },
+    };
   }
   return { calls, handle };
 }

@@ -91,15 +91,23 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
       }
       const behaviour = queue.shift();
       if (behaviour?.kind === 'hang') return;
-      if (behaviour?.kind === 'fail') return sendJson(response, behaviour.status, errorBody(behaviour.status, behaviour.message));
+      if (behaviour?.kind === 'fail')
+        return sendJson(response, behaviour.status, errorBody(behaviour.status, behaviour.message));
       const [pathname = '', search = ''] = path.split('?');
-      const numberAnswer = phoneNumbers.handle(request.method ?? '', pathname, new URLSearchParams(search), Object.fromEntries(new URLSearchParams(rawBody)));
+      const numberAnswer = phoneNumbers.handle(
+        request.method ?? '',
+        pathname,
+        new URLSearchParams(search),
+        Object.fromEntries(new URLSearchParams(rawBody)),
+      );
       if (numberAnswer) return sendJson(response, numberAnswer.status, numberAnswer.body);
       const callAnswer = callingApi.handle(request.method ?? '', pathname, rawBody);
       if (callAnswer) return sendJson(response, callAnswer.status, callAnswer.body);
       const match = MESSAGES_PATH.exec(pathname);
-      if (request.method === 'GET' && match) return sendJson(response, 200, listPage(pathname, created, new URLSearchParams(search), state.pageSize));
-      if (request.method !== 'POST' || !match) return sendJson(response, 404, errorBody(404, 'The requested resource was not found'));
+      if (request.method === 'GET' && match)
+        return sendJson(response, 200, listPage(pathname, created, new URLSearchParams(search), state.pageSize));
+      if (request.method !== 'POST' || !match)
+        return sendJson(response, 404, errorBody(404, 'The requested resource was not found'));
       const form = Object.fromEntries(new URLSearchParams(rawBody));
       const message: CreatedMessage = {
         sid: randomUUID(),
@@ -184,11 +192,20 @@ export { startFakeSignalWire as start };
  * Twilio's list shape, filtered like the API (exact To and From; `DateSent>` a UTC day, inclusive, which leaves out
  * messages not sent yet), newest first, in pages of `PageSize` (capped at `maxPageSize`) linked by `next_page_uri`.
  */
-function listPage(pathname: string, created: CreatedMessage[], query: URLSearchParams, maxPageSize: number): Record<string, unknown> {
+function listPage(
+  pathname: string,
+  created: CreatedMessage[],
+  query: URLSearchParams,
+  maxPageSize: number,
+): Record<string, unknown> {
   const since = query.get('DateSent>');
   const matching = created
-    .filter((m) => (!query.has('To') || m.to === query.get('To')) && (!query.has('From') || m.from === query.get('From')))
-    .filter((m) => since === null || (m.date_sent !== null && new Date(m.date_sent).toISOString().slice(0, 10) >= since))
+    .filter(
+      (m) => (!query.has('To') || m.to === query.get('To')) && (!query.has('From') || m.from === query.get('From')),
+    )
+    .filter(
+      (m) => since === null || (m.date_sent !== null && new Date(m.date_sent).toISOString().slice(0, 10) >= since),
+    )
     .reverse();
   const size = Math.min(Number(query.get('PageSize') ?? 50) || 50, maxPageSize);
   const page = Number(query.get('Page') ?? 0) || 0;
@@ -196,7 +213,16 @@ function listPage(pathname: string, created: CreatedMessage[], query: URLSearchP
   const next = new URLSearchParams(query);
   next.set('Page', String(page + 1));
   return {
-    messages: items.map((m) => ({ sid: m.sid, to: m.to, from: m.from, body: m.body, date_created: m.date_created, date_sent: m.date_sent, status: m.status, direction: 'outbound-api' })),
+    messages: items.map((m) => ({
+      sid: m.sid,
+      to: m.to,
+      from: m.from,
+      body: m.body,
+      date_created: m.date_created,
+      date_sent: m.date_sent,
+      status: m.status,
+      direction: 'outbound-api',
+    })),
     page,
     page_size: size,
     next_page_uri: (page + 1) * size < matching.length ? `${pathname}?${next}` : null,

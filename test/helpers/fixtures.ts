@@ -17,7 +17,8 @@ export function allFixtures(): Fixture[] {
 /** The parsed payload of a fixture, as the ingest would queue it (a GET's payload is its query). */
 export function fixturePayload(fixture: Fixture): Record<string, unknown> {
   if (fixture.method === 'GET') return Object.fromEntries(new URL(fixture.url).searchParams);
-  if (fixture.contentType === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(fixture.body));
+  if (fixture.contentType === 'application/x-www-form-urlencoded')
+    return Object.fromEntries(new URLSearchParams(fixture.body));
   return JSON.parse(fixture.body) as Record<string, unknown>;
 }
 
@@ -28,7 +29,9 @@ export function loadDelivery(file: string): { url: string; payload: Record<strin
 }
 
 /** Every fixture whose URL path is `path` (e.g. `/incoming-sms`), with its parsed payload. */
-export function deliveriesTo(matches: (path: string) => boolean): { name: string; url: string; payload: Record<string, unknown> }[] {
+export function deliveriesTo(
+  matches: (path: string) => boolean,
+): { name: string; url: string; payload: Record<string, unknown> }[] {
   return allFixtures()
     .filter((fixture) => matches(new URL(fixture.url).pathname))
     .map((fixture) => ({ name: fixture.name, url: fixture.url, payload: fixturePayload(fixture) }));

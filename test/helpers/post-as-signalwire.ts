@@ -5,7 +5,11 @@ import { signDelivery } from '../../lib/security/sign-delivery';
  * in the URL go as a Basic Authorization header (and out of the URL), the query string stays, the form is signed
  * (Scheme B, over the URL without credentials) when the space has a signing key.
  */
-export async function postAsSignalWire(target: string, fields: Record<string, string>, signingKey?: string): Promise<Response> {
+export async function postAsSignalWire(
+  target: string,
+  fields: Record<string, string>,
+  signingKey?: string,
+): Promise<Response> {
   const url = new URL(target);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (url.username !== '' || url.password !== '') {
@@ -15,6 +19,7 @@ export async function postAsSignalWire(target: string, fields: Record<string, st
     url.password = '';
   }
   const body = new URLSearchParams(fields).toString();
-  if (signingKey !== undefined) Object.assign(headers, signDelivery({ url: url.href, body, contentType: headers['content-type'] }, signingKey));
+  if (signingKey !== undefined)
+    Object.assign(headers, signDelivery({ url: url.href, body, contentType: headers['content-type'] }, signingKey));
   return fetch(url, { method: 'POST', headers, body });
 }

@@ -9,7 +9,9 @@ export interface SeenRequest {
  * A real loopback HTTP server standing in for an AWS service: each request answered by the next of `answers` (the
  * last repeats), every request kept in `seen`.
  */
-export async function scriptedServer(answers: ((response: ServerResponse) => void)[]): Promise<{ url: string; seen: SeenRequest[]; server: Server }> {
+export async function scriptedServer(
+  answers: ((response: ServerResponse) => void)[],
+): Promise<{ url: string; seen: SeenRequest[]; server: Server }> {
   const seen: SeenRequest[] = [];
   const server = createServer((request, response) => {
     let body = '';

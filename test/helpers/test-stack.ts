@@ -29,7 +29,12 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     batchWindowMs: 50,
     // `npm test` names a directory: every AWS call the functions make is recorded there for the IAM parity check
     // (test/template/iam-parity.test.ts), which runs after the integration tests.
-    ...(process.env.IAM_CALLS_DIR && { recordAwsCallsTo: join(process.env.IAM_CALLS_DIR, `${basename(process.argv[1] ?? 'test')}-${process.pid}-${randomUUID().slice(0, 8)}`) }),
+    ...(process.env.IAM_CALLS_DIR && {
+      recordAwsCallsTo: join(
+        process.env.IAM_CALLS_DIR,
+        `${basename(process.argv[1] ?? 'test')}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      ),
+    }),
     ...options,
     environment: { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', ...options.environment },
   });
@@ -38,9 +43,13 @@ export async function startTestStack(options: LocalStackOptions = {}): Promise<T
     stackFile,
     async cli(args) {
       try {
-        const { stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/webhooks.js'), ...args, '--json'], {
-          env: { ...process.env, WEBHOOKS_STACK_FILE: stackFile },
-        });
+        const { stdout, stderr } = await run(
+          process.execPath,
+          [join(PROJECT_ROOT, 'bin/webhooks.js'), ...args, '--json'],
+          {
+            env: { ...process.env, WEBHOOKS_STACK_FILE: stackFile },
+          },
+        );
         return { code: 0, json: JSON.parse(stdout), stderr };
       } catch (error) {
         const failed = error as { code?: number; stdout?: string; stderr?: string };

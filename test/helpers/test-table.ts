@@ -13,10 +13,17 @@ export interface TestTable {
 /** The serverless.yml events table in a DynamoDB emulator (dynalite, in memory) of its own, on a free loopback port. */
 export async function startTestTable(): Promise<TestTable> {
   const emulator = await startDynamoDb();
-  const client = new DynamoDBClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  const props = loadServerlessConfig(`${PROJECT_ROOT}/serverless.yml`, 'local').resources.EventsTable!.Properties as unknown as CreateTableCommandInput;
+  const client = new DynamoDBClient({
+    endpoint: emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const props = loadServerlessConfig(`${PROJECT_ROOT}/serverless.yml`, 'local').resources.EventsTable!
+    .Properties as unknown as CreateTableCommandInput;
   const { TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes } = props;
-  await client.send(new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes }));
+  await client.send(
+    new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes }),
+  );
   return {
     // The stores as the deployed functions run them: over the SDK's DynamoDBClient.
     table: { client: createDocumentClient(sdkDynamoDb(client)), tableName: String(TableName), retentionDays: 90 },

@@ -12,7 +12,11 @@ import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait';
 
 async function post(stack: TestStack, route: string, body: string, contentType = 'application/json'): Promise<string> {
-  const response = await fetch(`${stack.url}${route}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const response = await fetch(`${stack.url}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
   assert.equal(response.status, 200);
   return ((await response.json()) as { event_id: string }).event_id;
 }
@@ -22,10 +26,14 @@ describe('the delivery archive and `webhooks replay`', () => {
   let target: Target;
   let archive: ArchiveStore;
   const verdict = (eventId: string, status?: string) =>
-    waitFor(async () => {
-      const entry = await archive.get(eventId);
-      return entry !== undefined && (status === undefined || entry.status === status) ? entry : undefined;
-    }, 10_000, `archive entry ${eventId} ${status ?? ''}`);
+    waitFor(
+      async () => {
+        const entry = await archive.get(eventId);
+        return entry !== undefined && (status === undefined || entry.status === status) ? entry : undefined;
+      },
+      10_000,
+      `archive entry ${eventId} ${status ?? ''}`,
+    );
 
   before(async () => {
     stack = await startTestStack();
@@ -48,7 +56,9 @@ describe('the delivery archive and `webhooks replay`', () => {
     assert.equal(entry.outcome, 'advanced');
     assert.equal(entry.headers['content-type'], 'application/json');
     assert.ok(entry.processed_at >= entry.received_at);
-    const { Item } = await target.table.client.send(new GetCommand({ TableName: target.table.tableName, Key: archiveItemKey(eventId) }));
+    const { Item } = await target.table.client.send(
+      new GetCommand({ TableName: target.table.tableName, Key: archiveItemKey(eventId) }),
+    );
     const ttlDays = (Item!.expires_at - Date.parse(entry.processed_at) / 1000) / 86_400;
     assert.ok(Math.abs(ttlDays - 90) < 0.01, `TTL ${ttlDays} days`);
 
@@ -65,7 +75,11 @@ describe('the delivery archive and `webhooks replay`', () => {
   });
 
   it('replays an applied event without changing anything, and restores one whose record was lost', async () => {
-    const eventId = await post(stack, '/call-status', '{"call_id":"arch-2","call_state":"ringing","timestamp":"2025-01-15T10:31:00Z"}');
+    const eventId = await post(
+      stack,
+      '/call-status',
+      '{"call_id":"arch-2","call_state":"ringing","timestamp":"2025-01-15T10:31:00Z"}',
+    );
     await verdict(eventId, 'applied');
     const calls = createCallStore(target.table);
     const before = await calls.get('arch-2');
@@ -80,7 +94,9 @@ describe('the delivery archive and `webhooks replay`', () => {
 
     // The record is lost (a bad manual fix, a restore from an old backup): the replay brings it back. In-process, the
     // code the command runs (each run of the bin costs seconds on a loaded machine).
-    await target.table.client.send(new DeleteCommand({ TableName: target.table.tableName, Key: { pk: 'CALL#arch-2', sk: 'CALL' } }));
+    await target.table.client.send(
+      new DeleteCommand({ TableName: target.table.tableName, Key: { pk: 'CALL#arch-2', sk: 'CALL' } }),
+    );
     assert.equal(await calls.get('arch-2'), undefined);
     const restore = await replayOne(archive, createReplayQueue(target.sqs, target.queueUrl), eventId);
     await verdict(restore!.replayed_as, 'applied');
@@ -92,7 +108,13 @@ describe('the delivery archive and `webhooks replay`', () => {
   // Found by a review: a replay re-serialised the envelope with a bare JSON.stringify, putting characters SQS refuses
   // (U+FFFF) back in raw; on AWS the replay failed with InvalidMessageContents while the emulator took it.
   it('replays a delivery holding characters SQS refuses raw, escaped as the ingest escaped it', async () => {
-    const body = JSON.stringify({ message_id: 'arch-ffff', from: '+15550001111', to: '+15551234567', body: 'odd \uffff\ufffe chars', timestamp: '2025-01-15T10:32:00Z' });
+    const body = JSON.stringify({
+      message_id: 'arch-ffff',
+      from: '+15550001111',
+      to: '+15551234567',
+      body: 'odd \uffff\ufffe chars',
+      timestamp: '2025-01-15T10:32:00Z',
+    });
     const eventId = await post(stack, '/incoming-sms', body);
     await verdict(eventId, 'applied');
     // the local stack refuses such a message as SQS does, so this replay could fail here too
@@ -107,14 +129,21 @@ describe('the delivery archive and `webhooks replay`', () => {
 
   it('replays a time range, of one kind, leaving earlier replays out', async () => {
     const since = new Date().toISOString();
-    const sms = await post(stack, '/incoming-sms', '{"message_id":"arch-m-1","from":"+15551230000","to":"+15559870000","body":"hello"}');
+    const sms = await post(
+      stack,
+      '/incoming-sms',
+      '{"message_id":"arch-m-1","from":"+15551230000","to":"+15559870000","body":"hello"}',
+    );
     const call = await post(stack, '/call-status', '{"call_id":"arch-3","call_state":"ringing"}');
     await Promise.all([verdict(sms, 'applied'), verdict(call, 'applied')]);
     const until = new Date().toISOString();
 
     const messages = await stack.cli(['replay', '--since', since, '--until', until, '--kind', 'message']);
     assert.equal(messages.code, 0, messages.stderr);
-    assert.deepEqual(messages.json.queued.map((q: { event_id: string }) => q.event_id), [sms]);
+    assert.deepEqual(
+      messages.json.queued.map((q: { event_id: string }) => q.event_id),
+      [sms],
+    );
     await verdict(messages.json.queued[0].replayed_as, 'duplicate');
 
     const all = await selectRange(archive, { since });

@@ -7,7 +7,9 @@ import { incomingSms } from '../helpers/message-events';
 import { waitFor } from '../helpers/wait';
 
 /** A refusal of our API credentials (401/403) keeps the reply waiting, not failed, until the credentials work again. */
-describe('auto-replies when SignalWire refuses our credentials (local stack + fake SignalWire)', { timeout: 170_000 }, () => {
+describe('auto-replies when SignalWire refuses our credentials (local stack + fake SignalWire)', {
+  timeout: 170_000,
+}, () => {
   const harness = useAutoReplyStack({ signalwireTimeoutMs: 2000 });
 
   it('REGRESSION: a 401 keeps the reply waiting (retry, not failed); once the API accepts again it goes out', async () => {
@@ -26,7 +28,12 @@ describe('auto-replies when SignalWire refuses our credentials (local stack + fa
     harness.fake.requireToken('PT_rotated');
     const response = await postFixture(harness.stack.url, incomingSms('m-rotated', sender, 'INFO'));
     const { event_id } = (await response.json()) as { event_id: string };
-    const dead = await waitFor(async () => ((await harness.stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id), 60_000, 'dead letter');
+    const dead = await waitFor(
+      async () =>
+        ((await harness.stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id),
+      60_000,
+      'dead letter',
+    );
     assert.equal(dead.failure_category, 'exhausted');
     assert.equal((await harness.replies.show('m-rotated')).auto_reply.status, 'retry');
     assert.equal(harness.replies.createdFor(sender).length, 0);

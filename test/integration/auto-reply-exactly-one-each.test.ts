@@ -10,12 +10,17 @@ import { incomingSms, incomingSmsRecord } from '../helpers/message-events';
 import { waitFor } from '../helpers/wait';
 
 /** One customer texting HELP twice gets two replies, whatever fails: a reply is credited to one inbound message only. */
-describe('auto-replies: one reply per inbound message under failures (local stack + fake SignalWire)', { timeout: 170_000 }, () => {
+describe('auto-replies: one reply per inbound message under failures (local stack + fake SignalWire)', {
+  timeout: 170_000,
+}, () => {
   const harness = useAutoReplyStack({ signalwireTimeoutMs: 2000 });
 
   async function assertTwoReplies(sender: string, ids: [string, string]) {
     const [a, b] = await Promise.all(ids.map((id) => harness.replies.status(id, 'sent')));
-    const created = harness.replies.createdFor(sender).map((m) => m.sid).sort();
+    const created = harness.replies
+      .createdFor(sender)
+      .map((m) => m.sid)
+      .sort();
     assert.equal(created.length, 2, 'two replies reached the customer');
     assert.notEqual(a.auto_reply.reply_sid, b.auto_reply.reply_sid, 'each HELP is credited with its own reply');
     assert.deepEqual([a.auto_reply.reply_sid, b.auto_reply.reply_sid].sort(), created);
@@ -24,14 +29,18 @@ describe('auto-replies: one reply per inbound message under failures (local stac
   it('REGRESSION: HELP twice, the second send answered 500 once: two replies, one credited to each', async () => {
     const sender = '+15550002001';
     harness.fake.failNext(1, 500);
-    await Promise.all(['m-twice-500-a', 'm-twice-500-b'].map((id) => postFixture(harness.stack.url, incomingSms(id, sender, 'HELP'))));
+    await Promise.all(
+      ['m-twice-500-a', 'm-twice-500-b'].map((id) => postFixture(harness.stack.url, incomingSms(id, sender, 'HELP'))),
+    );
     await assertTwoReplies(sender, ['m-twice-500-a', 'm-twice-500-b']);
   });
 
   it('REGRESSION: HELP twice, one send times out after SignalWire created it: two replies, no third', async () => {
     const sender = '+15550002002';
     harness.fake.createThenHangNext(1);
-    await Promise.all(['m-twice-hang-a', 'm-twice-hang-b'].map((id) => postFixture(harness.stack.url, incomingSms(id, sender, 'HELP'))));
+    await Promise.all(
+      ['m-twice-hang-a', 'm-twice-hang-b'].map((id) => postFixture(harness.stack.url, incomingSms(id, sender, 'HELP'))),
+    );
     await assertTwoReplies(sender, ['m-twice-hang-a', 'm-twice-hang-b']);
   });
 
@@ -40,9 +49,17 @@ describe('auto-replies: one reply per inbound message under failures (local stac
     // given a worker that sends the reply to the second HELP and dies before hearing back
     harness.fake.createThenHangNext(1);
     const record = incomingSmsRecord(incomingSms('m-twice-crash-b', sender, 'HELP'));
-    const worker = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(record)], { env: { ...process.env, ...harness.stack.environments.worker }, stdio: 'ignore' });
+    const worker = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(record)],
+      { env: { ...process.env, ...harness.stack.environments.worker }, stdio: 'ignore' },
+    );
     t.after(() => worker.exitCode === null && worker.signalCode === null && worker.kill('SIGKILL'));
-    await waitFor(async () => (harness.replies.createdFor(sender).length === 1 ? true : undefined), 60_000, 'the crashing worker to send');
+    await waitFor(
+      async () => (harness.replies.createdFor(sender).length === 1 ? true : undefined),
+      60_000,
+      'the crashing worker to send',
+    );
     const exited = once(worker, 'exit');
     worker.kill('SIGKILL');
     await exited;
@@ -55,5 +72,4 @@ describe('auto-replies: one reply per inbound message under failures (local stac
     await assertTwoReplies(sender, ['m-twice-crash-a', 'm-twice-crash-b']);
     assert.equal(harness.fake.requests.filter((r) => r.method === 'POST' && r.form.To === sender).length, 2);
   });
-
 });

@@ -11,10 +11,15 @@ const SIGNING_KEY = 'PSK_receipts_signing_key_0123456789';
 const CHECKS: Record<string, Record<string, string>> = {
   'Basic auth only': { WEBHOOK_BASIC_AUTH: '["old-user:old-pass","sw-user:p@ss w:rd/1"]' },
   'the query secret only': { WEBHOOK_QUERY_SECRET: '["old-secret","new secret&more"]' },
-  'a signing key, Basic auth and the query secret': { SIGNALWIRE_SIGNING_KEY: SIGNING_KEY, WEBHOOK_BASIC_AUTH: 'sw-user:pw', WEBHOOK_QUERY_SECRET: 'qs-1' },
+  'a signing key, Basic auth and the query secret': {
+    SIGNALWIRE_SIGNING_KEY: SIGNING_KEY,
+    WEBHOOK_BASIC_AUTH: 'sw-user:pw',
+    WEBHOOK_QUERY_SECRET: 'qs-1',
+  },
 };
 
-const newest = (value: string | undefined) => (value === undefined ? undefined : value.startsWith('[') ? (JSON.parse(value) as string[]).at(-1) : value);
+const newest = (value: string | undefined) =>
+  value === undefined ? undefined : value.startsWith('[') ? (JSON.parse(value) as string[]).at(-1) : value;
 
 /**
  * The receipts of our own auto-replies come back through our own checks: the StatusCallback we give SignalWire
@@ -31,7 +36,11 @@ describe("an auto-reply's delivery receipts pass the stage's own webhook checks"
         const query = newest(secrets.WEBHOOK_QUERY_SECRET);
         // given a HELP that passes the stage's checks, as SignalWire sends it to the URL the user configured
         const inbound = new URL(`${stack.url}/incoming-sms`);
-        if (basic !== undefined) [inbound.username, inbound.password] = [basic.slice(0, basic.indexOf(':')), basic.slice(basic.indexOf(':') + 1)];
+        if (basic !== undefined)
+          [inbound.username, inbound.password] = [
+            basic.slice(0, basic.indexOf(':')),
+            basic.slice(basic.indexOf(':') + 1),
+          ];
         if (query !== undefined) inbound.searchParams.set('secret', query);
         const id = `receipt-${Object.keys(secrets).length}-${Date.now()}`;
         const help = { MessageSid: id, From: '+15550001111', To: OUR_NUMBER, Body: 'HELP', AccountSid: 'p-test' };
@@ -39,11 +48,21 @@ describe("an auto-reply's delivery receipts pass the stage's own webhook checks"
         // when the reply went out and SignalWire reports it delivered at the StatusCallback it was given
         const sid = (await harness.replies.status(id, 'sent')).auto_reply.reply_sid as string;
         const callback = fake.created.find((m) => m.sid === sid)!.statusCallback!;
-        const receipt = { MessageSid: sid, MessageStatus: 'delivered', From: OUR_NUMBER, To: '+15550001111', AccountSid: 'p-test' };
+        const receipt = {
+          MessageSid: sid,
+          MessageStatus: 'delivered',
+          From: OUR_NUMBER,
+          To: '+15550001111',
+          AccountSid: 'p-test',
+        };
         const answer = await postAsSignalWire(callback, receipt, secrets.SIGNALWIRE_SIGNING_KEY);
         // then the stage accepted the receipt and the reply is delivered
         assert.equal(answer.status, 200, `receipt refused: ${await answer.text()}`);
-        await waitFor(async () => ((await harness.replies.show(sid))?.status === 'delivered' ? true : undefined), 15_000, 'reply delivered');
+        await waitFor(
+          async () => ((await harness.replies.show(sid))?.status === 'delivered' ? true : undefined),
+          15_000,
+          'reply delivered',
+        );
         // and without what the callback carries, the same receipt is refused: the checks are really on
         const bare = await postAsSignalWire(`${stack.url}/message-status`, receipt);
         assert.equal(bare.status, 401);

@@ -17,7 +17,9 @@ import { waitFor } from '../helpers/wait';
 const OUR_NUMBER = '+15551234567';
 const HELP_TEXT = parseAutoReplyConfig().replies.get('HELP')!;
 
-describe('keyword auto-replies through the SignalWire REST API (local stack + fake SignalWire)', { timeout: 120_000 }, () => {
+describe('keyword auto-replies through the SignalWire REST API (local stack + fake SignalWire)', {
+  timeout: 120_000,
+}, () => {
   let harness: AutoReplyStack;
   let fake: FakeSignalWire;
   let stack: TestStack;
@@ -25,9 +27,18 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
   before(async () => {
     // A lease the takeover outlasts on a loaded machine, and retries spread so that deliveries waiting on it are not
     // dead-lettered first (deployed: a 90 s lease against 5 x 181 s of retries).
-    harness = await startAutoReplyStack({ signalwireTimeoutMs: 500, waitMs: 15_000, leaseSeconds: 4, visibilitySeconds: 3 });
+    harness = await startAutoReplyStack({
+      signalwireTimeoutMs: 500,
+      waitMs: 15_000,
+      leaseSeconds: 4,
+      visibilitySeconds: 3,
+    });
     ({ fake, stack } = harness);
-    sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    sqs = new SQSClient({
+      endpoint: stack.sqsEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
   after(async () => {
     sqs?.destroy();
@@ -48,14 +59,29 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
     const inbound = await replyStatus('msg_00000001', 'sent');
     const [sent, ...more] = sendsTo('+15559876543');
     assert.equal(more.length, 0);
-    assert.deepEqual(sent!.form, { From: OUR_NUMBER, To: '+15559876543', Body: HELP_TEXT, StatusCallback: `${stack.url}/message-status` });
+    assert.deepEqual(sent!.form, {
+      From: OUR_NUMBER,
+      To: '+15559876543',
+      Body: HELP_TEXT,
+      StatusCallback: `${stack.url}/message-status`,
+    });
     assert.equal(inbound.auto_reply.keyword, 'HELP');
     assert.equal(inbound.auto_reply.reply_sid, createdFor('+15559876543')[0]!.sid);
     // when SignalWire reports on the reply (cXML form, out of order) at the URL it was given
     const sid = inbound.auto_reply.reply_sid as string;
     for (const status of ['delivered', 'sent']) {
-      const body = new URLSearchParams({ MessageSid: sid, MessageStatus: status, From: OUR_NUMBER, To: '+15559876543', AccountSid: 'p-test' });
-      const response = await fetch(sent!.form.StatusCallback!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const body = new URLSearchParams({
+        MessageSid: sid,
+        MessageStatus: status,
+        From: OUR_NUMBER,
+        To: '+15559876543',
+        AccountSid: 'p-test',
+      });
+      const response = await fetch(sent!.form.StatusCallback!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       assert.equal(response.status, 200);
     }
     // then the reply is an outbound message record that ends delivered, with every status in its timeline
@@ -65,7 +91,10 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
     assert.equal(reply.direction, 'outbound');
     assert.equal(reply.in_reply_to, 'msg_00000001');
     assert.equal(reply.status, 'delivered');
-    assert.deepEqual(reply.timeline.map((t: { status: string }) => t.status), ['queued', 'sent', 'delivered']);
+    assert.deepEqual(
+      reply.timeline.map((t: { status: string }) => t.status),
+      ['queued', 'sent', 'delivered'],
+    );
     assert.equal(reply.body, HELP_TEXT);
   });
 
@@ -85,7 +114,11 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
     fake.failNext(1, 400);
     const response = await postFixture(stack.url, incomingSms('m-400', '+15550000400', 'INFO'));
     const { event_id } = (await response.json()) as { event_id: string };
-    const dead = await waitFor(async () => ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id), 10_000, 'dead letter');
+    const dead = await waitFor(
+      async () => ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id),
+      10_000,
+      'dead letter',
+    );
     assert.equal(dead.failure_category, 'invalid');
     assert.equal(dead.attempts, 1);
     assert.match(dead.failure_reason, /^signalwire: send message rejected with HTTP 400: .*\(code 21211\)$/);
@@ -101,7 +134,10 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
     await replyStatus('m-hang', 'sent');
     assert.equal(sendsTo('+15550000111').length, 2, 'the hung send and the retry');
     assert.equal(createdFor('+15550000111').length, 1);
-    assert.ok(fake.requests.some((r) => r.method === 'GET' && r.path.includes('To=%2B15550000111')), 'reconciled before re-sending');
+    assert.ok(
+      fake.requests.some((r) => r.method === 'GET' && r.path.includes('To=%2B15550000111')),
+      'reconciled before re-sending',
+    );
   });
 
   it('ACCEPTANCE: a HELP delivered five times at once, after a worker died between sending and recording, is answered once', async (t) => {
@@ -110,12 +146,25 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
     // given a worker (the real handler, in its own process) that claims the reply and sends it; SignalWire accepts
     // the message but the worker dies (SIGKILL) before it hears back, so the claim stays in progress, unmarked
     fake.createThenHangNext(1);
-    const worker = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(incomingSmsRecord(help))], {
-      env: { ...process.env, ...stack.environments.worker },
-      stdio: 'ignore',
-    });
+    const worker = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(PROJECT_ROOT, 'test/helpers/worker-process.ts'),
+        JSON.stringify(incomingSmsRecord(help)),
+      ],
+      {
+        env: { ...process.env, ...stack.environments.worker },
+        stdio: 'ignore',
+      },
+    );
     t.after(() => worker.exitCode === null && worker.signalCode === null && worker.kill('SIGKILL'));
-    await waitFor(async () => (createdFor(sender).length === 1 ? true : undefined), 15_000, 'the crashing worker to send');
+    await waitFor(
+      async () => (createdFor(sender).length === 1 ? true : undefined),
+      15_000,
+      'the crashing worker to send',
+    );
     const exited = once(worker, 'exit');
     worker.kill('SIGKILL');
     await exited;
@@ -140,8 +189,14 @@ describe('keyword auto-replies through the SignalWire REST API (local stack + fa
 
   async function queueDepth(): Promise<number> {
     const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: stack.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
-    return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    return (
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
   }
 });

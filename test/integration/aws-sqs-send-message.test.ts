@@ -30,14 +30,28 @@ describe('SendMessage through the SDK with a function budget', () => {
   });
 
   it('puts the exact body and attributes on a real queue (the local SQS emulator), unicode included', async () => {
-    const reader = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials: TEST_CREDENTIALS });
+    const reader = new SQSClient({
+      endpoint: sqsEmulator.endpoint,
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+    });
     const client = sqsClientAt(sqsEmulator.endpoint);
     try {
       const { QueueUrl } = await reader.send(new CreateQueueCommand({ QueueName: 'sdk-send' }));
       const body = JSON.stringify({ text: 'héllo "quoted" \\ 😀 \u2028', n: 1 });
       await sendMessageWith(client)(QueueUrl!, body, { failure_reason: { DataType: 'String', StringValue: 'why' } });
-      const { Messages = [] } = await reader.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageAttributeNames: ['All'] }));
-      assert.deepEqual(Messages.map((m) => [m.Body, m.MessageAttributes?.failure_reason?.StringValue]), [[body, 'why']]);
+      const { Messages = [] } = await reader.send(
+        new ReceiveMessageCommand({
+          QueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 1,
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      assert.deepEqual(
+        Messages.map((m) => [m.Body, m.MessageAttributes?.failure_reason?.StringValue]),
+        [[body, 'why']],
+      );
     } finally {
       reader.destroy();
       client.destroy();
@@ -45,7 +59,11 @@ describe('SendMessage through the SDK with a function budget', () => {
   });
 
   it('tries again after a 5xx and after throttling, then succeeds', async () => {
-    const { url, seen } = await standIn([refuse(500, 'InternalError'), refuse(400, 'RequestThrottled'), json(200, { MessageId: 'm-1', MD5OfMessageBody: createHash('md5').update('x').digest('hex') })]);
+    const { url, seen } = await standIn([
+      refuse(500, 'InternalError'),
+      refuse(400, 'RequestThrottled'),
+      json(200, { MessageId: 'm-1', MD5OfMessageBody: createHash('md5').update('x').digest('hex') }),
+    ]);
     const client = sqsClientAt(url);
     await sendMessageWith(client)(`${url}/000000000000/q`, 'x');
     assert.equal(seen.length, 3);
@@ -55,7 +73,10 @@ describe('SendMessage through the SDK with a function budget', () => {
   it('gives up at once on a refusal another try cannot change (a queue that does not exist)', async () => {
     const { url, seen } = await standIn([refuse(400, 'QueueDoesNotExist')]);
     const client = sqsClientAt(url);
-    await assert.rejects(sendMessageWith(client)(`${url}/000000000000/q`, 'x'), (error: Error) => error.name === 'QueueDoesNotExist');
+    await assert.rejects(
+      sendMessageWith(client)(`${url}/000000000000/q`, 'x'),
+      (error: Error) => error.name === 'QueueDoesNotExist',
+    );
     assert.equal(seen.length, 1);
     client.destroy();
   });
@@ -70,7 +91,10 @@ describe('SendMessage through the SDK with a function budget', () => {
     const silent = await standIn([() => undefined]);
     const hung = sqsClientAt(silent.url, { maxAttempts: 2, connectionTimeoutMs: 1000, requestTimeoutMs: 200 });
     const started = Date.now();
-    await assert.rejects(sendMessageWith(hung)(`${silent.url}/000000000000/q`, 'x'), (error: Error) => error.name === 'TimeoutError');
+    await assert.rejects(
+      sendMessageWith(hung)(`${silent.url}/000000000000/q`, 'x'),
+      (error: Error) => error.name === 'TimeoutError',
+    );
     assert.equal(silent.seen.length, 2, 'each attempt abandoned after its request timeout, then tried again');
     assert.ok(Date.now() - started < 3000, 'well inside SignalWire 10 s');
     hung.destroy();

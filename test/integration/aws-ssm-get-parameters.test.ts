@@ -7,9 +7,14 @@ import { startSsmStandIn } from '../../local/emulators';
 import { scriptedServer } from '../helpers/scripted-server';
 import { ssmClientAt } from '../helpers/sdk-clients';
 
-const STORED: Record<string, string> = { '/app/dev/signing-key': '["key-1","key-2"]', '/app/dev/basic-auth': 'user:pass' };
+const STORED: Record<string, string> = {
+  '/app/dev/signing-key': '["key-1","key-2"]',
+  '/app/dev/basic-auth': 'user:pass',
+};
 const refuse = (status: number, type: string) => (response: ServerResponse) =>
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: type, message: 'no' }));
+  response
+    .writeHead(status, { 'content-type': 'application/x-amz-json-1.1' })
+    .end(JSON.stringify({ __type: type, message: 'no' }));
 
 /** SSM GetParameters through the SDK's client (lib/aws/ssm.ts), against the local SSM stand-in and scripted failures. */
 describe('SSM GetParameters through the SDK', () => {
@@ -30,13 +35,22 @@ describe('SSM GetParameters through the SDK', () => {
   });
 
   it('tries again after a 5xx, and fails at once with a DependencyError on a refusal (AccessDenied)', async () => {
-    const flaky = await scriptedServer([refuse(500, 'InternalServerError'), (response) => response.writeHead(200).end('{"Parameters":[{"Name":"a","Value":"v"}]}')]);
+    const flaky = await scriptedServer([
+      refuse(500, 'InternalServerError'),
+      (response) => response.writeHead(200).end('{"Parameters":[{"Name":"a","Value":"v"}]}'),
+    ]);
     const denied = await scriptedServer([refuse(400, 'AccessDeniedException')]);
     servers.push(flaky.server, denied.server);
-    const [retried, refused] = [ssmClientAt(flaky.url, { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 1000 }), ssmClientAt(denied.url)];
+    const [retried, refused] = [
+      ssmClientAt(flaky.url, { maxAttempts: 2, connectionTimeoutMs: 500, requestTimeoutMs: 1000 }),
+      ssmClientAt(denied.url),
+    ];
     assert.equal((await parametersReaderWith(retried)(['a'])).get('a'), 'v');
     assert.equal(flaky.seen.length, 2);
-    await assert.rejects(parametersReaderWith(refused)(['a']), (error: Error) => error instanceof DependencyError && /AccessDeniedException/.test(error.message));
+    await assert.rejects(
+      parametersReaderWith(refused)(['a']),
+      (error: Error) => error instanceof DependencyError && /AccessDeniedException/.test(error.message),
+    );
     assert.equal(denied.seen.length, 1);
     retried.destroy();
     refused.destroy();

@@ -10,8 +10,22 @@ const CALL_FIXTURES = ['call-status-flat-answered', 'call-state-relay-ended', 'c
 
 /** A flat-JSON call status delivery for `callId` in `state` at `time`. */
 function flatCallStatus(callId: string, state: string, time: string): Fixture {
-  const body = JSON.stringify({ call_id: callId, call_state: state, from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: time });
-  return { name: state, method: 'POST', url: 'https://example.com/call-status', contentType: 'application/json', body, headers: {} };
+  const body = JSON.stringify({
+    call_id: callId,
+    call_state: state,
+    from: '+15551230000',
+    to: '+15559870000',
+    direction: 'inbound',
+    timestamp: time,
+  });
+  return {
+    name: state,
+    method: 'POST',
+    url: 'https://example.com/call-status',
+    contentType: 'application/json',
+    body,
+    headers: {},
+  };
 }
 
 describe('call status pipeline (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
@@ -33,19 +47,34 @@ describe('call status pipeline (HTTP -> SQS -> worker -> DynamoDB, emulators)', 
       assert.equal(body.status, 'received');
       assert.match(body.event_id, /^[0-9a-f-]{36}$/);
     }
-    const flat = await waitFor(async () => (await stack.cli(['calls', 'show', 'c1234567-89ab-cdef-0123-456789abcdef'])).json, 10_000, 'flat call');
+    const flat = await waitFor(
+      async () => (await stack.cli(['calls', 'show', 'c1234567-89ab-cdef-0123-456789abcdef'])).json,
+      10_000,
+      'flat call',
+    );
     assert.equal(flat.state, 'answered');
     assert.deepEqual(flat.timeline, [{ state: 'answered', at: '2025-01-15T10:30:00.000Z' }]);
     assert.equal(flat.duration_seconds, null);
     assert.equal(flat.direction, 'outbound');
 
-    const relay = await waitFor(async () => (await stack.cli(['calls', 'show', '5d1c4c4e-0000-4000-8000-000000000001'])).json, 10_000, 'relay call');
+    const relay = await waitFor(
+      async () => (await stack.cli(['calls', 'show', '5d1c4c4e-0000-4000-8000-000000000001'])).json,
+      10_000,
+      'relay call',
+    );
     assert.equal(relay.state, 'ended');
     assert.equal(relay.duration_seconds, 56);
     assert.equal(relay.end_reason, 'hangup');
-    assert.deepEqual(relay.timeline.map((t: { state: string }) => t.state), ['created', 'answered', 'ended']);
+    assert.deepEqual(
+      relay.timeline.map((t: { state: string }) => t.state),
+      ['created', 'answered', 'ended'],
+    );
 
-    const cxml = await waitFor(async () => (await stack.cli(['calls', 'show', 'CA-0000-0001'])).json, 10_000, 'cxml call');
+    const cxml = await waitFor(
+      async () => (await stack.cli(['calls', 'show', 'CA-0000-0001'])).json,
+      10_000,
+      'cxml call',
+    );
     assert.equal(cxml.state, 'ended');
     assert.equal(cxml.duration_seconds, 42);
     assert.equal(cxml.from, '+15559876543');
@@ -61,7 +90,10 @@ describe('call status pipeline (HTTP -> SQS -> worker -> DynamoDB, emulators)', 
       ['ending', '2025-01-15T10:01:04Z'],
       ['ended', '2025-01-15T10:01:05Z'],
     ];
-    const deliveries = shuffle([...states, ...states].map(([state, at]) => flatCallStatus(callId, state, at)), 3);
+    const deliveries = shuffle(
+      [...states, ...states].map(([state, at]) => flatCallStatus(callId, state, at)),
+      3,
+    );
     // the end first, the beginning last: the worst order for a naive "last write wins"
     deliveries.sort((a, b) => (a.name === 'ended' ? -1 : b.name === 'ended' ? 1 : 0));
     for (const delivery of deliveries) assert.equal((await postFixture(stack.url, delivery)).status, 200);
@@ -82,10 +114,16 @@ describe('call status pipeline (HTTP -> SQS -> worker -> DynamoDB, emulators)', 
     // given a batch with good states of one call and deliveries that can never be applied
     const callId = 'poison-batch-call';
     const poison: Fixture[] = [
-      { ...flatCallStatus(callId, 'answered', '2025-01-15T10:00:05Z'), body: JSON.stringify({ call_id: callId, call_state: 'exploded' }) },
+      {
+        ...flatCallStatus(callId, 'answered', '2025-01-15T10:00:05Z'),
+        body: JSON.stringify({ call_id: callId, call_state: 'exploded' }),
+      },
       { ...flatCallStatus(callId, 'answered', '2025-01-15T10:00:05Z'), body: JSON.stringify({ hello: 'world' }) },
     ];
-    const good = [flatCallStatus(callId, 'ringing', '2025-01-15T10:00:02Z'), flatCallStatus(callId, 'answered', '2025-01-15T10:00:05Z')];
+    const good = [
+      flatCallStatus(callId, 'ringing', '2025-01-15T10:00:02Z'),
+      flatCallStatus(callId, 'answered', '2025-01-15T10:00:05Z'),
+    ];
     const ids: string[] = [];
     for (const delivery of [good[0]!, ...poison, good[1]!]) {
       const response = await postFixture(stack.url, delivery);
@@ -99,7 +137,10 @@ describe('call status pipeline (HTTP -> SQS -> worker -> DynamoDB, emulators)', 
       return mine.length === 2 ? mine : undefined;
     });
     const reasons = dead.map((d) => d.failure_reason).sort();
-    assert.deepEqual(reasons, ['call status: unknown call_state "exploded"', 'call status: unrecognized payload shape']);
+    assert.deepEqual(reasons, [
+      'call status: unknown call_state "exploded"',
+      'call status: unrecognized payload shape',
+    ]);
     for (const entry of dead) {
       assert.equal(entry.failure_category, 'invalid');
       assert.equal(entry.attempts, 1);

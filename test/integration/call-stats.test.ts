@@ -9,7 +9,14 @@ import { waitFor } from '../helpers/wait';
 
 /** A flat-JSON call status delivery. */
 function callStatus(baseUrl: string, callId: string, state: string, time: string): Promise<Response> {
-  const body = JSON.stringify({ call_id: callId, call_state: state, from: '+15551230000', to: '+15559870000', direction: 'inbound', timestamp: time });
+  const body = JSON.stringify({
+    call_id: callId,
+    call_state: state,
+    from: '+15551230000',
+    to: '+15559870000',
+    direction: 'inbound',
+    timestamp: time,
+  });
   return fetch(`${baseUrl}/call-status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
 }
 
@@ -39,7 +46,13 @@ describe('webhooks stats (the stats index over calls, messages, rooms and SWML f
       () => callStatus(url, 'stats-call-3', 'ringing', '2025-01-15T12:00:00Z'),
       () => videoDelivery(url, 'stats-room-1', { type: 'room.started', at: '2025-01-15T10:00:00Z' }, 'flat'),
       () => videoDelivery(url, 'stats-room-1', { type: 'room.ended', at: '2025-01-15T10:30:00Z' }, 'route'),
-      () => videoDelivery(url, 'stats-room-2', { type: 'member.joined', member: 'm1', at: '2025-01-15T10:00:00Z' }, 'realtime'),
+      () =>
+        videoDelivery(
+          url,
+          'stats-room-2',
+          { type: 'member.joined', member: 'm1', at: '2025-01-15T10:00:00Z' },
+          'realtime',
+        ),
       () => postFixture(url, loadFixture('swml-fetch-get')),
       () => postFixture(url, loadFixture('swml-fetch-post')),
       () => postFixture(url, loadFixture('message-status-flat-delivered')),
@@ -47,17 +60,32 @@ describe('webhooks stats (the stats index over calls, messages, rooms and SWML f
     ];
     // when each is posted (the call and room events twice)
     for (const deliver of [...deliveries, ...deliveries.slice(0, 8)]) assert.equal((await deliver()).status, 200);
-    await waitFor(async () => {
-      const s = await showStats(cli, { hours: '1' });
-      const settled = s.counts.call === 3 && s.calls.with_duration === 2 && s.rooms.by_state.ended === 1 && s.counts.room === 2 && s.counts.swml === 2 && s.counts.message === 2;
-      return settled ? true : undefined;
-    }, 10_000, 'all events applied');
+    await waitFor(
+      async () => {
+        const s = await showStats(cli, { hours: '1' });
+        const settled =
+          s.counts.call === 3 &&
+          s.calls.with_duration === 2 &&
+          s.rooms.by_state.ended === 1 &&
+          s.counts.room === 2 &&
+          s.counts.swml === 2 &&
+          s.counts.message === 2;
+        return settled ? true : undefined;
+      },
+      10_000,
+      'all events applied',
+    );
     // then the CLI reports exactly those numbers
     const { code, json } = await stack.cli(['stats', '--since', startedAt]);
     assert.equal(code, 0);
     assert.equal(json.since, startedAt);
     assert.deepEqual(json.counts, { call: 3, message: 2, room: 2, swml: 2 });
-    assert.deepEqual(json.calls, { total: 3, by_state: { ended: 2, ringing: 1 }, with_duration: 2, average_duration_seconds: 45 });
+    assert.deepEqual(json.calls, {
+      total: 3,
+      by_state: { ended: 2, ringing: 1 },
+      with_duration: 2,
+      average_duration_seconds: 45,
+    });
     assert.deepEqual(json.messages, { total: 2, by_status: { delivered: 1, sent: 1 } });
     assert.deepEqual(json.rooms, { total: 2, by_state: { active: 1, ended: 1 } });
     assert.deepEqual(json.swml_fetches, { total: 2, by_direction: { inbound: 2 } });

@@ -12,9 +12,19 @@ import { runChaos } from '../../chaos/harness';
 describe('chaos: nothing acknowledged is lost or applied twice (local stack, real faults, killed worker)', () => {
   it('keeps every acknowledged delivery exactly once in effect, or in the DLQ with its reason', async () => {
     const lines: string[] = [];
-    const options = chaosOptions({ CHAOS_N: '300', CHAOS_SEED: process.env.CHAOS_SEED ?? '11', CHAOS_KILL_MS: '8000', CHAOS_CONCURRENCY: '12' }, (line) => lines.push(line));
+    const options = chaosOptions(
+      { CHAOS_N: '300', CHAOS_SEED: process.env.CHAOS_SEED ?? '11', CHAOS_KILL_MS: '8000', CHAOS_CONCURRENCY: '12' },
+      (line) => lines.push(line),
+    );
     // Shorter than `npm run chaos` (the same relations: visibility >= worker timeout < lease), so the test stays short.
-    const results = await runChaos({ ...options, visibilityTimeoutSeconds: 8, workerTimeoutMs: 8000, replyLeaseSeconds: 10, drainTimeoutMs: 120_000, killsEndWithSending: true });
+    const results = await runChaos({
+      ...options,
+      visibilityTimeoutSeconds: 8,
+      workerTimeoutMs: 8000,
+      replyLeaseSeconds: 10,
+      drainTimeoutMs: 120_000,
+      killsEndWithSending: true,
+    });
     const report = `seed ${options.seed}\n${lines.join('\n')}\n${results.problems.map((p) => `${p.kind}: ${p.detail}`).join('\n')}`;
     // the faults really happened
     for (const kind of ['reset', 'server_error', 'throttle', 'latency', 'response_dropped', 'worker_killed']) {

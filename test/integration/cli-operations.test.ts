@@ -21,7 +21,14 @@ describe('operator one-liners (the real `webhooks` bin against a local stack)', 
     const { code, json } = await stack.cli(['endpoints']);
     assert.equal(code, 0);
     const urls = (json as { method: string; url: string; use: string }[]).map((e) => `${e.method} ${e.url}`);
-    for (const path of ['/call-status', '/incoming-sms', '/message-status', '/video/events', '/video/room-started', '/video/recording-ready']) {
+    for (const path of [
+      '/call-status',
+      '/incoming-sms',
+      '/message-status',
+      '/video/events',
+      '/video/room-started',
+      '/video/recording-ready',
+    ]) {
       assert.ok(urls.includes(`POST ${stack.url}${path}`), `missing ${path} in ${urls.join(', ')}`);
     }
     assert.ok(!urls.some((u) => u.includes('{')), 'path templates are expanded');
@@ -30,16 +37,24 @@ describe('operator one-liners (the real `webhooks` bin against a local stack)', 
   it('replays a dead letter as a new event and keeps the original as evidence', async () => {
     // given a delivery that was dead-lettered
     const body = JSON.stringify({ call_id: 'replay-call', call_state: 'no-such-state' });
-    const response = await fetch(`${stack.url}/call-status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const response = await fetch(`${stack.url}/call-status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     const { event_id } = (await response.json()) as { event_id: string };
-    const dead = await waitFor(async () => ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id));
+    const dead = await waitFor(async () =>
+      ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id),
+    );
     // when it is replayed
     const { code, json } = await stack.cli(['dlq', 'replay', dead.message_id]);
     // then a copy with a new event id, pointing back at the original, went through the pipeline again
     assert.equal(code, 0);
     assert.equal(json.message_id, dead.message_id);
     const copy = await waitFor(async () =>
-      ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => (d.event as { replay_of?: string }).replay_of === event_id),
+      ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find(
+        (d) => (d.event as { replay_of?: string }).replay_of === event_id,
+      ),
     );
     assert.equal(copy.event_id, json.replayed_as);
     assert.equal(copy.failure_reason, dead.failure_reason);
@@ -56,12 +71,21 @@ describe('operator one-liners (the real `webhooks` bin against a local stack)', 
     // given a number in the SignalWire project and the operator's credentials in the shell
     const number = signalwire.addNumber('+15551234567');
     signalwire.addNumber('+15550000000');
-    Object.assign(process.env, { SIGNALWIRE_SPACE_URL: signalwire.url, SIGNALWIRE_PROJECT_ID: 'p-0000', SIGNALWIRE_API_TOKEN: 'PT-secret' });
+    Object.assign(process.env, {
+      SIGNALWIRE_SPACE_URL: signalwire.url,
+      SIGNALWIRE_PROJECT_ID: 'p-0000',
+      SIGNALWIRE_API_TOKEN: 'PT-secret',
+    });
     // when the operator configures it
     const { code, json } = await stack.cli(['numbers', 'configure', '+15551234567']);
     // then the number sends its messages and call status to this stack's routes
     assert.equal(code, 0);
-    assert.deepEqual(json, { sid: number.sid, phone_number: '+15551234567', sms_url: `${stack.url}/incoming-sms`, status_callback: `${stack.url}/call-status` });
+    assert.deepEqual(json, {
+      sid: number.sid,
+      phone_number: '+15551234567',
+      sms_url: `${stack.url}/incoming-sms`,
+      status_callback: `${stack.url}/call-status`,
+    });
     assert.equal(number.sms_method, 'POST');
     assert.equal(number.status_callback_method, 'POST');
     assert.equal(signalwire.numbers[1]!.sms_url, null, 'the other number is untouched');

@@ -21,7 +21,9 @@ describe('webhooks tail, dial and the completed CLI', () => {
   let signalwire: FakeSignalWire;
   const cli = async (args: string[], env: Record<string, string> = {}) => {
     try {
-      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env: { ...process.env, WEBHOOKS_STACK_FILE: stack.stackFile, ...env } });
+      const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+        env: { ...process.env, WEBHOOKS_STACK_FILE: stack.stackFile, ...env },
+      });
       return { code: 0, stdout, stderr };
     } catch (error) {
       const failed = error as { code?: number; stdout?: string; stderr?: string };
@@ -37,7 +39,9 @@ describe('webhooks tail, dial and the completed CLI', () => {
   });
 
   it('tail --json --kind call prints one object per line as deliveries are applied, and stops cleanly on Ctrl-C', async (t) => {
-    const child = spawn(process.execPath, [BIN, 'tail', '--json', '--kind', 'call'], { env: { ...process.env, WEBHOOKS_STACK_FILE: stack.stackFile } });
+    const child = spawn(process.execPath, [BIN, 'tail', '--json', '--kind', 'call'], {
+      env: { ...process.env, WEBHOOKS_STACK_FILE: stack.stackFile },
+    });
     t.after(() => void (child.exitCode === null && child.kill('SIGKILL')));
     let out = '';
     let err = '';
@@ -45,12 +49,24 @@ describe('webhooks tail, dial and the completed CLI', () => {
     child.stderr.on('data', (chunk: Buffer) => (err += chunk));
     await waitFor(async () => (err.includes('following deliveries') ? true : undefined), 60_000, 'tail to start');
 
-    const sms = await fetch(`${stack.url}/incoming-sms`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"message_id":"tail-m","from":"+15551230000","to":"+15559870000","body":"hi"}' });
+    const sms = await fetch(`${stack.url}/incoming-sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"message_id":"tail-m","from":"+15551230000","to":"+15559870000","body":"hi"}',
+    });
     assert.equal(sms.status, 200);
-    const response = await fetch(`${stack.url}/call-status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"call_id":"tail-1","call_state":"ringing"}' });
+    const response = await fetch(`${stack.url}/call-status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"call_id":"tail-1","call_state":"ringing"}',
+    });
     const acknowledgedAt = Date.now();
     const { event_id } = (await response.json()) as { event_id: string };
-    const line = await waitFor(async () => out.split('\n').find((l) => l.includes(event_id)), 10_000, 'the delivery in tail');
+    const line = await waitFor(
+      async () => out.split('\n').find((l) => l.includes(event_id)),
+      10_000,
+      'the delivery in tail',
+    );
     // A figure, not a timed assertion (this machine is shared): the local stack's test settings batch within 50 ms.
     console.log(`# tail showed the delivery ${Date.now() - acknowledgedAt} ms after its 200`);
     const entry = JSON.parse(line);
@@ -61,11 +77,16 @@ describe('webhooks tail, dial and the completed CLI', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     assert.equal(await exited, 0, 'Ctrl-C ends tail with status 0');
-    for (const printed of out.trim().split('\n')) assert.match(JSON.parse(printed).kind, /^call\./, '--kind call shows calls only');
+    for (const printed of out.trim().split('\n'))
+      assert.match(JSON.parse(printed).kind, /^call\./, '--kind call shows calls only');
   });
 
   it('dial places a call through the Calling API with our /swml and /call-status URLs and prints its id', async () => {
-    const env = { SIGNALWIRE_SPACE_URL: signalwire.url, SIGNALWIRE_PROJECT_ID: 'project-1', SIGNALWIRE_API_TOKEN: 'PT-secret-token' };
+    const env = {
+      SIGNALWIRE_SPACE_URL: signalwire.url,
+      SIGNALWIRE_PROJECT_ID: 'project-1',
+      SIGNALWIRE_API_TOKEN: 'PT-secret-token',
+    };
     const dialed = await cli(['dial', '--from', '+15551230000', '--to', '+15559870000', '--json'], env);
     assert.equal(dialed.code, 0, dialed.stderr);
     const printed = JSON.parse(dialed.stdout);
@@ -80,17 +101,31 @@ describe('webhooks tail, dial and the completed CLI', () => {
 
     // The checks before any request, in-process (each run of the bin costs seconds on a loaded machine).
     const config = { spaceUrl: signalwire.url, projectId: 'project-1', apiToken: 'PT-secret-token' };
-    await assert.rejects(dialCall(config, { from: '+15551230000', to: '+15559870000', baseUrl: 'http://hooks.example.com' }), /https/);
+    await assert.rejects(
+      dialCall(config, { from: '+15551230000', to: '+15559870000', baseUrl: 'http://hooks.example.com' }),
+      /https/,
+    );
     await assert.rejects(dialCall(config, { from: '5551230000', to: '+15559870000', baseUrl: stack.url }), /E\.164/);
     assert.equal(signalwire.calls.length, 1, 'nothing placed for an http URL or a number that is not E.164');
     signalwire.failNext(1, 422, 'to is not a valid number');
-    await assert.rejects(dialCall(config, { from: '+15551230000', to: '+15559870000', baseUrl: stack.url }), (error: Error) => /422/.test(error.message) && !error.message.includes('PT-secret-token'));
+    await assert.rejects(
+      dialCall(config, { from: '+15551230000', to: '+15559870000', baseUrl: stack.url }),
+      (error: Error) => /422/.test(error.message) && !error.message.includes('PT-secret-token'),
+    );
   });
 
   it('lists calls and messages since a time, shows and purges dead letters', async (t) => {
     const since = new Date().toISOString();
-    await fetch(`${stack.url}/call-status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"call_id":"list-1","call_state":"answered"}' });
-    await fetch(`${stack.url}/call-status`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"call_state":"answered"}' });
+    await fetch(`${stack.url}/call-status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"call_id":"list-1","call_state":"answered"}',
+    });
+    await fetch(`${stack.url}/call-status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"call_state":"answered"}',
+    });
     // Wait in-process (each run of the bin costs seconds on a loaded machine), then check what the bin prints.
     const target = await resolveTarget({ stackFile: stack.stackFile });
     t.after(() => target.close());
@@ -101,7 +136,13 @@ describe('webhooks tail, dial and the completed CLI', () => {
       return listed.length > 0 ? listed : undefined;
     });
     const calls = JSON.parse((await cli(['calls', 'list', '--since', since, '--json'])).stdout);
-    assert.deepEqual(Object.keys(calls[0]).sort(), ['call_id', 'direction', 'duration_seconds', 'first_seen_at', 'state']);
+    assert.deepEqual(Object.keys(calls[0]).sort(), [
+      'call_id',
+      'direction',
+      'duration_seconds',
+      'first_seen_at',
+      'state',
+    ]);
     assert.equal(calls[0].call_id, 'list-1');
     assert.equal((await listByFirstSeen(target.table, 'call', new Date(Date.now() + 60_000).toISOString())).length, 0);
     assert.ok(Array.isArray(JSON.parse((await cli(['messages', 'list', '--json'])).stdout)));

@@ -30,9 +30,13 @@ async function verify(stack: TestStack, args: string[] = []): Promise<VerifyRun>
   let stderr: string;
   try {
     // `--stage local`, as the README says to run it against `npm start`
-    ({ stdout, stderr } = await run(process.execPath, [join(PROJECT_ROOT, 'bin/webhooks.js'), 'verify', '--stage', 'local', ...args], {
-      env: { ...process.env, WEBHOOKS_STACK_FILE: stack.stackFile },
-    }));
+    ({ stdout, stderr } = await run(
+      process.execPath,
+      [join(PROJECT_ROOT, 'bin/webhooks.js'), 'verify', '--stage', 'local', ...args],
+      {
+        env: { ...process.env, WEBHOOKS_STACK_FILE: stack.stackFile },
+      },
+    ));
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     code = failed.code ?? 1;

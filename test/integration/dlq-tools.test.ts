@@ -22,10 +22,13 @@ describe('DLQ tools (local stack: SQS and DynamoDB emulators)', { timeout: 120_0
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
     // Records what the tools ask SQS (the real client and emulator answer).
-    sqs.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'ReceiveMessageCommand') receives.push(args.input as { WaitTimeSeconds?: number });
-      return next(args);
-    }, { step: 'initialize' });
+    sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'ReceiveMessageCommand') receives.push(args.input as { WaitTimeSeconds?: number });
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
     dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials });
   });
   after(async () => {
@@ -35,19 +38,38 @@ describe('DLQ tools (local stack: SQS and DynamoDB emulators)', { timeout: 120_0
   });
 
   const tools = (hideSeconds?: number) =>
-    createDeadLetterTools(sqs, { queueUrl: stack.queueUrl, deadLetterQueueUrl: stack.deadLetterQueueUrl }, createFailureStore({ client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 }), { hideSeconds });
+    createDeadLetterTools(
+      sqs,
+      { queueUrl: stack.queueUrl, deadLetterQueueUrl: stack.deadLetterQueueUrl },
+      createFailureStore({
+        client: createDocumentClient(sdkDynamoDb(dynamodb)),
+        tableName: stack.tableName,
+        retentionDays: 90,
+      }),
+      { hideSeconds },
+    );
 
   /** Dead letters as the worker leaves them: call status envelopes with their failure reason. */
   async function deadLetter(callIds: string[]): Promise<string[]> {
     const ids: string[] = [];
     for (const callId of callIds) {
       const payload = { call_id: callId, call_state: 'answered', timestamp: '2025-01-15T10:00:00Z' };
-      const envelope = createEnvelope({ kind: 'call.status', route: 'POST /call-status', content_type: 'json', body: JSON.stringify(payload), payload, headers: {} });
+      const envelope = createEnvelope({
+        kind: 'call.status',
+        route: 'POST /call-status',
+        content_type: 'json',
+        body: JSON.stringify(payload),
+        payload,
+        headers: {},
+      });
       const { MessageId } = await sqs.send(
         new SendMessageCommand({
           QueueUrl: stack.deadLetterQueueUrl,
           MessageBody: JSON.stringify(envelope),
-          MessageAttributes: { failure_reason: { DataType: 'String', StringValue: 'test' }, failure_category: { DataType: 'String', StringValue: 'exhausted' } },
+          MessageAttributes: {
+            failure_reason: { DataType: 'String', StringValue: 'test' },
+            failure_category: { DataType: 'String', StringValue: 'exhausted' },
+          },
         }),
       );
       ids.push(MessageId!);
@@ -57,7 +79,10 @@ describe('DLQ tools (local stack: SQS and DynamoDB emulators)', { timeout: 120_0
 
   async function dlqDepth(): Promise<number> {
     const { Attributes = {} } = await sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: stack.deadLetterQueueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: stack.deadLetterQueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
     return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
   }
@@ -68,7 +93,10 @@ describe('DLQ tools (local stack: SQS and DynamoDB emulators)', { timeout: 120_0
     const listed = await tools().list();
     assert.deepEqual(listed.map((d) => d.message_id).sort(), [...ids].sort());
     assert.ok(receives.length >= 3);
-    assert.ok(receives.every((r) => (r.WaitTimeSeconds ?? 0) >= 1), JSON.stringify(receives));
+    assert.ok(
+      receives.every((r) => (r.WaitTimeSeconds ?? 0) >= 1),
+      JSON.stringify(receives),
+    );
     // and they are visible again for the next look
     assert.equal((await tools().list()).length, 23);
   });
@@ -78,13 +106,16 @@ describe('DLQ tools (local stack: SQS and DynamoDB emulators)', { timeout: 120_0
     const [slow] = await deadLetter(['c-stale']);
     const others = (await tools().list()).map((d) => d.message_id);
     let delayed = false;
-    const slowSend = sqs.middlewareStack.add((next, context) => async (args) => {
-      if (context.commandName === 'SendMessageCommand' && !delayed) {
-        delayed = true;
-        await new Promise((resolve) => setTimeout(resolve, 2_500));
-      }
-      return next(args);
-    }, { step: 'initialize', name: 'slowSend' });
+    const slowSend = sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'SendMessageCommand' && !delayed) {
+          delayed = true;
+          await new Promise((resolve) => setTimeout(resolve, 2_500));
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'slowSend' },
+    );
     try {
       const report = (await tools(2).redrive([slow!, 'no-such-id'])) as RedriveReport;
       // then it is not counted as redriven, and an unknown id is reported, not ignored
@@ -110,6 +141,7 @@ describe('DLQ tools (local stack: SQS and DynamoDB emulators)', { timeout: 120_0
     assert.equal(report.move_task.messages_moved, before + 2);
     assert.equal(await dlqDepth(), 0);
     // the redriven events are applied by the worker
-    for (const id of ['c-move-1', 'c-move-2']) await waitFor(async () => ((await stack.cli(['calls', 'show', id])).code === 0 ? true : undefined), 15_000, id);
+    for (const id of ['c-move-1', 'c-move-2'])
+      await waitFor(async () => ((await stack.cli(['calls', 'show', id])).code === 0 ? true : undefined), 15_000, id);
   });
 });

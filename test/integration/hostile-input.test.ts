@@ -1,14 +1,25 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { WEBHOOK_KINDS } from '../../lib/envelope/routes';
 import { sqsSafeJson, sqsSafeText } from '../../lib/queue/sqs-characters';
 import { sqsRecord } from '../helpers/aws-events';
 import { allFixtures, fixturePayload } from '../helpers/fixtures';
-import { hostileRequests, namedCases, signatureHeaders, SIGNING_KEY, type HostileRequest } from '../helpers/hostile-requests';
+import {
+  hostileRequests,
+  namedCases,
+  signatureHeaders,
+  SIGNING_KEY,
+  type HostileRequest,
+} from '../helpers/hostile-requests';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait';
 
@@ -31,13 +42,25 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
   const deadLetters = new Map<string, DeadLetterSeen>();
 
   before(async () => {
-    stack = await startTestStack({ environment: { SIGNALWIRE_SIGNING_KEY: JSON.stringify(["PSK_previous_key_000", SIGNING_KEY]) } });
-    sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    stack = await startTestStack({
+      environment: { SIGNALWIRE_SIGNING_KEY: JSON.stringify(['PSK_previous_key_000', SIGNING_KEY]) },
+    });
+    sqs = new SQSClient({
+      endpoint: stack.sqsEndpoint,
+      region: stack.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
   after(async () => {
-    const count = (predicate: (status: number) => boolean) => [...statuses].filter(([s]) => predicate(s)).reduce((n, [, c]) => n + c, 0);
-    const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([s, c]) => `${s}: ${c}`).join(', ');
-    console.log(`hostile requests: ${count(() => true)}, 4xx: ${count((s) => s >= 400 && s < 500)}, 200: ${count((s) => s === 200)}, 5xx: ${count((s) => s >= 500)} (${byStatus})`);
+    const count = (predicate: (status: number) => boolean) =>
+      [...statuses].filter(([s]) => predicate(s)).reduce((n, [, c]) => n + c, 0);
+    const byStatus = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, c]) => `${s}: ${c}`)
+      .join(', ');
+    console.log(
+      `hostile requests: ${count(() => true)}, 4xx: ${count((s) => s >= 400 && s < 500)}, 200: ${count((s) => s === 200)}, 5xx: ${count((s) => s >= 500)} (${byStatus})`,
+    );
     sqs?.destroy();
     await stack?.stop();
   });
@@ -57,7 +80,10 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
     const ms = performance.now() - started;
     statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
     const what = `${request.name}: ${request.method} ${request.path.slice(0, 80)} (${request.contentType}, ${request.body.length} bytes, ${request.signing})`;
-    assert.ok(response.status === 200 || (response.status >= 400 && response.status < 500), `${what} answered ${response.status} ${text.slice(0, 200)}`);
+    assert.ok(
+      response.status === 200 || (response.status >= 400 && response.status < 500),
+      `${what} answered ${response.status} ${text.slice(0, 200)}`,
+    );
     assert.ok(ms < MAX_MS_PER_REQUEST, `${what} took ${Math.round(ms)} ms`);
     const body = JSON.parse(text);
     if (response.status === 200) {
@@ -77,7 +103,13 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
   async function drainDeadLetters(): Promise<void> {
     for (let round = 0; round < 1_000; round++) {
       const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: stack.deadLetterQueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: stack.deadLetterQueueUrl,
+          MaxNumberOfMessages: 10,
+          VisibilityTimeout: 600,
+          WaitTimeSeconds: 0,
+          MessageAttributeNames: ['All'],
+        }),
       );
       const fresh = Messages.filter((message) => !deadLetters.has(message.MessageId!));
       for (const message of fresh) {
@@ -106,11 +138,15 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
       if (request.deadLetter) accepted.push({ name: request.name, eventId: body.event_id });
     }
     assert.ok(accepted.length >= 8);
-    await waitFor(async () => {
-      await drainDeadLetters();
-      const seen = new Set([...deadLetters.values()].map((d) => d.eventId));
-      return accepted.every(({ eventId }) => seen.has(eventId)) ? true : undefined;
-    }, 15_000, 'the unknown events in the DLQ');
+    await waitFor(
+      async () => {
+        await drainDeadLetters();
+        const seen = new Set([...deadLetters.values()].map((d) => d.eventId));
+        return accepted.every(({ eventId }) => seen.has(eventId)) ? true : undefined;
+      },
+      15_000,
+      'the unknown events in the DLQ',
+    );
     for (const { name, eventId } of accepted) {
       const letter = [...deadLetters.values()].find((d) => d.eventId === eventId)!;
       assert.ok(letter.reason && letter.reason.length > 0, `${name} dead-lettered without a reason`);
@@ -130,16 +166,32 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
     };
     // Ten at a time, as SignalWire's retries and the internet's scanners arrive: concurrency must not hurt either.
     await fc.assert(
-      fc.asyncProperty(fc.array(hostileRequests, { minLength: CONCURRENT_REQUESTS, maxLength: CONCURRENT_REQUESTS }), async (requests) => {
-        await Promise.all(requests.map(check));
-      }),
+      fc.asyncProperty(
+        fc.array(hostileRequests, { minLength: CONCURRENT_REQUESTS, maxLength: CONCURRENT_REQUESTS }),
+        async (requests) => {
+          await Promise.all(requests.map(check));
+        },
+      ),
       { numRuns: GENERATED_REQUESTS / CONCURRENT_REQUESTS },
     );
     // Whatever was accepted is applied or dead-lettered as invalid; nothing crashes the worker into retries.
-    await waitFor(async () => {
-      const { Attributes = {} } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: stack.queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-      return Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible) === 0 ? true : undefined;
-    }, 15_000, 'the webhook queue to drain');
+    await waitFor(
+      async () => {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: stack.queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return Number(Attributes.ApproximateNumberOfMessages) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible) ===
+          0
+          ? true
+          : undefined;
+      },
+      15_000,
+      'the webhook queue to drain',
+    );
     await drainDeadLetters();
     const notInvalid = [...deadLetters.values()].filter((d) => d.category !== 'invalid' || !d.reason);
     assert.deepEqual(notInvalid, [], 'dead letters that are not a clear "invalid" verdict');
@@ -148,12 +200,22 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
   it(`never lets arbitrary envelopes and orders of events crash the worker (${WORKER_BATCHES} batches, real stores)`, async () => {
     // the real worker, in this process, with exactly the environment the stack gives its worker function
     Object.assign(process.env, stack.environments.worker);
-    const { handler } = (await import('../../functions/worker')) as { handler: (event: SQSEvent) => Promise<SQSBatchResponse> };
+    const { handler } = (await import('../../functions/worker')) as {
+      handler: (event: SQSEvent) => Promise<SQSBatchResponse>;
+    };
     // A handler that never answers fails here with fast-check's seed and the batch, instead of timing out the file.
     const take = async (batch: SQSRecord[]): Promise<SQSBatchResponse> => {
       let timer: NodeJS.Timeout | undefined;
       const hung = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the worker did not answer within 20 s: ${JSON.stringify(batch.map((r) => r.body)).slice(0, 2000)}`)), 20_000);
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `the worker did not answer within 20 s: ${JSON.stringify(batch.map((r) => r.body)).slice(0, 2000)}`,
+              ),
+            ),
+          20_000,
+        );
       });
       return Promise.race([handler({ Records: batch }), hung]).finally(() => clearTimeout(timer));
     };
@@ -172,12 +234,17 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
       assert.equal(failed.length, batchItemFailures.length, 'batch item failures that name no record of the batch');
       for (const record of failed) {
         const kind = kindOf(record.body);
-        assert.ok(kind !== undefined && batch.some((other) => other !== record && kindOf(other.body) === kind), `left for a retry with no concurrent delivery: ${record.body.slice(0, 200)}`);
+        assert.ok(
+          kind !== undefined && batch.some((other) => other !== record && kindOf(other.body) === kind),
+          `left for a retry with no concurrent delivery: ${record.body.slice(0, 200)}`,
+        );
       }
       // and that retry, SQS's next delivery of the same message, settles it
       if (failed.length > 0) {
         retried += failed.length;
-        const again = await take(failed.map((record) => sqsRecord(record.body, { messageId: record.messageId, receiveCount: 2 })));
+        const again = await take(
+          failed.map((record) => sqsRecord(record.body, { messageId: record.messageId, receiveCount: 2 })),
+        );
         assert.deepEqual(again.batchItemFailures, [], 'a record left for a retry was not settled by its redelivery');
       }
       // and each record was applied, or dead-lettered at once with its reason
@@ -189,7 +256,11 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
         assert.ok(letter.reason && letter.reason.length > 0);
       }
       for (const [i, record] of batch.entries()) {
-        if (isUnprocessable(bodies[i]!)) assert.ok(mine.some((d) => d.sourceMessageId === record.messageId), `not dead-lettered: ${record.body.slice(0, 120)}`);
+        if (isUnprocessable(bodies[i]!))
+          assert.ok(
+            mine.some((d) => d.sourceMessageId === record.messageId),
+            `not dead-lettered: ${record.body.slice(0, 120)}`,
+          );
       }
     });
     // No shrinking (endOnFailure): the stores keep what every earlier batch wrote (records, claims), so a shrunk batch
@@ -198,10 +269,16 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
     // A failure prints its seed and path at once: HOSTILE_SEED=<seed> reruns that exploration.
     // First the two batches those seeds failed on (two deliveries of one inbound SMS in a batch), replayed by seed
     // and path; then a fresh seed every run.
-    for (const known of [{ seed: 7, path: '0' }, { seed: 20261130, path: '53' }]) await fc.assert(property, { ...known, numRuns: 1, endOnFailure: true });
+    for (const known of [
+      { seed: 7, path: '0' },
+      { seed: 20261130, path: '53' },
+    ])
+      await fc.assert(property, { ...known, numRuns: 1, endOnFailure: true });
     const seed = process.env.HOSTILE_SEED ? Number(process.env.HOSTILE_SEED) : randomInt(2 ** 31);
     await fc.assert(property, { numRuns: WORKER_BATCHES, seed, endOnFailure: true });
-    console.log(`worker records (seed ${seed}): ${records}, dead-lettered: ${deadLettered}, applied: ${records - deadLettered}, left for one retry: ${retried}`);
+    console.log(
+      `worker records (seed ${seed}): ${records}, dead-lettered: ${deadLettered}, applied: ${records - deadLettered}, left for one retry: ${retried}`,
+    );
   });
 });
 
@@ -228,11 +305,19 @@ const mutatedFixture = fc
     drop: fc.array(fc.string({ maxLength: 12 }), { maxLength: 2 }),
   })
   .map(({ fixture, callId, changes, drop }) => {
-    const payload: Record<string, unknown> = { ...fixture.payload, ...('call_id' in fixture.payload && { call_id: callId }), ...changes };
+    const payload: Record<string, unknown> = {
+      ...fixture.payload,
+      ...('call_id' in fixture.payload && { call_id: callId }),
+      ...changes,
+    };
     for (const key of drop) delete payload[key];
     const kind = ROUTE_KINDS[fixture.route] ?? 'video.event';
-    const route = fixture.route.startsWith('POST /video/') && fixture.route !== 'POST /video/events' ? 'POST /video/{event}' : fixture.route;
-    const pathParams = route === 'POST /video/{event}' ? { event: fixture.route.slice('POST /video/'.length) } : undefined;
+    const route =
+      fixture.route.startsWith('POST /video/') && fixture.route !== 'POST /video/events'
+        ? 'POST /video/{event}'
+        : fixture.route;
+    const pathParams =
+      route === 'POST /video/{event}' ? { event: fixture.route.slice('POST /video/'.length) } : undefined;
     return { kind, route, payload, ...(pathParams && { path_params: pathParams }) };
   });
 
@@ -241,7 +326,12 @@ const envelope = fc
     version: fc.constantFrom(1, 1, 1, 1, 1, 1, 1, 1, 2, '1'),
     event_id: fc.oneof({ weight: 9, arbitrary: fc.uuid() }, { weight: 1, arbitrary: fc.constant('') }),
     received_at: fc.oneof(
-      { weight: 4, arbitrary: fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()) },
+      {
+        weight: 4,
+        arbitrary: fc
+          .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+          .map((d) => d.toISOString()),
+      },
       { weight: 1, arbitrary: fc.string({ maxLength: 30 }) },
     ),
     content_type: fc.constantFrom('json', 'form'),
@@ -252,8 +342,14 @@ const envelope = fc
       fc.record({
         kind: fc.constantFrom(...WEBHOOK_KINDS, 'bogus.kind'),
         route: fc.constantFrom(...Object.keys(ROUTE_KINDS), 'POST /video/{event}'),
-        payload: fc.oneof(fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }), fc.jsonValue({ maxDepth: 2 })),
-        path_params: fc.option(fc.record({ event: fc.constantFrom('room-started', 'member-left', 'recording-ready', 'nope') }), { nil: undefined }),
+        payload: fc.oneof(
+          fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 6 }),
+          fc.jsonValue({ maxDepth: 2 }),
+        ),
+        path_params: fc.option(
+          fc.record({ event: fc.constantFrom('room-started', 'member-left', 'recording-ready', 'nope') }),
+          { nil: undefined },
+        ),
       }),
     ),
   })

@@ -38,7 +38,9 @@ describe('the archive index, sharded by event id', () => {
     testTable = await startTestTable();
     store = createArchiveStore(testTable.table);
     // In shuffled order and batches of 10, as concurrent workers would write them.
-    const shuffled = [...entries].sort((a, b) => (a.event_id.split('').reverse().join('') < b.event_id.split('').reverse().join('') ? -1 : 1));
+    const shuffled = [...entries].sort((a, b) =>
+      a.event_id.split('').reverse().join('') < b.event_id.split('').reverse().join('') ? -1 : 1,
+    );
     for (let i = 0; i < shuffled.length; i += 10) await store.write(shuffled.slice(i, i + 10));
   });
   after(async () => {
@@ -51,22 +53,47 @@ describe('the archive index, sharded by event id', () => {
   });
 
   it('lists every verdict of a range oldest first, across the shards and the days', async () => {
-    const listed = await store.listProcessed(new Date(day - 1).toISOString(), { until: new Date(day + 240_000).toISOString() });
-    assert.deepEqual(listed.map((e) => e.event_id), entries.map((e) => e.event_id));
+    const listed = await store.listProcessed(new Date(day - 1).toISOString(), {
+      until: new Date(day + 240_000).toISOString(),
+    });
+    assert.deepEqual(
+      listed.map((e) => e.event_id),
+      entries.map((e) => e.event_id),
+    );
   });
 
   it('stops at a limit with the oldest ones, and follows on after a point', async () => {
-    const first = await store.listProcessed(new Date(day - 1).toISOString(), { limit: 15, until: new Date(day + 240_000).toISOString() });
-    assert.deepEqual(first.map((e) => e.event_id), entries.slice(0, 15).map((e) => e.event_id));
-    const rest = await store.listProcessed(first.at(-1)!.processed_at, { until: new Date(day + 240_000).toISOString() });
-    assert.deepEqual(rest.map((e) => e.event_id), entries.slice(15).map((e) => e.event_id));
+    const first = await store.listProcessed(new Date(day - 1).toISOString(), {
+      limit: 15,
+      until: new Date(day + 240_000).toISOString(),
+    });
+    assert.deepEqual(
+      first.map((e) => e.event_id),
+      entries.slice(0, 15).map((e) => e.event_id),
+    );
+    const rest = await store.listProcessed(first.at(-1)!.processed_at, {
+      until: new Date(day + 240_000).toISOString(),
+    });
+    assert.deepEqual(
+      rest.map((e) => e.event_id),
+      entries.slice(15).map((e) => e.event_id),
+    );
   });
 
   it('reads the newest first for a feed, today then yesterday', async () => {
     const newest = await store.latest(70, new Date(day + 120_000));
-    assert.deepEqual(newest.map((e) => e.event_id), [...entries].reverse().map((e) => e.event_id));
+    assert.deepEqual(
+      newest.map((e) => e.event_id),
+      [...entries].reverse().map((e) => e.event_id),
+    );
     const few = await store.latest(5, new Date(day + 120_000));
-    assert.deepEqual(few.map((e) => e.event_id), [...entries].reverse().slice(0, 5).map((e) => e.event_id));
+    assert.deepEqual(
+      few.map((e) => e.event_id),
+      [...entries]
+        .reverse()
+        .slice(0, 5)
+        .map((e) => e.event_id),
+    );
   });
 });
 
@@ -74,14 +101,29 @@ describe('the stats index, sharded by record id', () => {
   let testTable: TestTable;
   const start = Date.parse('2026-03-01T10:00:00.000Z');
   // 50 calls first seen a second apart, filed as the call store files them (statsIndexFields).
-  const calls = Array.from({ length: 50 }, (_, i) => ({ id: `call-${String(i).padStart(2, '0')}`, firstSeen: new Date(start + i * 1000).toISOString(), state: i % 2 ? 'ended' : 'answered' }));
+  const calls = Array.from({ length: 50 }, (_, i) => ({
+    id: `call-${String(i).padStart(2, '0')}`,
+    firstSeen: new Date(start + i * 1000).toISOString(),
+    state: i % 2 ? 'ended' : 'answered',
+  }));
 
   before(async () => {
     testTable = await startTestTable();
     const { table } = testTable;
     await Promise.all(
       calls.map((call) =>
-        table.client.send(new PutCommand({ TableName: table.tableName, Item: { pk: `CALL#${call.id}`, sk: 'CALL', state: call.state, first_seen_at: call.firstSeen, ...statsIndexFields('call', call.id, call.firstSeen) } })),
+        table.client.send(
+          new PutCommand({
+            TableName: table.tableName,
+            Item: {
+              pk: `CALL#${call.id}`,
+              sk: 'CALL',
+              state: call.state,
+              first_seen_at: call.firstSeen,
+              ...statsIndexFields('call', call.id, call.firstSeen),
+            },
+          }),
+        ),
       ),
     );
   });
@@ -96,13 +138,25 @@ describe('the stats index, sharded by record id', () => {
 
   it('lists the newest first across the shards, up to a limit', async () => {
     const all = await listByFirstSeen(testTable.table, 'call', calls[0]!.firstSeen);
-    assert.deepEqual(all.map((r) => r.id), [...calls].reverse().map((c) => c.id));
+    assert.deepEqual(
+      all.map((r) => r.id),
+      [...calls].reverse().map((c) => c.id),
+    );
     const newest = await listByFirstSeen(testTable.table, 'call', calls[0]!.firstSeen, 7);
-    assert.deepEqual(newest.map((r) => r.id), [...calls].reverse().slice(0, 7).map((c) => c.id));
+    assert.deepEqual(
+      newest.map((r) => r.id),
+      [...calls]
+        .reverse()
+        .slice(0, 7)
+        .map((c) => c.id),
+    );
   });
 
   it('counts every call of a window for the stats, whatever its shard', async () => {
-    const records = await queryStatsRecords(testTable.table, { since: calls[10]!.firstSeen, until: calls[39]!.firstSeen });
+    const records = await queryStatsRecords(testTable.table, {
+      since: calls[10]!.firstSeen,
+      until: calls[39]!.firstSeen,
+    });
     assert.equal(records.call.length, 30);
     assert.equal(records.call.filter((r) => r.state === 'ended').length, 15);
   });

@@ -40,7 +40,11 @@ describe('ingest when SQS cannot take the message', () => {
   });
 
   const delivery = (): APIGatewayProxyEventV2 =>
-    apiGatewayEvent({ routeKey: 'POST /call-status', headers: { 'content-type': 'application/json' }, body: loadFixture('call-status-flat-answered').body });
+    apiGatewayEvent({
+      routeKey: 'POST /call-status',
+      headers: { 'content-type': 'application/json' },
+      body: loadFixture('call-status-flat-answered').body,
+    });
 
   it('answers 503 so SignalWire retries when the connection is refused, never 200', async () => {
     mode = 'refuse';
@@ -49,7 +53,7 @@ describe('ingest when SQS cannot take the message', () => {
     assert.deepEqual(JSON.parse(result.body!), { error: 'temporarily unable to accept the webhook; retry' });
   });
 
-  it('answers 503 within SignalWire\'s 10 s per attempt when SQS hangs', async () => {
+  it("answers 503 within SignalWire's 10 s per attempt when SQS hangs", async () => {
     mode = 'hang';
     const started = Date.now();
     const result = await handler(delivery());

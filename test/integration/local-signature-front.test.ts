@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, ListQueuesCommand, SendMessageCommand, SQSClient, type SQSClientConfig } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  ListQueuesCommand,
+  SendMessageCommand,
+  SQSClient,
+  type SQSClientConfig,
+} from '@aws-sdk/client-sqs';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParametersCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsCredentialIdentity, FinalizeRequestMiddleware, MetadataBearer, Pluggable } from '@smithy/types';
@@ -28,7 +34,11 @@ const sendToOtherPath = (path: string): Pluggable<any, any> => ({
   },
 });
 
-type Client = { send(command: any): Promise<MetadataBearer>; middlewareStack: { use(plugin: Pluggable<any, any>): void }; destroy(): void };
+type Client = {
+  send(command: any): Promise<MetadataBearer>;
+  middlewareStack: { use(plugin: Pluggable<any, any>): void };
+  destroy(): void;
+};
 
 interface Service {
   name: string;
@@ -41,7 +51,12 @@ interface Service {
   unknownKey: { name: string; status: number };
 }
 
-const settings = (endpoint: string, credentials: AwsCredentialIdentity) => ({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
+const settings = (endpoint: string, credentials: AwsCredentialIdentity) => ({
+  endpoint,
+  region: 'us-east-1',
+  credentials,
+  maxAttempts: 1,
+});
 
 const SERVICES: Service[] = [
   {
@@ -64,7 +79,10 @@ const SERVICES: Service[] = [
     name: 'SNS',
     start: () => startSnsStandIn(false),
     client: (endpoint, credentials) => new SNSClient(settings(endpoint, credentials)),
-    call: (client) => client.send(new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:notifications', Message: 'hello' })),
+    call: (client) =>
+      client.send(
+        new PublishCommand({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:notifications', Message: 'hello' }),
+      ),
     mismatch: { name: 'SignatureDoesNotMatch', status: 403 },
     unknownKey: { name: 'InvalidClientTokenId', status: 403 },
   },
@@ -108,7 +126,10 @@ for (const service of SERVICES) {
 
     it("accepts a call signed with the stack's own key or a function's", async () => {
       // given clients signing with the stack's key and with the worker's
-      for (const credentials of [STACK_CREDENTIALS, { accessKeyId: functionAccessKeyId('worker'), secretAccessKey: LOCAL_SECRET }]) {
+      for (const credentials of [
+        STACK_CREDENTIALS,
+        { accessKeyId: functionAccessKeyId('worker'), secretAccessKey: LOCAL_SECRET },
+      ]) {
         // when each calls the service, then the call is answered
         assert.equal((await service.call(clientWith(credentials))).$metadata.httpStatusCode, 200);
       }
@@ -152,7 +173,10 @@ describe('the AWS front: a signature scoped to another service or region is refu
   it('refuses an SQS call signed for eu-west-1 and one signed for another service', async () => {
     // given a client signing for another region, and one signing with DynamoDB's service name
     const otherRegion = new SQSClient({ ...settings(sqs.endpoint, STACK_CREDENTIALS), region: 'eu-west-1' });
-    const otherService = new SQSClient({ ...settings(sqs.endpoint, STACK_CREDENTIALS), signingName: 'dynamodb' } as SQSClientConfig);
+    const otherService = new SQSClient({
+      ...settings(sqs.endpoint, STACK_CREDENTIALS),
+      signingName: 'dynamodb',
+    } as SQSClientConfig);
     try {
       // when each calls SQS, then both are refused as SQS refuses a credential scoped elsewhere
       const region = await refusal(otherRegion.send(new ListQueuesCommand({})));
@@ -173,7 +197,10 @@ describe("the chaos run's fault proxy (chaos/fault-proxy.ts) passes requests thr
   let proxy: FaultProxy;
   before(async () => {
     sqs = await startSqs();
-    const noFaults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<(typeof FAULT_KINDS)[number], number>;
+    const noFaults = Object.fromEntries(FAULT_KINDS.map((kind) => [kind, 0])) as Record<
+      (typeof FAULT_KINDS)[number],
+      number
+    >;
     proxy = await startFaultProxy({ name: 'sqs', rates: noFaults, latencyMs: 0, random: Math.random, counts: {} });
     proxy.setTarget(sqs.endpoint);
   });
@@ -184,12 +211,18 @@ describe("the chaos run's fault proxy (chaos/fault-proxy.ts) passes requests thr
 
   it("keeps the Host the caller signed and every signed byte, so the front behind it accepts the caller's signature", async () => {
     // given a function's client that sends to SQS through the fault proxy (its endpoint is the proxy's, as in a chaos run)
-    const client = new SQSClient(settings(proxy.endpoint, { accessKeyId: functionAccessKeyId('ingest'), secretAccessKey: LOCAL_SECRET }));
+    const client = new SQSClient(
+      settings(proxy.endpoint, { accessKeyId: functionAccessKeyId('ingest'), secretAccessKey: LOCAL_SECRET }),
+    );
     try {
       // when it creates a queue and sends a message with attributes through the proxy
       const { QueueUrl } = await client.send(new CreateQueueCommand({ QueueName: `through-proxy-${Date.now()}` }));
       const sent = await client.send(
-        new SendMessageCommand({ QueueUrl, MessageBody: 'ü ✓ {"a":1}', MessageAttributes: { kind: { DataType: 'String', StringValue: 'call.status' } } }),
+        new SendMessageCommand({
+          QueueUrl,
+          MessageBody: 'ü ✓ {"a":1}',
+          MessageAttributes: { kind: { DataType: 'String', StringValue: 'call.status' } },
+        }),
       );
       // then the front behind the proxy verified both signatures and the emulator answered
       assert.equal(sent.$metadata.httpStatusCode, 200);

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CreateQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { startSqs, type Emulator } from '../../local/emulators';
 import { STACK_CREDENTIALS } from '../../local/local-credentials';
@@ -27,7 +33,14 @@ describe('local-aws-sqs long polls differ from SQS (docs/testing.md, local stack
     await emulator?.stop();
   });
   const queue = async (visibilityTimeout: number) =>
-    (await sqs.send(new CreateQueueCommand({ QueueName: `long-poll-${Date.now()}-${Math.random().toString(36).slice(2)}`, Attributes: { VisibilityTimeout: String(visibilityTimeout) } }))).QueueUrl!;
+    (
+      await sqs.send(
+        new CreateQueueCommand({
+          QueueName: `long-poll-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+          Attributes: { VisibilityTimeout: String(visibilityTimeout) },
+        }),
+      )
+    ).QueueUrl!;
 
   it('holds a receive for up to 10 messages until WaitTimeSeconds is over when one is there, hiding it meanwhile', async () => {
     // given a queue with one message
@@ -37,7 +50,9 @@ describe('local-aws-sqs long polls differ from SQS (docs/testing.md, local stack
     const started = Date.now();
     const long = sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 2 }));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const meanwhile = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const meanwhile = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     const answer = await long;
     // then the long poll took the message but answered only after the whole wait (SQS answers at once)
     assert.equal(answer.Messages?.length, 1);
@@ -50,7 +65,15 @@ describe('local-aws-sqs long polls differ from SQS (docs/testing.md, local stack
     const QueueUrl = await queue(1);
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'one' }));
     // when a receive for up to 10 waits up to 3 s
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 3, MessageSystemAttributeNames: ['All'], AttributeNames: ['All'] }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 3,
+        MessageSystemAttributeNames: ['All'],
+        AttributeNames: ['All'],
+      }),
+    );
     // then the one message is in it several times, each with a higher receive count (SQS never does this)
     assert.ok(Messages.length >= 2, `${Messages.length} copies`);
     assert.equal(new Set(Messages.map((m) => m.MessageId)).size, 1);
@@ -64,7 +87,11 @@ describe('local-aws-sqs long polls differ from SQS (docs/testing.md, local stack
     // given a receive waiting up to 3 s whose caller gives up after 200 ms (a stopped poller, a killed process)
     const QueueUrl = await queue(30);
     const abandoned = new AbortController();
-    const gone = sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 3 }), { abortSignal: abandoned.signal }).catch(() => undefined);
+    const gone = sqs
+      .send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 3 }), {
+        abortSignal: abandoned.signal,
+      })
+      .catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 200));
     abandoned.abort();
     await gone;
@@ -72,7 +99,9 @@ describe('local-aws-sqs long polls differ from SQS (docs/testing.md, local stack
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'one' }));
     await new Promise((resolve) => setTimeout(resolve, 200));
     // then nobody else can receive it: the abandoned receive took it (why the event source's long polls stay short)
-    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     assert.equal(Messages, undefined);
   });
 
@@ -103,7 +132,9 @@ describe('the local SQS event source mapping (local/sqs-event-source.ts) on the 
   });
 
   async function mappingOn(queueName: string) {
-    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: '1' } }));
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: queueName, Attributes: { VisibilityTimeout: '1' } }),
+    );
     const batches: { ids: string[]; at: number }[] = [];
     const poller = pollerSqs(emulator.endpoint, STACK_CREDENTIALS);
     const source = startSqsEventSource({
@@ -115,10 +146,17 @@ describe('the local SQS event source mapping (local/sqs-event-source.ts) on the 
       concurrency: 2,
       reportBatchItemFailures: true,
       timeoutMs: 5000,
-      handler: async (event: SQSEvent) => void batches.push({ ids: event.Records.map((r) => r.messageId), at: Date.now() }),
+      handler: async (event: SQSEvent) =>
+        void batches.push({ ids: event.Records.map((r) => r.messageId), at: Date.now() }),
     });
     const clients = [poller];
-    return { queueUrl: QueueUrl!, batches, source, clients, close: () => clients.forEach((client) => client.destroy()) };
+    return {
+      queueUrl: QueueUrl!,
+      batches,
+      source,
+      clients,
+      close: () => clients.forEach((client) => client.destroy()),
+    };
   }
 
   it('hands a lone message to the function at once, not after a long poll, and each message once', async () => {
@@ -130,13 +168,20 @@ describe('the local SQS event source mapping (local/sqs-event-source.ts) on the 
       const latencies: number[] = [];
       for (let i = 0; i < 4; i++) {
         const sent = Date.now();
-        const { MessageId } = await sqs.send(new SendMessageCommand({ QueueUrl: mapping.queueUrl, MessageBody: `m${i}` }));
-        const batch = await waitFor(async () => mapping.batches.find((b) => b.ids.includes(MessageId!)), 5000, `message ${i}`);
+        const { MessageId } = await sqs.send(
+          new SendMessageCommand({ QueueUrl: mapping.queueUrl, MessageBody: `m${i}` }),
+        );
+        const batch = await waitFor(
+          async () => mapping.batches.find((b) => b.ids.includes(MessageId!)),
+          5000,
+          `message ${i}`,
+        );
         latencies.push(batch.at - sent);
         await new Promise((resolve) => setTimeout(resolve, 150));
       }
       // then each reached the function well within one long poll's wait
-      for (const ms of latencies) assert.ok(ms < (FIRST_MESSAGE_WAIT_SECONDS * 1000) / 2, `delivered after ${latencies.join(', ')} ms`);
+      for (const ms of latencies)
+        assert.ok(ms < (FIRST_MESSAGE_WAIT_SECONDS * 1000) / 2, `delivered after ${latencies.join(', ')} ms`);
       const ids = mapping.batches.flatMap((b) => b.ids);
       assert.equal(new Set(ids).size, ids.length, 'no message handed out twice');
       await waitFor(async () => (mapping.source.stats.deleted === 4 ? true : undefined), 3000, 'deletes');
@@ -153,7 +198,12 @@ describe('the local SQS event source mapping (local/sqs-event-source.ts) on the 
       await mapping.source.stop(); // started empty-handed; restarted below with the backlog in place
       const sent: string[] = [];
       for (let i = 0; i < 25; i += 5) {
-        const { Successful = [] } = await sqs.send(new SendMessageBatchCommand({ QueueUrl: mapping.queueUrl, Entries: Array.from({ length: 5 }, (_, j) => ({ Id: String(j), MessageBody: `b${i + j}` })) }));
+        const { Successful = [] } = await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: mapping.queueUrl,
+            Entries: Array.from({ length: 5 }, (_, j) => ({ Id: String(j), MessageBody: `b${i + j}` })),
+          }),
+        );
         sent.push(...Successful.map((s) => s.MessageId!));
       }
       // when a mapping runs on it
@@ -168,22 +218,34 @@ describe('the local SQS event source mapping (local/sqs-event-source.ts) on the 
         concurrency: 1,
         reportBatchItemFailures: true,
         timeoutMs: 5000,
-        handler: async (event: SQSEvent) => void mapping.batches.push({ ids: event.Records.map((r) => r.messageId), at: Date.now() }),
+        handler: async (event: SQSEvent) =>
+          void mapping.batches.push({ ids: event.Records.map((r) => r.messageId), at: Date.now() }),
       });
       await waitFor(async () => (again.stats.deleted === 25 ? true : undefined), 10_000, 'backlog drained');
       // then every message came once, in batches of 10, 10 and 5
       const ids = mapping.batches.flatMap((b) => b.ids);
       assert.deepEqual([...ids].sort(), [...sent].sort());
-      assert.deepEqual(mapping.batches.map((b) => b.ids.length), [10, 10, 5]);
+      assert.deepEqual(
+        mapping.batches.map((b) => b.ids.length),
+        [10, 10, 5],
+      );
       // and stopping waits out at most one long poll
       const stopping = Date.now();
       await again.stop();
-      assert.ok(Date.now() - stopping < FIRST_MESSAGE_WAIT_SECONDS * 1000 + 1000, `stopped after ${Date.now() - stopping} ms`);
+      assert.ok(
+        Date.now() - stopping < FIRST_MESSAGE_WAIT_SECONDS * 1000 + 1000,
+        `stopped after ${Date.now() - stopping} ms`,
+      );
       // and a message sent after the stop is left for the next consumer: no receive of the stopped mapping took it
       await sqs.send(new SendMessageCommand({ QueueUrl: mapping.queueUrl, MessageBody: 'after stop' }));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: mapping.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
-      assert.deepEqual(Messages.map((m) => m.Body), ['after stop']);
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: mapping.queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      assert.deepEqual(
+        Messages.map((m) => m.Body),
+        ['after stop'],
+      );
     } finally {
       mapping.close();
     }

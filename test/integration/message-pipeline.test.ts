@@ -14,15 +14,27 @@ import { incomingSms, messageStatus } from '../helpers/message-events';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 import { waitFor } from '../helpers/wait';
 
-const MESSAGE_FIXTURES = ['incoming-sms-flat', 'incoming-sms-cxml', 'message-status-flat-delivered', 'message-status-cxml-sent', 'message-state-relay-undelivered'];
+const MESSAGE_FIXTURES = [
+  'incoming-sms-flat',
+  'incoming-sms-cxml',
+  'message-status-flat-delivered',
+  'message-status-cxml-sent',
+  'message-state-relay-undelivered',
+];
 
-describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no SignalWire API configured)', { timeout: 120_000 }, () => {
+describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no SignalWire API configured)', {
+  timeout: 120_000,
+}, () => {
   let stack: TestStack;
   let dynamodb: DynamoDBClient;
   let table: TableRef;
   before(async () => {
     stack = await startTestStack({ environment: { NOTIFY_INBOUND_SMS: 'true' } });
-    dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    dynamodb = new DynamoDBClient({
+      endpoint: stack.dynamodbEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     table = { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 };
   });
   after(async () => {
@@ -33,14 +45,20 @@ describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no 
   // `messages show` in this process for polling; the real bin is run once below for its --json output.
   const show = (id: string): Promise<any> => showMessage({ table }, id).catch(() => undefined);
   const shown = (id: string, ready: (m: any) => boolean = () => true) =>
-    waitFor(async () => {
-      const message = await show(id);
-      return message !== undefined && ready(message) ? message : undefined;
-    }, 10_000, `message ${id}`);
+    waitFor(
+      async () => {
+        const message = await show(id);
+        return message !== undefined && ready(message) ? message : undefined;
+      },
+      10_000,
+      `message ${id}`,
+    );
 
   it('turns every message fixture into the right record, once, whatever the duplicates', async () => {
     // given each message fixture (three shapes, both routes), delivered twice, concurrently
-    const responses = await Promise.all(MESSAGE_FIXTURES.flatMap((name) => [name, name]).map((name) => postFixture(stack.url, loadFixture(name))));
+    const responses = await Promise.all(
+      MESSAGE_FIXTURES.flatMap((name) => [name, name]).map((name) => postFixture(stack.url, loadFixture(name))),
+    );
     for (const response of responses) assert.equal(response.status, 200);
 
     // then the inbound flat JSON MMS is recorded with its media; HELP was not answered (no API here) and says so
@@ -51,10 +69,19 @@ describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no 
     assert.deepEqual(flat.media, ['https://example.com/image.jpg']);
     assert.equal(flat.segments, 1);
     assert.equal(flat.received_at, '2025-01-15T10:30:00.000Z');
-    assert.deepEqual(flat.auto_reply, { keyword: 'HELP', status: 'skipped', reply_sid: null, reason: 'no SignalWire API configured', attempts: 0 });
+    assert.deepEqual(flat.auto_reply, {
+      keyword: 'HELP',
+      status: 'skipped',
+      reply_sid: null,
+      reason: 'no SignalWire API configured',
+      attempts: 0,
+    });
     // and the cXML form one too: "status please" is the STATUS keyword
     const cxml = await shown('SM-0000-0001', (m) => m.auto_reply !== null);
-    assert.deepEqual([cxml.direction, cxml.from, cxml.body, cxml.media.length], ['inbound', '+15559876543', 'status please', 0]);
+    assert.deepEqual(
+      [cxml.direction, cxml.from, cxml.body, cxml.media.length],
+      ['inbound', '+15559876543', 'status please', 0],
+    );
     assert.equal(cxml.auto_reply.keyword, 'STATUS');
 
     // and each receipt is a message with its status, time and error
@@ -82,8 +109,18 @@ describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no 
   it('keeps the highest status and a complete timeline whatever the order and duplicates', async () => {
     // given a message's receipts, each twice, the last one first
     const id = 'ordering-msg-1';
-    const receipts: [string, string][] = [['queued', '10:00:00'], ['sending', '10:00:01'], ['sent', '10:00:02'], ['delivered', '10:00:09']];
-    const deliveries = [...receipts].reverse().flatMap(([status, at]) => [messageStatus(id, status, `2025-01-15T${at}Z`), messageStatus(id, status, `2025-01-15T${at}Z`)]);
+    const receipts: [string, string][] = [
+      ['queued', '10:00:00'],
+      ['sending', '10:00:01'],
+      ['sent', '10:00:02'],
+      ['delivered', '10:00:09'],
+    ];
+    const deliveries = [...receipts]
+      .reverse()
+      .flatMap(([status, at]) => [
+        messageStatus(id, status, `2025-01-15T${at}Z`),
+        messageStatus(id, status, `2025-01-15T${at}Z`),
+      ]);
     // when they are delivered one after the other
     for (const delivery of deliveries) assert.equal((await postFixture(stack.url, delivery)).status, 200);
     // then the message is delivered, with every status once at its own time (cXML's `sending` is `initiated`)
@@ -101,7 +138,8 @@ describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no 
     const id = 'terminal-msg-1';
     await postFixture(stack.url, messageStatus(id, 'undelivered', '2025-01-15T10:00:05Z', { error_code: '30005' }));
     await shown(id);
-    for (const status of ['sent', 'delivered']) await postFixture(stack.url, messageStatus(id, status, '2025-01-15T10:00:06Z'));
+    for (const status of ['sent', 'delivered'])
+      await postFixture(stack.url, messageStatus(id, status, '2025-01-15T10:00:06Z'));
     const message = await shown(id, (m) => m.timeline.length === 3);
     assert.equal(message.status, 'undelivered');
     assert.equal(message.error_code, '30005');
@@ -117,19 +155,32 @@ describe('messages and delivery receipts (HTTP -> SQS -> worker -> DynamoDB, no 
   it('dead-letters a receipt with an unknown status, with the reason', async () => {
     const response = await postFixture(stack.url, messageStatus('bad-status-1', 'exploded', '2025-01-15T10:00:00Z'));
     const { event_id } = (await response.json()) as { event_id: string };
-    const dead = await waitFor(async () => ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id), 10_000, 'dead letter');
+    const dead = await waitFor(
+      async () => ((await stack.cli(['dlq', 'list'])).json as DeadLetter[]).find((d) => d.event_id === event_id),
+      10_000,
+      'dead letter',
+    );
     assert.equal(dead.failure_reason, 'message status: unknown status "exploded"');
     assert.equal(dead.failure_category, 'invalid');
   });
 
   it('agrees with statusSupersedes for every pair of statuses, in both orders (the store, on the emulator)', async () => {
     const store = createMessageStore(table);
-    const event = (messageId: string, status: (typeof MESSAGE_STATUSES)[number], at: number): MessageStatusEvent => ({ messageId, status, rawStatus: status, occurredAt: at, shape: 'flat' });
+    const event = (messageId: string, status: (typeof MESSAGE_STATUSES)[number], at: number): MessageStatusEvent => ({
+      messageId,
+      status,
+      rawStatus: status,
+      occurredAt: at,
+      shape: 'flat',
+    });
     const pairs = MESSAGE_STATUSES.flatMap((first) => MESSAGE_STATUSES.map((second) => [first, second] as const));
     await Promise.all(
       pairs.map(async ([first, second]) => {
         const id = `pair-${first}-${second}`;
-        for (const [status, at] of [[first, 1], [second, 2]] as const) {
+        for (const [status, at] of [
+          [first, 1],
+          [second, 2],
+        ] as const) {
           if (!(await store.advance(event(id, status, at)))) await store.recordLate(event(id, status, at));
         }
         const expected = statusSupersedes(second, first) ? second : first;

@@ -26,7 +26,13 @@ function memoryNotifier() {
   return { notifier, published, failNext: (error: Error) => failures.push(error) };
 }
 
-const notification = (eventKey: string): Notification => ({ eventKey, kind: 'room.started', subject: 'Video room started: demo', text: 'Room demo started.', details: { room: 'demo' } });
+const notification = (eventKey: string): Notification => ({
+  eventKey,
+  kind: 'room.started',
+  subject: 'Video room started: demo',
+  text: 'Room demo started.',
+  details: { room: 'demo' },
+});
 
 describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emulator, in-memory notifier)', () => {
   let table: TableRef;
@@ -40,7 +46,9 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
     const memory = memoryNotifier();
     const deps = { claims: createClaimStore(table, 'NOTIFY#'), notifier: memory.notifier, leaseMs: 60_000 };
     // when
-    const results = await Promise.allSettled(Array.from({ length: 5 }, () => notifyOnce(notification('room.started:r-1'), deps)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => notifyOnce(notification('room.started:r-1'), deps)),
+    );
     // then one published; the others found it held (retry later) or done
     assert.equal(memory.published.length, 1);
     for (const result of results) {
@@ -77,7 +85,14 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
     const claims = createClaimStore(table, 'NOTIFY#');
     // given a worker that claimed the notification and died before marking it (maybe after publishing)
     const now = Date.now();
-    assert.ok(await claims.create('recording.ready:rec-1', { token: 'dead-worker', leaseExpiresAt: now + 300, now, fields: {} }));
+    assert.ok(
+      await claims.create('recording.ready:rec-1', {
+        token: 'dead-worker',
+        leaseExpiresAt: now + 300,
+        now,
+        fields: {},
+      }),
+    );
     const deps = { claims, notifier: memory.notifier, leaseMs: 60_000 };
     // when another delivery comes while the lease runs, it must not publish
     await assert.rejects(notifyOnce(notification('recording.ready:rec-1'), deps), ClaimBusyError);
@@ -107,7 +122,9 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
   it('counts NotificationUncertain, by kind, for a publish that may have gone through, and nothing for the others', async () => {
     const memory = memoryNotifier();
     const counted: string[] = [];
-    const notifier = countingUncertainPublishes(memory.notifier, { count: (name, dimensions) => void counted.push(`${name} ${JSON.stringify(dimensions)}`) });
+    const notifier = countingUncertainPublishes(memory.notifier, {
+      count: (name, dimensions) => void counted.push(`${name} ${JSON.stringify(dimensions)}`),
+    });
     const deps = { claims: createClaimStore(table, 'NOTIFY#'), notifier, leaseMs: 60_000 };
     memory.failNext(new PublishUncertainError('sns: 503'));
     assert.equal(await notifyOnce(notification('room.started:counted-1'), deps), 'notification uncertain');
@@ -144,17 +161,29 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
     const memory = memoryNotifier();
     const real = createClaimStore(table, 'NOTIFY#');
     // the create lands, then its answer is lost: the SDK's retry finds the claim and reports a failed condition
-    const claims = { ...real, create: async (...args: Parameters<typeof real.create>) => (await real.create(...args)) && false };
+    const claims = {
+      ...real,
+      create: async (...args: Parameters<typeof real.create>) => (await real.create(...args)) && false,
+    };
     const deps = { claims, notifier: memory.notifier, leaseMs: 60_000 };
     assert.equal(await notifyOnce(notification('message.inbound:m-lost-answer'), deps), 'notified');
     assert.equal(memory.published.length, 1);
   });
 
   it('sorts SNS failures: a 4xx or a refused connection published nothing, a 5xx or a lost connection maybe did', () => {
-    assert.equal(publishMayHaveHappened(Object.assign(new Error('throttled'), { $metadata: { httpStatusCode: 400 } })), false);
-    assert.equal(publishMayHaveHappened(Object.assign(new Error('internal'), { $metadata: { httpStatusCode: 500 } })), true);
+    assert.equal(
+      publishMayHaveHappened(Object.assign(new Error('throttled'), { $metadata: { httpStatusCode: 400 } })),
+      false,
+    );
+    assert.equal(
+      publishMayHaveHappened(Object.assign(new Error('internal'), { $metadata: { httpStatusCode: 500 } })),
+      true,
+    );
     assert.equal(publishMayHaveHappened(Object.assign(new Error('dns'), { code: 'EAI_AGAIN' })), false);
-    assert.equal(publishMayHaveHappened(Object.assign(new Error('request timeout'), { name: 'TimeoutError', code: 'ETIMEDOUT' })), true);
+    assert.equal(
+      publishMayHaveHappened(Object.assign(new Error('request timeout'), { name: 'TimeoutError', code: 'ETIMEDOUT' })),
+      true,
+    );
     assert.equal(publishMayHaveHappened(new Error('anything else')), true);
     assert.equal(publishMayHaveHappened(Object.assign(new Error('refused'), { code: 'ECONNREFUSED' })), false);
     assert.equal(publishMayHaveHappened(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })), true);
@@ -164,15 +193,36 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
     const claims = createClaimStore(table, 'NOTIFY#');
     const now = Date.now();
     await claims.create('k-race', { token: 'old', leaseExpiresAt: now - 1, now, fields: {} });
-    const taken = await Promise.all(['a', 'b', 'c'].map((token) => claims.takeOver('k-race', 'old', { token, leaseExpiresAt: now + 60_000, now })));
+    const taken = await Promise.all(
+      ['a', 'b', 'c'].map((token) => claims.takeOver('k-race', 'old', { token, leaseExpiresAt: now + 60_000, now })),
+    );
     assert.equal(taken.filter(Boolean).length, 1);
   });
 
-  it('turns the video use case\'s notifications into ours, one event key per room session or recording', () => {
-    const started = videoNotification({ type: 'room.started', roomSessionId: 'rs-1', roomId: 'r-1', roomName: 'standup', startedAt: '2025-01-15T10:00:00.000Z' });
-    assert.deepEqual([started.kind, started.eventKey, started.subject], ['room.started', 'room.started:rs-1', 'Video room started: standup']);
-    const ready = videoNotification({ type: 'recording.ready', roomSessionId: 'rs-1', roomId: 'r-1', recordingId: 'rec-9', url: 'https://example.com/rec-9.mp4', durationSeconds: 42 });
-    assert.deepEqual([ready.kind, ready.eventKey, ready.subject], ['recording.ready', 'recording.ready:rec-9', 'Recording ready (42 s)']);
+  it("turns the video use case's notifications into ours, one event key per room session or recording", () => {
+    const started = videoNotification({
+      type: 'room.started',
+      roomSessionId: 'rs-1',
+      roomId: 'r-1',
+      roomName: 'standup',
+      startedAt: '2025-01-15T10:00:00.000Z',
+    });
+    assert.deepEqual(
+      [started.kind, started.eventKey, started.subject],
+      ['room.started', 'room.started:rs-1', 'Video room started: standup'],
+    );
+    const ready = videoNotification({
+      type: 'recording.ready',
+      roomSessionId: 'rs-1',
+      roomId: 'r-1',
+      recordingId: 'rec-9',
+      url: 'https://example.com/rec-9.mp4',
+      durationSeconds: 42,
+    });
+    assert.deepEqual(
+      [ready.kind, ready.eventKey, ready.subject],
+      ['recording.ready', 'recording.ready:rec-9', 'Recording ready (42 s)'],
+    );
     assert.match(ready.text, /https:\/\/example\.com\/rec-9\.mp4/);
     assert.equal(ready.details.duration_seconds, 42);
   });

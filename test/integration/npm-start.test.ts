@@ -20,13 +20,26 @@ function start(dir: string, t: TestContext): { child: ChildProcess; output: () =
   const child = spawn('npm', ['start', '--silent'], {
     cwd: PROJECT_ROOT,
     detached: true,
-    env: { ...process.env, PORT: '0', LOCAL_DATA_DIR: join(dir, 'dynamodb'), WEBHOOKS_STACK_FILE: join(dir, 'stack.json'), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOCAL_DATA_DIR: join(dir, 'dynamodb'),
+      WEBHOOKS_STACK_FILE: join(dir, 'stack.json'),
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   t.after(() => killGroup(child.pid!));
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const ready = waitFor(async () => (output.includes('Ctrl-C to stop') ? (JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as StackInfo) : undefined), 60_000, 'npm start');
+  const ready = waitFor(
+    async () =>
+      output.includes('Ctrl-C to stop')
+        ? (JSON.parse(readFileSync(join(dir, 'stack.json'), 'utf8')) as StackInfo)
+        : undefined,
+    60_000,
+    'npm start',
+  );
   return { child, output: () => output, ready };
 }
 
@@ -69,17 +82,29 @@ describe('npm start (the local pipeline in its own process)', () => {
     assert.equal((await postFixture(stack.url, loadFixture('call-status-cxml-completed'))).status, 200);
     assert.match(first.output(), /listening on http:\/\/127\.0\.0\.1:\d+/);
     for (const fn of loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), 'local').functions) {
-      for (const route of fn.httpRoutes) assert.ok(first.output().includes(`${route.method} ${stack.url}${route.path}\n`), `banner lists ${route.method} ${route.path}`);
+      for (const route of fn.httpRoutes)
+        assert.ok(
+          first.output().includes(`${route.method} ${stack.url}${route.path}\n`),
+          `banner lists ${route.method} ${route.path}`,
+        );
     }
     assert.match(first.output(), /GET http:\S+\/swml\n/);
     const emulatorPids = emulatorProcesses(first.child.pid!);
-    assert.equal(emulatorPids.length, 3, 'DynamoDB, SQS and the SSM stand-in run as child processes (the SNS stand-in in the stack\'s own)');
-    assert.equal((await waitFor(() => callState(stack, 'CA-0000-0001'))), 'ended');
+    assert.equal(
+      emulatorPids.length,
+      3,
+      "DynamoDB, SQS and the SSM stand-in run as child processes (the SNS stand-in in the stack's own)",
+    );
+    assert.equal(await waitFor(() => callState(stack, 'CA-0000-0001')), 'ended');
     // and its emulators sit behind the AWS front: a request signed with a secret AWS never issued is refused
     await assert.rejects(callState(stack, 'CA-0000-0001', 'not-the-secret'), { name: 'InvalidSignatureException' });
     // then Ctrl-C stops it with exit code 0, and its emulators with it
     assert.equal(await stop(first.child), 0);
-    await waitFor(async () => (emulatorPids.every((pid) => !alive(pid)) ? true : undefined), 5_000, 'emulators to exit');
+    await waitFor(
+      async () => (emulatorPids.every((pid) => !alive(pid)) ? true : undefined),
+      5_000,
+      'emulators to exit',
+    );
     assert.deepEqual(groupProcesses(first.child.pid!), [], 'nothing of the first npm start is left');
     // and the next start finds the data the first one kept on disk
     const second = start(dir, t);
@@ -93,10 +118,21 @@ describe('npm start (the local pipeline in its own process)', () => {
 });
 
 /** A call's state straight from the stack's DynamoDB (signed with the stack's own key), undefined when it has no record. */
-async function callState(stack: StackInfo, callId: string, secretAccessKey: string = STACK_CREDENTIALS.secretAccessKey): Promise<string | undefined> {
-  const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: STACK_CREDENTIALS.accessKeyId, secretAccessKey }, maxAttempts: 1 });
+async function callState(
+  stack: StackInfo,
+  callId: string,
+  secretAccessKey: string = STACK_CREDENTIALS.secretAccessKey,
+): Promise<string | undefined> {
+  const dynamodb = new DynamoDBClient({
+    endpoint: stack.dynamodbEndpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: STACK_CREDENTIALS.accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
   try {
-    const { Item } = await dynamodb.send(new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: `CALL#${callId}` }, sk: { S: 'CALL' } } }));
+    const { Item } = await dynamodb.send(
+      new GetItemCommand({ TableName: stack.tableName, Key: { pk: { S: `CALL#${callId}` }, sk: { S: 'CALL' } } }),
+    );
     return Item?.state?.S;
   } finally {
     dynamodb.destroy();
@@ -105,15 +141,22 @@ async function callState(stack: StackInfo, callId: string, secretAccessKey: stri
 
 /** The processes of the group `pgid` leads (`npm start` and everything it started). */
 function groupProcesses(pgid: number): { pid: number; ppid: number; args: string }[] {
-  return execFileSync('ps', ['-eo', 'pid=,ppid=,pgid=,args='], { encoding: 'utf8' })
-    .split('\n')
-    .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/))
-    // A zombie (`<defunct>`, already exited, waiting to be reaped by init) is not a running process.
-    .filter((match): match is RegExpMatchArray => match !== null && Number(match[3]) === pgid && !match[4]!.endsWith('<defunct>'))
-    .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[4]! }));
+  return (
+    execFileSync('ps', ['-eo', 'pid=,ppid=,pgid=,args='], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => line.trim().match(/^(\d+)\s+(\d+)\s+(\d+)\s+(.*)$/))
+      // A zombie (`<defunct>`, already exited, waiting to be reaped by init) is not a running process.
+      .filter(
+        (match): match is RegExpMatchArray =>
+          match !== null && Number(match[3]) === pgid && !match[4]!.endsWith('<defunct>'),
+      )
+      .map((match) => ({ pid: Number(match[1]), ppid: Number(match[2]), args: match[4]! }))
+  );
 }
 
 /** The emulator processes of `npm start` (local/emulator-main.mjs). */
 function emulatorProcesses(pgid: number): number[] {
-  return groupProcesses(pgid).filter((p) => p.args.includes('emulator-main.mjs')).map((p) => p.pid);
+  return groupProcesses(pgid)
+    .filter((p) => p.args.includes('emulator-main.mjs'))
+    .map((p) => p.pid);
 }

@@ -29,7 +29,12 @@ describe('a retried event finishes what its first attempt left half done (Dynamo
   });
 
   const T0 = Date.parse('2025-01-15T10:00:00Z');
-  const call = (callId: string, state: 'answered' | 'ended', seconds: number): CallStatusEvent => ({ callId, state, occurredAt: T0 + seconds * 1000, shape: 'flat' });
+  const call = (callId: string, state: 'answered' | 'ended', seconds: number): CallStatusEvent => ({
+    callId,
+    state,
+    occurredAt: T0 + seconds * 1000,
+    shape: 'flat',
+  });
 
   it('REGRESSION: the duration write failed after the state was applied; the redelivery sets it', async () => {
     const real = createCallStore(db.table);
@@ -77,7 +82,16 @@ describe('a retried event finishes what its first attempt left half done (Dynamo
       },
       leaseMs: 60_000,
     };
-    const inbound = { messageId: 'm-half-3', from: '+15550003003', to: '+15551234567', body: 'HELP', mediaUrls: [], segments: 1, occurredAt: T0, shape: 'flat' as const };
+    const inbound = {
+      messageId: 'm-half-3',
+      from: '+15550003003',
+      to: '+15551234567',
+      body: 'HELP',
+      mediaUrls: [],
+      segments: 1,
+      occurredAt: T0,
+      shape: 'flat' as const,
+    };
     const reply = { keyword: 'HELP', text: 'Reply with HELP.' };
     await assert.rejects(sendAutoReplyOnce(inbound, reply, deps), DependencyError);
     failRecord = false;

@@ -19,16 +19,30 @@ function rotationCommands(): string[] {
   assert.ok(start >= 0, 'docs/security.md has a "Rotating a secret" section');
   const end = guide.indexOf('\n## ', start + 1);
   const section = guide.slice(start + 1, end === -1 ? undefined : end);
-  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) => block!.split('\n').filter((line) => line.startsWith('aws ssm put-parameter ')));
+  return [...section.matchAll(/```sh\n([\s\S]*?)```/g)].flatMap(([, block]) =>
+    block!.split('\n').filter((line) => line.startsWith('aws ssm put-parameter ')),
+  );
 }
 
 /** `--name` and `--value` of an `aws ssm put-parameter` line (single-quoted values, as the guide writes them). */
-function putParameter(line: string, stage: string): { Name: string; Value: string; Type: 'SecureString'; Overwrite: boolean } {
+function putParameter(
+  line: string,
+  stage: string,
+): { Name: string; Value: string; Type: 'SecureString'; Overwrite: boolean } {
   const option = (name: string) => new RegExp(`--${name} ('([^']*)'|(\\S+))`).exec(line);
   const value = option('value');
-  assert.ok(option('name') && value && / --overwrite( |$)/.test(line) && option('type')?.[3] === 'SecureString', `a complete put-parameter: ${line}`);
-  const fill = (text: string) => text.replaceAll('STAGE', stage).replaceAll('OLD_KEY', OLD_KEY).replaceAll('NEW_KEY', NEW_KEY);
-  return { Name: fill(option('name')![3]!), Value: fill(value[2] ?? value[3]!), Type: 'SecureString' as const, Overwrite: true };
+  assert.ok(
+    option('name') && value && / --overwrite( |$)/.test(line) && option('type')?.[3] === 'SecureString',
+    `a complete put-parameter: ${line}`,
+  );
+  const fill = (text: string) =>
+    text.replaceAll('STAGE', stage).replaceAll('OLD_KEY', OLD_KEY).replaceAll('NEW_KEY', NEW_KEY);
+  return {
+    Name: fill(option('name')![3]!),
+    Value: fill(value[2] ?? value[3]!),
+    Type: 'SecureString' as const,
+    Overwrite: true,
+  };
 }
 
 /**
@@ -36,12 +50,20 @@ function putParameter(line: string, stage: string): { Name: string; Value: strin
  * as written, SignalWire switching keys where the guide says to. At every step, before and after the functions pick
  * the change up, the deliveries SignalWire signs then are accepted; only at the end is the old key refused.
  */
-describe('rotating the signing key as docs/security.md says never refuses a correctly signed delivery', { timeout: 120_000 }, () => {
+describe('rotating the signing key as docs/security.md says never refuses a correctly signed delivery', {
+  timeout: 120_000,
+}, () => {
   let stack: TestStack;
   let ssm: SSMClient;
   before(async () => {
-    stack = await startTestStack({ environment: { SIGNALWIRE_SIGNING_KEY: OLD_KEY, WEBHOOK_SECRETS_CACHE_SECONDS: String(CACHE_SECONDS) } });
-    ssm = new SSMClient({ endpoint: stack.ssmEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    stack = await startTestStack({
+      environment: { SIGNALWIRE_SIGNING_KEY: OLD_KEY, WEBHOOK_SECRETS_CACHE_SECONDS: String(CACHE_SECONDS) },
+    });
+    ssm = new SSMClient({
+      endpoint: stack.ssmEndpoint,
+      region: stack.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
   after(async () => {
     ssm?.destroy();
@@ -51,8 +73,19 @@ describe('rotating the signing key as docs/security.md says never refuses a corr
   let sequence = 0;
   async function deliver(key: string): Promise<number> {
     const url = `${stack.url}/call-status`;
-    const body = JSON.stringify({ call_id: `rotation-${++sequence}`, call_state: 'ringing', timestamp: new Date().toISOString() });
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signDelivery({ url, body, contentType: 'application/json' }, key) }, body });
+    const body = JSON.stringify({
+      call_id: `rotation-${++sequence}`,
+      call_state: 'ringing',
+      timestamp: new Date().toISOString(),
+    });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...signDelivery({ url, body, contentType: 'application/json' }, key),
+      },
+      body,
+    });
     return response.status;
   }
   const pickedUp = () => new Promise((resolve) => setTimeout(resolve, CACHE_SECONDS * 1000 + 200));

@@ -18,12 +18,26 @@ const input: PublishInput = {
   TopicArn: TOPIC,
   Subject: "SMS from +15551230000 (it's *here*!)",
   MessageStructure: 'json',
-  Message: JSON.stringify({ default: JSON.stringify({ body: 'caf\u00e9 & \u{1F600} ~ a+b=c' }), email: 'line one\nline two' }),
+  Message: JSON.stringify({
+    default: JSON.stringify({ body: 'caf\u00e9 & \u{1F600} ~ a+b=c' }),
+    email: 'line one\nline two',
+  }),
   MessageAttributes: { kind: { DataType: 'String', StringValue: 'message.inbound' } },
 };
-const notification: Notification = { eventKey: 'message.inbound:m1', kind: 'message.inbound', subject: 'SMS from +15551230000', text: 'hello', details: { message_id: 'm1' } };
-const xml = (status: number, body: string) => (response: ServerResponse) => response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
-const refusal = (status: number, code: string) => xml(status, `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`);
+const notification: Notification = {
+  eventKey: 'message.inbound:m1',
+  kind: 'message.inbound',
+  subject: 'SMS from +15551230000',
+  text: 'hello',
+  details: { message_id: 'm1' },
+};
+const xml = (status: number, body: string) => (response: ServerResponse) =>
+  response.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+const refusal = (status: number, code: string) =>
+  xml(
+    status,
+    `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>no</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
+  );
 
 /**
  * SNS Publish through the SDK's client, one try (lib/aws/sns.ts), and every way it can fail sorted as the notifier's
@@ -45,8 +59,16 @@ describe('SNS Publish through the SDK, failures sorted for at-most-once', () => 
     const client = snsClientAt(sns.endpoint);
     try {
       const { MessageId } = await publishWith(client)(input);
-      const kept = (await (await fetch(`${sns.endpoint}/published`)).json()) as { messageId: string; message: string; subject: string; attributes: Record<string, string> }[];
-      assert.deepEqual(kept.map((p) => [p.messageId, p.message, p.subject, p.attributes.kind]), [[MessageId, input.Message, input.Subject, 'message.inbound']]);
+      const kept = (await (await fetch(`${sns.endpoint}/published`)).json()) as {
+        messageId: string;
+        message: string;
+        subject: string;
+        attributes: Record<string, string>;
+      }[];
+      assert.deepEqual(
+        kept.map((p) => [p.messageId, p.message, p.subject, p.attributes.kind]),
+        [[MessageId, input.Message, input.Subject, 'message.inbound']],
+      );
     } finally {
       client.destroy();
       await sns.stop();
@@ -59,7 +81,11 @@ describe('SNS Publish through the SDK, failures sorted for at-most-once', () => 
     ['403 AuthorizationError (no permission): never publishable', refusal(403, 'AuthorizationError'), PermanentError],
     ['400 Throttling: surely not published, tried again later', refusal(400, 'Throttling'), DependencyError],
     ['500 InternalError: it may have been published', refusal(500, 'InternalError'), PublishUncertainError],
-    ['a reset after the request arrived: it may have been published', (response) => response.socket?.destroy(), PublishUncertainError],
+    [
+      'a reset after the request arrived: it may have been published',
+      (response) => response.socket?.destroy(),
+      PublishUncertainError,
+    ],
     ['no answer within the request timeout: it may have been published', () => undefined, PublishUncertainError],
   ];
   for (const [title, answer, expected] of answered) {
@@ -76,7 +102,10 @@ describe('SNS Publish through the SDK, failures sorted for at-most-once', () => 
     const { url, server } = await standIn([refusal(500, 'InternalError')]);
     await new Promise((resolve) => server.close(resolve));
     const client = snsClientAt(url);
-    await assert.rejects(notifierAt(client).publish(notification), (error: Error) => error.constructor === DependencyError);
+    await assert.rejects(
+      notifierAt(client).publish(notification),
+      (error: Error) => error.constructor === DependencyError,
+    );
     client.destroy();
   });
 
@@ -93,7 +122,10 @@ describe('SNS Publish through the SDK, failures sorted for at-most-once', () => 
   it('sorts a TLS handshake failure as surely not published (the request is written only after it)', async () => {
     const { url, seen } = await standIn([refusal(500, 'InternalError')]);
     const client = snsClientAt(url.replace('http:', 'https:'));
-    await assert.rejects(notifierAt(client).publish(notification), (error: Error) => error.constructor === DependencyError);
+    await assert.rejects(
+      notifierAt(client).publish(notification),
+      (error: Error) => error.constructor === DependencyError,
+    );
     assert.equal(seen.length, 0);
     client.destroy();
   });
@@ -102,9 +134,23 @@ describe('SNS Publish through the SDK, failures sorted for at-most-once', () => 
     // A socket that never connects, as when SYNs go unanswered: the SDK's handler gives up on its connection timeout.
     const agent = new Agent();
     agent.createConnection = () => Object.assign(new Socket(), { connecting: true });
-    const requestHandler = new NodeHttpHandler({ connectionTimeout: 100, requestTimeout: 5000, throwOnRequestTimeout: true, httpAgent: agent });
-    const client = new SNSClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1, requestHandler });
-    await assert.rejects(notifierAt(client).publish(notification), (error: Error) => error.constructor === DependencyError);
+    const requestHandler = new NodeHttpHandler({
+      connectionTimeout: 100,
+      requestTimeout: 5000,
+      throwOnRequestTimeout: true,
+      httpAgent: agent,
+    });
+    const client = new SNSClient({
+      endpoint: 'http://127.0.0.1:9',
+      region: 'us-east-1',
+      credentials: TEST_CREDENTIALS,
+      maxAttempts: 1,
+      requestHandler,
+    });
+    await assert.rejects(
+      notifierAt(client).publish(notification),
+      (error: Error) => error.constructor === DependencyError,
+    );
     client.destroy();
   });
 });

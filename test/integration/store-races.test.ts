@@ -17,9 +17,29 @@ import { startTable } from '../helpers/dynamodb-table';
 // one after the other), and what the loser gets.
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 const NOW = 1_800_000_000_000;
-const event = (callId: string, state: CallState, second: number): CallStatusEvent => ({ callId, state, occurredAt: T0 + second * 1000, shape: 'flat' });
-const receipt = (messageId: string, status: MessageStatus, second: number): MessageStatusEvent => ({ messageId, status, rawStatus: status, occurredAt: T0 + second * 1000, shape: 'flat' });
-const inbound = (messageId: string, body: string): IncomingMessage => ({ messageId, from: '+15550000001', to: '+15550000002', body, mediaUrls: [], segments: 1, occurredAt: T0, shape: 'flat' });
+const event = (callId: string, state: CallState, second: number): CallStatusEvent => ({
+  callId,
+  state,
+  occurredAt: T0 + second * 1000,
+  shape: 'flat',
+});
+const receipt = (messageId: string, status: MessageStatus, second: number): MessageStatusEvent => ({
+  messageId,
+  status,
+  rawStatus: status,
+  occurredAt: T0 + second * 1000,
+  shape: 'flat',
+});
+const inbound = (messageId: string, body: string): IncomingMessage => ({
+  messageId,
+  from: '+15550000001',
+  to: '+15550000002',
+  body,
+  mediaUrls: [],
+  segments: 1,
+  occurredAt: T0,
+  shape: 'flat',
+});
 const claim = (token: string, now = NOW) => ({ token, leaseExpiresAt: now + 60_000, now, fields: {} });
 /** How many of the concurrent writes landed (a store answers true, or a defined record, when its write did). */
 /** The same write by two workers at once. */
@@ -40,7 +60,10 @@ describe('call store: the races its conditional writes close (DynamoDB emulator)
   });
 
   it('advance: two states applied at once, either order, end on the higher rank; the lower one loses', async () => {
-    for (const order of [['ringing', 'ended'], ['ended', 'ringing']] as const) {
+    for (const order of [
+      ['ringing', 'ended'],
+      ['ended', 'ringing'],
+    ] as const) {
       // given a call, when two workers advance it to two states at once
       const callId = randomUUID();
       const [first, second] = await Promise.all(order.map((state, i) => store.advance(event(callId, state, i))));
@@ -71,7 +94,10 @@ describe('call store: the races its conditional writes close (DynamoDB emulator)
     assert.equal(wins(results), 1);
     const call = await store.get(callId);
     assert.equal(call?.state, 'ended');
-    assert.deepEqual(call?.timeline.map((step) => step.state), ['ringing', 'ended']);
+    assert.deepEqual(
+      call?.timeline.map((step) => step.state),
+      ['ringing', 'ended'],
+    );
   });
 
   it('setDurationOnce: two durations set at once or one after the other; the first one stays', async () => {
@@ -94,14 +120,20 @@ describe('message store: the races its conditional writes close (DynamoDB emulat
   it('recordInbound: the same inbound message processed twice at once lands once', async () => {
     // given one inbound message, when two workers record it at once (the second copy differs to show who won)
     const messageId = randomUUID();
-    const results = await Promise.all([store.recordInbound(inbound(messageId, 'first')), store.recordInbound(inbound(messageId, 'second'))]);
+    const results = await Promise.all([
+      store.recordInbound(inbound(messageId, 'first')),
+      store.recordInbound(inbound(messageId, 'second')),
+    ]);
     // then exactly one write landed and the record is that one's
     assert.equal(wins(results), 1);
     assert.equal((await store.get(messageId))?.body, results[0] ? 'first' : 'second');
   });
 
   it('advance: two receipts at once, either order, end on the later status; a terminal status stays', async () => {
-    for (const order of [['sent', 'delivered'], ['delivered', 'sent']] as const) {
+    for (const order of [
+      ['sent', 'delivered'],
+      ['delivered', 'sent'],
+    ] as const) {
       const messageId = randomUUID();
       await Promise.all(order.map((status, i) => store.advance(receipt(messageId, status, i))));
       assert.equal((await store.get(messageId))?.status, 'delivered');
@@ -119,13 +151,23 @@ describe('message store: the races its conditional writes close (DynamoDB emulat
     const results = await twiceAtOnce(() => store.recordLate(receipt(messageId, 'sent', 1)));
     assert.equal(wins(results), 1);
     const { status, timeline } = (await store.get(messageId))!;
-    assert.deepEqual({ status, timeline: timeline.map((step) => step.status) }, { status: 'delivered', timeline: ['sent', 'delivered'] });
+    assert.deepEqual(
+      { status, timeline: timeline.map((step) => step.status) },
+      { status: 'delivered', timeline: ['sent', 'delivered'] },
+    );
   });
 
   it('recordOutbound (no condition): a receipt that raced ahead of it keeps its higher status', async () => {
     const messageId = randomUUID();
     await store.advance(receipt(messageId, 'delivered', 5));
-    await store.recordOutbound({ messageId, from: '+15550000002', to: '+15550000001', body: 'thanks', inReplyTo: 'in-1', queuedAt: T0 });
+    await store.recordOutbound({
+      messageId,
+      from: '+15550000002',
+      to: '+15550000001',
+      body: 'thanks',
+      inReplyTo: 'in-1',
+      queuedAt: T0,
+    });
     const message = await store.get(messageId);
     assert.equal(message?.status, 'delivered');
     assert.equal(message?.direction, 'outbound');
@@ -194,8 +236,15 @@ describe('room sessions: the races resolveRoomSession closes (DynamoDB emulator)
     const split: string[] = [];
     await Promise.all(
       rooms.map(async (roomId) => {
-        const started = { type: 'room.started' as const, roomId, occurredAt: T0 } as unknown as Parameters<typeof resolveRoomSession>[1];
-        const joined = { type: 'member.joined' as const, roomId, memberId: 'ann', occurredAt: T0 + 1000 } as unknown as Parameters<typeof resolveRoomSession>[1];
+        const started = { type: 'room.started' as const, roomId, occurredAt: T0 } as unknown as Parameters<
+          typeof resolveRoomSession
+        >[1];
+        const joined = {
+          type: 'member.joined' as const,
+          roomId,
+          memberId: 'ann',
+          occurredAt: T0 + 1000,
+        } as unknown as Parameters<typeof resolveRoomSession>[1];
         const [a, b] = await Promise.all([resolveRoomSession(table, started), resolveRoomSession(table, joined)]);
         if (a !== b) split.push(`${roomId}: started ${a}, joined ${b}`);
       }),

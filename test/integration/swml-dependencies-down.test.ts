@@ -16,12 +16,20 @@ const VIP = '+15559876543';
 
 /** A GET /swml as API Gateway hands it to the function. */
 function swmlGet(from: string): APIGatewayProxyEventV2 {
-  const rawQueryString = new URLSearchParams({ From: from, To: '+15551234567', CallSid: 'c-down-1', Direction: 'inbound' }).toString();
+  const rawQueryString = new URLSearchParams({
+    From: from,
+    To: '+15551234567',
+    CallSid: 'c-down-1',
+    Direction: 'inbound',
+  }).toString();
   return apiGatewayEvent({ routeKey: 'GET /swml', rawQueryString });
 }
 
 /** Calls the handler; returns the document and how long the caller waited. */
-async function answer(handler: Handler, from = VIP): Promise<{ status: number | undefined; document: any; ms: number }> {
+async function answer(
+  handler: Handler,
+  from = VIP,
+): Promise<{ status: number | undefined; document: any; ms: number }> {
   const started = performance.now();
   const result = await handler(swmlGet(from));
   return { status: result.statusCode, document: JSON.parse(result.body!), ms: performance.now() - started };
@@ -41,14 +49,30 @@ describe('SWML fetch when its dependencies fail (the real handler, real DynamoDB
     dynamo = await startDynamoDb();
     dynamoProxy = await startTcpProxy({ port: Number(new URL(dynamo.endpoint).port) });
     sqsProxy = await startTcpProxy();
-    admin = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await admin.send(new CreateTableCommand({
-      TableName: TABLE,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    }));
-    await createSwmlRulesStore({ client: createDocumentClient(sdkDynamoDb(admin)), tableName: TABLE, retentionDays: 1 }).put(JSON.stringify({ vipNumbers: [VIP], vipConnectTo: '+15550001111' }));
+    admin = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    await admin.send(
+      new CreateTableCommand({
+        TableName: TABLE,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: 'pk', AttributeType: 'S' },
+          { AttributeName: 'sk', AttributeType: 'S' },
+        ],
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+      }),
+    );
+    await createSwmlRulesStore({
+      client: createDocumentClient(sdkDynamoDb(admin)),
+      tableName: TABLE,
+      retentionDays: 1,
+    }).put(JSON.stringify({ vipNumbers: [VIP], vipConnectTo: '+15550001111' }));
     Object.assign(process.env, {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',

@@ -18,7 +18,9 @@ import { waitFor } from '../helpers/wait';
 const CALLER = '+15559876543'; // the From of both SWML fixtures
 const VIP_RULES = { vipNumbers: [CALLER], vipConnectTo: '+15550001111', greeting: 'Welcome to Example Corp.' };
 
-async function fetchSwml(response: Promise<Response>): Promise<{ status: number; contentType: string | null; document: any }> {
+async function fetchSwml(
+  response: Promise<Response>,
+): Promise<{ status: number; contentType: string | null; document: any }> {
   const res = await response;
   return { status: res.status, contentType: res.headers.get('content-type'), document: await res.json() };
 }
@@ -52,7 +54,11 @@ describe('SWML fetch (synchronous answer from table rules, journaled through the
     // Rules are read on every fetch here (no container cache), so a `swml set` shows at once.
     stack = await startTestStack({ environment: { SWML_RULES_CACHE_SECONDS: '0' } });
     dir = mkdtempSync(join(tmpdir(), 'swml-rules-'));
-    dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    dynamodb = new DynamoDBClient({
+      endpoint: stack.dynamodbEndpoint,
+      region: stack.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     cli = await resolveTarget({ stackFile: stack.stackFile });
   });
   after(async () => {
@@ -113,7 +119,12 @@ describe('SWML fetch (synchronous answer from table rules, journaled through the
   it('answers the safe default (200) when the stored rules are broken', async () => {
     // given rules written around the CLI's validation
     const client = createDocumentClient(sdkDynamoDb(dynamodb));
-    await client.send(new PutCommand({ TableName: stack.tableName, Item: { pk: 'CONFIG#swml', sk: 'RULES', rules_json: '{"vipNumbers":"everyone"' } }));
+    await client.send(
+      new PutCommand({
+        TableName: stack.tableName,
+        Item: { pk: 'CONFIG#swml', sk: 'RULES', rules_json: '{"vipNumbers":"everyone"' },
+      }),
+    );
     // then every caller still gets an answer: the apology and a clean hang-up
     for (const answer of [await fixture('swml-fetch-get'), await fixture('swml-fetch-post')]) {
       assert.equal(answer.status, 200);
@@ -128,13 +139,23 @@ describe('SWML fetch (synchronous answer from table rules, journaled through the
   });
 
   it('answers an unreadable POST body too, rather than refusing the caller', async () => {
-    const answer = await fetchSwml(fetch(`${stack.url}/swml`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' }));
+    const answer = await fetchSwml(
+      fetch(`${stack.url}/swml`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{not json',
+      }),
+    );
     assert.equal(answer.status, 200);
     assertValidSwml(answer.document);
   });
 
   it('journals every answered fetch through the queue; the worker files it for the stats', async () => {
-    await waitFor(async () => ((await showStats(cli, { hours: '1' })).swml_fetches.total === fetches ? true : undefined), 10_000, `${fetches} journaled fetches`);
+    await waitFor(
+      async () => ((await showStats(cli, { hours: '1' })).swml_fetches.total === fetches ? true : undefined),
+      10_000,
+      `${fetches} journaled fetches`,
+    );
     const [stats, dlq] = await Promise.all([stack.cli(['stats', '--hours', '1']), stack.cli(['dlq', 'list'])]);
     assert.equal(stats.json.swml_fetches.total, fetches);
     // the unreadable POST body was answered but not journaled; every other fetch said inbound

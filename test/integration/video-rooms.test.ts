@@ -32,8 +32,16 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     createVideoNotifier(createNotify({ claims: claimStore, notifier: { publish }, leaseMs: 60_000 }));
   before(async () => {
     stack = await startTestStack();
-    dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: stack.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    const table: TableRef = { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: stack.tableName, retentionDays: 90 };
+    dynamodb = new DynamoDBClient({
+      endpoint: stack.dynamodbEndpoint,
+      region: stack.region,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const table: TableRef = {
+      client: createDocumentClient(sdkDynamoDb(dynamodb)),
+      tableName: stack.tableName,
+      retentionDays: 90,
+    };
     rooms = createRoomStore(table);
     claims = createClaimStore(table, 'NOTIFY#');
   });
@@ -44,11 +52,15 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
 
   /** Polls the store until `done` holds; every state seen on the way must have a count that is not negative. */
   async function roomWhen(id: string, done: (room: RoomSession) => boolean): Promise<RoomSession> {
-    return waitFor(async () => {
-      const room = await rooms.get(id);
-      if (room !== undefined) assert.ok(room.member_count >= 0, `member count went negative: ${room.member_count}`);
-      return room !== undefined && done(room) ? room : undefined;
-    }, 10_000, `room ${id}`);
+    return waitFor(
+      async () => {
+        const room = await rooms.get(id);
+        if (room !== undefined) assert.ok(room.member_count >= 0, `member count went negative: ${room.member_count}`);
+        return room !== undefined && done(room) ? room : undefined;
+      },
+      10_000,
+      `room ${id}`,
+    );
   }
 
   it('files every video fixture into one room session, shown by `webhooks rooms show`', async () => {
@@ -58,7 +70,10 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     for (const fixture of [...fixtures, ...fixtures]) assert.equal((await postFixture(stack.url, fixture)).status, 200);
     await roomWhen('rs-0001', (r) => r.started_at !== null && r.members.length === 1 && r.recordings.length === 1);
     // then the CLI shows one room session with its member and recording, nothing counted twice
-    const [{ code, json }, missing] = await Promise.all([stack.cli(['rooms', 'show', 'rs-0001']), stack.cli(['rooms', 'show', 'no-such-session'])]);
+    const [{ code, json }, missing] = await Promise.all([
+      stack.cli(['rooms', 'show', 'rs-0001']),
+      stack.cli(['rooms', 'show', 'no-such-session']),
+    ]);
     assert.equal(code, 0);
     assert.equal(json.room_session_id, 'rs-0001');
     assert.equal(json.room_id, 'r-0001');
@@ -66,7 +81,9 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     assert.equal(json.started_at, '2025-01-15T10:30:00.000Z');
     assert.equal(json.ended_at, null);
     assert.equal(json.member_count, 1);
-    assert.deepEqual(json.members, [{ id: 'mem-01', name: 'Alice', joined_at: '2025-01-15T10:30:05.000Z', left_at: null }]);
+    assert.deepEqual(json.members, [
+      { id: 'mem-01', name: 'Alice', joined_at: '2025-01-15T10:30:05.000Z', left_at: null },
+    ]);
     assert.deepEqual(json.recordings, [
       {
         id: 'rec-01',
@@ -91,7 +108,13 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
         { type: 'member.joined', member: 'm2', name: 'Bob', at: at(2) },
         { type: 'recording.started', recording: 'rec-1', at: at(3) },
         { type: 'member.left', member: 'm1', at: at(60) },
-        { type: 'recording.completed', recording: 'rec-1', url: 'https://example.com/rec-1.mp4', duration: 57, at: at(61) },
+        {
+          type: 'recording.completed',
+          recording: 'rec-1',
+          url: 'https://example.com/rec-1.mp4',
+          duration: 57,
+          at: at(61),
+        },
         { type: 'room.ended', at: at(62) },
       ];
       // when each is posted once
@@ -117,7 +140,14 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
         { id: 'm2', name: 'Bob', joined_at: at(2), left_at: null },
       ]);
       assert.deepEqual(room.recordings, [
-        { id: 'rec-1', url: 'https://example.com/rec-1.mp4', duration_seconds: 57, state: 'completed', started_at: at(3), completed_at: at(61) },
+        {
+          id: 'rec-1',
+          url: 'https://example.com/rec-1.mp4',
+          duration_seconds: 57,
+          state: 'completed',
+          started_at: at(3),
+          completed_at: at(61),
+        },
       ]);
     });
   }
@@ -128,8 +158,18 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     await videoDelivery(stack.url, session, { type: 'member.left', member: 'late', at: at(30) }, 'flat');
     await roomWhen(session, (r) => r.members.length === 1);
     // when the join arrives afterwards, twice
-    await videoDelivery(stack.url, session, { type: 'member.joined', member: 'late', name: 'Late', at: at(10) }, 'flat');
-    await videoDelivery(stack.url, session, { type: 'member.joined', member: 'late', name: 'Late', at: at(10) }, 'realtime');
+    await videoDelivery(
+      stack.url,
+      session,
+      { type: 'member.joined', member: 'late', name: 'Late', at: at(10) },
+      'flat',
+    );
+    await videoDelivery(
+      stack.url,
+      session,
+      { type: 'member.joined', member: 'late', name: 'Late', at: at(10) },
+      'realtime',
+    );
     // then the member is recorded with both times and the count stays 0
     const room = await roomWhen(session, (r) => r.members[0]?.joined_at !== null);
     assert.deepEqual(room.members, [{ id: 'late', name: 'Late', joined_at: at(10), left_at: at(30) }]);
@@ -148,22 +188,53 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
       sent.push(notification);
       return {};
     });
-    const event = (payload: Record<string, unknown>) => normalizeVideoEvent({ room_id: 'r-n', room_session_id: 'rs-notify', timestamp: '2025-01-15T10:00:00Z', ...payload }, '2025-01-15T10:00:01Z');
+    const event = (payload: Record<string, unknown>) =>
+      normalizeVideoEvent(
+        { room_id: 'r-n', room_session_id: 'rs-notify', timestamp: '2025-01-15T10:00:00Z', ...payload },
+        '2025-01-15T10:00:01Z',
+      );
     const started = event({ event: 'room.started', room_name: 'town-hall' });
     const joined = event({ event: 'member.joined', member_id: 'm1' });
-    const ready = event({ event: 'recording.completed', recording_id: 'rec-n', recording_url: 'https://example.com/rec-n.mp4', duration: 12 });
+    const ready = event({
+      event: 'recording.completed',
+      recording_id: 'rec-n',
+      recording_url: 'https://example.com/rec-n.mp4',
+      duration: 12,
+    });
     // when room.started is applied three times at once, a member joins, and the recording is applied, fails to
     // notify, and is redelivered twice
-    const outcomes = await Promise.all([started, started, started, joined].map((e) => applyVideoEvent(e, rooms, notifier)));
+    const outcomes = await Promise.all(
+      [started, started, started, joined].map((e) => applyVideoEvent(e, rooms, notifier)),
+    );
     assert.deepEqual(outcomes.slice(0, 3).sort(), ['applied', 'duplicate', 'duplicate']);
     await assert.rejects(applyVideoEvent(ready, rooms, notifier), /sns unavailable/);
     assert.equal(await applyVideoEvent(ready, rooms, notifier), 'duplicate');
     assert.equal(await applyVideoEvent(ready, rooms, notifier), 'duplicate');
     // then each notification went out exactly once, the failed one on its redelivery
-    assert.deepEqual(sent.map((n) => [n.eventKey, n.details]), [
-      ['room.started:rs-notify', { room_session_id: 'rs-notify', room_id: 'r-n', room_name: 'town-hall', started_at: '2025-01-15T10:00:00.000Z' }],
-      ['recording.ready:rec-n', { room_session_id: 'rs-notify', room_id: 'r-n', recording_id: 'rec-n', url: 'https://example.com/rec-n.mp4', duration_seconds: 12 }],
-    ]);
+    assert.deepEqual(
+      sent.map((n) => [n.eventKey, n.details]),
+      [
+        [
+          'room.started:rs-notify',
+          {
+            room_session_id: 'rs-notify',
+            room_id: 'r-n',
+            room_name: 'town-hall',
+            started_at: '2025-01-15T10:00:00.000Z',
+          },
+        ],
+        [
+          'recording.ready:rec-n',
+          {
+            room_session_id: 'rs-notify',
+            room_id: 'r-n',
+            recording_id: 'rec-n',
+            url: 'https://example.com/rec-n.mp4',
+            duration_seconds: 12,
+          },
+        ],
+      ],
+    );
   });
 
   // Found by the chaos run (chaos/): a publish whose answer was lost released the claim, and the redelivery published again.
@@ -178,11 +249,18 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
       }
       return {};
     });
-    const started = normalizeVideoEvent({ event: 'room.started', room_id: 'r-u', room_session_id: 'rs-uncertain', timestamp: '2025-01-15T10:00:00Z' }, '2025-01-15T10:00:01Z');
+    const started = normalizeVideoEvent(
+      { event: 'room.started', room_id: 'r-u', room_session_id: 'rs-uncertain', timestamp: '2025-01-15T10:00:00Z' },
+      '2025-01-15T10:00:01Z',
+    );
     assert.equal(await applyVideoEvent(started, rooms, notifier), 'applied');
     assert.equal(await applyVideoEvent(started, rooms, notifier), 'duplicate');
     assert.equal(sent.length, 1);
-    assert.equal((await claims.get('room.started:rs-uncertain'))?.status, 'uncertain', 'what stays uncertain is on record');
+    assert.equal(
+      (await claims.get('room.started:rs-uncertain'))?.status,
+      'uncertain',
+      'what stays uncertain is on record',
+    );
   });
 
   // Found by a review: the claim's write landed but its answer missed the timeout; the retry read its own claim as
@@ -191,9 +269,15 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
     const sent: Notification[] = [];
     const lostAnswer: ClaimStore = { ...claims, create: async (...args) => (await claims.create(...args)) && false };
     const notifier = videoNotifier(async (notification) => (sent.push(notification), {}), lostAnswer);
-    const started = normalizeVideoEvent({ event: 'room.started', room_id: 'r-l', room_session_id: 'rs-lost-answer', timestamp: '2025-01-15T10:00:00Z' }, '2025-01-15T10:00:01Z');
+    const started = normalizeVideoEvent(
+      { event: 'room.started', room_id: 'r-l', room_session_id: 'rs-lost-answer', timestamp: '2025-01-15T10:00:00Z' },
+      '2025-01-15T10:00:01Z',
+    );
     assert.equal(await applyVideoEvent(started, rooms, notifier), 'applied');
-    assert.deepEqual(sent.map((n) => n.eventKey), ['room.started:rs-lost-answer']);
+    assert.deepEqual(
+      sent.map((n) => n.eventKey),
+      ['room.started:rs-lost-answer'],
+    );
     assert.equal((await claims.get('room.started:rs-lost-answer'))?.status, 'published');
   });
 
@@ -207,17 +291,34 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
         steps.push({ type: 'member.joined', member: `m${m}`, name: `Member ${m}`, at: at(m) });
         if (m < 6) steps.push({ type: 'member.left', member: `m${m}`, at: at(100 + m) });
       }
-      const deliveries = steps.flatMap((step) => (['flat', 'realtime', 'route'] as VideoNaming[]).map((naming) => ({ step, naming })));
-      return shuffle(deliveries, 11 + s).map(({ step, naming }) => () => videoDelivery(stack.url, session, step, naming));
+      const deliveries = steps.flatMap((step) =>
+        (['flat', 'realtime', 'route'] as VideoNaming[]).map((naming) => ({ step, naming })),
+      );
+      return shuffle(deliveries, 11 + s).map(
+        ({ step, naming }) =>
+          () =>
+            videoDelivery(stack.url, session, step, naming),
+      );
     });
     const responses = await Promise.all(posts.map((post) => post()));
-    const refused = await Promise.all(responses.filter((r) => r.status !== 200).map(async (r) => `${r.status} ${await r.text()}`));
+    const refused = await Promise.all(
+      responses.filter((r) => r.status !== 200).map(async (r) => `${r.status} ${await r.text()}`),
+    );
     assert.deepEqual(refused, []);
     // then each session ends with the 3 members still in, all 9 recorded once, and no count ever went negative
     for (const session of sessions) {
-      const room = await roomWhen(session, (r) => r.members.length === 9 && r.members.filter((m) => m.left_at && m.joined_at).length === 6);
+      const room = await roomWhen(
+        session,
+        (r) => r.members.length === 9 && r.members.filter((m) => m.left_at && m.joined_at).length === 6,
+      );
       assert.equal(room.member_count, 3, session);
-      assert.deepEqual(room.members.filter((m) => m.left_at === null).map((m) => m.id).sort(), ['m6', 'm7', 'm8']);
+      assert.deepEqual(
+        room.members
+          .filter((m) => m.left_at === null)
+          .map((m) => m.id)
+          .sort(),
+        ['m6', 'm7', 'm8'],
+      );
     }
     // and no video event of this file was dead-lettered
     const target = await resolveTarget({ stackFile: stack.stackFile });

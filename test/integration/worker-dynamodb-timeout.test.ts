@@ -32,16 +32,23 @@ describe('worker: a hung DynamoDB request is abandoned and tried again (local st
   it('applies the event although its first DynamoDB request never comes back', async (t) => {
     // given an inbound SMS, handed to the real worker handler whose first DynamoDB request hangs forever
     const record = incomingSmsRecord(incomingSms('m-hung-dynamodb', '+15550001234', 'hello'), 'hung-dynamodb-record');
-    const worker = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(record)], {
-      env: { ...process.env, ...stack.environments.worker, AWS_ENDPOINT_URL_DYNAMODB: hang.url },
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const worker = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts'), JSON.stringify(record)],
+      {
+        env: { ...process.env, ...stack.environments.worker, AWS_ENDPOINT_URL_DYNAMODB: hang.url },
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
     t.after(() => worker.exitCode === null && worker.signalCode === null && worker.kill('SIGKILL'));
     let output = '';
     worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     // when it runs; without a request timeout it waits on the hung request until it is killed
     let timer: NodeJS.Timeout | undefined;
-    const [code] = (await Promise.race([once(worker, 'exit'), new Promise((resolve) => (timer = setTimeout(resolve, 30_000, ['still waiting after 30 s'])))])) as [unknown];
+    const [code] = (await Promise.race([
+      once(worker, 'exit'),
+      new Promise((resolve) => (timer = setTimeout(resolve, 30_000, ['still waiting after 30 s']))),
+    ])) as [unknown];
     clearTimeout(timer);
     // then it finished on its own, the hung request still unanswered, and reported nothing to retry
     assert.equal(code, 0, `worker exit: ${String(code)}`);
@@ -50,9 +57,21 @@ describe('worker: a hung DynamoDB request is abandoned and tried again (local st
     assert.ok(hang.forwarded > 0);
     assert.deepEqual(JSON.parse(output), { batchItemFailures: [] });
     // and the message is recorded
-    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const client = DynamoDBDocumentClient.from(
+      new DynamoDBClient({
+        endpoint: stack.dynamodbEndpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+    );
     t.after(() => client.destroy());
-    const { Items = [] } = await client.send(new ScanCommand({ TableName: stack.tableName, FilterExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'MESSAGE#m-hung-dynamodb' } }));
+    const { Items = [] } = await client.send(
+      new ScanCommand({
+        TableName: stack.tableName,
+        FilterExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'MESSAGE#m-hung-dynamodb' },
+      }),
+    );
     assert.equal(Items.length, 1);
     assert.equal(Items[0]!.direction, 'inbound');
   });
@@ -69,10 +88,13 @@ async function startHangFirstProxy(target: string) {
     req.on('end', () => {
       if (held.length === 0) return void held.push(res);
       forwarded++;
-      const upstream = request({ host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = request(
+        { host: to.hostname, port: to.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       upstream.on('error', () => res.destroy());
       upstream.end(Buffer.concat(chunks));
     });

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DynamoDBClient,
+  type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetter } from '../../lib/dlq/dead-letters';
 import { loadServerlessConfig } from '../../local/serverless-config';
@@ -48,19 +53,33 @@ describe('worker failures: retries, the DLQ and its reasons, redrive', () => {
     assert.equal(response.status, 200);
     const { event_id } = (await response.json()) as { event_id: string };
     // then it is retried on every delivery and dead-lettered by the worker on the fifth, with the last error
-    const dead = await waitFor(async () => (await deadLetters()).find((d) => d.event_id === event_id), 20_000, 'dead letter');
+    const dead = await waitFor(
+      async () => (await deadLetters()).find((d) => d.event_id === event_id),
+      20_000,
+      'dead letter',
+    );
     assert.equal(dead.failure_category, 'exhausted');
     assert.equal(dead.attempts, 5);
     assert.match(dead.failure_reason, /^failed on all 5 deliveries; last error: could not store call status/);
 
     // and once DynamoDB is back, a redrive applies it
-    const { TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes } = tableDef as unknown as CreateTableCommandInput;
-    await dynamodb.send(new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes }));
+    const { TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes } =
+      tableDef as unknown as CreateTableCommandInput;
+    await dynamodb.send(
+      new CreateTableCommand({ TableName, AttributeDefinitions, KeySchema, BillingMode, GlobalSecondaryIndexes }),
+    );
     const redrive = await stack.cli(['dlq', 'redrive', '--id', dead.message_id]);
     assert.deepEqual(redrive.json, { redriven: [dead.message_id], redriven_not_deleted: [], failed: [] });
-    const call = await waitFor(async () => (await stack.cli(['calls', 'show', 'retry-call'])).json, 10_000, 'redriven call');
+    const call = await waitFor(
+      async () => (await stack.cli(['calls', 'show', 'retry-call'])).json,
+      10_000,
+      'redriven call',
+    );
     assert.equal(call.state, 'answered');
-    assert.equal((await deadLetters()).some((d) => d.event_id === event_id), false);
+    assert.equal(
+      (await deadLetters()).some((d) => d.event_id === event_id),
+      false,
+    );
   });
 
   it('shows a reason even when SQS itself moved the message (the worker died on every delivery)', async () => {
@@ -79,10 +98,24 @@ describe('worker failures: retries, the DLQ and its reasons, redrive', () => {
         throw new Error('worker crashed');
       },
     });
-    const envelope = { version: 1, event_id: 'crash-event-1', kind: 'call.status', route: 'POST /call-status', received_at: new Date().toISOString(), content_type: 'json', body: '{}', payload: {}, headers: {} };
+    const envelope = {
+      version: 1,
+      event_id: 'crash-event-1',
+      kind: 'call.status',
+      route: 'POST /call-status',
+      received_at: new Date().toISOString(),
+      content_type: 'json',
+      body: '{}',
+      payload: {},
+      headers: {},
+    };
     await sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrl, MessageBody: JSON.stringify(envelope) }));
     // when it has been received maxReceiveCount times, SQS's redrive policy moves it
-    const dead = await waitFor(async () => (await deadLetters()).find((d) => d.event_id === 'crash-event-1'), 20_000, 'redriven by SQS');
+    const dead = await waitFor(
+      async () => (await deadLetters()).find((d) => d.event_id === 'crash-event-1'),
+      20_000,
+      'redriven by SQS',
+    );
     await crashing.stop();
     // then the DLQ tooling still says what happened
     assert.match(dead.failure_reason, /moved by SQS after maxReceiveCount/);

@@ -19,31 +19,49 @@ describe('serverless package: data safety, message size, logs and stage paramete
     }
   });
 
-  it('turns the table\'s deletion protection on through a parameter: off by default (this stage), on for prod', async () => {
+  it("turns the table's deletion protection on through a parameter: off by default (this stage), on for prod", async () => {
     assert.equal(resources.EventsTable!.Properties.DeletionProtectionEnabled, false);
     const prod = await printConfig('prod');
     assert.equal(prod.resources.Resources.EventsTable.Properties.DeletionProtectionEnabled, true);
   });
 
   it('pins both queues at 1 MiB messages', () => {
-    for (const id of ['WebhookQueue', 'DeadLetterQueue']) assert.equal(resources[id]!.Properties.MaximumMessageSize, 1048576, id);
+    for (const id of ['WebhookQueue', 'DeadLetterQueue'])
+      assert.equal(resources[id]!.Properties.MaximumMessageSize, 1048576, id);
   });
 
-  it('writes HTTP API access logs as JSON to a log group with retention, and every function\'s log group has retention', () => {
+  it("writes HTTP API access logs as JSON to a log group with retention, and every function's log group has retention", () => {
     const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!.Properties;
     assert.deepEqual(stage.AccessLogSettings.DestinationArn, { 'Fn::GetAtt': ['HttpApiLogGroup', 'Arn'] });
     const format = JSON.parse(stage.AccessLogSettings.Format) as Record<string, string>;
-    for (const field of ['requestId', 'ip', 'route', 'status', 'integrationError']) assert.ok(format[field]?.startsWith('$context.'), field);
+    for (const field of ['requestId', 'ip', 'route', 'status', 'integrationError'])
+      assert.ok(format[field]?.startsWith('$context.'), field);
     const logGroups = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::Logs::LogGroup');
     const functions = Object.keys(resources).filter((id) => resources[id]!.Type === 'AWS::Lambda::Function');
-    assert.deepEqual(logGroups.map(([id]) => id).sort(), ['HttpApiLogGroup', ...functions.map((id) => id.replace('LambdaFunction', 'LogGroup'))].sort());
+    assert.deepEqual(
+      logGroups.map(([id]) => id).sort(),
+      ['HttpApiLogGroup', ...functions.map((id) => id.replace('LambdaFunction', 'LogGroup'))].sort(),
+    );
     for (const [id, group] of logGroups) assert.equal(group.Properties.RetentionInDays, 30, id);
   });
 
-  it('reads every deploy setting from the params block, so a deploy without --param keeps the stage\'s values', async () => {
+  it("reads every deploy setting from the params block, so a deploy without --param keeps the stage's values", async () => {
     const config = await printConfig('prod', ['ipAllowlist=203.0.113.0/24']);
     const defaults = config.params.default as Record<string, unknown>;
-    for (const name of ['ipAllowlist', 'allowUnauthenticated', 'publicBaseUrl', 'redactMessageBodies', 'signalwireSpaceUrl', 'signalwireProjectId', 'autoReplyKeywords', 'notifyInboundSms', 'notifyEmail', 'retentionDays', 'logRetentionInDays', 'deletionProtection']) {
+    for (const name of [
+      'ipAllowlist',
+      'allowUnauthenticated',
+      'publicBaseUrl',
+      'redactMessageBodies',
+      'signalwireSpaceUrl',
+      'signalwireProjectId',
+      'autoReplyKeywords',
+      'notifyInboundSms',
+      'notifyEmail',
+      'retentionDays',
+      'logRetentionInDays',
+      'deletionProtection',
+    ]) {
       assert.ok(name in defaults, `params.default.${name}`);
     }
     // a stage's section wins over default, a --param over both

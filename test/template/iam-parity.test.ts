@@ -14,7 +14,11 @@ const CALLS_DIR = process.env.IAM_CALLS_DIR;
  * that function's role in the template `serverless package` writes, by a real policy engine. A call the role would
  * deny works locally and fails deployed: this test fails naming the function, the action and the resource.
  */
-describe('IAM parity: what the functions did in the integration tests, their roles allow', { skip: CALLS_DIR ? false : 'run through `npm test` (it records the integration tests\' AWS calls in IAM_CALLS_DIR first)' }, () => {
+describe('IAM parity: what the functions did in the integration tests, their roles allow', {
+  skip: CALLS_DIR
+    ? false
+    : "run through `npm test` (it records the integration tests' AWS calls in IAM_CALLS_DIR first)",
+}, () => {
   let packaged: Packaged;
   let roles: Map<string, FunctionRole>;
   let requests: Map<string, { request: IamRequest; files: Set<string> }>;
@@ -37,7 +41,9 @@ describe('IAM parity: what the functions did in the integration tests, their rol
   after(() => packaged?.dispose());
 
   it('recorded the paths every function takes deployed (so the check below cannot pass on an empty recording)', () => {
-    const seen = new Set([...requests.values()].map(({ request: r }) => `${r.fn} ${r.action} ${r.resource.split(':').pop()}`));
+    const seen = new Set(
+      [...requests.values()].map(({ request: r }) => `${r.fn} ${r.action} ${r.resource.split(':').pop()}`),
+    );
     const expected = [
       'ingest sqs:SendMessage signalwire-webhooks-ci-webhooks',
       'ingest ssm:GetParameters parameter/signalwire-webhooks/ci/signing-key',
@@ -53,10 +59,14 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       'worker ssm:GetParameters parameter/signalwire-webhooks/ci/signalwire-api-token',
       'worker sns:Publish signalwire-webhooks-ci-notifications',
     ];
-    assert.deepEqual(expected.filter((call) => !seen.has(call)), [], `seen: ${[...seen].sort().join('\n')}`);
+    assert.deepEqual(
+      expected.filter((call) => !seen.has(call)),
+      [],
+      `seen: ${[...seen].sort().join('\n')}`,
+    );
   });
 
-  it('every recorded call is allowed by its function\'s role (iam-simulate over the packaged policies)', async () => {
+  it("every recorded call is allowed by its function's role (iam-simulate over the packaged policies)", async () => {
     const denied: string[] = [];
     for (const { request, files } of requests.values()) {
       const role = roles.get(request.fn);
@@ -67,7 +77,9 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       const result = await isAllowed(role, request.action, request.resource, request.context);
       if (result !== 'Allowed') {
         const context = Object.keys(request.context).length > 0 ? ` with ${JSON.stringify(request.context)}` : '';
-        denied.push(`${request.fn}: ${request.action} on ${request.resource}${context} is ${result} by ${role.role} (made in ${[...files].join(', ')})`);
+        denied.push(
+          `${request.fn}: ${request.action} on ${request.resource}${context} is ${result} by ${role.role} (made in ${[...files].join(', ')})`,
+        );
       }
     }
     assert.ok(requests.size > 0, 'no AWS call was recorded');
@@ -77,16 +89,26 @@ describe('IAM parity: what the functions did in the integration tests, their rol
   it('the engine refuses what a role does not grant (the check can fail)', async () => {
     const swml = roles.get('swml')!;
     const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
-    assert.equal(await isAllowed(swml, 'dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['CONFIG#swml'] }), 'Allowed');
-    assert.equal(await isAllowed(swml, 'dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['CALL#c-1'] }), 'ImplicitlyDenied');
+    assert.equal(
+      await isAllowed(swml, 'dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['CONFIG#swml'] }),
+      'Allowed',
+    );
+    assert.equal(
+      await isAllowed(swml, 'dynamodb:GetItem', table, { 'dynamodb:LeadingKeys': ['CALL#c-1'] }),
+      'ImplicitlyDenied',
+    );
     assert.equal(await isAllowed(roles.get('ingest')!, 'dynamodb:GetItem', table, {}), 'ImplicitlyDenied');
   });
 
-  it("keeps the worker out of the SWML routing rules (CONFIG#), which it never needs, and in its own items", async () => {
+  it('keeps the worker out of the SWML routing rules (CONFIG#), which it never needs, and in its own items', async () => {
     const worker = roles.get('worker')!;
     const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
     for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']) {
-      assert.equal(await isAllowed(worker, action, table, { 'dynamodb:LeadingKeys': ['CONFIG#swml'] }), 'ExplicitlyDenied', action);
+      assert.equal(
+        await isAllowed(worker, action, table, { 'dynamodb:LeadingKeys': ['CONFIG#swml'] }),
+        'ExplicitlyDenied',
+        action,
+      );
       assert.equal(await isAllowed(worker, action, table, { 'dynamodb:LeadingKeys': ['CALL#c-1'] }), 'Allowed', action);
     }
   });

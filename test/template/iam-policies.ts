@@ -17,14 +17,21 @@ export interface FunctionRole {
 }
 
 /** Function name (serverless.yml's key, e.g. `worker`) -> its execution role and that role's inline policies. */
-export function functionRoles(template: Packaged['template'], service: string, stage: string): Map<string, FunctionRole> {
+export function functionRoles(
+  template: Packaged['template'],
+  service: string,
+  stage: string,
+): Map<string, FunctionRole> {
   const resources = template.Resources;
   const roles = new Map<string, FunctionRole>();
   for (const fn of Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::Function')) {
     const name = String(fn.Properties.FunctionName).replace(`${service}-${stage}-`, '');
     const roleId = fn.Properties.Role?.['Fn::GetAtt']?.[0] as string;
     const role = resources[roleId]!;
-    const policies = (role.Properties.Policies ?? []).map((p: any) => ({ name: `${roleId}/${p.PolicyName}`, policy: resolve(p.PolicyDocument, resources) }));
+    const policies = (role.Properties.Policies ?? []).map((p: any) => ({
+      name: `${roleId}/${p.PolicyName}`,
+      policy: resolve(p.PolicyDocument, resources),
+    }));
     roles.set(name, { role: roleId, policies });
   }
   return roles;
@@ -32,14 +39,26 @@ export function functionRoles(template: Packaged['template'], service: string, s
 
 /** The partition key attribute of a table resource, for dynamodb:LeadingKeys. */
 export function hashKeyOf(resources: Resources, tableName: string): string | undefined {
-  const table = Object.values(resources).find((r) => r.Type === 'AWS::DynamoDB::Table' && r.Properties.TableName === tableName);
+  const table = Object.values(resources).find(
+    (r) => r.Type === 'AWS::DynamoDB::Table' && r.Properties.TableName === tableName,
+  );
   return table?.Properties.KeySchema?.find((k: any) => k.KeyType === 'HASH')?.AttributeName;
 }
 
-export async function isAllowed(role: FunctionRole, action: string, resource: string, context: Record<string, string[]>): Promise<string> {
+export async function isAllowed(
+  role: FunctionRole,
+  action: string,
+  resource: string,
+  context: Record<string, string[]>,
+): Promise<string> {
   const result = await runSimulation(
     {
-      request: { principal: `arn:aws:iam::${ACCOUNT}:role/${role.role}`, action, resource: { resource, accountId: ACCOUNT }, contextVariables: context },
+      request: {
+        principal: `arn:aws:iam::${ACCOUNT}:role/${role.role}`,
+        action,
+        resource: { resource, accountId: ACCOUNT },
+        contextVariables: context,
+      },
       identityPolicies: role.policies,
       serviceControlPolicies: [],
       resourceControlPolicies: [],
@@ -57,7 +76,8 @@ function resolve(value: unknown, resources: Resources): unknown {
   const node = value as Record<string, any>;
   if (typeof node.Ref === 'string') return ref(node.Ref, resources);
   if (Array.isArray(node['Fn::GetAtt'])) return getAtt(node['Fn::GetAtt'][0], node['Fn::GetAtt'][1], resources);
-  if (Array.isArray(node['Fn::Join'])) return (resolve(node['Fn::Join'][1], resources) as unknown[]).join(node['Fn::Join'][0]);
+  if (Array.isArray(node['Fn::Join']))
+    return (resolve(node['Fn::Join'][1], resources) as unknown[]).join(node['Fn::Join'][0]);
   return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(v, resources)]));
 }
 
@@ -73,8 +93,10 @@ function ref(id: string, resources: Resources): string {
 
 function getAtt(id: string, attribute: string, resources: Resources): string {
   const resource = resources[id];
-  if (resource?.Type === 'AWS::SQS::Queue' && attribute === 'Arn') return `arn:aws:sqs:${REGION}:${ACCOUNT}:${resource.Properties.QueueName}`;
-  if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn') return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resource.Properties.TableName}`;
+  if (resource?.Type === 'AWS::SQS::Queue' && attribute === 'Arn')
+    return `arn:aws:sqs:${REGION}:${ACCOUNT}:${resource.Properties.QueueName}`;
+  if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn')
+    return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resource.Properties.TableName}`;
   if (resource?.Type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return ref(id, resources);
   throw new Error(`iam parity: cannot resolve Fn::GetAtt ${id}.${attribute}`);
 }

@@ -7,12 +7,22 @@ import { PROJECT_ROOT } from '../../local/stack';
 
 const run = promisify(execFile);
 export const TEMPLATE_STAGE = 'ci';
-const SLS_ENV = { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_PROFILE: '' };
+const SLS_ENV = {
+  ...process.env,
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+  AWS_ACCESS_KEY_ID: '',
+  AWS_SECRET_ACCESS_KEY: '',
+  AWS_PROFILE: '',
+};
 const SLS = join(PROJECT_ROOT, 'node_modules/.bin/serverless');
 
 export interface Packaged {
   dir: string;
-  template: { Resources: Record<string, { Type: string; Properties: Record<string, any>; [key: string]: any }>; [key: string]: any };
+  template: {
+    Resources: Record<string, { Type: string; Properties: Record<string, any>; [key: string]: any }>;
+    [key: string]: any;
+  };
   dispose(): void;
 }
 
@@ -42,6 +52,8 @@ async function sls(args: string[]): Promise<{ stdout: string }> {
     return await run(SLS, args, { cwd: PROJECT_ROOT, env: SLS_ENV, timeout: 240_000, maxBuffer: 64 * 1024 * 1024 });
   } catch (error) {
     const failed = error as { stdout?: string; stderr?: string; signal?: string };
-    throw new Error(`serverless ${args[0]} failed${failed.signal ? ` (${failed.signal})` : ''}: ${`${failed.stdout ?? ''}${failed.stderr ?? ''}`.slice(-2000)}`);
+    throw new Error(
+      `serverless ${args[0]} failed${failed.signal ? ` (${failed.signal})` : ''}: ${`${failed.stdout ?? ''}${failed.stderr ?? ''}`.slice(-2000)}`,
+    );
   }
 }

@@ -9,14 +9,23 @@ import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signal
 import { startAwsFront, type AwsFront, type FrontCall } from './aws-front/aws-https-front';
 import { resolveCloudFormation, type DeployedStack } from './aws-front/cloudformation-values';
 import { startEmulatorsBehindFront, type EmulatorsBehindFront } from './aws-front/emulators-behind-front';
-import { lambdaEnvironment, sessionCredentials, type PackagedFunction, type SessionCredentials } from './aws-front/lambda-environment';
+import {
+  lambdaEnvironment,
+  sessionCredentials,
+  type PackagedFunction,
+  type SessionCredentials,
+} from './aws-front/lambda-environment';
 import { signedHttpApiEvent, sqsEventOf } from './aws-front/lambda-events';
 import { invokePackagedHandler, type Invocation, type Sandbox } from './aws-front/run-packaged-handler';
 import { makeServerCertificate, type ServerCertificate } from './aws-front/test-certificate-authority';
 import { unzipBundle } from './aws-front/unzip-bundle';
 import { packageTemplate, type Packaged } from './package-template';
 
-const FUNCTIONS = { ingest: 'IngestLambdaFunction', worker: 'WorkerLambdaFunction', swml: 'SwmlLambdaFunction' } as const;
+const FUNCTIONS = {
+  ingest: 'IngestLambdaFunction',
+  worker: 'WorkerLambdaFunction',
+  swml: 'SwmlLambdaFunction',
+} as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 type HttpResult = { statusCode: number; headers?: Record<string, string>; body: string };
 
@@ -36,31 +45,57 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
   let work: string;
   const sandboxes = {} as Record<FunctionKey, Sandbox>;
   const resources = () => packaged.template.Resources;
-  const variable = (fn: FunctionKey, name: string) => String(resources()[FUNCTIONS[fn]]!.Properties.Environment.Variables[name]);
+  const variable = (fn: FunctionKey, name: string) =>
+    String(resources()[FUNCTIONS[fn]]!.Properties.Environment.Variables[name]);
 
   before(async () => {
     packaged = await packageTemplate();
-    stack = { accountId: '123456789012', region: regionOf(packaged.dir), apiId: 'a1b2c3d4e5', stackName: 'signalwire-webhooks-ci' };
+    stack = {
+      accountId: '123456789012',
+      region: regionOf(packaged.dir),
+      apiId: 'a1b2c3d4e5',
+      stackName: 'signalwire-webhooks-ci',
+    };
     work = mkdtempSync(join(tmpdir(), 'packaged-bundles-'));
-    certificate = await makeServerCertificate(['sqs', 'dynamodb', 'ssm', 'sns'].map((service) => `${service}.${stack.region}.amazonaws.com`));
+    certificate = await makeServerCertificate(
+      ['sqs', 'dynamodb', 'ssm', 'sns'].map((service) => `${service}.${stack.region}.amazonaws.com`),
+    );
     signalwire = await startFakeSignalWire();
     signalwire.requireToken(API_TOKEN);
     // The secrets a deploy keeps in SSM, under the names the functions' variables give.
-    emulators = await startEmulatorsBehindFront(resources(), stack, { [variable('ingest', 'SIGNALWIRE_SIGNING_KEY_PARAMETER')]: SIGNING_KEY, [variable('worker', 'SIGNALWIRE_API_TOKEN_PARAMETER')]: API_TOKEN });
+    emulators = await startEmulatorsBehindFront(resources(), stack, {
+      [variable('ingest', 'SIGNALWIRE_SIGNING_KEY_PARAMETER')]: SIGNING_KEY,
+      [variable('worker', 'SIGNALWIRE_API_TOKEN_PARAMETER')]: API_TOKEN,
+    });
     // Each function runs with its own execution role's session credentials.
-    const credentials = Object.fromEntries(Object.keys(FUNCTIONS).map((fn) => [fn, sessionCredentials()])) as Record<FunctionKey, SessionCredentials>;
-    const callers = new Map(Object.entries(credentials).map(([fn, keys]) => [keys.accessKeyId, { name: fn, credentials: keys }]));
+    const credentials = Object.fromEntries(Object.keys(FUNCTIONS).map((fn) => [fn, sessionCredentials()])) as Record<
+      FunctionKey,
+      SessionCredentials
+    >;
+    const callers = new Map(
+      Object.entries(credentials).map(([fn, keys]) => [keys.accessKeyId, { name: fn, credentials: keys }]),
+    );
     front = await startAwsFront({ tls: certificate, callers, routes: emulators.routes });
     for (const [fn, logicalId] of Object.entries(FUNCTIONS) as [FunctionKey, string][]) {
-      const properties = resources()[logicalId]!.Properties as PackagedFunction['properties'] & { Code: { S3Key: string } };
+      const properties = resources()[logicalId]!.Properties as PackagedFunction['properties'] & {
+        Code: { S3Key: string };
+      };
       const taskRoot = join(work, fn, 'task');
       const home = join(work, fn, 'home');
       mkdirSync(home, { recursive: true });
       await unzipBundle(join(packaged.dir, basename(properties.Code.S3Key)), taskRoot);
       // What `--param="signalwireSpaceUrl=..." --param="signalwireProjectId=..."` sets at deploy: the worker's replies
       // go to a local SignalWire REST API (plain http is accepted for a loopback space only).
-      const deployParameters: Record<string, string> = fn === 'worker' ? { SIGNALWIRE_SPACE_URL: signalwire.url, SIGNALWIRE_PROJECT_ID: PROJECT_ID } : {};
-      const env = lambdaEnvironment({ logicalId, properties }, resources(), stack, credentials[fn], { taskRoot, home, caFile: certificate.caFile }, deployParameters);
+      const deployParameters: Record<string, string> =
+        fn === 'worker' ? { SIGNALWIRE_SPACE_URL: signalwire.url, SIGNALWIRE_PROJECT_ID: PROJECT_ID } : {};
+      const env = lambdaEnvironment(
+        { logicalId, properties },
+        resources(),
+        stack,
+        credentials[fn],
+        { taskRoot, home, caFile: certificate.caFile },
+        deployParameters,
+      );
       sandboxes[fn] = { taskRoot, env, frontAddress: front.address, timeoutMs: (properties.Timeout ?? 3) * 1000 };
     }
   });
@@ -75,7 +110,10 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
   });
 
   /** Invokes a function and returns its outcome with the AWS calls it made, every one as the front checked it. */
-  async function invoke<Result>(fn: FunctionKey, event: unknown): Promise<Invocation<Result> & { calls: FrontCall[]; trace: string }> {
+  async function invoke<Result>(
+    fn: FunctionKey,
+    event: unknown,
+  ): Promise<Invocation<Result> & { calls: FrontCall[]; trace: string }> {
     const mark = front.calls.length;
     const invocation = await invokePackagedHandler<Result>(sandboxes[fn], event);
     const calls = front.calls.slice(mark);
@@ -84,14 +122,48 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
   }
 
   const incomingSms = (messageSid: string, body: string) =>
-    signedHttpApiEvent(stack, { method: 'POST', path: '/incoming-sms', contentType: 'application/x-www-form-urlencoded', body: new URLSearchParams({ MessageSid: messageSid, AccountSid: PROJECT_ID, From: CALLER, To: OUR_NUMBER, Body: body, NumMedia: '0' }).toString() }, SIGNING_KEY);
-  const sendMessages = (calls: FrontCall[]) => calls.filter((call) => call.service === 'sqs' && call.operation === 'SendMessage').map((call) => JSON.parse(call.body) as { QueueUrl: string; MessageBody: string; MessageAttributes?: Record<string, { StringValue?: string }> });
+    signedHttpApiEvent(
+      stack,
+      {
+        method: 'POST',
+        path: '/incoming-sms',
+        contentType: 'application/x-www-form-urlencoded',
+        body: new URLSearchParams({
+          MessageSid: messageSid,
+          AccountSid: PROJECT_ID,
+          From: CALLER,
+          To: OUR_NUMBER,
+          Body: body,
+          NumMedia: '0',
+        }).toString(),
+      },
+      SIGNING_KEY,
+    );
+  const sendMessages = (calls: FrontCall[]) =>
+    calls
+      .filter((call) => call.service === 'sqs' && call.operation === 'SendMessage')
+      .map(
+        (call) =>
+          JSON.parse(call.body) as {
+            QueueUrl: string;
+            MessageBody: string;
+            MessageAttributes?: Record<string, { StringValue?: string }>;
+          },
+      );
 
   it('ingest: a signed delivery is answered 200 once a correctly signed SendMessage put its envelope on the queue', async () => {
     const { result, calls, trace } = await invoke<HttpResult>('ingest', incomingSms('SM-bundle-0001', 'STATUS please'));
     assert.equal(result?.statusCode, 200, trace);
     assert.ok(calls.length > 0 && calls.every((call) => call.verified && call.caller === 'ingest'), trace);
-    assert.ok(calls.some((call) => call.service === 'ssm' && call.operation === 'GetParameters' && call.body.includes(variable('ingest', 'SIGNALWIRE_SIGNING_KEY_PARAMETER'))), trace);
+    assert.ok(
+      calls.some(
+        (call) =>
+          call.service === 'ssm' &&
+          call.operation === 'GetParameters' &&
+          call.body.includes(variable('ingest', 'SIGNALWIRE_SIGNING_KEY_PARAMETER')),
+      ),
+      trace,
+    );
     const [sent, ...more] = sendMessages(calls);
     assert.ok(sent !== undefined && more.length === 0, trace);
     assert.equal(sent.QueueUrl, resolveCloudFormation({ Ref: 'WebhookQueue' }, resources(), stack));
@@ -105,32 +177,70 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     // given the ingest's message and a body that is no envelope, both on the queue, handed over as one SQS batch
     const queueUrl = emulators.queueUrl('WebhookQueue');
     await emulators.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'not an envelope' }));
-    const { Messages = [] } = await emulators.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
+    const { Messages = [] } = await emulators.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
     assert.equal(Messages.length, 2, 'the envelope the ingest case queued, and the poison body');
     const queueArn = String(resolveCloudFormation({ 'Fn::GetAtt': ['WebhookQueue', 'Arn'] }, resources(), stack));
     // when the worker handles the batch
-    const { result, calls, trace } = await invoke<{ batchItemFailures: unknown[] }>('worker', sqsEventOf(Messages, queueArn, stack.region));
+    const { result, calls, trace } = await invoke<{ batchItemFailures: unknown[] }>(
+      'worker',
+      sqsEventOf(Messages, queueArn, stack.region),
+    );
     // then nothing is left to retry, and every AWS call it made was signed as AWS requires
     assert.deepEqual(result, { batchItemFailures: [] }, trace);
-    assert.ok(calls.every((call) => call.verified && call.caller === 'worker'), trace);
-    const { Item } = await emulators.dynamodb.send(new GetItemCommand({ TableName: sandboxes.worker.env.TABLE_NAME, Key: { pk: { S: 'MESSAGE#SM-bundle-0001' }, sk: { S: 'MESSAGE' } } }));
+    assert.ok(
+      calls.every((call) => call.verified && call.caller === 'worker'),
+      trace,
+    );
+    const { Item } = await emulators.dynamodb.send(
+      new GetItemCommand({
+        TableName: sandboxes.worker.env.TABLE_NAME,
+        Key: { pk: { S: 'MESSAGE#SM-bundle-0001' }, sk: { S: 'MESSAGE' } },
+      }),
+    );
     assert.equal(Item?.direction?.S, 'inbound', trace);
     assert.equal(Item?.body?.S, 'STATUS please');
     // the STATUS auto-reply went out with the API token read from SSM
-    assert.ok(calls.some((call) => call.service === 'ssm' && call.operation === 'GetParameters' && call.body.includes(variable('worker', 'SIGNALWIRE_API_TOKEN_PARAMETER'))), trace);
+    assert.ok(
+      calls.some(
+        (call) =>
+          call.service === 'ssm' &&
+          call.operation === 'GetParameters' &&
+          call.body.includes(variable('worker', 'SIGNALWIRE_API_TOKEN_PARAMETER')),
+      ),
+      trace,
+    );
     assert.equal(signalwire.created.length, 1, trace);
     assert.equal(signalwire.created[0]?.to, CALLER);
     assert.match(signalwire.created[0]?.body ?? '', /running normally/);
     // the inbound SMS was published to the notifications topic
-    const published = calls.filter((call) => call.service === 'sns' && call.operation === 'Publish').map((call) => new URLSearchParams(call.body));
+    const published = calls
+      .filter((call) => call.service === 'sns' && call.operation === 'Publish')
+      .map((call) => new URLSearchParams(call.body));
     assert.equal(published.length, 1, trace);
-    assert.equal(published[0]?.get('TopicArn'), resolveCloudFormation({ Ref: 'NotificationsTopic' }, resources(), stack));
+    assert.equal(
+      published[0]?.get('TopicArn'),
+      resolveCloudFormation({ Ref: 'NotificationsTopic' }, resources(), stack),
+    );
     assert.match(published[0]?.get('Message') ?? '', /STATUS please/);
     // the poison record went to the DLQ with its reason as message attributes
     const [deadLetter, ...more] = sendMessages(calls);
     assert.equal(more.length, 0, trace);
     assert.equal(deadLetter?.QueueUrl, resolveCloudFormation({ Ref: 'DeadLetterQueue' }, resources(), stack));
-    const dlq = await emulators.sqs.send(new ReceiveMessageCommand({ QueueUrl: emulators.queueUrl('DeadLetterQueue'), MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageAttributeNames: ['All'] }));
+    const dlq = await emulators.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: emulators.queueUrl('DeadLetterQueue'),
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageAttributeNames: ['All'],
+      }),
+    );
     assert.equal(dlq.Messages?.length, 1);
     assert.equal(dlq.Messages?.[0]?.Body, 'not an envelope');
     assert.equal(dlq.Messages?.[0]?.MessageAttributes?.failure_category?.StringValue, 'invalid');
@@ -138,14 +248,25 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
   });
 
   it('swml: answers a signed GET /swml with a SWML document and journals the fetch with a signed SendMessage', async () => {
-    const query = new URLSearchParams({ From: CALLER, To: OUR_NUMBER, CallSid: 'c-bundle-swml', Direction: 'inbound' }).toString();
-    const { result, calls, trace } = await invoke<HttpResult>('swml', signedHttpApiEvent(stack, { method: 'GET', path: '/swml', query }, SIGNING_KEY));
+    const query = new URLSearchParams({
+      From: CALLER,
+      To: OUR_NUMBER,
+      CallSid: 'c-bundle-swml',
+      Direction: 'inbound',
+    }).toString();
+    const { result, calls, trace } = await invoke<HttpResult>(
+      'swml',
+      signedHttpApiEvent(stack, { method: 'GET', path: '/swml', query }, SIGNING_KEY),
+    );
     assert.equal(result?.statusCode, 200, trace);
     const document = JSON.parse(result.body);
     assert.equal(document.version, '1.0.0');
     assert.ok(Array.isArray(document.sections?.main) && document.sections.main.length > 0);
     assert.ok(calls.length > 0 && calls.every((call) => call.verified && call.caller === 'swml'), trace);
-    assert.ok(calls.some((call) => call.service === 'dynamodb' && call.operation === 'GetItem'), trace);
+    assert.ok(
+      calls.some((call) => call.service === 'dynamodb' && call.operation === 'GetItem'),
+      trace,
+    );
     const [journal] = sendMessages(calls);
     assert.ok(journal !== undefined, trace);
     assert.equal(journal.QueueUrl, resolveCloudFormation({ Ref: 'WebhookQueue' }, resources(), stack), trace);
@@ -154,12 +275,19 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
 
   it('fails, naming the call, when the path bug is back: SendMessage checked at the queue path issue 19 sent it to', async () => {
     // the request line the old transport sent (`/<account>/<queue>`) against the signature it computed for `/`
-    front.alterChecks({ service: 'sqs', target: (received) => new URL(JSON.parse(received.body.toString('utf8')).QueueUrl).pathname });
+    front.alterChecks({
+      service: 'sqs',
+      target: (received) => new URL(JSON.parse(received.body.toString('utf8')).QueueUrl).pathname,
+    });
     try {
       const { result, calls, trace } = await invoke<HttpResult>('ingest', incomingSms('SM-bundle-0002', 'hello'));
       assert.equal(result?.statusCode, 503, trace);
       const refused = calls.find((call) => !call.verified);
-      assert.match(refused?.summary ?? '', /^sqs SendMessage \/123456789012\/signalwire-webhooks-ci-webhooks SignatureDoesNotMatch: /, trace);
+      assert.match(
+        refused?.summary ?? '',
+        /^sqs SendMessage \/123456789012\/signalwire-webhooks-ci-webhooks SignatureDoesNotMatch: /,
+        trace,
+      );
     } finally {
       front.alterChecks(undefined);
     }
@@ -170,7 +298,11 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     try {
       const { result, calls, trace } = await invoke<HttpResult>('ingest', incomingSms('SM-bundle-0003', 'hello'));
       assert.equal(result?.statusCode, 503, trace);
-      assert.match(calls.find((call) => !call.verified)?.summary ?? '', /^ssm GetParameters \/ SignatureDoesNotMatch: /, trace);
+      assert.match(
+        calls.find((call) => !call.verified)?.summary ?? '',
+        /^ssm GetParameters \/ SignatureDoesNotMatch: /,
+        trace,
+      );
       assert.equal(sendMessages(calls).length, 0, 'nothing is queued without the signing key');
     } finally {
       front.alterChecks(undefined);
@@ -182,5 +314,8 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
 function regionOf(packageDir: string): string {
   const state = join(packageDir, 'serverless-state.json');
   if (!existsSync(state)) return 'us-east-1';
-  return (JSON.parse(readFileSync(state, 'utf8')) as { service?: { provider?: { region?: string } } }).service?.provider?.region ?? 'us-east-1';
+  return (
+    (JSON.parse(readFileSync(state, 'utf8')) as { service?: { provider?: { region?: string } } }).service?.provider
+      ?.region ?? 'us-east-1'
+  );
 }

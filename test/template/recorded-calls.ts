@@ -33,12 +33,19 @@ export function readRecordedCalls(dir: string): { call: RecordedCall; file: stri
       readFileSync(join(dir, name), 'utf8')
         .split('\n')
         .filter(Boolean)
-        .map((line) => ({ call: JSON.parse(line) as RecordedCall, file: name.replace(/-\d+-[0-9a-f]{8}-\w+\.jsonl$/, '') })),
+        .map((line) => ({
+          call: JSON.parse(line) as RecordedCall,
+          file: name.replace(/-\d+-[0-9a-f]{8}-\w+\.jsonl$/, ''),
+        })),
     );
 }
 
 // IAM authorizes the batch forms with the single-message actions.
-const SQS_ACTIONS: Record<string, string> = { SendMessageBatch: 'SendMessage', DeleteMessageBatch: 'DeleteMessage', ChangeMessageVisibilityBatch: 'ChangeMessageVisibility' };
+const SQS_ACTIONS: Record<string, string> = {
+  SendMessageBatch: 'SendMessage',
+  DeleteMessageBatch: 'DeleteMessage',
+  ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
+};
 
 /**
  * The IAM request a recorded call makes on the packaged stage: local names (`<service>-local-…`,
@@ -46,18 +53,40 @@ const SQS_ACTIONS: Record<string, string> = { SendMessageBatch: 'SendMessage', D
  * dynamodb:LeadingKeys. `hashKey` names a table's partition key attribute. Undefined for calls that are not a
  * function's (the local stack provisioning, a test's own client, the CLI: access key `local`).
  */
-export function toIamRequest(call: RecordedCall, names: { service: string; localStage: string; stage: string }, hashKey: (table: string) => string | undefined): IamRequest | undefined {
+export function toIamRequest(
+  call: RecordedCall,
+  names: { service: string; localStage: string; stage: string },
+  hashKey: (table: string) => string | undefined,
+): IamRequest | undefined {
   if (!call.caller.startsWith('local-')) return undefined;
   const fn = call.caller.slice('local-'.length);
-  const rename = (name: string) => name.replace(`${names.service}-${names.localStage}-`, `${names.service}-${names.stage}-`).replace(`/${names.service}/${names.localStage}/`, `/${names.service}/${names.stage}/`);
+  const rename = (name: string) =>
+    name
+      .replace(`${names.service}-${names.localStage}-`, `${names.service}-${names.stage}-`)
+      .replace(`/${names.service}/${names.localStage}/`, `/${names.service}/${names.stage}/`);
   const arn = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT}:${resource}`;
   switch (call.service) {
     case 'sqs':
-      return { fn, action: `sqs:${SQS_ACTIONS[call.operation] ?? call.operation}`, resource: arn('sqs', rename(call.queue ?? '*')), context: {} };
+      return {
+        fn,
+        action: `sqs:${SQS_ACTIONS[call.operation] ?? call.operation}`,
+        resource: arn('sqs', rename(call.queue ?? '*')),
+        context: {},
+      };
     case 'ssm':
-      return { fn, action: `ssm:${call.operation}`, resource: arn('ssm', `parameter${rename(call.parameter ?? '')}`), context: {} };
+      return {
+        fn,
+        action: `ssm:${call.operation}`,
+        resource: arn('ssm', `parameter${rename(call.parameter ?? '')}`),
+        context: {},
+      };
     case 'sns':
-      return { fn, action: `sns:${call.operation}`, resource: arn('sns', rename(call.topic?.split(':').pop() ?? '*')), context: {} };
+      return {
+        fn,
+        action: `sns:${call.operation}`,
+        resource: arn('sns', rename(call.topic?.split(':').pop() ?? '*')),
+        context: {},
+      };
     case 'dynamodb': {
       const table = rename(call.table ?? '*');
       const keyName = hashKey(table);

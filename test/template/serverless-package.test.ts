@@ -21,20 +21,33 @@ describe('serverless package (the deployable template)', () => {
 
   let dispose: () => void;
   before(async () => {
-    ({ dir, dispose, template: { Resources: resources } } = await packageTemplate());
+    ({
+      dir,
+      dispose,
+      template: { Resources: resources },
+    } = await packageTemplate());
   });
   after(() => dispose?.());
 
   it('routes every webhook path to the ingest function on an HTTP API', () => {
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
-    for (const route of ['POST /call-status', 'POST /incoming-sms', 'POST /message-status', 'POST /video/events', 'POST /video/{event}']) {
+    for (const route of [
+      'POST /call-status',
+      'POST /incoming-sms',
+      'POST /message-status',
+      'POST /video/events',
+      'POST /video/{event}',
+    ]) {
       assert.ok(routes.includes(route), `missing route ${route}`);
     }
   });
 
   it('declares the queue with its redrive policy and a 14-day DLQ', () => {
     const queue = resources.WebhookQueue!.Properties;
-    assert.deepEqual(queue.RedrivePolicy, { deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] }, maxReceiveCount: 5 });
+    assert.deepEqual(queue.RedrivePolicy, {
+      deadLetterTargetArn: { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 5,
+    });
     const worker = resources.WorkerLambdaFunction!.Properties;
     const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]![1].Properties;
     // visibility = 6 x worker timeout + batching window (AWS guidance for SQS event sources)
@@ -58,21 +71,43 @@ describe('serverless package (the deployable template)', () => {
 
   it('indexes calls, messages, rooms and SWML fetches by kind and first-seen time, for `webhooks stats`', () => {
     const table = resources.EventsTable!.Properties;
-    for (const name of ['gsi1pk', 'gsi1sk']) assert.ok(table.AttributeDefinitions.some((d: any) => d.AttributeName === name && d.AttributeType === 'S'));
+    for (const name of ['gsi1pk', 'gsi1sk'])
+      assert.ok(table.AttributeDefinitions.some((d: any) => d.AttributeName === name && d.AttributeType === 'S'));
     assert.deepEqual(table.GlobalSecondaryIndexes, [
       {
         IndexName: 'gsi1',
-        KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
         // only what the stats read, so other updates cost no index write
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['state', 'status', 'duration_seconds', 'direction', 'ended_at'] },
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['state', 'status', 'duration_seconds', 'direction', 'ended_at'],
+        },
       },
       {
         IndexName: 'gsi2',
-        KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+        ],
         // the archive's summaries (tail, replay ranges, console feed): never the bodies
         Projection: {
           ProjectionType: 'INCLUDE',
-          NonKeyAttributes: ['event_id', 'kind', 'route', 'received_at', 'natural_key', 'status', 'outcome', 'reason', 'attempts', 'processed_at', 'replay_of'],
+          NonKeyAttributes: [
+            'event_id',
+            'kind',
+            'route',
+            'received_at',
+            'natural_key',
+            'status',
+            'outcome',
+            'reason',
+            'attempts',
+            'processed_at',
+            'replay_of',
+          ],
         },
       },
     ]);
@@ -91,7 +126,9 @@ describe('serverless package (the deployable template)', () => {
     assert.deepEqual(fn.Environment.Variables.TABLE_NAME, { Ref: 'EventsTable' });
     assert.deepEqual(fn.Environment.Variables.QUEUE_URL, { Ref: 'WebhookQueue' });
     assert.equal(fn.Environment.Variables.SWML_RULES_CACHE_SECONDS, '30');
-    const data = statementsOf(resources.SwmlRole!).filter((s) => [s.Action].flat().some((a: string) => /^(dynamodb|sqs):/.test(a)));
+    const data = statementsOf(resources.SwmlRole!).filter((s) =>
+      [s.Action].flat().some((a: string) => /^(dynamodb|sqs):/.test(a)),
+    );
     assert.deepEqual(data, [
       {
         Effect: 'Allow',
@@ -121,11 +158,14 @@ describe('serverless package (the deployable template)', () => {
       }
     }
     const ingest = statementsOf(resources.IngestRole!);
-    assert.deepEqual(ingest.filter((s) => ![s.Action].flat().every((a: string) => a.startsWith('logs:'))), [
-      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] } },
-      // The webhook verification secrets by exact name: nothing else in SSM.
-      { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: WEBHOOK_SECRETS.map(parameterArn) },
-    ]);
+    assert.deepEqual(
+      ingest.filter((s) => ![s.Action].flat().every((a: string) => a.startsWith('logs:'))),
+      [
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] } },
+        // The webhook verification secrets by exact name: nothing else in SSM.
+        { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: WEBHOOK_SECRETS.map(parameterArn) },
+      ],
+    );
     const worker = statementsOf(resources.WorkerRole!);
     const dynamo = worker.find((s) => [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')));
     assert.ok(dynamo, 'worker may use the table');
@@ -143,7 +183,9 @@ describe('serverless package (the deployable template)', () => {
   });
 
   it('verifies webhooks on every HTTP-facing function: secrets from SSM, fail closed, rejections alarmed', () => {
-    const integrated = ofType('AWS::ApiGatewayV2::Integration').map(([, i]) => i.Properties.IntegrationUri['Fn::GetAtt'][0] as string);
+    const integrated = ofType('AWS::ApiGatewayV2::Integration').map(
+      ([, i]) => i.Properties.IntegrationUri['Fn::GetAtt'][0] as string,
+    );
     assert.ok(integrated.includes('IngestLambdaFunction'));
     for (const logicalId of new Set(integrated)) {
       const fn = resources[logicalId]!.Properties;
@@ -153,12 +195,25 @@ describe('serverless package (the deployable template)', () => {
         WEBHOOK_SECRETS.map((name) => `/signalwire-webhooks/ci/${name}`),
         logicalId,
       );
-      assert.equal(env.WEBHOOK_ALLOW_UNAUTHENTICATED, 'false', `${logicalId} fails closed unless the operator opts out`);
+      assert.equal(
+        env.WEBHOOK_ALLOW_UNAUTHENTICATED,
+        'false',
+        `${logicalId} fails closed unless the operator opts out`,
+      );
       assert.equal(env.WEBHOOK_IP_ALLOWLIST, '');
       const role = resources[fn.Role['Fn::GetAtt'][0]]!;
-      assert.ok(statementsOf(role).some((s) => s.Action === 'ssm:GetParameters' && JSON.stringify(s.Resource) === JSON.stringify(WEBHOOK_SECRETS.map(parameterArn))), logicalId);
+      assert.ok(
+        statementsOf(role).some(
+          (s) =>
+            s.Action === 'ssm:GetParameters' &&
+            JSON.stringify(s.Resource) === JSON.stringify(WEBHOOK_SECRETS.map(parameterArn)),
+        ),
+        logicalId,
+      );
     }
-    const alarm = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties).find((a) => a.MetricName === 'WebhookRejected');
+    const alarm = ofType('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((a) => a.MetricName === 'WebhookRejected');
     assert.ok(alarm, 'an alarm on refused webhooks');
     assert.equal(alarm.Namespace, 'SignalWireWebhooks');
     assert.deepEqual(alarm.Dimensions, [{ Name: 'Stage', Value: 'ci' }]);
@@ -166,46 +221,74 @@ describe('serverless package (the deployable template)', () => {
     assert.equal(alarm.Period, 300);
     assert.ok(alarm.Threshold > 0);
     // A refused SignalWire API token (replies waiting) alarms at the first refusal.
-    const refused = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties).find((a) => a.MetricName === 'SignalWireAuthRefused');
+    const refused = ofType('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((a) => a.MetricName === 'SignalWireAuthRefused');
     assert.ok(refused, 'an alarm on SignalWire refusing our API token');
-    assert.deepEqual([refused.Namespace, refused.Dimensions, refused.Statistic, refused.Threshold], ['SignalWireWebhooks', [{ Name: 'Stage', Value: 'ci' }], 'Sum', 0]);
+    assert.deepEqual(
+      [refused.Namespace, refused.Dimensions, refused.Statistic, refused.Threshold],
+      ['SignalWireWebhooks', [{ Name: 'Stage', Value: 'ci' }], 'Sum', 0],
+    );
   });
 
   it("lets the worker reply and notify: the API token, its status callbacks' secrets and the topic only, a lease longer than its timeout", () => {
     const worker = resources.WorkerLambdaFunction!.Properties;
     const env = worker.Environment.Variables;
     assert.equal(env.SIGNALWIRE_API_TOKEN_PARAMETER, '/signalwire-webhooks/ci/signalwire-api-token');
-    assert.deepEqual([env.SIGNALWIRE_SPACE_URL, env.SIGNALWIRE_PROJECT_ID, env.AUTO_REPLY_KEYWORDS], ['', '', ''], 'blank unless deployed with --param');
+    assert.deepEqual(
+      [env.SIGNALWIRE_SPACE_URL, env.SIGNALWIRE_PROJECT_ID, env.AUTO_REPLY_KEYWORDS],
+      ['', '', ''],
+      'blank unless deployed with --param',
+    );
     assert.ok(Number(env.REPLY_LEASE_SECONDS) > worker.Timeout, 'a reply lease outlasts the worker that holds it');
     assert.deepEqual(env.PUBLIC_BASE_URL, { 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] });
     assert.deepEqual(env.NOTIFY_TOPIC_ARN, { Ref: 'NotificationsTopic' });
     assert.equal(resources.NotificationsTopic!.Type, 'AWS::SNS::Topic');
     const statements = statementsOf(resources.WorkerRole!);
-    assert.deepEqual(statements.filter((s) => [s.Action].flat().some((a: string) => /^(ssm|sns|kms):/.test(a))), [
-      // GetParameters: the one SSM call (lib/aws/ssm.ts); GetParameter is another action
-      { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: ['signalwire-api-token', 'basic-auth', 'query-secret'].map(parameterArn) },
-      { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'NotificationsTopic' } },
-    ]);
+    assert.deepEqual(
+      statements.filter((s) => [s.Action].flat().some((a: string) => /^(ssm|sns|kms):/.test(a))),
+      [
+        // GetParameters: the one SSM call (lib/aws/ssm.ts); GetParameter is another action
+        {
+          Effect: 'Allow',
+          Action: 'ssm:GetParameters',
+          Resource: ['signalwire-api-token', 'basic-auth', 'query-secret'].map(parameterArn),
+        },
+        { Effect: 'Allow', Action: 'sns:Publish', Resource: { Ref: 'NotificationsTopic' } },
+      ],
+    );
     // The e-mail subscription exists only when deployed with --param="notifyEmail=...".
     const template = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
     const subscription = resources.NotifyEmailSubscription!;
     assert.equal(subscription.Type, 'AWS::SNS::Subscription');
     assert.equal((subscription as Resource & { Condition?: string }).Condition, 'HasNotifyEmail');
-    assert.deepEqual(subscription.Properties, { TopicArn: { Ref: 'NotificationsTopic' }, Protocol: 'email', Endpoint: '' });
+    assert.deepEqual(subscription.Properties, {
+      TopicArn: { Ref: 'NotificationsTopic' },
+      Protocol: 'email',
+      Endpoint: '',
+    });
     assert.deepEqual(template.Conditions.HasNotifyEmail, { 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 
   // Each function bundles the SDK clients it calls, and no other: a client it does not need would only lengthen its cold start.
   // Each client by a name only it carries: its JSON target prefix, or for SNS (query protocol) its API version.
   const CLIENTS = { DynamoDB_20120810: 'dynamodb', AmazonSQS: 'sqs', '2010-03-31': 'sns', AmazonSSM: 'ssm' };
-  const clientsOf = (text: string) => Object.entries(CLIENTS).filter(([marker]) => text.includes(marker)).map(([, client]) => client);
+  const clientsOf = (text: string) =>
+    Object.entries(CLIENTS)
+      .filter(([marker]) => text.includes(marker))
+      .map(([, client]) => client);
   it('bundles each function with the AWS SDK clients it calls and no other, the credentials from the environment alone', () => {
     assert.deepEqual(clientsOf(packagedBundle('ingest').toString('utf8')), ['sqs', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('swml').toString('utf8')), ['dynamodb', 'sqs', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('worker').toString('utf8')), ['dynamodb', 'sqs', 'sns', 'ssm']);
     for (const fn of ['ingest', 'worker', 'swml']) {
       // lib/aws/lambda-credentials.ts in place of the default chain (serverless.yml's esbuild alias)
-      assert.ok(!/AWS_WEB_IDENTITY_TOKEN_FILE|AWS_CONTAINER_CREDENTIALS|sso_start_url/.test(packagedBundle(fn).toString('utf8')), `${fn} bundles the SDK's whole credential chain`);
+      assert.ok(
+        !/AWS_WEB_IDENTITY_TOKEN_FILE|AWS_CONTAINER_CREDENTIALS|sso_start_url/.test(
+          packagedBundle(fn).toString('utf8'),
+        ),
+        `${fn} bundles the SDK's whole credential chain`,
+      );
     }
   });
 
@@ -213,7 +296,10 @@ describe('serverless package (the deployable template)', () => {
     for (const fn of ['ingest', 'worker', 'swml']) {
       const bundle = packagedBundle(fn);
       // esbuild's stand-in for a CommonJS require() in an ESM bundle throws this at run time.
-      assert.ok(!bundle.toString('utf8').includes('Dynamic require of'), `${fn} calls require(): give serverless.yml's esbuild a createRequire banner again`);
+      assert.ok(
+        !bundle.toString('utf8').includes('Dynamic require of'),
+        `${fn} calls require(): give serverless.yml's esbuild a createRequire banner again`,
+      );
     }
   });
 });
@@ -221,7 +307,20 @@ describe('serverless package (the deployable template)', () => {
 const WEBHOOK_SECRETS = ['signing-key', 'basic-auth', 'query-secret'];
 
 function parameterArn(name: string): unknown {
-  return { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/signalwire-webhooks/ci/${name}`]] };
+  return {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':ssm:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        `:parameter/signalwire-webhooks/ci/${name}`,
+      ],
+    ],
+  };
 }
 
 function statementsOf(role: Resource): any[] {

@@ -27,7 +27,15 @@ describe('normalizeCallStatus: the fixtures', () => {
       'reads the flat JSON fixture',
       // {call_id, call_state: answered, from, to, direction: outbound, timestamp: 2025-01-15T10:30:00Z}
       'call-status-flat-answered',
-      { callId: 'c1234567-89ab-cdef-0123-456789abcdef', state: 'answered', occurredAt: TEN_THIRTY, from: '+15551234567', to: '+15559876543', direction: 'outbound', shape: 'flat' },
+      {
+        callId: 'c1234567-89ab-cdef-0123-456789abcdef',
+        state: 'answered',
+        occurredAt: TEN_THIRTY,
+        from: '+15551234567',
+        to: '+15559876543',
+        direction: 'outbound',
+        shape: 'flat',
+      },
     ],
     [
       'reads the RELAY fixture with its three times and the talk time they give',
@@ -50,7 +58,17 @@ describe('normalizeCallStatus: the fixtures', () => {
       'reads the cXML form fixture: completed is ended, with the stated duration and an RFC 2822 time',
       // CallStatus=completed, CallDuration=42, Timestamp=Wed, 15 Jan 2025 10:31:00 +0000
       'call-status-cxml-completed',
-      { callId: 'CA-0000-0001', state: 'ended', occurredAt: TEN_THIRTY + 60_000, from: '+15559876543', to: '+15551234567', direction: 'inbound', endReason: 'completed', durationSeconds: 42, shape: 'cxml' },
+      {
+        callId: 'CA-0000-0001',
+        state: 'ended',
+        occurredAt: TEN_THIRTY + 60_000,
+        from: '+15559876543',
+        to: '+15551234567',
+        direction: 'inbound',
+        endReason: 'completed',
+        durationSeconds: 42,
+        shape: 'cxml',
+      },
     ],
   ];
   for (const [title, fixture, expected] of cases) {
@@ -88,12 +106,16 @@ describe('normalizeCallStatus: cXML CallStatus', () => {
   }
 
   it('refuses an unknown CallStatus, and a missing one', () => {
-    assertPermanent(() => normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'on-hold' }, RECEIVED_AT), /unknown CallStatus "on-hold"/);
+    assertPermanent(
+      () => normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'on-hold' }, RECEIVED_AT),
+      /unknown CallStatus "on-hold"/,
+    );
     assertPermanent(() => normalizeCallStatus({ CallSid: 'CA1' }, RECEIVED_AT), /unknown CallStatus/);
   });
 
   it('keeps CallDuration only when it is a whole non-negative number', () => {
-    const duration = (CallDuration: string) => normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'completed', CallDuration }, RECEIVED_AT).durationSeconds;
+    const duration = (CallDuration: string) =>
+      normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'completed', CallDuration }, RECEIVED_AT).durationSeconds;
     assert.equal(duration('0'), 0);
     assert.equal(duration('17'), 17);
     assert.equal(duration('1.5'), undefined);
@@ -117,7 +139,10 @@ describe('normalizeCallStatus: cXML CallStatus', () => {
 
   it('reads outbound-api and outbound-dial as outbound', () => {
     for (const Direction of ['outbound-api', 'outbound-dial']) {
-      assert.equal(normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'ringing', Direction }, RECEIVED_AT).direction, 'outbound');
+      assert.equal(
+        normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'ringing', Direction }, RECEIVED_AT).direction,
+        'outbound',
+      );
     }
   });
 });
@@ -132,7 +157,10 @@ describe('normalizeCallStatus: flat and RELAY', () => {
   it('has no duration for a RELAY event without both answer and end times, nor when they run backwards', () => {
     // given: not answered yet; then an end time before the answer time
     const ringing = normalizeCallStatus(relay({ start_time: 1736937000000, answer_time: 0, end_time: 0 }), RECEIVED_AT);
-    const backwards = normalizeCallStatus(relay({ call_state: 'ended', answer_time: 1736937009000, end_time: 1736937004000 }), RECEIVED_AT);
+    const backwards = normalizeCallStatus(
+      relay({ call_state: 'ended', answer_time: 1736937009000, end_time: 1736937004000 }),
+      RECEIVED_AT,
+    );
     // then
     assert.equal(ringing.durationSeconds, undefined);
     assert.deepEqual(ringing.knownTimes, { created: 1736937000000 });
@@ -141,8 +169,14 @@ describe('normalizeCallStatus: flat and RELAY', () => {
 
   it('rounds a RELAY talk time to the nearest second', () => {
     // given answer and end times 56.6 s and 56.4 s apart
-    const longer = normalizeCallStatus(relay({ call_state: 'ended', answer_time: 1736937004000, end_time: 1736937060600 }), RECEIVED_AT);
-    const shorter = normalizeCallStatus(relay({ call_state: 'ended', answer_time: 1736937004000, end_time: 1736937060400 }), RECEIVED_AT);
+    const longer = normalizeCallStatus(
+      relay({ call_state: 'ended', answer_time: 1736937004000, end_time: 1736937060600 }),
+      RECEIVED_AT,
+    );
+    const shorter = normalizeCallStatus(
+      relay({ call_state: 'ended', answer_time: 1736937004000, end_time: 1736937060400 }),
+      RECEIVED_AT,
+    );
     // then
     assert.equal(longer.durationSeconds, 57);
     assert.equal(shorter.durationSeconds, 56);
@@ -159,22 +193,37 @@ describe('normalizeCallStatus: flat and RELAY', () => {
   });
 
   it('drops empty fields instead of keeping them as undefined or empty strings', () => {
-    const event = normalizeCallStatus({ call_id: 'c1', call_state: 'ringing', from: '', direction: 'sideways' }, RECEIVED_AT);
+    const event = normalizeCallStatus(
+      { call_id: 'c1', call_state: 'ringing', from: '', direction: 'sideways' },
+      RECEIVED_AT,
+    );
     assert.deepEqual(Object.keys(event).sort(), ['callId', 'occurredAt', 'shape', 'state']);
   });
 });
 
 describe('normalizeCallStatus: refusals', () => {
   it('refuses an unknown state in flat and RELAY shapes', () => {
-    assertPermanent(() => normalizeCallStatus({ call_id: 'c1', call_state: 'on-hold' }, RECEIVED_AT), /unknown call_state "on-hold"/);
+    assertPermanent(
+      () => normalizeCallStatus({ call_id: 'c1', call_state: 'on-hold' }, RECEIVED_AT),
+      /unknown call_state "on-hold"/,
+    );
     assertPermanent(() => normalizeCallStatus({ call_id: 'c1' }, RECEIVED_AT), /unknown call_state/);
-    assertPermanent(() => normalizeCallStatus(relay({ call_state: 'hungup' }), RECEIVED_AT), /unknown call_state "hungup"/);
-    assertPermanent(() => normalizeCallStatus({ call_id: 'c1', call_state: 'constructor' }, RECEIVED_AT), /unknown call_state/);
+    assertPermanent(
+      () => normalizeCallStatus(relay({ call_state: 'hungup' }), RECEIVED_AT),
+      /unknown call_state "hungup"/,
+    );
+    assertPermanent(
+      () => normalizeCallStatus({ call_id: 'c1', call_state: 'constructor' }, RECEIVED_AT),
+      /unknown call_state/,
+    );
   });
 
   it('refuses a missing or blank id in each shape', () => {
     assertPermanent(() => normalizeCallStatus({ call_state: 'ringing' }, RECEIVED_AT), /missing call_id/);
-    assertPermanent(() => normalizeCallStatus({ call_id: '  ', call_state: 'ringing' }, RECEIVED_AT), /missing call_id/);
+    assertPermanent(
+      () => normalizeCallStatus({ call_id: '  ', call_state: 'ringing' }, RECEIVED_AT),
+      /missing call_id/,
+    );
     assertPermanent(() => normalizeCallStatus(relay({ call_id: undefined }), RECEIVED_AT), /missing params\.call_id/);
     assertPermanent(() => normalizeCallStatus({ CallStatus: 'ringing' }, RECEIVED_AT), /missing CallSid/);
   });
@@ -182,15 +231,30 @@ describe('normalizeCallStatus: refusals', () => {
   it('refuses an id that is not a string', () => {
     for (const callId of [42, null, { id: 'c1' }, ['c1'], true]) {
       // null is absent (JSON senders write null where a form omits the field); anything else names the type
-      assertPermanent(() => normalizeCallStatus({ call_id: callId, call_state: 'ringing' }, RECEIVED_AT), /missing call_id|call_id is not a string/);
-      assertPermanent(() => normalizeCallStatus(relay({ call_id: callId }), RECEIVED_AT), /missing params\.call_id|params\.call_id is not a string/);
+      assertPermanent(
+        () => normalizeCallStatus({ call_id: callId, call_state: 'ringing' }, RECEIVED_AT),
+        /missing call_id|call_id is not a string/,
+      );
+      assertPermanent(
+        () => normalizeCallStatus(relay({ call_id: callId }), RECEIVED_AT),
+        /missing params\.call_id|params\.call_id is not a string/,
+      );
     }
   });
 
   it('refuses an id longer than 256 characters, and accepts one of exactly 256', () => {
-    assertPermanent(() => normalizeCallStatus({ call_id: 'c'.repeat(257), call_state: 'ringing' }, RECEIVED_AT), /call_id is too long/);
-    assertPermanent(() => normalizeCallStatus({ CallSid: 'C'.repeat(257), CallStatus: 'ringing' }, RECEIVED_AT), /CallSid is too long/);
-    assert.equal(normalizeCallStatus({ call_id: 'c'.repeat(256), call_state: 'ringing' }, RECEIVED_AT).callId, 'c'.repeat(256));
+    assertPermanent(
+      () => normalizeCallStatus({ call_id: 'c'.repeat(257), call_state: 'ringing' }, RECEIVED_AT),
+      /call_id is too long/,
+    );
+    assertPermanent(
+      () => normalizeCallStatus({ CallSid: 'C'.repeat(257), CallStatus: 'ringing' }, RECEIVED_AT),
+      /CallSid is too long/,
+    );
+    assert.equal(
+      normalizeCallStatus({ call_id: 'c'.repeat(256), call_state: 'ringing' }, RECEIVED_AT).callId,
+      'c'.repeat(256),
+    );
   });
 
   it('refuses a payload of no known shape', () => {
@@ -201,7 +265,10 @@ describe('normalizeCallStatus: refusals', () => {
 
   it('refuses a RELAY event of another event_type', () => {
     for (const eventType of ['calling.call.play', 'messaging.state', 'video.room.started']) {
-      assertPermanent(() => normalizeCallStatus(relay({}, { event_type: eventType }), RECEIVED_AT), new RegExp(`unexpected event_type "${eventType.replace(/\./g, '\\.')}`));
+      assertPermanent(
+        () => normalizeCallStatus(relay({}, { event_type: eventType }), RECEIVED_AT),
+        new RegExp(`unexpected event_type "${eventType.replace(/\./g, '\\.')}`),
+      );
     }
   });
 });
@@ -218,9 +285,15 @@ describe('normalizeCallStatus: timestamps', () => {
   ];
   for (const [name, timestamp, expected] of cases) {
     it(`reads ${name} in every shape`, () => {
-      assert.equal(normalizeCallStatus({ call_id: 'c1', call_state: 'ringing', timestamp }, RECEIVED_AT).occurredAt, expected);
+      assert.equal(
+        normalizeCallStatus({ call_id: 'c1', call_state: 'ringing', timestamp }, RECEIVED_AT).occurredAt,
+        expected,
+      );
       assert.equal(normalizeCallStatus(relay({}, { timestamp }), RECEIVED_AT).occurredAt, expected);
-      assert.equal(normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'ringing', Timestamp: timestamp }, RECEIVED_AT).occurredAt, expected);
+      assert.equal(
+        normalizeCallStatus({ CallSid: 'CA1', CallStatus: 'ringing', Timestamp: timestamp }, RECEIVED_AT).occurredAt,
+        expected,
+      );
     });
   }
 
@@ -233,7 +306,10 @@ describe('normalizeCallStatus: timestamps', () => {
 
   it('refuses a timestamp that is present but not a date, rather than guessing a time', () => {
     for (const timestamp of ['yesterday', 'foo 5', {}]) {
-      assertPermanent(() => normalizeCallStatus({ call_id: 'c1', call_state: 'ringing', timestamp }, RECEIVED_AT), /call status: timestamp is not a date/);
+      assertPermanent(
+        () => normalizeCallStatus({ call_id: 'c1', call_state: 'ringing', timestamp }, RECEIVED_AT),
+        /call status: timestamp is not a date/,
+      );
     }
   });
 });

@@ -36,7 +36,12 @@ describe('call states', () => {
 describe('timelineOf', () => {
   it('orders states by lifecycle, not by time', () => {
     // given times that run backwards (clock skew between SignalWire nodes), inserted in arrival order
-    const times: Partial<Record<CallState, number>> = { ended: T0 + 1_000, ringing: T0 + 9_000, answered: T0 + 5_000, created: T0 + 20_000 };
+    const times: Partial<Record<CallState, number>> = {
+      ended: T0 + 1_000,
+      ringing: T0 + 9_000,
+      answered: T0 + 5_000,
+      created: T0 + 20_000,
+    };
     // when
     const timeline = timelineOf(times);
     // then
@@ -88,7 +93,8 @@ function memoryCallStore() {
   function write(item: Item, event: CallStatusEvent): StoredCall {
     item.seen.add(event.state);
     item.times[event.state] ??= event.occurredAt;
-    for (const [state, at] of Object.entries(event.knownTimes ?? {}) as Array<[CallState, number]>) item.times[state] ??= at;
+    for (const [state, at] of Object.entries(event.knownTimes ?? {}) as Array<[CallState, number]>)
+      item.times[state] ??= at;
     item.duration ??= event.durationSeconds;
     const fields = { from: event.from, to: event.to, direction: event.direction, end_reason: event.endReason };
     for (const [name, value] of Object.entries(fields) as Array<[keyof Item['fields'], string | undefined]>) {
@@ -140,8 +146,21 @@ function memoryCallStore() {
 }
 
 const CALL_ID = 'c-1';
-const at: Record<CallState, number> = { queued: T0, created: T0 + 1_000, ringing: T0 + 2_000, answered: T0 + 5_000, ending: T0 + 64_000, ended: T0 + 65_000 };
-const flat = (state: CallState, extra: Partial<CallStatusEvent> = {}): CallStatusEvent => ({ callId: CALL_ID, state, occurredAt: at[state], shape: 'flat', ...extra });
+const at: Record<CallState, number> = {
+  queued: T0,
+  created: T0 + 1_000,
+  ringing: T0 + 2_000,
+  answered: T0 + 5_000,
+  ending: T0 + 64_000,
+  ended: T0 + 65_000,
+};
+const flat = (state: CallState, extra: Partial<CallStatusEvent> = {}): CallStatusEvent => ({
+  callId: CALL_ID,
+  state,
+  occurredAt: at[state],
+  shape: 'flat',
+  ...extra,
+});
 
 async function applyAll(store: CallStore, events: CallStatusEvent[]) {
   const outcomes = [];
@@ -159,7 +178,10 @@ describe('applyCallStatus', () => {
     assert.deepEqual(outcomes, ['advanced', 'advanced', 'advanced']);
     const call = await store.get(CALL_ID);
     assert.equal(call?.state, 'answered');
-    assert.deepEqual(call?.timeline.map((entry) => entry.state), ['created', 'ringing', 'answered']);
+    assert.deepEqual(
+      call?.timeline.map((entry) => entry.state),
+      ['created', 'ringing', 'answered'],
+    );
   });
 
   it('records a late state in the timeline without moving the state back', async () => {
@@ -183,23 +205,36 @@ describe('applyCallStatus', () => {
     const { store } = memoryCallStore();
     await applyAll(store, [flat('ringing'), flat('ended')]);
     // when
-    const outcomes = await applyAll(store, [flat('ended'), flat('ringing'), flat('ended', { occurredAt: at.ended + 1 })]);
+    const outcomes = await applyAll(store, [
+      flat('ended'),
+      flat('ringing'),
+      flat('ended', { occurredAt: at.ended + 1 }),
+    ]);
     // then
     assert.deepEqual(outcomes, ['duplicate', 'duplicate', 'duplicate']);
-    assert.equal((await store.get(CALL_ID))?.timeline.find((entry) => entry.state === 'ended')?.at, new Date(at.ended).toISOString());
+    assert.equal(
+      (await store.get(CALL_ID))?.timeline.find((entry) => entry.state === 'ended')?.at,
+      new Date(at.ended).toISOString(),
+    );
   });
 
   const orders: Array<[string, CallState[]]> = [
     ['answered then ended', ['answered', 'ended']],
     ['ended then answered', ['ended', 'answered']],
-    ['ringing, ended, answered, then a late ringing and created', ['ringing', 'ended', 'answered', 'ringing', 'created']],
+    [
+      'ringing, ended, answered, then a late ringing and created',
+      ['ringing', 'ended', 'answered', 'ringing', 'created'],
+    ],
   ];
   for (const [name, states] of orders) {
     it(`derives the duration exactly once: ${name}`, async () => {
       // given
       const { store, durationCalls } = memoryCallStore();
       // when
-      await applyAll(store, states.map((state) => flat(state)));
+      await applyAll(
+        store,
+        states.map((state) => flat(state)),
+      );
       // then
       const expected = Math.round((at.ended - at.answered) / 1000);
       assert.deepEqual(durationCalls, [[CALL_ID, expected]]);
@@ -224,7 +259,10 @@ describe('applyCallStatus', () => {
     // given a cXML completed with CallDuration, after an answered
     const { store, durationCalls } = memoryCallStore();
     // when
-    await applyAll(store, [flat('answered'), flat('ended', { shape: 'cxml', durationSeconds: 42, endReason: 'completed' })]);
+    await applyAll(store, [
+      flat('answered'),
+      flat('ended', { shape: 'cxml', durationSeconds: 42, endReason: 'completed' }),
+    ]);
     // then the stated 42 s stands, though answered -> ended says otherwise
     assert.deepEqual(durationCalls, []);
     assert.equal((await store.get(CALL_ID))?.duration_seconds, 42);
@@ -246,7 +284,10 @@ describe('applyCallStatus', () => {
     assert.deepEqual(durationCalls, []);
     const call = await store.get(CALL_ID);
     assert.equal(call?.duration_seconds, 56);
-    assert.deepEqual(call?.timeline.map((entry) => entry.state), ['created', 'answered', 'ended']);
+    assert.deepEqual(
+      call?.timeline.map((entry) => entry.state),
+      ['created', 'answered', 'ended'],
+    );
   });
 
   it('does not call setDurationOnce when the store already has a duration', async () => {

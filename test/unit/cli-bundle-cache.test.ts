@@ -29,7 +29,10 @@ describe('the CLI bundle cache (cli/bundle-cache.mjs): reused while its sources 
     const version = execFileSync(process.execPath, [bundle, '--version'], { encoding: 'utf8' });
     assert.match(version, /^webhooks \d+\.\d+\.\d+\n$/);
     // `send ROUTE` reads the route's default sample under samples/ before posting it (here to a closed port)
-    const sent = spawnSync(process.execPath, [bundle, 'send', '/call-status', '--url', 'http://127.0.0.1:1'], { encoding: 'utf8', cwd: tmpdir() });
+    const sent = spawnSync(process.execPath, [bundle, 'send', '/call-status', '--url', 'http://127.0.0.1:1'], {
+      encoding: 'utf8',
+      cwd: tmpdir(),
+    });
     assert.equal(sent.status, 1);
     assert.match(sent.stderr, /fetch failed/, `read its sample and tried to post it: ${sent.stderr}`);
   });

@@ -14,12 +14,23 @@ const manifest = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'ut
 
 /** The packages a module graph loads at run time (type-only imports are erased), by package name. */
 async function runtimePackages(entry: string): Promise<Set<string>> {
-  const { metafile } = await build({ entryPoints: [join(PROJECT_ROOT, entry)], bundle: true, platform: 'node', format: 'esm', packages: 'external', metafile: true, write: false, logLevel: 'silent' });
+  const { metafile } = await build({
+    entryPoints: [join(PROJECT_ROOT, entry)],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
   const packages = new Set<string>();
   for (const input of Object.values(metafile.inputs)) {
     for (const imported of input.imports) {
       if (!imported.external || imported.path.startsWith('node:') || builtinModules.includes(imported.path)) continue;
-      packages.add(imported.path.startsWith('@') ? imported.path.split('/').slice(0, 2).join('/') : imported.path.split('/')[0]!);
+      packages.add(
+        imported.path.startsWith('@') ? imported.path.split('/').slice(0, 2).join('/') : imported.path.split('/')[0]!,
+      );
     }
   }
   return packages;
@@ -31,22 +42,31 @@ describe('the webhooks CLI runs on the runtime dependencies alone', () => {
     const binSource = readFileSync(join(PROJECT_ROOT, manifest.bin.webhooks!), 'utf8');
     assert.match(binSource, /import\('tsx\/esm\/api'\)/);
     const used = new Set(['tsx', ...(await runtimePackages('cli/main.ts'))]);
-    assert.ok(used.has('@aws-sdk/client-cloudformation') && used.has('yaml'), `the graph was read: ${[...used].join(', ')}`);
+    assert.ok(
+      used.has('@aws-sdk/client-cloudformation') && used.has('yaml'),
+      `the graph was read: ${[...used].join(', ')}`,
+    );
     const missing = [...used].filter((name) => manifest.dependencies[name] === undefined);
     assert.deepEqual(missing, [], 'packages the CLI loads at run time but that are not dependencies');
   });
 
   it('declares every package the code imports, types included', () => {
     const files = ['lib', 'functions', 'cli', 'local', 'bench', 'test'].flatMap((dir) =>
-      (readdirSync(join(PROJECT_ROOT, dir), { recursive: true }) as string[]).filter((file) => /\.(ts|mjs)$/.test(file)).map((file) => join(PROJECT_ROOT, dir, file)));
+      (readdirSync(join(PROJECT_ROOT, dir), { recursive: true }) as string[])
+        .filter((file) => /\.(ts|mjs)$/.test(file))
+        .map((file) => join(PROJECT_ROOT, dir, file)),
+    );
     const undeclared = new Set<string>();
     for (const file of files) {
-      for (const [, fromPath, dynamicPath] of readFileSync(file, 'utf8').matchAll(/^\s*(?:import|export)\b[^'";]*?from\s+'([^'.][^']*)'|\bimport\(\s*'([^'.][^']*)'\)/gm)) {
+      for (const [, fromPath, dynamicPath] of readFileSync(file, 'utf8').matchAll(
+        /^\s*(?:import|export)\b[^'";]*?from\s+'([^'.][^']*)'|\bimport\(\s*'([^'.][^']*)'\)/gm,
+      )) {
         const path = fromPath ?? dynamicPath;
         if (path!.startsWith('node:') || builtinModules.includes(path!)) continue;
         const name = path!.startsWith('@') ? path!.split('/').slice(0, 2).join('/') : path!.split('/')[0]!;
         const declared = (n: string) => manifest.dependencies[n] ?? manifest.devDependencies[n];
-        if (!declared(name) && !declared(`@types/${name}`)) undeclared.add(`${name} (${file.slice(PROJECT_ROOT.length + 1)})`);
+        if (!declared(name) && !declared(`@types/${name}`))
+          undeclared.add(`${name} (${file.slice(PROJECT_ROOT.length + 1)})`);
       }
     }
     assert.ok(files.length > 100, `read the sources (${files.length} files)`);

@@ -46,7 +46,12 @@ describe('rawBodyBytes', () => {
   });
 
   it('turns a missing or empty body into zero bytes, base64 or not', () => {
-    for (const [body, isBase64Encoded] of [[undefined, false], [undefined, true], ['', false], ['', true]] as const) {
+    for (const [body, isBase64Encoded] of [
+      [undefined, false],
+      [undefined, true],
+      ['', false],
+      ['', true],
+    ] as const) {
       assert.equal(rawBodyBytes(body, isBase64Encoded).length, 0);
     }
   });
@@ -56,7 +61,11 @@ describe('parseBody: JSON', () => {
   const payload = { call_id: 'c-1', call_state: 'answered', nested: { list: [1, 2, 3] } };
   const text = JSON.stringify(payload);
 
-  for (const contentType of ['application/json', 'application/json; charset=utf-8', 'Application/JSON ; charset=UTF-8']) {
+  for (const contentType of [
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON ; charset=UTF-8',
+  ]) {
     it(`parses an object sent as ${JSON.stringify(contentType)}`, () => {
       // when
       const parsed = parseBody(Buffer.from(text), contentType);
@@ -172,7 +181,11 @@ describe('parseBody: form', () => {
   });
 
   it('refuses a duplicated field with 400 naming it', () => {
-    assertClientError(() => parseBody(Buffer.from('CallSid=CA1&CallStatus=ringing&CallSid=CA2'), FORM), 400, /duplicate form field: CallSid/);
+    assertClientError(
+      () => parseBody(Buffer.from('CallSid=CA1&CallStatus=ringing&CallSid=CA2'), FORM),
+      400,
+      /duplicate form field: CallSid/,
+    );
   });
 
   it('refuses a form with no fields with 400', () => {
@@ -203,7 +216,13 @@ describe('parseBody: refusals', () => {
   });
 
   it('refuses other content types with 415', () => {
-    for (const contentType of ['text/plain', 'text/json', 'application/xml', 'multipart/form-data; boundary=x', 'application/jsonx']) {
+    for (const contentType of [
+      'text/plain',
+      'text/json',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+      'application/jsonx',
+    ]) {
       assertClientError(() => parseBody(Buffer.from('{}'), contentType), 415, /content type/);
     }
   });

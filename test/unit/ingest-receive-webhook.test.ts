@@ -21,7 +21,14 @@ const ROUTES: Array<[string, string]> = [
   ['GET /swml', 'swml.fetch'],
   ['POST /swml', 'swml.fetch'],
 ];
-const VIDEO_ROUTE_NAMES = ['room-started', 'room-ended', 'member-joined', 'member-left', 'recording-started', 'recording-ready'];
+const VIDEO_ROUTE_NAMES = [
+  'room-started',
+  'room-ended',
+  'member-joined',
+  'member-left',
+  'recording-started',
+  'recording-ready',
+];
 
 function fixture(name: string): { contentType: string; body: string; headers: Record<string, string> } {
   return loadFixture(name) as ReturnType<typeof fixture>;
@@ -97,7 +104,11 @@ describe('receiveWebhook: routes', () => {
     it(`accepts /video/${event} and keeps the name in path_params`, async () => {
       // given
       const queue = recordingQueue();
-      const request = webhookRequest({ routeKey: 'POST /video/{event}', rawPath: `/video/${event}`, pathParameters: { event } });
+      const request = webhookRequest({
+        routeKey: 'POST /video/{event}',
+        rawPath: `/video/${event}`,
+        pathParameters: { event },
+      });
       // when
       const envelope = await receiveWebhook(request, queue);
       // then
@@ -157,7 +168,10 @@ describe('receiveWebhook: the envelope', () => {
     assert.equal(envelope.content_type, 'json');
     assert.equal(envelope.body, body);
     assert.deepEqual(envelope.payload, JSON.parse(body));
-    assert.deepEqual(envelope.headers, { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'SignalWire-Webhooks/1.0' });
+    assert.deepEqual(envelope.headers, {
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': 'SignalWire-Webhooks/1.0',
+    });
     assert.equal(envelope.source_ip, '203.0.113.7');
     assert.equal(envelope.request_id, 'req-1');
     assert.equal(new Date(envelope.received_at).toISOString(), envelope.received_at);
@@ -182,14 +196,19 @@ describe('receiveWebhook: the envelope', () => {
     await receiveWebhook(request, queue);
     // then
     for (const secret of secrets) assert.equal(queue.messages[0]!.includes(secret), false, `${secret} was queued`);
-    assert.deepEqual((JSON.parse(queue.messages[0]!) as WebhookEnvelope).headers, { 'content-type': 'application/json' });
+    assert.deepEqual((JSON.parse(queue.messages[0]!) as WebhookEnvelope).headers, {
+      'content-type': 'application/json',
+    });
   });
 
   it('wraps the cXML form fixture with its fields as payload and the exact body', async () => {
     // given
     const { contentType, body } = fixture('call-status-cxml-completed');
     // when
-    const envelope = await receiveWebhook(webhookRequest({ body, headers: { 'content-type': contentType } }), recordingQueue());
+    const envelope = await receiveWebhook(
+      webhookRequest({ body, headers: { 'content-type': contentType } }),
+      recordingQueue(),
+    );
     // then
     assert.equal(envelope.content_type, 'form');
     assert.equal(envelope.body, body);
@@ -226,7 +245,11 @@ describe('receiveWebhook: the envelope', () => {
   it('refuses a body parseBody refuses, before queueing', async () => {
     const queue = recordingQueue();
     await assertRejectsWith(receiveWebhook(webhookRequest({ body: '[1,2]' }), queue), 400, /must be an object/);
-    await assertRejectsWith(receiveWebhook(webhookRequest({ headers: { 'content-type': 'text/plain' } }), queue), 415, /content type/);
+    await assertRejectsWith(
+      receiveWebhook(webhookRequest({ headers: { 'content-type': 'text/plain' } }), queue),
+      415,
+      /content type/,
+    );
     await assertRejectsWith(receiveWebhook(webhookRequest({ body: undefined }), queue), 400, /empty body/);
     assert.deepEqual(queue.messages, []);
   });
@@ -267,7 +290,11 @@ describe('receiveWebhook: dependencies', () => {
       throw new ClientError(401, 'invalid signature');
     };
     // when / then
-    await assertRejectsWith(receiveWebhook(webhookRequest({ body: 'not json' }), { ...queue, authenticate: refuse }), 401, /invalid signature/);
+    await assertRejectsWith(
+      receiveWebhook(webhookRequest({ body: 'not json' }), { ...queue, authenticate: refuse }),
+      401,
+      /invalid signature/,
+    );
     assert.deepEqual(queue.messages, []);
   });
 
@@ -298,7 +325,12 @@ describe('receiveWebhook with toWebhookRequest', () => {
       rawQueryString: 'token=abc',
       headers: { 'content-type': 'application/json', 'user-agent': 'SignalWire', 'x-signalwire-signature': 'f00d' },
       pathParameters: { event: 'room-started' },
-      requestContext: { requestId: 'req-9', domainName: 'abc.example.com', stage: '$default', http: { sourceIp: '198.51.100.1' } },
+      requestContext: {
+        requestId: 'req-9',
+        domainName: 'abc.example.com',
+        stage: '$default',
+        http: { sourceIp: '198.51.100.1' },
+      },
       body: Buffer.from(body).toString('base64'),
       isBase64Encoded: true,
     } as unknown as APIGatewayProxyEventV2;
@@ -316,7 +348,12 @@ describe('receiveWebhook with toWebhookRequest', () => {
   });
 
   it('treats a missing pathParameters, query string and requestContext as absent', () => {
-    const event = { routeKey: 'POST /call-status', rawPath: '/call-status', headers: {}, isBase64Encoded: false } as unknown as APIGatewayProxyEventV2;
+    const event = {
+      routeKey: 'POST /call-status',
+      rawPath: '/call-status',
+      headers: {},
+      isBase64Encoded: false,
+    } as unknown as APIGatewayProxyEventV2;
     const request = toWebhookRequest(event);
     assert.deepEqual(request.pathParameters, {});
     assert.equal(request.rawQueryString, '');

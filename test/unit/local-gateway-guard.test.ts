@@ -7,11 +7,20 @@ import { createHttpGateway } from '../../local/http-gateway';
 /** POSTs to the gateway with exactly these headers (Host included, which fetch would not let us set). */
 function post(port: number, headers: OutgoingHttpHeaders): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/incoming-sms', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/incoming-sms',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+      },
+    );
     req.on('error', reject);
     req.end('Body=HELP&From=%2B15550001111');
   });
@@ -27,7 +36,14 @@ describe('the local gateway refuses what a web page can send it', () => {
   let handled = 0;
   const { server, setRoutes } = createHttpGateway({ publicBaseUrl: 'https://my-tunnel.example.dev/base' });
   before(async () => {
-    setRoutes([{ method: 'POST', path: '/incoming-sms', timeoutMs: 1000, handler: async () => (handled++, { statusCode: 200, body: '{}' }) }]);
+    setRoutes([
+      {
+        method: 'POST',
+        path: '/incoming-sms',
+        timeoutMs: 1000,
+        handler: async () => (handled++, { statusCode: 200, body: '{}' }),
+      },
+    ]);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -37,7 +53,16 @@ describe('the local gateway refuses what a web page can send it', () => {
     for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'my-tunnel.example.dev']) {
       assert.equal((await post(port, { host })).status, 200, host);
     }
-    assert.equal((await post(port, { host: `localhost:${port}`, origin: `http://localhost:${port}`, 'sec-fetch-site': 'same-origin' })).status, 200);
+    assert.equal(
+      (
+        await post(port, {
+          host: `localhost:${port}`,
+          origin: `http://localhost:${port}`,
+          'sec-fetch-site': 'same-origin',
+        })
+      ).status,
+      200,
+    );
     assert.equal(handled, 4);
   });
 

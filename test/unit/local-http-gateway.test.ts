@@ -36,7 +36,12 @@ function close(server: Server): Promise<void> {
 }
 
 /** Sends `path` byte for byte (fetch would normalise it first); `undefined` status when no answer came in time. */
-function rawRequest(host: string, method: string, path: string, body = ''): Promise<{ status: number | undefined; body: string }> {
+function rawRequest(
+  host: string,
+  method: string,
+  path: string,
+  body = '',
+): Promise<{ status: number | undefined; body: string }> {
   const [hostname, port] = host.split(':');
   return new Promise((resolve) => {
     const req = request({ hostname, port: Number(port), method, path, timeout: 300 }, (res) => {
@@ -67,7 +72,12 @@ describe('createHttpGateway', () => {
       recordingRoute(received, 'POST', '/video/events'),
       recordingRoute(received, 'POST', '/call-status'),
       recordingRoute(received, 'GET', '/swml'),
-      { method: 'POST', path: '/boom', timeoutMs: 1_000, handler: async () => Promise.reject(new Error('handler failed')) },
+      {
+        method: 'POST',
+        path: '/boom',
+        timeoutMs: 1_000,
+        handler: async () => Promise.reject(new Error('handler failed')),
+      },
       {
         method: 'POST',
         path: '/slow',
@@ -89,7 +99,12 @@ describe('createHttpGateway', () => {
   /** Posts and returns the status plus the one event the gateway handed to a handler for this request. */
   async function post(path: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
     const count = received.length;
-    const response = await fetch(`${base}${path}`, { method: 'POST', body, headers, signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`${base}${path}`, {
+      method: 'POST',
+      body,
+      headers,
+      signal: AbortSignal.timeout(2_000),
+    });
     const text = await response.text();
     return { status: response.status, text, received: received.slice(count) };
   }
@@ -100,17 +115,25 @@ describe('createHttpGateway', () => {
     const param = await post('/video/room-started', '{}');
     // then
     assert.equal(literal.status, 200);
-    assert.deepEqual(literal.received.map((r) => r.route), ['POST /video/events']);
+    assert.deepEqual(
+      literal.received.map((r) => r.route),
+      ['POST /video/events'],
+    );
     assert.equal(literal.received[0]!.event.routeKey, 'POST /video/events');
     assert.equal(literal.received[0]!.event.pathParameters, undefined);
-    assert.deepEqual(param.received.map((r) => r.route), ['POST /video/{event}']);
+    assert.deepEqual(
+      param.received.map((r) => r.route),
+      ['POST /video/{event}'],
+    );
     assert.equal(param.received[0]!.event.routeKey, 'POST /video/{event}');
     assert.deepEqual(param.received[0]!.event.pathParameters, { event: 'room-started' });
   });
 
   it('decodes path parameters and keeps the raw path', async () => {
     // when
-    const { received: [hit] } = await post('/video/room%20started%E2%9C%93', '{}');
+    const {
+      received: [hit],
+    } = await post('/video/room%20started%E2%9C%93', '{}');
     // then
     assert.deepEqual(hit!.event.pathParameters, { event: 'room started✓' });
     assert.equal(hit!.event.rawPath, '/video/room%20started%E2%9C%93');
@@ -120,14 +143,18 @@ describe('createHttpGateway', () => {
     // given a query with an encoded space, an encoded '&' and a repeated name
     const query = 'token=a%20b&x=1%262&x=3';
     // when
-    const { received: [hit] } = await post(`/call-status?${query}`, '{}');
+    const {
+      received: [hit],
+    } = await post(`/call-status?${query}`, '{}');
     // then
     assert.equal(hit!.event.rawQueryString, query);
     assert.deepEqual(hit!.event.queryStringParameters, { token: 'a b', x: '1&2,3' });
   });
 
   it('has an empty raw query string and no parameters without a query', async () => {
-    const { received: [hit] } = await post('/call-status', '{}');
+    const {
+      received: [hit],
+    } = await post('/call-status', '{}');
     assert.equal(hit!.event.rawQueryString, '');
     assert.equal(hit!.event.queryStringParameters, undefined);
   });
@@ -145,12 +172,17 @@ describe('createHttpGateway', () => {
 
   it('passes header names lower-cased and the request context of an HTTP API', async () => {
     // when
-    const { received: [hit] } = await post('/call-status', '{}', { 'Content-Type': 'application/json', 'X-SignalWire-Signature': 'AbC=' });
+    const {
+      received: [hit],
+    } = await post('/call-status', '{}', { 'Content-Type': 'application/json', 'X-SignalWire-Signature': 'AbC=' });
     // then
     const { event } = hit!;
     assert.equal(event.headers['content-type'], 'application/json');
     assert.equal(event.headers['x-signalwire-signature'], 'AbC=');
-    assert.deepEqual(Object.keys(event.headers).filter((name) => name !== name.toLowerCase()), []);
+    assert.deepEqual(
+      Object.keys(event.headers).filter((name) => name !== name.toLowerCase()),
+      [],
+    );
     assert.equal(event.version, '2.0');
     assert.equal(event.requestContext.http.method, 'POST');
     assert.equal(event.requestContext.stage, '$default');
@@ -159,7 +191,9 @@ describe('createHttpGateway', () => {
 
   it('passes a UTF-8 body as text', async () => {
     const body = '{"body":"héllo ✓"}';
-    const { received: [hit] } = await post('/call-status', body, { 'content-type': 'application/json' });
+    const {
+      received: [hit],
+    } = await post('/call-status', body, { 'content-type': 'application/json' });
     assert.equal(hit!.event.body, body);
     assert.equal(hit!.event.isBase64Encoded, false);
   });
@@ -168,14 +202,18 @@ describe('createHttpGateway', () => {
     // given
     const bytes = Uint8Array.from([0x7b, 0xff, 0xfe, 0x00, 0xc3, 0x28, 0x7d]);
     // when
-    const { received: [hit] } = await post('/call-status', bytes);
+    const {
+      received: [hit],
+    } = await post('/call-status', bytes);
     // then
     assert.equal(hit!.event.isBase64Encoded, true);
     assert.deepEqual(Buffer.from(hit!.event.body!, 'base64'), Buffer.from(bytes));
   });
 
   it('passes no body for an empty request', async () => {
-    const { received: [hit] } = await post('/call-status', '');
+    const {
+      received: [hit],
+    } = await post('/call-status', '');
     assert.equal(hit!.event.body, undefined);
     assert.equal(hit!.event.isBase64Encoded, false);
   });
@@ -226,7 +264,10 @@ describe('createHttpGateway with a malformed path', () => {
       // when
       const response = await rawRequest(host, 'POST', '/video/%E0%A4%A', '{}');
       // then
-      assert.ok(response.status !== undefined && response.status >= 400 && response.status < 500, `status ${response.status}`);
+      assert.ok(
+        response.status !== undefined && response.status >= 400 && response.status < 500,
+        `status ${response.status}`,
+      );
       assert.deepEqual(received, []);
     } finally {
       server.closeAllConnections();

@@ -42,9 +42,16 @@ describe('loadServerlessConfig on serverless.yml', () => {
     const routes = fn(config, 'ingest').httpRoutes;
     // then
     for (const path of expected) {
-      assert.ok(routes.some((route) => route.method === 'POST' && route.path === path), `POST ${path} is routed`);
+      assert.ok(
+        routes.some((route) => route.method === 'POST' && route.path === path),
+        `POST ${path} is routed`,
+      );
     }
-    assert.equal(new Set(routes.map((route) => `${route.method} ${route.path}`)).size, routes.length, 'no route declared twice');
+    assert.equal(
+      new Set(routes.map((route) => `${route.method} ${route.path}`)).size,
+      routes.length,
+      'no route declared twice',
+    );
   });
 
   it('feeds the worker from WebhookQueue with partial batch failures', () => {
@@ -52,7 +59,10 @@ describe('loadServerlessConfig on serverless.yml', () => {
     assert.ok(sqs, 'worker has an sqs event');
     assert.equal(sqs.queueLogicalId, 'WebhookQueue');
     assert.equal(sqs.reportBatchItemFailures, true);
-    assert.ok(Number.isInteger(sqs.batchSize) && sqs.batchSize >= 1 && sqs.batchSize <= 10, `batchSize ${sqs.batchSize}`);
+    assert.ok(
+      Number.isInteger(sqs.batchSize) && sqs.batchSize >= 1 && sqs.batchSize <= 10,
+      `batchSize ${sqs.batchSize}`,
+    );
     assert.deepEqual(httpRoutes, []);
     assert.equal(fn(config, 'ingest').sqs, undefined);
   });
@@ -104,14 +114,26 @@ describe('loadServerlessConfig on a hand-written file', () => {
     // given a reference to a custom value that is not there
     const file = writeYaml(
       'missing.yml',
-      ['service: s', 'custom:', '  known: 1', 'provider:', '  name: aws', '  environment:', '    TABLE: ${self:custom.notThere}', ''].join('\n'),
+      [
+        'service: s',
+        'custom:',
+        '  known: 1',
+        'provider:',
+        '  name: aws',
+        '  environment:',
+        '    TABLE: ${self:custom.notThere}',
+        '',
+      ].join('\n'),
     );
     // when / then
     assert.throws(() => loadServerlessConfig(file, STAGE), /\$\{self:custom\.notThere\}/);
   });
 
   it('throws naming an unsupported variable source inside a longer string', () => {
-    const file = writeYaml('ssm.yml', ['service: s', 'provider:', '  environment:', '    KEY: prefix-${ssm:/my/param}-suffix', ''].join('\n'));
+    const file = writeYaml(
+      'ssm.yml',
+      ['service: s', 'provider:', '  environment:', '    KEY: prefix-${ssm:/my/param}-suffix', ''].join('\n'),
+    );
     assert.throws(() => loadServerlessConfig(file, STAGE), /\$\{ssm:\/my\/param\}/);
   });
 
@@ -119,7 +141,14 @@ describe('loadServerlessConfig on a hand-written file', () => {
     // given
     const file = writeYaml(
       'fallback.yml',
-      ['service: s', 'provider:', '  environment:', "    LEVEL: ${self:custom.level, 'debug'}", '    NAME: ${self:service}-${sls:stage}', ''].join('\n'),
+      [
+        'service: s',
+        'provider:',
+        '  environment:',
+        "    LEVEL: ${self:custom.level, 'debug'}",
+        '    NAME: ${self:service}-${sls:stage}',
+        '',
+      ].join('\n'),
     );
     // when
     const config = loadServerlessConfig(file, STAGE);
@@ -130,7 +159,16 @@ describe('loadServerlessConfig on a hand-written file', () => {
   it('resolves a variable whose value is itself a variable', () => {
     const file = writeYaml(
       'chain.yml',
-      ['service: s', 'custom:', '  a: ${self:custom.b}', '  b: ${sls:stage}-b', 'provider:', '  environment:', '    A: ${self:custom.a}', ''].join('\n'),
+      [
+        'service: s',
+        'custom:',
+        '  a: ${self:custom.b}',
+        '  b: ${sls:stage}-b',
+        'provider:',
+        '  environment:',
+        '    A: ${self:custom.a}',
+        '',
+      ].join('\n'),
     );
     assert.equal(loadServerlessConfig(file, STAGE).environment.A, `${STAGE}-b`);
   });
@@ -138,7 +176,16 @@ describe('loadServerlessConfig on a hand-written file', () => {
   it('refuses an sqs event whose arn is not Fn::GetAtt of a queue', () => {
     const file = writeYaml(
       'arn.yml',
-      ['service: s', 'functions:', '  w:', '    handler: functions/w.handler', '    events:', '      - sqs:', '          arn: arn:aws:sqs:us-east-1:1:q', ''].join('\n'),
+      [
+        'service: s',
+        'functions:',
+        '  w:',
+        '    handler: functions/w.handler',
+        '    events:',
+        '      - sqs:',
+        '          arn: arn:aws:sqs:us-east-1:1:q',
+        '',
+      ].join('\n'),
     );
     assert.throws(() => loadServerlessConfig(file, STAGE), /Fn::GetAtt/);
   });

@@ -18,7 +18,10 @@ async function logLines(fn: () => Promise<unknown>): Promise<Record<string, unkn
   } finally {
     [process.stdout.write, process.stderr.write] = [out, err];
   }
-  return lines.flatMap((line) => line.split('\n')).filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+  return lines
+    .flatMap((line) => line.split('\n'))
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
 }
 
 /** Logs an operator can correlate: from API Gateway's access log line to the worker's outcome of that delivery. */
@@ -26,10 +29,19 @@ describe('log lines carry the ids of what they are about', () => {
   it('gives every line of a worker record its invocation, SQS message id, event id and ingest request id, records running concurrently', async () => {
     const log = createLogger({ fn: 'worker' }, 'debug');
     const envelopes = ['r-1', 'r-2'].map((requestId, i) => ({
-      ...createEnvelope({ kind: 'call.status', route: 'POST /call-status', content_type: 'json', body: '{}', payload: { n: i }, headers: {} }),
+      ...createEnvelope({
+        kind: 'call.status',
+        route: 'POST /call-status',
+        content_type: 'json',
+        body: '{}',
+        payload: { n: i },
+        headers: {},
+      }),
       request_id: requestId,
     }));
-    const records = envelopes.map((envelope, i) => sqsRecord(JSON.stringify(envelope), { messageId: `m-${i}`, receiveCount: 1 }));
+    const records = envelopes.map((envelope, i) =>
+      sqsRecord(JSON.stringify(envelope), { messageId: `m-${i}`, receiveCount: 1 }),
+    );
     const deps = {
       // the two records interleave: the first logs after the second started
       apply: async (envelope: { payload: Record<string, unknown> }) => {
@@ -42,16 +54,29 @@ describe('log lines carry the ids of what they are about', () => {
       maxReceiveCount: 5,
       log,
     };
-    const lines = await logLines(() => withLogContext({ aws_request_id: 'lambda-1' }, () => processBatch(records, deps as never)));
+    const lines = await logLines(() =>
+      withLogContext({ aws_request_id: 'lambda-1' }, () => processBatch(records, deps as never)),
+    );
     const deep = lines.filter((line) => line.msg === 'deep inside a store');
     assert.equal(deep.length, 2);
     for (const [i, envelope] of envelopes.entries()) {
       const line = deep.find((l) => l.message_id === `m-${i}`);
-      assert.deepEqual([line?.aws_request_id, line?.event_id, line?.ingest_request_id], ['lambda-1', envelope.event_id, envelope.request_id]);
+      assert.deepEqual(
+        [line?.aws_request_id, line?.event_id, line?.ingest_request_id],
+        ['lambda-1', envelope.event_id, envelope.request_id],
+      );
     }
     const verdicts = lines.filter((l) => l.msg === 'event applied');
     assert.equal(verdicts.length, 2);
-    assert.ok(verdicts.every((l) => l.aws_request_id === 'lambda-1' && typeof l.message_id === 'string' && typeof l.ingest_request_id === 'string'), 'the verdict line too');
+    assert.ok(
+      verdicts.every(
+        (l) =>
+          l.aws_request_id === 'lambda-1' &&
+          typeof l.message_id === 'string' &&
+          typeof l.ingest_request_id === 'string',
+      ),
+      'the verdict line too',
+    );
   });
 
   it('leaves lines outside any context as they were', async () => {

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ConfigError } from '../../lib/errors';
-import { DEFAULT_AUTO_REPLY_TEXTS, autoReplyConfigFromTable, parseAutoReplyConfig, replyFor } from '../../lib/messages/auto-reply';
+import {
+  DEFAULT_AUTO_REPLY_TEXTS,
+  autoReplyConfigFromTable,
+  parseAutoReplyConfig,
+  replyFor,
+} from '../../lib/messages/auto-reply';
 
 describe('auto-reply keywords', () => {
   const defaults = parseAutoReplyConfig();
@@ -69,7 +74,10 @@ describe('auto-reply keywords', () => {
     assert.equal(replyFor('secret', config), null);
     assert.equal(replyFor('path', config), null);
     assert.deepEqual([...parseAutoReplyConfig({ PATH: '/usr/bin' }).replies.keys()], ['HELP', 'STATUS', 'INFO']);
-    assert.deepEqual([...parseAutoReplyConfig({ AUTO_REPLY_KEYWORDS: ' ' }).replies.keys()], ['HELP', 'STATUS', 'INFO']);
+    assert.deepEqual(
+      [...parseAutoReplyConfig({ AUTO_REPLY_KEYWORDS: ' ' }).replies.keys()],
+      ['HELP', 'STATUS', 'INFO'],
+    );
   });
 
   const invalid: Array<[string, string, RegExp]> = [
@@ -83,7 +91,10 @@ describe('auto-reply keywords', () => {
   ];
   for (const [name, source, reason] of invalid) {
     it(`refuses ${name} with a ConfigError`, () => {
-      assert.throws(() => parseAutoReplyConfig(source), (error: unknown) => error instanceof ConfigError && reason.test(error.message));
+      assert.throws(
+        () => parseAutoReplyConfig(source),
+        (error: unknown) => error instanceof ConfigError && reason.test(error.message),
+      );
     });
   }
 });

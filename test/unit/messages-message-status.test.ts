@@ -42,10 +42,20 @@ describe('message status ranks', () => {
 
   it('maps every word of the three shapes, case-insensitively, and nothing else', () => {
     const table: Array<[string, string | undefined]> = [
-      ['queued', 'queued'], ['initiated', 'initiated'], ['sending', 'initiated'], ['SENT', 'sent'],
-      ['delivered', 'delivered'], ['undelivered', 'undelivered'], ['failed', 'failed'],
-      ['receiving', 'receiving'], ['received', 'received'], ['accepted', 'queued'],
-      ['toString', undefined], ['__proto__', undefined], ['', undefined], ['délivré', undefined],
+      ['queued', 'queued'],
+      ['initiated', 'initiated'],
+      ['sending', 'initiated'],
+      ['SENT', 'sent'],
+      ['delivered', 'delivered'],
+      ['undelivered', 'undelivered'],
+      ['failed', 'failed'],
+      ['receiving', 'receiving'],
+      ['received', 'received'],
+      ['accepted', 'queued'],
+      ['toString', undefined],
+      ['__proto__', undefined],
+      ['', undefined],
+      ['délivré', undefined],
     ];
     for (const [raw, expected] of table) assert.equal(canonicalMessageStatus(raw), expected, raw);
   });

@@ -14,7 +14,13 @@ describe('normalizeMessageStatus', () => {
     [
       'reads the flat fixture; a null error_code is no error code',
       'message-status-flat-delivered.json',
-      { messageId: 'msg_00000002', status: 'delivered', rawStatus: 'delivered', occurredAt: Date.UTC(2025, 0, 15, 10, 30, 15), shape: 'flat' },
+      {
+        messageId: 'msg_00000002',
+        status: 'delivered',
+        rawStatus: 'delivered',
+        occurredAt: Date.UTC(2025, 0, 15, 10, 30, 15),
+        shape: 'flat',
+      },
     ],
     [
       'reads the RELAY fixture with its error code, message and epoch-second timestamp',
@@ -34,11 +40,26 @@ describe('normalizeMessageStatus', () => {
     [
       'reads the cXML fixture and falls back to the receive time',
       'message-status-cxml-sent.json',
-      { messageId: 'SM-0000-0004', status: 'sent', rawStatus: 'sent', from: '+15551234567', to: '+15559876543', occurredAt: Date.parse(RECEIVED_AT), shape: 'cxml' },
+      {
+        messageId: 'SM-0000-0004',
+        status: 'sent',
+        rawStatus: 'sent',
+        from: '+15551234567',
+        to: '+15559876543',
+        occurredAt: Date.parse(RECEIVED_AT),
+        shape: 'cxml',
+      },
     ],
   ]);
 
-  itNormalizesEveryFixture('normalizes every message-status fixture without error', '/message-status', 3, normalizeMessageStatus, RECEIVED_AT, (event) => event.status);
+  itNormalizesEveryFixture(
+    'normalizes every message-status fixture without error',
+    '/message-status',
+    3,
+    normalizeMessageStatus,
+    RECEIVED_AT,
+    (event) => event.status,
+  );
 
   it("maps cXML 'sending' onto canonical 'initiated' and keeps the raw word", () => {
     const event = normalizeMessageStatus({ MessageSid: 'SM1', MessageStatus: 'sending' }, RECEIVED_AT);
@@ -69,9 +90,24 @@ describe('normalizeMessageStatus', () => {
   }
 
   it('never throws anything but PermanentError, whatever the payload', () => {
-    const key = fc.constantFrom('message_id', 'MessageSid', 'id', 'status', 'MessageStatus', 'error_code', 'ErrorCode',
-      'error_message', 'from', 'to', 'timestamp');
-    const value = fc.oneof(fc.constantFrom('sent', 'delivered', 'sending'), fc.string({ unit: 'binary', maxLength: 80 }), fc.jsonValue({ maxDepth: 2 }));
+    const key = fc.constantFrom(
+      'message_id',
+      'MessageSid',
+      'id',
+      'status',
+      'MessageStatus',
+      'error_code',
+      'ErrorCode',
+      'error_message',
+      'from',
+      'to',
+      'timestamp',
+    );
+    const value = fc.oneof(
+      fc.constantFrom('sent', 'delivered', 'sending'),
+      fc.string({ unit: 'binary', maxLength: 80 }),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
     fc.assert(
       fc.property(fc.dictionary(key, value), (payload) => {
         try {

@@ -46,7 +46,9 @@ function readerFor(path: string): Reader {
 /** Every path to a value in `value` (keys of nested objects and indexes of arrays), the root excluded. */
 function leafPaths(value: unknown, prefix: string[] = []): string[][] {
   if (typeof value !== 'object' || value === null) return [prefix];
-  const children = Object.keys(value).flatMap((key) => leafPaths((value as Record<string, unknown>)[key], [...prefix, key]));
+  const children = Object.keys(value).flatMap((key) =>
+    leafPaths((value as Record<string, unknown>)[key], [...prefix, key]),
+  );
   return prefix.length === 0 ? children : [prefix, ...children];
 }
 
@@ -84,7 +86,14 @@ describe('poisoned fields: every field of every sample, replaced by a value that
   }
 
   it('refuses an envelope whose kind or fields are such values as invalid', () => {
-    const envelope = { version: 1, event_id: 'e-1', kind: 'call.status', route: 'POST /call-status', received_at: RECEIVED_AT, payload: {} };
+    const envelope = {
+      version: 1,
+      event_id: 'e-1',
+      kind: 'call.status',
+      route: 'POST /call-status',
+      received_at: RECEIVED_AT,
+      payload: {},
+    };
     for (const key of Object.keys(envelope)) {
       for (const [, poison] of POISONS) {
         const body = JSON.stringify({ ...envelope, [key]: poison() });

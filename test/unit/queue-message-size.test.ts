@@ -5,7 +5,12 @@ import { MAX_BODY_BYTES } from '../../lib/http/request-body';
 import { receiveWebhook } from '../../lib/ingest/receive-webhook';
 import type { WebhookRequest } from '../../lib/http/webhook-request';
 import { deadLetterAttributes } from '../../lib/queue/dead-letter-queue';
-import { DEAD_LETTER_ATTRIBUTES_MAX_BYTES, MAX_QUEUED_BODY_BYTES, SQS_MAX_MESSAGE_BYTES, sqsMessageBytes } from '../../lib/queue/message-size';
+import {
+  DEAD_LETTER_ATTRIBUTES_MAX_BYTES,
+  MAX_QUEUED_BODY_BYTES,
+  SQS_MAX_MESSAGE_BYTES,
+  sqsMessageBytes,
+} from '../../lib/queue/message-size';
 import { queuedMessageBody } from '../../lib/queue/webhook-queue';
 
 const request = (body: string): WebhookRequest => ({
@@ -38,7 +43,10 @@ describe('queued message size (1 MiB queues; a dead letter with its reason alway
     const n = Math.floor((MAX_BODY_BYTES - 8) / 3);
     const body = `{"t":"${'\ufffe'.repeat(n)}"}`;
     assert.ok(Buffer.byteLength(body) <= MAX_BODY_BYTES);
-    assert.ok(2 * Buffer.byteLength(body) + 2_000 < SQS_MAX_MESSAGE_BYTES, 'the envelope (body and payload) fitted before escaping');
+    assert.ok(
+      2 * Buffer.byteLength(body) + 2_000 < SQS_MAX_MESSAGE_BYTES,
+      'the envelope (body and payload) fitted before escaping',
+    );
     // when it is received, then it is refused as too large and nothing is queued
     const queued: string[] = [];
     await assert.rejects(
@@ -57,8 +65,13 @@ describe('queued message size (1 MiB queues; a dead letter with its reason alway
     assert.ok(sqsMessageBytes(queued[0]!) <= MAX_QUEUED_BODY_BYTES);
   });
 
-  it('bounds a dead letter\'s reason attributes, worst case included, by the room the ingest leaves', () => {
-    const worst = deadLetterAttributes({ reason: '\u0800\ud800'.repeat(5_000), category: 'exhausted', attempts: Number.MAX_SAFE_INTEGER, sourceMessageId: 'm'.repeat(1_000) });
+  it("bounds a dead letter's reason attributes, worst case included, by the room the ingest leaves", () => {
+    const worst = deadLetterAttributes({
+      reason: '\u0800\ud800'.repeat(5_000),
+      category: 'exhausted',
+      attempts: Number.MAX_SAFE_INTEGER,
+      sourceMessageId: 'm'.repeat(1_000),
+    });
     const bytes = sqsMessageBytes('', worst);
     assert.ok(bytes <= DEAD_LETTER_ATTRIBUTES_MAX_BYTES, `${bytes} bytes`);
     assert.ok(sqsMessageBytes('x'.repeat(MAX_QUEUED_BODY_BYTES), worst) <= SQS_MAX_MESSAGE_BYTES);

@@ -9,8 +9,22 @@ import { isValidSqsText, sqsSafeText } from '../../lib/queue/sqs-characters';
 import { webhookQueueOver } from '../../lib/queue/webhook-queue';
 
 // What SQS refuses and the local emulator does not: checked here on what we would send it.
-const troublesome = fc.constantFrom('\uffff', '\ufffe', '\ud800', '\udfff', '\u0000', '\u0008', '\u001f', '\u2028', '\ufeff', '😀', '\ufffd');
-const unicodeText = fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), troublesome), { maxLength: 12 }).map((parts) => parts.join(''));
+const troublesome = fc.constantFrom(
+  '\uffff',
+  '\ufffe',
+  '\ud800',
+  '\udfff',
+  '\u0000',
+  '\u0008',
+  '\u001f',
+  '\u2028',
+  '\ufeff',
+  '😀',
+  '\ufffd',
+);
+const unicodeText = fc
+  .array(fc.oneof(fc.string({ unit: 'binary', maxLength: 8 }), troublesome), { maxLength: 12 })
+  .map((parts) => parts.join(''));
 
 /** A client that records what would be sent: SQS's character rules are all this test needs of it. */
 /** A SendMessage that records the attributes it would send. */
@@ -21,8 +35,17 @@ function capturingSendMessage(): { sendMessage: SendMessage; sent: Array<Record<
 
 function request(contentType: string, body: string): WebhookRequest {
   return {
-    routeKey: 'POST /incoming-sms', rawPath: '/incoming-sms', rawQueryString: '', pathParameters: {}, headers: { 'content-type': contentType },
-    body, isBase64Encoded: false, sourceIp: undefined, requestId: undefined, domainName: undefined, stage: undefined,
+    routeKey: 'POST /incoming-sms',
+    rawPath: '/incoming-sms',
+    rawQueryString: '',
+    pathParameters: {},
+    headers: { 'content-type': contentType },
+    body,
+    isBase64Encoded: false,
+    sourceIp: undefined,
+    requestId: undefined,
+    domainName: undefined,
+    stage: undefined,
   };
 }
 
@@ -32,9 +55,17 @@ describe('messages SQS would refuse', () => {
       fc.asyncProperty(unicodeText, fc.boolean(), async (text, asForm) => {
         const sent: { MessageBody: string }[] = [];
         // The queue as the ingest and the SWML function build it, over a SendMessage that records what it would send.
-        const queue = webhookQueueOver(async (_url, messageBody) => void sent.push({ MessageBody: messageBody }), 'http://127.0.0.1:1/q');
-        const body = asForm ? new URLSearchParams({ MessageSid: 'SM1', Body: text }).toString() : JSON.stringify({ message_id: 'm1', body: text });
-        const envelope = await receiveWebhook(request(asForm ? 'application/x-www-form-urlencoded' : 'application/json', body), { enqueue: queue.send });
+        const queue = webhookQueueOver(
+          async (_url, messageBody) => void sent.push({ MessageBody: messageBody }),
+          'http://127.0.0.1:1/q',
+        );
+        const body = asForm
+          ? new URLSearchParams({ MessageSid: 'SM1', Body: text }).toString()
+          : JSON.stringify({ message_id: 'm1', body: text });
+        const envelope = await receiveWebhook(
+          request(asForm ? 'application/x-www-form-urlencoded' : 'application/json', body),
+          { enqueue: queue.send },
+        );
         const messageBody = sent[0]!.MessageBody;
         assert.ok(isValidSqsText(messageBody), JSON.stringify(messageBody));
         assert.deepEqual(JSON.parse(messageBody), JSON.parse(JSON.stringify(envelope)));
@@ -47,7 +78,12 @@ describe('messages SQS would refuse', () => {
     await fc.assert(
       fc.asyncProperty(unicodeText, async (reason) => {
         const { sendMessage, sent } = capturingSendMessage();
-        await createDeadLetterQueue(sendMessage, 'http://127.0.0.1:1/dlq').send('{}', { reason, category: 'invalid', attempts: 1, sourceMessageId: 'm' });
+        await createDeadLetterQueue(sendMessage, 'http://127.0.0.1:1/dlq').send('{}', {
+          reason,
+          category: 'invalid',
+          attempts: 1,
+          sourceMessageId: 'm',
+        });
         const attributes = Object.values(sent[0]!).map((a) => a.StringValue);
         assert.ok(attributes.every(isValidSqsText));
         if (isValidSqsText(reason)) assert.equal(sqsSafeText(reason), reason);

@@ -2,14 +2,25 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { authenticateRequest, type AuthDecision, type AuthPolicy, type WebhookRequest } from '../../lib/security/auth-policy';
+import {
+  authenticateRequest,
+  type AuthDecision,
+  type AuthPolicy,
+  type WebhookRequest,
+} from '../../lib/security/auth-policy';
 
 const KEYS = ['PSK_current_key_0123456789', 'PSK_next_key_9876543210'];
 const PASSWORD = 'hunter2-password';
 const QUERY_SECRET = 'query-secret-value';
 const SECRETS = [...KEYS, PASSWORD, QUERY_SECRET];
 
-const SIGNATURE_ONLY: AuthPolicy = { signingKeys: KEYS, basicAuth: [], querySecrets: [], ipAllowlist: [], allowUnauthenticated: false };
+const SIGNATURE_ONLY: AuthPolicy = {
+  signingKeys: KEYS,
+  basicAuth: [],
+  querySecrets: [],
+  ipAllowlist: [],
+  allowUnauthenticated: false,
+};
 const ALL_CHECKS: AuthPolicy = {
   signingKeys: KEYS,
   basicAuth: [{ user: 'signalwire', password: PASSWORD }],
@@ -41,15 +52,28 @@ const arbitraryRequest: fc.Arbitrary<WebhookRequest> = fc.record({
     fc.string({ unit: 'binary' }),
     hexDigits(64).map((hash) => `https://h.example.com:443/sms?bodySHA256=${hash}`),
   ),
-  rawBody: fc.oneof(fc.uint8Array({ maxLength: 256 }), fc.string({ unit: 'binary' }).map((text) => new TextEncoder().encode(text)))
+  rawBody: fc
+    .oneof(
+      fc.uint8Array({ maxLength: 256 }),
+      fc.string({ unit: 'binary' }).map((text) => new TextEncoder().encode(text)),
+    )
     .map((bytes) => Buffer.from(bytes)),
   contentType: fc.option(fc.oneof(fc.constantFrom(...CONTENT_TYPES), fc.string()), { nil: undefined }),
   headers: fc.dictionary(
     fc.oneof(fc.constantFrom(...SIGNATURE_HEADERS, 'authorization'), fc.string()),
-    fc.option(fc.oneof(signatureLike, fc.string().map((text) => `Basic ${text}`)), { nil: undefined }),
+    fc.option(
+      fc.oneof(
+        signatureLike,
+        fc.string().map((text) => `Basic ${text}`),
+      ),
+      { nil: undefined },
+    ),
   ),
   sourceIp: fc.option(fc.oneof(fc.ipV4(), fc.ipV6(), fc.string({ unit: 'binary' })), { nil: undefined }),
-  query: fc.dictionary(fc.oneof(fc.constant('secret'), fc.string()), fc.option(fc.string({ unit: 'binary' }), { nil: undefined })),
+  query: fc.dictionary(
+    fc.oneof(fc.constant('secret'), fc.string()),
+    fc.option(fc.string({ unit: 'binary' }), { nil: undefined }),
+  ),
 });
 
 function assertWellFormedRefusal(decision: AuthDecision): void {
@@ -57,7 +81,8 @@ function assertWellFormedRefusal(decision: AuthDecision): void {
   if (decision.ok) return;
   assert.ok(decision.status === 401 || decision.status === 403);
   assert.match(decision.reason, /^[a-z0-9 ]+$/);
-  for (const secret of SECRETS) assert.ok(!JSON.stringify(decision).includes(secret), 'a secret leaked into the decision');
+  for (const secret of SECRETS)
+    assert.ok(!JSON.stringify(decision).includes(secret), 'a secret leaked into the decision');
 }
 
 function flipCharAt(text: string, index: number): string {
@@ -100,8 +125,13 @@ describe('authenticateRequest properties', () => {
           if (how === 'signature') signature = flipCharAt(signature, position % signature.length);
           const header = algorithm === 'sha256' ? 'x-signalwire-sha256-signature' : 'x-signalwire-signature';
           const request: WebhookRequest = {
-            method: 'POST', url: receivedUrl, rawBody: receivedBody, contentType,
-            headers: { [header]: signature }, sourceIp: '203.0.113.1', query: {},
+            method: 'POST',
+            url: receivedUrl,
+            rawBody: receivedBody,
+            contentType,
+            headers: { [header]: signature },
+            sourceIp: '203.0.113.1',
+            query: {},
           };
           // when
           const decision = authenticateRequest(request, SIGNATURE_ONLY);
@@ -118,25 +148,31 @@ describe('authenticateRequest properties', () => {
     const url = 'https://hooks.example.com/sms?secret=query-secret-value';
     const body = Buffer.from('{"message_id":"m-1","body":"HELP"}');
     fc.assert(
-      fc.property(fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), (badIp, badPassword, badQuerySecret, badSignature) => {
-        const signature = createHmac('sha256', KEYS[1]!).update(url).update(body).digest('hex');
-        const request: WebhookRequest = {
-          method: 'POST',
-          url,
-          rawBody: badSignature ? Buffer.concat([body, Buffer.from(' ')]) : body,
-          contentType: 'application/json',
-          headers: {
-            authorization: `Basic ${Buffer.from(`signalwire:${badPassword ? 'guess' : PASSWORD}`).toString('base64')}`,
-            'x-signalwire-sha256-signature': signature,
-          },
-          sourceIp: badIp ? '2001:db9::1' : '::ffff:203.0.113.77',
-          query: { secret: badQuerySecret ? 'guess' : QUERY_SECRET },
-        };
-        const decision = authenticateRequest(request, ALL_CHECKS);
-        if (badIp) assert.equal(!decision.ok && decision.status, 403);
-        else if (badPassword || badQuerySecret || badSignature) assert.equal(!decision.ok && decision.status, 401);
-        else assert.deepEqual(decision, { ok: true });
-      }),
+      fc.property(
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        fc.boolean(),
+        (badIp, badPassword, badQuerySecret, badSignature) => {
+          const signature = createHmac('sha256', KEYS[1]!).update(url).update(body).digest('hex');
+          const request: WebhookRequest = {
+            method: 'POST',
+            url,
+            rawBody: badSignature ? Buffer.concat([body, Buffer.from(' ')]) : body,
+            contentType: 'application/json',
+            headers: {
+              authorization: `Basic ${Buffer.from(`signalwire:${badPassword ? 'guess' : PASSWORD}`).toString('base64')}`,
+              'x-signalwire-sha256-signature': signature,
+            },
+            sourceIp: badIp ? '2001:db9::1' : '::ffff:203.0.113.77',
+            query: { secret: badQuerySecret ? 'guess' : QUERY_SECRET },
+          };
+          const decision = authenticateRequest(request, ALL_CHECKS);
+          if (badIp) assert.equal(!decision.ok && decision.status, 403);
+          else if (badPassword || badQuerySecret || badSignature) assert.equal(!decision.ok && decision.status, 401);
+          else assert.deepEqual(decision, { ok: true });
+        },
+      ),
     );
   });
 });

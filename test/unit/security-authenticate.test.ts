@@ -17,9 +17,14 @@ const NEW_KEY = 'PSK_rotated_signing_key_9876543210';
 const ON_LAMBDA = { AWS_LAMBDA_FUNCTION_NAME: 'signalwire-webhooks-prod-ingest' };
 
 /** The HTTP API event API Gateway builds for a delivery of `fixture` sent to `url` (its own URL by default). */
-function gatewayEvent(fixture: Fixture, overrides: { url?: string; headers?: Record<string, string>; sourceIp?: string } = {}): APIGatewayProxyEventV2 {
+function gatewayEvent(
+  fixture: Fixture,
+  overrides: { url?: string; headers?: Record<string, string>; sourceIp?: string } = {},
+): APIGatewayProxyEventV2 {
   const url = new URL(overrides.url ?? fixture.url);
-  const headers = Object.fromEntries(Object.entries({ ...fixture.headers, ...overrides.headers }).map(([k, v]) => [k.toLowerCase(), v]));
+  const headers = Object.fromEntries(
+    Object.entries({ ...fixture.headers, ...overrides.headers }).map(([k, v]) => [k.toLowerCase(), v]),
+  );
   return apiGatewayEvent({
     routeKey: `${fixture.method} ${url.pathname.startsWith('/video/') && url.pathname !== '/video/events' ? '/video/{event}' : url.pathname}`,
     rawPath: url.pathname,
@@ -36,7 +41,8 @@ function gatewayEvent(fixture: Fixture, overrides: { url?: string; headers?: Rec
 function recorder(): { log: Logger; metrics: Metrics; lines: Record<string, unknown>[]; counts: unknown[][] } {
   const lines: Record<string, unknown>[] = [];
   const counts: unknown[][] = [];
-  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...fields });
+  const write = (level: string) => (msg: string, fields?: Record<string, unknown>) =>
+    void lines.push({ level, msg, ...fields });
   return {
     log: { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') },
     metrics: { count: (...args) => void counts.push(args) },
@@ -70,17 +76,36 @@ describe('webhook authenticator on Lambda (URL from the request context)', () =>
     const { log, metrics, lines, counts } = recorder();
     const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, SIGNALWIRE_SIGNING_KEY: FIXTURE_KEY }, { log, metrics });
     for (const fixture of allFixtures()) {
-      const tamperedBody = { ...fixture, body: fixture.body === '' ? 'x=1' : fixture.body.replace(/\d/, (d) => String((Number(d) + 1) % 10)) };
+      const tamperedBody = {
+        ...fixture,
+        body: fixture.body === '' ? 'x=1' : fixture.body.replace(/\d/, (d) => String((Number(d) + 1) % 10)),
+      };
       const url = new URL(fixture.url);
       const otherPath = `https://${url.host}${url.pathname}x${url.search}`;
       const signature = Object.keys(fixture.headers).find((h) => h.toLowerCase() === 'x-signalwire-signature')!;
-      const badSignature = { ...fixture, headers: { [signature]: fixture.headers[signature]!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) } };
-      for (const event of [gatewayEvent(tamperedBody), gatewayEvent(fixture, { url: otherPath }), gatewayEvent(badSignature), gatewayEvent({ ...fixture, headers: {} })]) {
+      const badSignature = {
+        ...fixture,
+        headers: { [signature]: fixture.headers[signature]!.replace(/^./, (c) => (c === 'a' ? 'b' : 'a')) },
+      };
+      for (const event of [
+        gatewayEvent(tamperedBody),
+        gatewayEvent(fixture, { url: otherPath }),
+        gatewayEvent(badSignature),
+        gatewayEvent({ ...fixture, headers: {} }),
+      ]) {
         assert.equal(await outcome(authenticate, event), 401, fixture.name);
       }
     }
-    assert.ok(counts.every(([name, dimensions]) => name === 'WebhookRejected' && typeof (dimensions as { Reason: string }).Reason === 'string'));
-    assert.deepEqual(new Set(counts.map(([, d]) => (d as { Reason: string }).Reason)), new Set(['signature mismatch', 'missing signature']));
+    assert.ok(
+      counts.every(
+        ([name, dimensions]) =>
+          name === 'WebhookRejected' && typeof (dimensions as { Reason: string }).Reason === 'string',
+      ),
+    );
+    assert.deepEqual(
+      new Set(counts.map(([, d]) => (d as { Reason: string }).Reason)),
+      new Set(['signature mismatch', 'missing signature']),
+    );
     const refused = lines.filter((line) => line.msg === 'webhook refused');
     assert.equal(refused.length, counts.length);
     assert.ok(!JSON.stringify(lines).includes(FIXTURE_KEY), 'the key is never logged');
@@ -89,7 +114,10 @@ describe('webhook authenticator on Lambda (URL from the request context)', () =>
   it('never takes the URL from the Host header: a delivery signed for the attacker-chosen host is refused', async () => {
     const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, SIGNALWIRE_SIGNING_KEY: FIXTURE_KEY }, recorder());
     const fixture = loadFixture('call-status-flat-answered');
-    const forged = { ...fixture, headers: signDelivery({ ...fixture, url: 'https://evil.example/call-status' }, FIXTURE_KEY) };
+    const forged = {
+      ...fixture,
+      headers: signDelivery({ ...fixture, url: 'https://evil.example/call-status' }, FIXTURE_KEY),
+    };
     const event = gatewayEvent(forged, { headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } });
     assert.equal(await outcome(authenticate, event), 401);
     // and the genuine delivery still passes whatever Host says
@@ -102,7 +130,10 @@ describe('webhook authenticator on Lambda (URL from the request context)', () =>
       recorder(),
     );
     const fixture = loadFixture('incoming-sms-cxml');
-    const viaCdn = { ...fixture, headers: signDelivery({ ...fixture, url: 'https://hooks.example.com/sw/incoming-sms' }, FIXTURE_KEY) };
+    const viaCdn = {
+      ...fixture,
+      headers: signDelivery({ ...fixture, url: 'https://hooks.example.com/sw/incoming-sms' }, FIXTURE_KEY),
+    };
     assert.equal(await outcome(authenticate, gatewayEvent(viaCdn, { url: fixture.url })), 200);
     assert.equal(await outcome(authenticate, gatewayEvent(fixture)), 200);
   });
@@ -118,7 +149,10 @@ describe('webhook authenticator on Lambda (URL from the request context)', () =>
   });
 
   it('checks the IP allowlist against API Gateway source IP, never X-Forwarded-For', async () => {
-    const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, WEBHOOK_IP_ALLOWLIST: '203.0.113.0/24, 2001:db8::/32' }, recorder());
+    const authenticate = authenticatorFromEnv(
+      { ...ON_LAMBDA, WEBHOOK_IP_ALLOWLIST: '203.0.113.0/24, 2001:db8::/32' },
+      recorder(),
+    );
     const fixture = loadFixture('call-status-flat-answered');
     assert.equal(await outcome(authenticate, gatewayEvent(fixture, { sourceIp: '203.0.113.9' })), 200);
     assert.equal(await outcome(authenticate, gatewayEvent(fixture, { sourceIp: '2001:db8::1' })), 200);
@@ -138,7 +172,10 @@ describe('webhook authenticator on Lambda (URL from the request context)', () =>
     const basic = authenticatorFromEnv({ ...ON_LAMBDA, WEBHOOK_BASIC_AUTH: 'signalwire:hunter2' }, recorder());
     const fixture = loadFixture('call-status-flat-answered');
     const request = toWebhookRequest(gatewayEvent(fixture));
-    const refusal = await basic(request, Buffer.from(fixture.body)).then(() => undefined, (error: unknown) => error);
+    const refusal = await basic(request, Buffer.from(fixture.body)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     const response = errorResponse(refusal, recorder().log);
     assert.equal(response.statusCode, 401);
     assert.deepEqual(JSON.parse(response.body!), { error: 'unauthorized' });
@@ -171,7 +208,13 @@ describe('webhook authenticator secrets from SSM', () => {
     const fixture = loadFixture('message-status-cxml-sent');
     assert.equal(await outcome(authenticate, gatewayEvent(fixture)), 200);
     assert.equal(await outcome(authenticate, gatewayEvent({ ...fixture, headers: {} })), 401);
-    assert.deepEqual(reads, [[PARAMS.SIGNALWIRE_SIGNING_KEY_PARAMETER, PARAMS.WEBHOOK_BASIC_AUTH_PARAMETER, PARAMS.WEBHOOK_QUERY_SECRET_PARAMETER]]);
+    assert.deepEqual(reads, [
+      [
+        PARAMS.SIGNALWIRE_SIGNING_KEY_PARAMETER,
+        PARAMS.WEBHOOK_BASIC_AUTH_PARAMETER,
+        PARAMS.WEBHOOK_QUERY_SECRET_PARAMETER,
+      ],
+    ]);
   });
 
   it('answers 503 (SignalWire retries) while SSM cannot be read, and recovers on the next request', async () => {
@@ -199,10 +242,15 @@ describe('webhook authenticator secrets from SSM', () => {
       // when deliveries come, even one presenting a half of the old list as its secret
       const fixture = loadFixture('call-status-flat-answered');
       const request = toWebhookRequest(gatewayEvent(fixture, { url: `${fixture.url}?secret=abc` }));
-      const refusal = await authenticate(request, Buffer.from(fixture.body)).then(() => assert.fail('let in'), (e: unknown) => e);
+      const refusal = await authenticate(request, Buffer.from(fixture.body)).then(
+        () => assert.fail('let in'),
+        (e: unknown) => e,
+      );
       assert.ok(refusal instanceof DependencyError && /misconfigured|invalid/.test(refusal.message), String(refusal));
       // then the start-up logged why (naming the setting, not its value), and the answer is 503
-      const logged = rec.lines.find((line) => line.msg === 'webhook verification misconfigured; answering 503 until fixed');
+      const logged = rec.lines.find(
+        (line) => line.msg === 'webhook verification misconfigured; answering 503 until fixed',
+      );
       assert.ok(logged, JSON.stringify(rec.lines));
       assert.match(String(logged.reason), /WEBHOOK_QUERY_SECRET: contains a comma/);
       assert.ok(!JSON.stringify(rec.lines).includes('abc'));
@@ -217,11 +265,18 @@ describe('webhook authenticator secrets from SSM', () => {
     const authenticate = authenticatorFromEnv(local, { ...recorder(), readParameters });
     // no parameter exists: every check is off, and off Lambda that means open
     assert.equal(await outcome(authenticate, gatewayEvent(loadFixture('call-status-flat-answered'))), 200);
-    assert.deepEqual(asked.flat().sort(), Object.entries(local).filter(([k]) => k.endsWith('_PARAMETER')).map(([, v]) => v).sort());
+    assert.deepEqual(
+      asked.flat().sort(),
+      Object.entries(local)
+        .filter(([k]) => k.endsWith('_PARAMETER'))
+        .map(([, v]) => v)
+        .sort(),
+    );
   });
 
   it('prefers a secret given directly over its SSM parameter', async () => {
-    const readParameters = async (): Promise<Map<string, string>> => assert.fail('SSM read although the secrets are given');
+    const readParameters = async (): Promise<Map<string, string>> =>
+      assert.fail('SSM read although the secrets are given');
     const { AWS_LAMBDA_FUNCTION_NAME: _, ...local } = PARAMS;
     const direct = { ...local, SIGNALWIRE_SIGNING_KEY: 'k', WEBHOOK_BASIC_AUTH: 'u:p', WEBHOOK_QUERY_SECRET: 's' };
     const authenticate = authenticatorFromEnv(direct, { ...recorder(), readParameters });

@@ -24,7 +24,11 @@ function formDelivery(body: string, signature: string) {
     apiGatewayEvent({
       routeKey: 'POST /incoming-sms',
       rawPath: '/incoming-sms',
-      headers: { host: 'abc.execute-api.us-east-1.amazonaws.com', 'content-type': 'application/x-www-form-urlencoded', 'x-signalwire-signature': signature },
+      headers: {
+        host: 'abc.execute-api.us-east-1.amazonaws.com',
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-signalwire-signature': signature,
+      },
       body,
       domainName: 'abc.execute-api.us-east-1.amazonaws.com',
       stage: '$default',
@@ -35,7 +39,10 @@ function formDelivery(body: string, signature: string) {
 /** What an unauthenticated caller can make the ingest do is bounded before any signature is computed. */
 describe('bounded work before authentication', () => {
   it(`refuses a form of more than ${MAX_FORM_FIELDS} fields or ${MAX_FORM_BODY_BYTES} bytes with 413 before its signature is checked`, async () => {
-    const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, WEBHOOK_PUBLIC_BASE_URL: 'https://hooks.example.com' }, silent);
+    const authenticate = authenticatorFromEnv(
+      { ...ON_LAMBDA, WEBHOOK_PUBLIC_BASE_URL: 'https://hooks.example.com' },
+      silent,
+    );
     // ~62,000 fields in ~256 KB (the review's request), and ~12,000 fields within the form's byte limit
     for (const [body, reason] of [
       [manyFields(255 * 1024), /form body exceeds 65536 bytes/],
@@ -47,31 +54,57 @@ describe('bounded work before authentication', () => {
         assert.match(error.message, reason);
         return true;
       });
-      assert.throws(() => parseBody(Buffer.from(body), 'application/x-www-form-urlencoded'), (error: ClientError) => error.statusCode === 413);
+      assert.throws(
+        () => parseBody(Buffer.from(body), 'application/x-www-form-urlencoded'),
+        (error: ClientError) => error.statusCode === 413,
+      );
     }
   });
 
   it('accepts a form at the bound, and a real delivery signed with Scheme B on the public URL or its own', async () => {
     const body = Array.from({ length: MAX_FORM_FIELDS }, (_, i) => `F${i}=v`).join('&');
-    assert.equal(Object.keys(parseBody(Buffer.from(body), 'application/x-www-form-urlencoded').payload).length, MAX_FORM_FIELDS);
-    const authenticate = authenticatorFromEnv({ ...ON_LAMBDA, WEBHOOK_PUBLIC_BASE_URL: 'https://hooks.example.com' }, silent);
-    for (const url of ['https://hooks.example.com/incoming-sms', 'https://abc.execute-api.us-east-1.amazonaws.com/incoming-sms']) {
-      const signed = signDelivery({ url, body: 'Body=hi&From=%2B15550001111', contentType: 'application/x-www-form-urlencoded' }, KEY);
+    assert.equal(
+      Object.keys(parseBody(Buffer.from(body), 'application/x-www-form-urlencoded').payload).length,
+      MAX_FORM_FIELDS,
+    );
+    const authenticate = authenticatorFromEnv(
+      { ...ON_LAMBDA, WEBHOOK_PUBLIC_BASE_URL: 'https://hooks.example.com' },
+      silent,
+    );
+    for (const url of [
+      'https://hooks.example.com/incoming-sms',
+      'https://abc.execute-api.us-east-1.amazonaws.com/incoming-sms',
+    ]) {
+      const signed = signDelivery(
+        { url, body: 'Body=hi&From=%2B15550001111', contentType: 'application/x-www-form-urlencoded' },
+        KEY,
+      );
       const request = formDelivery('Body=hi&From=%2B15550001111', signed['X-SignalWire-Signature']!);
       await authenticate(request, rawBodyBytes(request.body, false));
     }
   });
 
   it('refuses a signature of the wrong length or alphabet before hashing anything', () => {
-    const request = { url: 'https://x.example/incoming-sms', rawBody: Buffer.from('a=1'), contentType: 'application/x-www-form-urlencoded' };
+    const request = {
+      url: 'https://x.example/incoming-sms',
+      rawBody: Buffer.from('a=1'),
+      contentType: 'application/x-www-form-urlencoded',
+    };
     for (const headers of [
       { 'x-signalwire-sha256-signature': 'abc' },
       { 'x-signalwire-sha256-signature': 'z'.repeat(64) },
       { 'x-signalwire-signature': 'not base64 at all, and long: '.repeat(20) },
       { 'x-signalwire-signature': '***************************=' },
     ]) {
-      assert.deepEqual(verifySignalWireSignature({ ...request, headers }, [KEY]), { ok: false, reason: 'malformed signature' }, JSON.stringify(headers));
+      assert.deepEqual(
+        verifySignalWireSignature({ ...request, headers }, [KEY]),
+        { ok: false, reason: 'malformed signature' },
+        JSON.stringify(headers),
+      );
     }
-    assert.deepEqual(verifySignalWireSignature({ ...request, headers: { 'x-signalwire-signature': 'A'.repeat(27) + '=' } }, [KEY]), { ok: false, reason: 'signature mismatch' });
+    assert.deepEqual(
+      verifySignalWireSignature({ ...request, headers: { 'x-signalwire-signature': 'A'.repeat(27) + '=' } }, [KEY]),
+      { ok: false, reason: 'signature mismatch' },
+    );
   });
 });

@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import {
-  BASIC_AUTH_CHALLENGE,
-  createBasicAuthMatcher,
-  parseBasicAuthorization,
-} from '../../lib/security/basic-auth';
+import { BASIC_AUTH_CHALLENGE, createBasicAuthMatcher, parseBasicAuthorization } from '../../lib/security/basic-auth';
 import { createSecretMatcher, timingSafeEqualStrings } from '../../lib/security/constant-time';
 import { createQuerySecretMatcher } from '../../lib/security/query-secret';
 
@@ -20,8 +16,10 @@ describe('basic auth', () => {
     });
 
     it('accepts the scheme in any case and UTF-8 credentials', () => {
-      assert.deepEqual(parseBasicAuthorization(basic('j\u00fcrgen:p\u00e4ss\u{1F511}').replace('Basic', 'bAsIc')),
-        { user: 'j\u00fcrgen', password: 'p\u00e4ss\u{1F511}' });
+      assert.deepEqual(parseBasicAuthorization(basic('j\u00fcrgen:p\u00e4ss\u{1F511}').replace('Basic', 'bAsIc')), {
+        user: 'j\u00fcrgen',
+        password: 'p\u00e4ss\u{1F511}',
+      });
     });
 
     const malformed: Array<[string | undefined, string]> = [
@@ -42,7 +40,10 @@ describe('basic auth', () => {
   });
 
   describe('matching against configured credentials', () => {
-    const accepted = [{ user: 'signalwire', password: 'old-password' }, { user: 'signalwire', password: 'new-password' }];
+    const accepted = [
+      { user: 'signalwire', password: 'old-password' },
+      { user: 'signalwire', password: 'new-password' },
+    ];
     const matches = createBasicAuthMatcher(accepted);
 
     it('accepts each configured pair (rotation)', () => {
@@ -84,7 +85,14 @@ describe('query secret', () => {
     assert.equal(matches('second-secret'), true);
   });
 
-  for (const presented of [undefined, '', 'first-secre', 'first-secretx', 'FIRST-SECRET', 'first-secret,second-secret']) {
+  for (const presented of [
+    undefined,
+    '',
+    'first-secre',
+    'first-secretx',
+    'FIRST-SECRET',
+    'first-secret,second-secret',
+  ]) {
     it(`rejects ${JSON.stringify(presented)}`, () => {
       assert.equal(matches(presented), false);
     });
@@ -106,10 +114,14 @@ describe('constant-time comparison', () => {
 
   it('accepts a presented secret exactly when it equals a configured one', () => {
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }), fc.string({ unit: 'binary' }), (secrets, presented) => {
-        assert.equal(createSecretMatcher(secrets)(presented), secrets.includes(presented));
-        assert.equal(timingSafeEqualStrings(presented, secrets[0] ?? ''), presented === (secrets[0] ?? ''));
-      }),
+      fc.property(
+        fc.array(fc.string({ unit: 'binary' }), { maxLength: 3 }),
+        fc.string({ unit: 'binary' }),
+        (secrets, presented) => {
+          assert.equal(createSecretMatcher(secrets)(presented), secrets.includes(presented));
+          assert.equal(timingSafeEqualStrings(presented, secrets[0] ?? ''), presented === (secrets[0] ?? ''));
+        },
+      ),
     );
   });
 });

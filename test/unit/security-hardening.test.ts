@@ -22,13 +22,23 @@ describe('requireHttpsUrl (every URL handed to SignalWire)', () => {
   });
 
   it('refuses plain http elsewhere, other schemes and relative URLs, naming the setting but never the URL', () => {
-    for (const url of ['http://hooks.example.com/x', 'http://user:hunter2@10.0.0.1/x', 'http://localhost.example.com/', 'ftp://h/x', '/message-status', '']) {
-      assert.throws(() => requireHttpsUrl(url, 'PUBLIC_BASE_URL'), (error: unknown) => {
-        assert.ok(error instanceof ConfigError);
-        assert.match(error.message, /^PUBLIC_BASE_URL /);
-        assert.ok(!error.message.includes('hunter2'));
-        return true;
-      });
+    for (const url of [
+      'http://hooks.example.com/x',
+      'http://user:hunter2@10.0.0.1/x',
+      'http://localhost.example.com/',
+      'ftp://h/x',
+      '/message-status',
+      '',
+    ]) {
+      assert.throws(
+        () => requireHttpsUrl(url, 'PUBLIC_BASE_URL'),
+        (error: unknown) => {
+          assert.ok(error instanceof ConfigError);
+          assert.match(error.message, /^PUBLIC_BASE_URL /);
+          assert.ok(!error.message.includes('hunter2'));
+          return true;
+        },
+      );
     }
   });
 });
@@ -43,7 +53,11 @@ describe('createMetrics (CloudWatch Embedded Metric Format)', () => {
     assert.ok(lines.every((line) => line.endsWith('\n') && !line.slice(0, -1).includes('\n')));
     const [rejected, applied] = lines.map((line) => JSON.parse(line));
     assert.deepEqual(rejected._aws.CloudWatchMetrics, [
-      { Namespace: METRICS_NAMESPACE, Dimensions: [['Stage'], ['Stage', 'Reason']], Metrics: [{ Name: 'WebhookRejected', Unit: 'Count' }] },
+      {
+        Namespace: METRICS_NAMESPACE,
+        Dimensions: [['Stage'], ['Stage', 'Reason']],
+        Metrics: [{ Name: 'WebhookRejected', Unit: 'Count' }],
+      },
     ]);
     assert.equal(typeof rejected._aws.Timestamp, 'number');
     assert.deepEqual([rejected.Stage, rejected.Reason, rejected.WebhookRejected], ['prod', 'signature mismatch', 1]);
@@ -53,14 +67,21 @@ describe('createMetrics (CloudWatch Embedded Metric Format)', () => {
 
   it('never writes an empty dimension value (CloudWatch would drop the line)', () => {
     const lines: string[] = [];
-    createMetrics({ stage: 'dev', write: (line) => void lines.push(line) }).count('EventDeadLettered', { Category: '' });
+    createMetrics({ stage: 'dev', write: (line) => void lines.push(line) }).count('EventDeadLettered', {
+      Category: '',
+    });
     assert.equal(JSON.parse(lines[0]!).Category, 'none');
   });
 });
 
 describe('redactLogFields (every log line)', () => {
   const fields = {
-    headers: { authorization: 'Basic c2lnbmFsd2lyZTpodW50ZXIy', 'x-signalwire-signature': 'abc', 'X-Twilio-Signature': 'def', 'content-type': 'application/json' },
+    headers: {
+      authorization: 'Basic c2lnbmFsd2lyZTpodW50ZXIy',
+      'x-signalwire-signature': 'abc',
+      'X-Twilio-Signature': 'def',
+      'content-type': 'application/json',
+    },
     url: 'https://user:hunter2@hooks.example.com/call-status?a=1&secret=s3cret',
     apiToken: 'PT123',
     nested: { signing_key: 'PSK_x', list: [{ password: 'p' }] },
@@ -71,7 +92,12 @@ describe('redactLogFields (every log line)', () => {
 
   it('always replaces credentials, signatures and URL secrets, at any depth', () => {
     const redacted = redactLogFields(fields, { redactMessageBodies: false }) as any;
-    assert.deepEqual(redacted.headers, { authorization: REDACTED, 'x-signalwire-signature': REDACTED, 'X-Twilio-Signature': REDACTED, 'content-type': 'application/json' });
+    assert.deepEqual(redacted.headers, {
+      authorization: REDACTED,
+      'x-signalwire-signature': REDACTED,
+      'X-Twilio-Signature': REDACTED,
+      'content-type': 'application/json',
+    });
     assert.equal(redacted.url, `https://${REDACTED}@hooks.example.com/call-status?a=1&secret=${REDACTED}`);
     assert.equal(redacted.apiToken, REDACTED);
     assert.deepEqual(redacted.nested, { signing_key: REDACTED, list: [{ password: REDACTED }] });
@@ -91,7 +117,10 @@ describe('redactLogFields (every log line)', () => {
     const write = process.stdout.write;
     process.stdout.write = ((chunk: string) => lines.push(chunk) > 0) as typeof process.stdout.write;
     try {
-      createLogger({ fn: 'test' }, 'info').info('webhook refused', { headers: { authorization: 'Basic c2VjcmV0' }, url: 'https://h.example/x?secret=s3cret' });
+      createLogger({ fn: 'test' }, 'info').info('webhook refused', {
+        headers: { authorization: 'Basic c2VjcmV0' },
+        url: 'https://h.example/x?secret=s3cret',
+      });
     } finally {
       process.stdout.write = write;
     }

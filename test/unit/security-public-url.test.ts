@@ -32,7 +32,10 @@ describe('public URL reconstruction (API Gateway HTTP API, payload 2.0)', () => 
       reconstructPublicUrl(httpApiEvent({ rawPath: '/swml', rawQueryString })),
       `https://${API_DOMAIN}/swml?${rawQueryString}`,
     );
-    assert.equal(reconstructPublicUrl(httpApiEvent({ rawPath: '/swml', rawQueryString: 'a=%7e+b&c' })), `https://${API_DOMAIN}/swml?a=%7e+b&c`);
+    assert.equal(
+      reconstructPublicUrl(httpApiEvent({ rawPath: '/swml', rawQueryString: 'a=%7e+b&c' })),
+      `https://${API_DOMAIN}/swml?a=%7e+b&c`,
+    );
   });
 
   it('encodes back what HTTP APIs decode in rawPath, leaving an encoded path as it is', () => {
@@ -52,32 +55,50 @@ describe('public URL reconstruction (API Gateway HTTP API, payload 2.0)', () => 
     ];
     for (const [rawPath, expectedPath, why] of table) {
       it(`${rawPath} -> ${expectedPath} (${why})`, () => {
-        assert.equal(reconstructPublicUrl(httpApiEvent({ rawPath, stage: 'prod' })), `https://${API_DOMAIN}${expectedPath}`);
+        assert.equal(
+          reconstructPublicUrl(httpApiEvent({ rawPath, stage: 'prod' })),
+          `https://${API_DOMAIN}${expectedPath}`,
+        );
       });
     }
   });
 
   describe('configured public base URL (custom domain)', () => {
-    const event = httpApiEvent({ rawPath: '/call-status', rawQueryString: 'secret=s3', stage: 'prod', domainName: 'hooks.example.com' });
+    const event = httpApiEvent({
+      rawPath: '/call-status',
+      rawQueryString: 'secret=s3',
+      stage: 'prod',
+      domainName: 'hooks.example.com',
+    });
 
     it('replaces scheme, host and stage with the base URL', () => {
-      assert.equal(reconstructPublicUrl(event, { publicBaseUrl: 'https://hooks.example.com/prefix' }),
-        'https://hooks.example.com/prefix/call-status?secret=s3');
+      assert.equal(
+        reconstructPublicUrl(event, { publicBaseUrl: 'https://hooks.example.com/prefix' }),
+        'https://hooks.example.com/prefix/call-status?secret=s3',
+      );
     });
 
     it('ignores a trailing slash and works without a base path', () => {
-      assert.equal(reconstructPublicUrl(event, { publicBaseUrl: 'https://hooks.example.com/prefix/' }),
-        'https://hooks.example.com/prefix/call-status?secret=s3');
-      assert.equal(reconstructPublicUrl(event, { publicBaseUrl: 'https://hooks.example.com' }),
-        'https://hooks.example.com/call-status?secret=s3');
-      assert.equal(reconstructPublicUrl(event, { publicBaseUrl: 'https://hooks.example.com:8443/' }),
-        'https://hooks.example.com:8443/call-status?secret=s3');
+      assert.equal(
+        reconstructPublicUrl(event, { publicBaseUrl: 'https://hooks.example.com/prefix/' }),
+        'https://hooks.example.com/prefix/call-status?secret=s3',
+      );
+      assert.equal(
+        reconstructPublicUrl(event, { publicBaseUrl: 'https://hooks.example.com' }),
+        'https://hooks.example.com/call-status?secret=s3',
+      );
+      assert.equal(
+        reconstructPublicUrl(event, { publicBaseUrl: 'https://hooks.example.com:8443/' }),
+        'https://hooks.example.com:8443/call-status?secret=s3',
+      );
     });
 
     it('does not repeat a mapping key API Gateway already put in rawPath', () => {
       const mapped = httpApiEvent({ rawPath: '/prefix/call-status', domainName: 'hooks.example.com' });
-      assert.equal(reconstructPublicUrl(mapped, { publicBaseUrl: 'https://hooks.example.com/prefix' }),
-        'https://hooks.example.com/prefix/call-status');
+      assert.equal(
+        reconstructPublicUrl(mapped, { publicBaseUrl: 'https://hooks.example.com/prefix' }),
+        'https://hooks.example.com/prefix/call-status',
+      );
     });
 
     it('treats an empty base URL as not configured', () => {
@@ -91,7 +112,12 @@ describe('public URL reconstruction (API Gateway HTTP API, payload 2.0)', () => 
       // given a request whose forwarding headers name another host, scheme and port
       const event = httpApiEvent({
         rawPath: '/call-status',
-        headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'http', 'x-forwarded-port': '80' },
+        headers: {
+          host: 'evil.example',
+          'x-forwarded-host': 'evil.example',
+          'x-forwarded-proto': 'http',
+          'x-forwarded-port': '80',
+        },
       });
       // when / then the URL is API Gateway's own
       assert.equal(reconstructPublicUrl(event), `https://${API_DOMAIN}/call-status`);
@@ -100,13 +126,21 @@ describe('public URL reconstruction (API Gateway HTTP API, payload 2.0)', () => 
 
   describe('local development server', () => {
     it('uses http and the Host header, stage ignored', () => {
-      const event = httpApiEvent({ rawPath: '/call-status', rawQueryString: 'x=1', stage: 'local', headers: { host: 'localhost:3000' } });
+      const event = httpApiEvent({
+        rawPath: '/call-status',
+        rawQueryString: 'x=1',
+        stage: 'local',
+        headers: { host: 'localhost:3000' },
+      });
       assert.equal(reconstructPublicUrl(event, { local: true }), 'http://localhost:3000/call-status?x=1');
     });
 
     it('takes local mode over a configured base URL, and falls back to localhost without a Host header', () => {
       const event = httpApiEvent({ rawPath: '/sms', headers: {} });
-      assert.equal(reconstructPublicUrl(event, { local: true, publicBaseUrl: 'https://hooks.example.com' }), 'http://localhost/sms');
+      assert.equal(
+        reconstructPublicUrl(event, { local: true, publicBaseUrl: 'https://hooks.example.com' }),
+        'http://localhost/sms',
+      );
     });
   });
 

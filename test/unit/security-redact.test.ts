@@ -36,7 +36,10 @@ describe('redactUrl', () => {
   const table: Array<[url: string, expected: string]> = [
     ['https://h.example.com/sms?secret=s3cr3t', `https://h.example.com/sms?secret=${REDACTED}`],
     ['https://h.example.com/sms?a=1&secret=s3cr3t&b=%2B1', `https://h.example.com/sms?a=1&secret=${REDACTED}&b=%2B1`],
-    ['https://h.example.com/sms?secret=one&secret=two', `https://h.example.com/sms?secret=${REDACTED}&secret=${REDACTED}`],
+    [
+      'https://h.example.com/sms?secret=one&secret=two',
+      `https://h.example.com/sms?secret=${REDACTED}&secret=${REDACTED}`,
+    ],
     ['https://h.example.com/sms?secre%74=s3cr3t', `https://h.example.com/sms?secre%74=${REDACTED}`], // decoded by API Gateway
     ['https://h.example.com/sms?secret', `https://h.example.com/sms?secret=${REDACTED}`],
     ['https://h.example.com/sms?secret=s3cr3t#frag', `https://h.example.com/sms?secret=${REDACTED}#frag`],
@@ -72,7 +75,10 @@ describe('redactBody', () => {
   it('returns the payload itself when PII redaction is off, and keeps a null body null', () => {
     const payload = { body: 'HELP' };
     assert.equal(redactBody(payload, { redactPii: false }), payload);
-    assert.deepEqual(redactBody({ body: null, error_code: null }, { redactPii: true }), { body: null, error_code: null });
+    assert.deepEqual(redactBody({ body: null, error_code: null }, { redactPii: true }), {
+      body: null,
+      error_code: null,
+    });
     assert.equal(redactBody('text', { redactPii: true }), 'text');
   });
 

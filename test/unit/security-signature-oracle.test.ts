@@ -11,7 +11,13 @@ import { verifySignalWireSignature } from '../../lib/security/signature';
  */
 type OracleParams = Record<string, string | string[]>;
 interface OracleValidators {
-  validateRequest(key: string, signature: string, url: string, params: OracleParams, suppressWarning?: boolean): boolean;
+  validateRequest(
+    key: string,
+    signature: string,
+    url: string,
+    params: OracleParams,
+    suppressWarning?: boolean,
+  ): boolean;
   validateRequestWithBody(key: string, signature: string, url: string, body: string): boolean;
 }
 interface OracleSigner {
@@ -28,8 +34,13 @@ const FORM = 'application/x-www-form-urlencoded';
 
 /** Form entries in arrival order; names repeat. Any Unicode scalar value, controls included. */
 const formEntries = fc.array(
-  fc.tuple(fc.oneof(fc.constantFrom('Body', 'From', 'To', 'MediaUrl0', 'a', 'A', '_'), fc.string({ unit: 'binary', maxLength: 8 })),
-    fc.string({ unit: 'binary', maxLength: 24 })),
+  fc.tuple(
+    fc.oneof(
+      fc.constantFrom('Body', 'From', 'To', 'MediaUrl0', 'a', 'A', '_'),
+      fc.string({ unit: 'binary', maxLength: 8 }),
+    ),
+    fc.string({ unit: 'binary', maxLength: 24 }),
+  ),
   { maxLength: 12 },
 );
 
@@ -70,8 +81,10 @@ function formBodyOf(entries: ReadonlyArray<readonly [string, string]>, plusForSp
 }
 
 function withDefaultPort(url: string): string {
-  return url.replace(/^(https?):\/\/([^/:]+)\//, (_all, scheme: string, host: string) =>
-    `${scheme}://${host}:${scheme === 'https' ? 443 : 80}/`);
+  return url.replace(
+    /^(https?):\/\/([^/:]+)\//,
+    (_all, scheme: string, host: string) => `${scheme}://${host}:${scheme === 'https' ? 443 : 80}/`,
+  );
 }
 
 function withoutDefaultPort(url: string): string {
@@ -85,9 +98,17 @@ describe('Scheme B against @signalwire/compatibility-api', () => {
         // given a delivery signed by the official library
         const params = oracleParamsOf(entries);
         const signature = signer.getExpectedTwilioSignature(KEY, url, params);
-        const request = { url, rawBody: formBodyOf(entries, plusForSpace), contentType: FORM, headers: { 'x-signalwire-signature': signature } };
+        const request = {
+          url,
+          rawBody: formBodyOf(entries, plusForSpace),
+          contentType: FORM,
+          headers: { 'x-signalwire-signature': signature },
+        };
         // when we verify it, then we accept it, as the official validator does
-        assert.deepEqual(verifySignalWireSignature(request, ['PSK_other', KEY]), { ok: true, scheme: 'form-params-hmac-sha1' });
+        assert.deepEqual(verifySignalWireSignature(request, ['PSK_other', KEY]), {
+          ok: true,
+          scheme: 'form-params-hmac-sha1',
+        });
         assert.equal(oracle.validateRequest(KEY, signature, url, params, true), true);
       }),
     );
@@ -126,7 +147,12 @@ describe('Scheme B against @signalwire/compatibility-api', () => {
         if (how === 'key') key = `${KEY}x`;
         // when both verify it, then both reach the same verdict
         const ours = verifySignalWireSignature(
-          { url: receivedUrl, rawBody: formBodyOf(received, false), contentType: FORM, headers: { 'x-twilio-signature': signature } },
+          {
+            url: receivedUrl,
+            rawBody: formBodyOf(received, false),
+            contentType: FORM,
+            headers: { 'x-twilio-signature': signature },
+          },
           [key],
         );
         assert.equal(ours.ok, oracle.validateRequest(key, signature, receivedUrl, oracleParamsOf(received), true));
@@ -140,7 +166,12 @@ describe('Scheme B against @signalwire/compatibility-api', () => {
     const received = 'https://hooks.example.com:8443/sms';
     // then the oracle (url-parse removePort) accepts it and we do not
     assert.equal(oracle.validateRequest(KEY, signature, received, { Body: 'hi' }, true), true);
-    const request = { url: received, rawBody: Buffer.from('Body=hi'), contentType: FORM, headers: { 'x-signalwire-signature': signature } };
+    const request = {
+      url: received,
+      rawBody: Buffer.from('Body=hi'),
+      contentType: FORM,
+      headers: { 'x-signalwire-signature': signature },
+    };
     assert.deepEqual(verifySignalWireSignature(request, [KEY]), { ok: false, reason: 'signature mismatch' });
   });
 
@@ -156,7 +187,10 @@ describe('Scheme B against @signalwire/compatibility-api', () => {
         const request = { url: signedUrl, rawBody: Buffer.from(received), contentType: 'application/json', headers };
         const ours = verifySignalWireSignature(request, [KEY]);
         assert.equal(ours.ok, oracle.validateRequestWithBody(KEY, signature, signedUrl, received));
-        assert.deepEqual(ours, tamper ? { ok: false, reason: 'body hash mismatch' } : { ok: true, scheme: 'url-hmac-sha1-body-sha256' });
+        assert.deepEqual(
+          ours,
+          tamper ? { ok: false, reason: 'body hash mismatch' } : { ok: true, scheme: 'url-hmac-sha1-body-sha256' },
+        );
       }),
     );
   });

@@ -11,7 +11,9 @@ const OTHER_KEY = 'PSK_rotated_signing_key_9876543210';
 const fixtures: Fixture[] = allFixtures();
 
 function requestOf(fixture: Fixture): SignedRequest {
-  const headers = Object.fromEntries(Object.entries(fixture.headers).map(([name, value]) => [name.toLowerCase(), value]));
+  const headers = Object.fromEntries(
+    Object.entries(fixture.headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   return { url: fixture.url, rawBody: Buffer.from(fixture.body, 'utf8'), contentType: fixture.contentType, headers };
 }
 
@@ -35,7 +37,10 @@ function flipByteAt(bytes: Buffer, index: number): Buffer {
 describe('signature verification of every sample in samples/', () => {
   it('finds the samples, signed with the key samples/README.md documents', () => {
     assert.ok(fixtures.length >= 19, `only ${fixtures.length} samples found in ${SAMPLES_DIR}`);
-    assert.ok(readFileSync(`${SAMPLES_DIR}/README.md`, 'utf8').includes(`\`${FIXTURE_KEY}\``), 'samples/README.md names the key');
+    assert.ok(
+      readFileSync(`${SAMPLES_DIR}/README.md`, 'utf8').includes(`\`${FIXTURE_KEY}\``),
+      'samples/README.md names the key',
+    );
   });
 
   for (const fixture of fixtures) {
@@ -46,11 +51,12 @@ describe('signature verification of every sample in samples/', () => {
       it('verifies with its key and URL, by the scheme its headers call for', () => {
         const verdict = verifySignalWireSignature(request, [FIXTURE_KEY]);
 
-        const expectedScheme = request.headers['x-signalwire-sha256-signature'] !== undefined
-          ? 'raw-body-hmac-sha256'
-          : fixture.contentType === 'application/x-www-form-urlencoded'
-            ? 'form-params-hmac-sha1'
-            : 'raw-body-hmac-sha1';
+        const expectedScheme =
+          request.headers['x-signalwire-sha256-signature'] !== undefined
+            ? 'raw-body-hmac-sha256'
+            : fixture.contentType === 'application/x-www-form-urlencoded'
+              ? 'form-params-hmac-sha1'
+              : 'raw-body-hmac-sha1';
         assert.deepEqual(verdict, { ok: true, scheme: expectedScheme });
       });
 
@@ -58,8 +64,11 @@ describe('signature verification of every sample in samples/', () => {
         const positions = [...request.rawBody.keys()];
         for (const position of positions) {
           const tampered = { ...request, rawBody: flipByteAt(request.rawBody, position) };
-          assert.deepEqual(verifySignalWireSignature(tampered, [FIXTURE_KEY]), { ok: false, reason: 'signature mismatch' },
-            `byte ${position} changed`);
+          assert.deepEqual(
+            verifySignalWireSignature(tampered, [FIXTURE_KEY]),
+            { ok: false, reason: 'signature mismatch' },
+            `byte ${position} changed`,
+          );
         }
         const extended = { ...request, rawBody: Buffer.concat([request.rawBody, Buffer.from('x')]) };
         assert.equal(verifySignalWireSignature(extended, [FIXTURE_KEY]).ok, false);
@@ -68,7 +77,11 @@ describe('signature verification of every sample in samples/', () => {
       it('rejects the URL with any single character changed', () => {
         for (let position = 0; position < request.url.length; position++) {
           const tampered = { ...request, url: flipCharAt(request.url, position) };
-          assert.equal(verifySignalWireSignature(tampered, [FIXTURE_KEY]).ok, false, `URL character ${position} changed`);
+          assert.equal(
+            verifySignalWireSignature(tampered, [FIXTURE_KEY]).ok,
+            false,
+            `URL character ${position} changed`,
+          );
         }
       });
 
@@ -78,7 +91,10 @@ describe('signature verification of every sample in samples/', () => {
           const tampered = { ...request, headers: { ...request.headers, [header]: flipCharAt(signature, position) } };
           const verdict = verifySignalWireSignature(tampered, [FIXTURE_KEY]);
           // a character outside the signature's alphabet is refused before hashing; any other fails the comparison
-          assert.ok(!verdict.ok && ['signature mismatch', 'malformed signature'].includes(verdict.reason), `signature character ${position} changed`);
+          assert.ok(
+            !verdict.ok && ['signature mismatch', 'malformed signature'].includes(verdict.reason),
+            `signature character ${position} changed`,
+          );
         }
       });
 
@@ -89,13 +105,17 @@ describe('signature verification of every sample in samples/', () => {
 
       it('rejects it under a wrong key', () => {
         assert.deepEqual(verifySignalWireSignature(request, [OTHER_KEY]), { ok: false, reason: 'signature mismatch' });
-        assert.deepEqual(verifySignalWireSignature(request, [`${FIXTURE_KEY}x`]), { ok: false, reason: 'signature mismatch' });
+        assert.deepEqual(verifySignalWireSignature(request, [`${FIXTURE_KEY}x`]), {
+          ok: false,
+          reason: 'signature mismatch',
+        });
       });
 
       it('is reproduced by our own signer, so re-signing for another address is trustworthy', () => {
-        const expected = fixture.contentType === 'application/x-www-form-urlencoded'
-          ? formParamsSignature(FIXTURE_KEY, fixture.url, new URLSearchParams(fixture.body))
-          : rawBodySignature(FIXTURE_KEY, fixture.url, request.rawBody, 'sha1');
+        const expected =
+          fixture.contentType === 'application/x-www-form-urlencoded'
+            ? formParamsSignature(FIXTURE_KEY, fixture.url, new URLSearchParams(fixture.body))
+            : rawBodySignature(FIXTURE_KEY, fixture.url, request.rawBody, 'sha1');
         assert.equal(expected, request.headers['x-signalwire-signature']);
       });
     });
@@ -109,7 +129,10 @@ describe('signature scheme rules', () => {
   it('lets the SHA-256 header decide alone: a valid SHA-1 signature does not rescue a bad SHA-256 one', () => {
     // given a delivery whose SHA-256 signature was tampered with but whose SHA-1 signature is intact
     const sha256 = jsonFixture.headers['x-signalwire-sha256-signature']!;
-    const request = { ...jsonFixture, headers: { ...jsonFixture.headers, 'x-signalwire-sha256-signature': flipCharAt(sha256, 3) } };
+    const request = {
+      ...jsonFixture,
+      headers: { ...jsonFixture.headers, 'x-signalwire-sha256-signature': flipCharAt(sha256, 3) },
+    };
     // when / then
     assert.deepEqual(verifySignalWireSignature(request, [FIXTURE_KEY]), { ok: false, reason: 'signature mismatch' });
   });
@@ -118,7 +141,10 @@ describe('signature scheme rules', () => {
     const { 'x-signalwire-sha256-signature': _dropped, ...sha1Only } = jsonFixture.headers;
     const request = { ...jsonFixture, headers: sha1Only };
     assert.deepEqual(verifySignalWireSignature(request, [FIXTURE_KEY]), { ok: true, scheme: 'raw-body-hmac-sha1' });
-    const tampered = { ...request, headers: { ...sha1Only, 'x-signalwire-signature': flipCharAt(sha1Only['x-signalwire-signature']!, 39) } };
+    const tampered = {
+      ...request,
+      headers: { ...sha1Only, 'x-signalwire-signature': flipCharAt(sha1Only['x-signalwire-signature']!, 39) },
+    };
     assert.equal(verifySignalWireSignature(tampered, [FIXTURE_KEY]).ok, false);
   });
 
@@ -132,9 +158,14 @@ describe('signature scheme rules', () => {
   });
 
   it('reports a missing signature and a missing key configuration', () => {
-    assert.deepEqual(verifySignalWireSignature({ ...jsonFixture, headers: {} }, [FIXTURE_KEY]), { ok: false, reason: 'missing signature' });
-    assert.deepEqual(verifySignalWireSignature({ ...jsonFixture, headers: { 'x-signalwire-signature': '' } }, [FIXTURE_KEY]),
-      { ok: false, reason: 'missing signature' });
+    assert.deepEqual(verifySignalWireSignature({ ...jsonFixture, headers: {} }, [FIXTURE_KEY]), {
+      ok: false,
+      reason: 'missing signature',
+    });
+    assert.deepEqual(
+      verifySignalWireSignature({ ...jsonFixture, headers: { 'x-signalwire-signature': '' } }, [FIXTURE_KEY]),
+      { ok: false, reason: 'missing signature' },
+    );
     assert.deepEqual(verifySignalWireSignature(jsonFixture, []), { ok: false, reason: 'no signing key configured' });
   });
 
@@ -146,7 +177,10 @@ describe('signature scheme rules', () => {
   });
 
   it('accepts a form signature in X-Twilio-Signature', () => {
-    const request = { ...formFixture, headers: { 'x-twilio-signature': formFixture.headers['x-signalwire-signature']! } };
+    const request = {
+      ...formFixture,
+      headers: { 'x-twilio-signature': formFixture.headers['x-signalwire-signature']! },
+    };
     assert.deepEqual(verifySignalWireSignature(request, [FIXTURE_KEY]), { ok: true, scheme: 'form-params-hmac-sha1' });
   });
 
@@ -155,7 +189,11 @@ describe('signature scheme rules', () => {
     const withPort = formFixture.url.replace('.amazonaws.com/', '.amazonaws.com:443/');
     assert.equal(verifySignalWireSignature({ ...formFixture, url: withPort }, [FIXTURE_KEY]).ok, true);
     // given a signature made over the URL with :443, received on the URL without it
-    const signedWithPort = formParamsSignature(FIXTURE_KEY, withPort, new URLSearchParams(formFixture.rawBody.toString()));
+    const signedWithPort = formParamsSignature(
+      FIXTURE_KEY,
+      withPort,
+      new URLSearchParams(formFixture.rawBody.toString()),
+    );
     const request = { ...formFixture, headers: { 'x-signalwire-signature': signedWithPort } };
     assert.equal(verifySignalWireSignature(request, [FIXTURE_KEY]).ok, true);
     // but a different port is a different URL
@@ -164,7 +202,8 @@ describe('signature scheme rules', () => {
   });
 
   it('covers decoded form parameters, not bytes: reordered pairs, %20 for + and a trailing & still verify (as Twilio defines it)', () => {
-    const reordered = 'NumMedia=0&Body=status%20please&To=%2b15551234567&From=%2B15559876543&AccountSid=p-0000&MessageSid=SM-0000-0001&';
+    const reordered =
+      'NumMedia=0&Body=status%20please&To=%2b15551234567&From=%2B15559876543&AccountSid=p-0000&MessageSid=SM-0000-0001&';
     const request = { ...formFixture, rawBody: Buffer.from(reordered) };
     assert.equal(verifySignalWireSignature(request, [FIXTURE_KEY]).ok, true);
   });
@@ -177,27 +216,39 @@ describe('signature scheme rules', () => {
     const verdict = verifySignalWireSignature(request, [FIXTURE_KEY]);
     // then it is refused; the same signature on an empty body is fine
     assert.deepEqual(verdict, { ok: false, reason: 'body not covered by signature' });
-    assert.equal(verifySignalWireSignature({ ...request, rawBody: Buffer.alloc(0), contentType: undefined }, [FIXTURE_KEY]).ok, true);
+    assert.equal(
+      verifySignalWireSignature({ ...request, rawBody: Buffer.alloc(0), contentType: undefined }, [FIXTURE_KEY]).ok,
+      true,
+    );
   });
 
   describe('a JSON body on the compatibility surface (bodySHA256 query parameter)', () => {
     const body = Buffer.from('{"CallSid":"CA-1","CallStatus":"completed","note":"h\u00e9llo \u{1F600}"}');
     const url = `https://abc123.execute-api.us-east-1.amazonaws.com/call-status?bodySHA256=${bodySha256Hex(body)}`;
     const signed = {
-      url, rawBody: body, contentType: 'application/json',
+      url,
+      rawBody: body,
+      contentType: 'application/json',
       headers: { 'x-signalwire-signature': formParamsSignature(FIXTURE_KEY, url, []) },
     };
 
     it('verifies the URL signature and the body hash', () => {
-      assert.deepEqual(verifySignalWireSignature(signed, [FIXTURE_KEY]), { ok: true, scheme: 'url-hmac-sha1-body-sha256' });
+      assert.deepEqual(verifySignalWireSignature(signed, [FIXTURE_KEY]), {
+        ok: true,
+        scheme: 'url-hmac-sha1-body-sha256',
+      });
     });
 
     it('rejects a changed body by its hash, and a changed hash by the URL signature', () => {
-      assert.deepEqual(verifySignalWireSignature({ ...signed, rawBody: flipByteAt(body, 5) }, [FIXTURE_KEY]),
-        { ok: false, reason: 'body hash mismatch' });
+      assert.deepEqual(verifySignalWireSignature({ ...signed, rawBody: flipByteAt(body, 5) }, [FIXTURE_KEY]), {
+        ok: false,
+        reason: 'body hash mismatch',
+      });
       const otherHash = bodySha256Hex(flipByteAt(body, 5));
-      assert.deepEqual(verifySignalWireSignature({ ...signed, url: url.replace(/=.*$/, `=${otherHash}`) }, [FIXTURE_KEY]),
-        { ok: false, reason: 'signature mismatch' });
+      assert.deepEqual(
+        verifySignalWireSignature({ ...signed, url: url.replace(/=.*$/, `=${otherHash}`) }, [FIXTURE_KEY]),
+        { ok: false, reason: 'signature mismatch' },
+      );
     });
   });
 });

@@ -21,19 +21,30 @@ describe('SignalWire API token rotation (fake SignalWire, in-memory SSM stand-in
     let ssmReads = 0;
     const readParameter = cachedParameterReader(async (names) => {
       ssmReads += 1;
-      return new Map(names.flatMap((name) => (parameters.has(name) ? [[name, parameters.get(name)!] as [string, string]] : [])));
+      return new Map(
+        names.flatMap((name) => (parameters.has(name) ? [[name, parameters.get(name)!] as [string, string]] : [])),
+      );
     });
     const lines: string[] = [];
-    const env = { SIGNALWIRE_SPACE_URL: fake.url, SIGNALWIRE_PROJECT_ID: 'p-1', SIGNALWIRE_API_TOKEN_PARAMETER: '/sw/token' };
+    const env = {
+      SIGNALWIRE_SPACE_URL: fake.url,
+      SIGNALWIRE_PROJECT_ID: 'p-1',
+      SIGNALWIRE_API_TOKEN_PARAMETER: '/sw/token',
+    };
     const metrics = createMetrics({ stage: 'test', write: (line) => lines.push(line) });
     // The hook as the worker's composition root (lib/worker/compose-worker.ts) wires it.
-    const apiOf = signalWireApi(readSignalWireApiSettings(env), readParameter, { onCredentialsRefused: () => metrics.count('SignalWireAuthRefused') });
+    const apiOf = signalWireApi(readSignalWireApiSettings(env), readParameter, {
+      onCredentialsRefused: () => metrics.count('SignalWireAuthRefused'),
+    });
     const messaging = { messages: { reply: { api: apiOf } } };
     fake.requireToken('PT_new');
     const message = { from: '+15551234567', to: '+15550000001', body: 'hello' };
     // when a send is refused
     const api = (await messaging.messages.reply.api())!;
-    await assert.rejects(api.sendMessage(message), (e: unknown) => e instanceof CredentialsRefusedError && e.status === 401);
+    await assert.rejects(
+      api.sendMessage(message),
+      (e: unknown) => e instanceof CredentialsRefusedError && e.status === 401,
+    );
     // then the refusal is counted
     const counted = lines.map((line) => JSON.parse(line)).filter((point) => point.SignalWireAuthRefused === 1);
     assert.equal(counted.length, 1);
@@ -52,9 +63,14 @@ describe('SignalWire API token rotation (fake SignalWire, in-memory SSM stand-in
       ssmReads += 1;
       return new Map(names.map((name) => [name, 'PT_any'] as [string, string]));
     });
-    const env = { SIGNALWIRE_SPACE_URL: fake.url, SIGNALWIRE_PROJECT_ID: 'p-1', SIGNALWIRE_API_TOKEN_PARAMETER: '/sw/token' };
+    const env = {
+      SIGNALWIRE_SPACE_URL: fake.url,
+      SIGNALWIRE_PROJECT_ID: 'p-1',
+      SIGNALWIRE_API_TOKEN_PARAMETER: '/sw/token',
+    };
     const messaging = { messages: { reply: { api: signalWireApi(readSignalWireApiSettings(env), readParameter) } } };
-    for (let i = 0; i < 3; i++) await (await messaging.messages.reply.api())!.sendMessage({ from: '+1555', to: '+1556', body: `x${i}` });
+    for (let i = 0; i < 3; i++)
+      await (await messaging.messages.reply.api())!.sendMessage({ from: '+1555', to: '+1556', body: `x${i}` });
     assert.equal(ssmReads, 1);
   });
 });

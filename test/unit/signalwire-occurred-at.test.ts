@@ -23,7 +23,8 @@ describe('occurredAtFrom', () => {
   }
 
   it('falls back to the receive time when there is no timestamp', () => {
-    for (const absent of [undefined, null, '']) assert.equal(occurredAtFrom(absent, RECEIVED_AT, 'test'), Date.parse(RECEIVED_AT));
+    for (const absent of [undefined, null, ''])
+      assert.equal(occurredAtFrom(absent, RECEIVED_AT, 'test'), Date.parse(RECEIVED_AT));
   });
 
   const unreadable: Array<[string, unknown, RegExp]> = [
@@ -39,7 +40,10 @@ describe('occurredAtFrom', () => {
   ];
   for (const [name, timestamp, reason] of unreadable) {
     it(`refuses ${name}`, () => {
-      assert.throws(() => occurredAtFrom(timestamp, RECEIVED_AT, 'test'), (e: unknown) => e instanceof PermanentError && reason.test(e.message));
+      assert.throws(
+        () => occurredAtFrom(timestamp, RECEIVED_AT, 'test'),
+        (e: unknown) => e instanceof PermanentError && reason.test(e.message),
+      );
     });
   }
 

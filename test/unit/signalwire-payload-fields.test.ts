@@ -28,7 +28,8 @@ describe('payload field readers', () => {
     assert.equal(readOptionalCount({ n: 3 }, 'n', 'ctx', 'n', 10), 3);
     assert.equal(readOptionalCount({ n: '3' }, 'n', 'ctx', 'n', 10), 3);
     assert.equal(readOptionalCount({}, 'n', 'ctx', 'n', 10), undefined);
-    for (const bad of [1.5, -1, '3a', '0x3', true, {}]) assertPermanent(() => readOptionalCount({ n: bad }, 'n', 'ctx', 'n', 10), /n is not a count/);
+    for (const bad of [1.5, -1, '3a', '0x3', true, {}])
+      assertPermanent(() => readOptionalCount({ n: bad }, 'n', 'ctx', 'n', 10), /n is not a count/);
     assertPermanent(() => readOptionalCount({ n: 11 }, 'n', 'ctx', 'n', 10), /n is too large/);
   });
 

@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ConfigError, DependencyError, PermanentError } from '../../lib/errors';
-import { createSignalWireRestClient, normalizeSpaceUrl, type SignalWireRestClient } from '../../lib/signalwire/rest-client';
+import {
+  createSignalWireRestClient,
+  normalizeSpaceUrl,
+  type SignalWireRestClient,
+} from '../../lib/signalwire/rest-client';
 import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
 
 const PROJECT_ID = 'p-0000-project';
 const API_TOKEN = 'PT_secret_token_value';
-const MESSAGE = { from: '+15551234567', to: '+15559876543', body: 'Réponse 👋', statusCallback: 'https://hooks.example/message-status' };
+const MESSAGE = {
+  from: '+15551234567',
+  to: '+15559876543',
+  body: 'Réponse 👋',
+  statusCallback: 'https://hooks.example/message-status',
+};
 
 describe('SignalWire REST client against a local fake', () => {
   let fake: FakeSignalWire;
@@ -15,7 +24,12 @@ describe('SignalWire REST client against a local fake', () => {
   before(async () => {
     fake = await startFakeSignalWire();
     // Generous: a loaded machine must not turn a slow answer into a failure (the hang test uses its own client).
-    client = createSignalWireRestClient({ spaceUrl: fake.url, projectId: PROJECT_ID, apiToken: API_TOKEN, timeoutMs: 5_000 });
+    client = createSignalWireRestClient({
+      spaceUrl: fake.url,
+      projectId: PROJECT_ID,
+      apiToken: API_TOKEN,
+      timeoutMs: 5_000,
+    });
   });
   after(() => fake?.close());
   beforeEach(() => fake.requests.splice(0));
@@ -31,7 +45,10 @@ describe('SignalWire REST client against a local fake', () => {
     const [request] = fake.requests;
     assert.equal(request?.method, 'POST');
     assert.equal(request?.path, `/api/laml/2010-04-01/Accounts/${PROJECT_ID}/Messages.json`);
-    assert.equal(request?.headers.authorization, `Basic ${Buffer.from(`${PROJECT_ID}:${API_TOKEN}`).toString('base64')}`);
+    assert.equal(
+      request?.headers.authorization,
+      `Basic ${Buffer.from(`${PROJECT_ID}:${API_TOKEN}`).toString('base64')}`,
+    );
     assert.equal(request?.headers['content-type'], 'application/x-www-form-urlencoded');
     assert.deepEqual(request?.form, {
       From: MESSAGE.from,
@@ -54,7 +71,10 @@ describe('SignalWire REST client against a local fake', () => {
 
   it('turns a 500 into a retryable DependencyError', async () => {
     fake.failNext(1, 500);
-    await assert.rejects(client.sendMessage(MESSAGE), (error: unknown) => error instanceof DependencyError && /HTTP 500/.test(error.message));
+    await assert.rejects(
+      client.sendMessage(MESSAGE),
+      (error: unknown) => error instanceof DependencyError && /HTTP 500/.test(error.message),
+    );
     // and the next request succeeds again
     assert.equal((await client.sendMessage(MESSAGE)).status, 'queued');
   });
@@ -76,9 +96,17 @@ describe('SignalWire REST client against a local fake', () => {
 
   it('gives up on a hung request after the timeout with a DependencyError', async () => {
     fake.hangNext(1);
-    const impatient = createSignalWireRestClient({ spaceUrl: fake.url, projectId: PROJECT_ID, apiToken: API_TOKEN, timeoutMs: 200 });
+    const impatient = createSignalWireRestClient({
+      spaceUrl: fake.url,
+      projectId: PROJECT_ID,
+      apiToken: API_TOKEN,
+      timeoutMs: 200,
+    });
     const started = Date.now();
-    await assert.rejects(impatient.sendMessage(MESSAGE), (error: unknown) => error instanceof DependencyError && /timed out after 200 ms/.test(error.message));
+    await assert.rejects(
+      impatient.sendMessage(MESSAGE),
+      (error: unknown) => error instanceof DependencyError && /timed out after 200 ms/.test(error.message),
+    );
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 150 && elapsed < 2000, `took ${elapsed} ms`);
   });
@@ -86,14 +114,27 @@ describe('SignalWire REST client against a local fake', () => {
   it('reports a refused connection as a DependencyError', async () => {
     const closed = await startFakeSignalWire();
     await closed.close();
-    const unreachable = createSignalWireRestClient({ spaceUrl: closed.url, projectId: PROJECT_ID, apiToken: API_TOKEN, timeoutMs: 200 });
-    await assert.rejects(unreachable.sendMessage(MESSAGE), (error: unknown) => error instanceof DependencyError && /network error/.test(error.message));
+    const unreachable = createSignalWireRestClient({
+      spaceUrl: closed.url,
+      projectId: PROJECT_ID,
+      apiToken: API_TOKEN,
+      timeoutMs: 200,
+    });
+    await assert.rejects(
+      unreachable.sendMessage(MESSAGE),
+      (error: unknown) => error instanceof DependencyError && /network error/.test(error.message),
+    );
   });
 
   it('closes even with a request still hanging', async () => {
     const other = await startFakeSignalWire();
     other.hangNext(1);
-    const hanging = createSignalWireRestClient({ spaceUrl: other.url, projectId: PROJECT_ID, apiToken: API_TOKEN, timeoutMs: 5_000 });
+    const hanging = createSignalWireRestClient({
+      spaceUrl: other.url,
+      projectId: PROJECT_ID,
+      apiToken: API_TOKEN,
+      timeoutMs: 5_000,
+    });
     const pending = hanging.sendMessage(MESSAGE).catch((error: unknown) => error);
     while (other.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await other.close();
@@ -114,14 +155,31 @@ describe('normalizeSpaceUrl', () => {
     it(`${JSON.stringify(input)} -> ${expected}`, () => assert.equal(normalizeSpaceUrl(input), expected));
   }
 
-  const invalid = ['', 'http://example.signalwire.com', 'https://example.signalwire.com/api', 'https://user:pw@example.signalwire.com', 'ftp://x', 'https://'];
+  const invalid = [
+    '',
+    'http://example.signalwire.com',
+    'https://example.signalwire.com/api',
+    'https://user:pw@example.signalwire.com',
+    'ftp://x',
+    'https://',
+  ];
   for (const input of invalid) {
-    it(`refuses ${JSON.stringify(input)} with a ConfigError`, () => assert.throws(() => normalizeSpaceUrl(input), ConfigError));
+    it(`refuses ${JSON.stringify(input)} with a ConfigError`, () =>
+      assert.throws(() => normalizeSpaceUrl(input), ConfigError));
   }
 
   it('refuses a client without credentials, naming the field only', () => {
-    assert.throws(() => createSignalWireRestClient({ spaceUrl: 'x.signalwire.com', projectId: 'p', apiToken: '' }), /apiToken is missing/);
-    assert.throws(() => createSignalWireRestClient({ spaceUrl: 'x.signalwire.com', projectId: ' ', apiToken: 't' }), /projectId is missing/);
-    assert.throws(() => createSignalWireRestClient({ spaceUrl: 'x.signalwire.com', projectId: 'p', apiToken: 't', timeoutMs: 0 }), ConfigError);
+    assert.throws(
+      () => createSignalWireRestClient({ spaceUrl: 'x.signalwire.com', projectId: 'p', apiToken: '' }),
+      /apiToken is missing/,
+    );
+    assert.throws(
+      () => createSignalWireRestClient({ spaceUrl: 'x.signalwire.com', projectId: ' ', apiToken: 't' }),
+      /projectId is missing/,
+    );
+    assert.throws(
+      () => createSignalWireRestClient({ spaceUrl: 'x.signalwire.com', projectId: 'p', apiToken: 't', timeoutMs: 0 }),
+      ConfigError,
+    );
   });
 });

@@ -8,7 +8,12 @@ describe('summarizeStats', () => {
   it('counts per kind and state and averages the durations that are known', () => {
     const summary = summarizeStats(
       {
-        call: [{ state: 'ended', duration_seconds: 60 }, { state: 'ended', duration_seconds: 31 }, { state: 'answered' }, {}],
+        call: [
+          { state: 'ended', duration_seconds: 60 },
+          { state: 'ended', duration_seconds: 31 },
+          { state: 'answered' },
+          {},
+        ],
         message: [{ status: 'delivered' }, { status: 'sent' }, { status: 'delivered' }],
         room: [{ ended_at: 1736937000000 }, {}],
         swml: [{ direction: 'inbound' }, {}],
@@ -18,7 +23,12 @@ describe('summarizeStats', () => {
     assert.deepEqual(summary, {
       ...WINDOW,
       counts: { call: 4, message: 3, room: 2, swml: 2 },
-      calls: { total: 4, by_state: { ended: 2, answered: 1, unknown: 1 }, with_duration: 2, average_duration_seconds: 45.5 },
+      calls: {
+        total: 4,
+        by_state: { ended: 2, answered: 1, unknown: 1 },
+        with_duration: 2,
+        average_duration_seconds: 45.5,
+      },
       messages: { total: 3, by_status: { delivered: 2, sent: 1 } },
       rooms: { total: 2, by_state: { active: 1, ended: 1 } },
       swml_fetches: { total: 2, by_direction: { inbound: 1, unknown: 1 } },

@@ -24,7 +24,8 @@ function call(from: string | undefined): SwmlCallContext {
 /** Every transfer/execute destination names a section of the document. */
 function assertSectionsResolve(document: SwmlDocument): void {
   const text = JSON.stringify(document);
-  for (const [, dest] of text.matchAll(/"dest":"([^"]+)"/g)) assert.ok(dest && document.sections[dest], `section ${dest} exists`);
+  for (const [, dest] of text.matchAll(/"dest":"([^"]+)"/g))
+    assert.ok(dest && document.sections[dest], `section ${dest} exists`);
 }
 
 describe('buildSwml', () => {
@@ -62,8 +63,16 @@ describe('buildSwml', () => {
         switch: {
           variable: 'prompt_value',
           case: {
-            '1': [{ play: { url: 'say:Connecting you to sales.' } }, { connect: { to: '+15550002222' } }, { hangup: {} }],
-            '2': [{ play: { url: 'say:We open at nine.' } }, { play: { url: 'say:Thank you for calling. Goodbye.' } }, { hangup: {} }],
+            '1': [
+              { play: { url: 'say:Connecting you to sales.' } },
+              { connect: { to: '+15550002222' } },
+              { hangup: {} },
+            ],
+            '2': [
+              { play: { url: 'say:We open at nine.' } },
+              { play: { url: 'say:Thank you for calling. Goodbye.' } },
+              { hangup: {} },
+            ],
           },
           default: [
             { play: { url: 'say:Sorry, that is not a valid choice.' } },
@@ -117,7 +126,10 @@ describe('buildSwmlOrSafeDefault', () => {
   });
 
   it('builds the normal document from good raw rules', () => {
-    const document = buildSwmlOrSafeDefault(call(VIP), JSON.stringify({ vipNumbers: [VIP], vipConnectTo: '+15550001111' }));
+    const document = buildSwmlOrSafeDefault(
+      call(VIP),
+      JSON.stringify({ vipNumbers: [VIP], vipConnectTo: '+15550001111' }),
+    );
     assert.deepEqual(document.sections.main[2], { connect: { to: '+15550001111' } });
   });
 });

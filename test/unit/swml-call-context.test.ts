@@ -32,7 +32,9 @@ describe('swmlCallContextFrom', () => {
   });
 
   it('prefers from_number over a SIP from', () => {
-    const context = swmlCallContextFrom({ call: { call_id: 'c', from: 'sip:alice@example.com', from_number: '+15550001111', to: 'sip:desk@example.com' } });
+    const context = swmlCallContextFrom({
+      call: { call_id: 'c', from: 'sip:alice@example.com', from_number: '+15550001111', to: 'sip:desk@example.com' },
+    });
     assert.equal(context.from, '+15550001111');
     assert.equal(context.to, 'sip:desk@example.com');
   });
@@ -48,7 +50,16 @@ describe('swmlCallContextFrom', () => {
 
   it('tolerates anything: missing, wrong-typed or oversized fields become undefined', () => {
     const empty = { callId: undefined, from: undefined, to: undefined, direction: undefined };
-    for (const request of [undefined, null, 'x', 42, [], {}, { call: null }, { call: { call_id: 5, from: {}, direction: 'sideways' } }]) {
+    for (const request of [
+      undefined,
+      null,
+      'x',
+      42,
+      [],
+      {},
+      { call: null },
+      { call: { call_id: 5, from: {}, direction: 'sideways' } },
+    ]) {
       assert.deepEqual(swmlCallContextFrom(request), empty, JSON.stringify(request));
     }
     assert.equal(swmlCallContextFrom({ CallSid: 'x'.repeat(300) }).callId, undefined);

@@ -79,11 +79,17 @@ describe('createRoutingRulesSource (the container cache of the SWML routing rule
     const original = process.stderr.write.bind(process.stderr);
     process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
     try {
-      const rules = createRoutingRulesSource(async () => '{"vipNumber":[]}', { ttlMs: 0, log: createLogger({}, 'error'), now: () => 0 });
+      const rules = createRoutingRulesSource(async () => '{"vipNumber":[]}', {
+        ttlMs: 0,
+        log: createLogger({}, 'error'),
+        now: () => 0,
+      });
       assert.equal(await rules(), '{"vipNumber":[]}');
     } finally {
       process.stderr.write = original;
     }
-    assert.ok(lines.some((line) => line.includes('swml routing rules are invalid') && line.includes('unknown field vipNumber')));
+    assert.ok(
+      lines.some((line) => line.includes('swml routing rules are invalid') && line.includes('unknown field vipNumber')),
+    );
   });
 });

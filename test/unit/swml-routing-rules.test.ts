@@ -4,12 +4,16 @@ import { ConfigError } from '../../lib/errors';
 import { DEFAULT_ROUTING_RULES, normalizePhoneNumber, parseRoutingRules } from '../../lib/swml/routing-rules';
 
 function assertConfigError(source: unknown, reason: RegExp): void {
-  assert.throws(() => parseRoutingRules(source), (error: unknown) => error instanceof ConfigError && reason.test(error.message));
+  assert.throws(
+    () => parseRoutingRules(source),
+    (error: unknown) => error instanceof ConfigError && reason.test(error.message),
+  );
 }
 
 describe('parseRoutingRules', () => {
   it('gives the defaults for absent or blank configuration', () => {
-    for (const source of [undefined, null, '', '  ']) assert.deepEqual(parseRoutingRules(source), DEFAULT_ROUTING_RULES);
+    for (const source of [undefined, null, '', '  '])
+      assert.deepEqual(parseRoutingRules(source), DEFAULT_ROUTING_RULES);
   });
 
   it('keeps the defaults frozen all the way down', () => {
@@ -42,7 +46,11 @@ describe('parseRoutingRules', () => {
     ['an array', [], /must be a JSON object/],
     ['a typo in a field name', { vipNumber: ['+15550001111'] }, /unknown field vipNumber/],
     ['VIPs with nowhere to connect them', { vipNumbers: ['+15550001111'] }, /vipConnectTo is required/],
-    ['a VIP number that is not E.164', { vipNumbers: ['555-1234'], vipConnectTo: '+15550001111' }, /vipNumbers\[0\] must be an E.164 number/],
+    [
+      'a VIP number that is not E.164',
+      { vipNumbers: ['555-1234'], vipConnectTo: '+15550001111' },
+      /vipNumbers\[0\] must be an E.164 number/,
+    ],
     ['a destination that is not a number', { vipConnectTo: 'call alice' }, /vipConnectTo must be an E.164 number/],
     ['an empty greeting', { greeting: '' }, /greeting has nothing to say/],
     ['a greeting of control characters', { greeting: '\u0007\n' }, /greeting has nothing to say/],

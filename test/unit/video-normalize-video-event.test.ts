@@ -19,7 +19,15 @@ describe('normalizeVideoEvent', () => {
     [
       'reads the room-started fixture posted to /video/room-started',
       'video-room-started.json',
-      { type: 'room.started', roomSessionId: 'rs-0001', roomId: 'r-0001', roomName: 'my-meeting', occurredAt: Date.UTC(2025, 0, 15, 10, 30, 0), eventKey: 'room.started', shape: 'flat' },
+      {
+        type: 'room.started',
+        roomSessionId: 'rs-0001',
+        roomId: 'r-0001',
+        roomName: 'my-meeting',
+        occurredAt: Date.UTC(2025, 0, 15, 10, 30, 0),
+        eventKey: 'room.started',
+        shape: 'flat',
+      },
     ],
     [
       'reads the member-joined fixture posted to the catch-all /video/events',
@@ -65,11 +73,16 @@ describe('normalizeVideoEvent', () => {
   it('normalizes every /video fixture without error', () => {
     const videos = deliveriesTo((path) => path.startsWith('/video/'));
     assert.ok(videos.length >= 3);
-    for (const { url, payload } of videos) assert.ok(normalizeVideoEvent(payload, RECEIVED_AT, routeEventName(url)).eventKey);
+    for (const { url, payload } of videos)
+      assert.ok(normalizeVideoEvent(payload, RECEIVED_AT, routeEventName(url)).eventKey);
   });
 
   it('takes the event from the route when the body names none', () => {
-    const event = normalizeVideoEvent({ room_id: 'r-1', room_session_id: 'rs-1', member_id: 'm-9' }, RECEIVED_AT, 'member-left');
+    const event = normalizeVideoEvent(
+      { room_id: 'r-1', room_session_id: 'rs-1', member_id: 'm-9' },
+      RECEIVED_AT,
+      'member-left',
+    );
     assert.equal(event.type, 'member.left');
     assert.equal(event.eventKey, 'member.left:m-9');
   });
@@ -78,7 +91,11 @@ describe('normalizeVideoEvent', () => {
     const payload = {
       event_type: 'video.member.joined',
       timestamp: 1736937005.25,
-      params: { room_session_id: 'rs-2', room_id: 'r-2', member: { id: 'mem-7', name: 'Zoë 🎥', room_session_id: 'rs-2' } },
+      params: {
+        room_session_id: 'rs-2',
+        room_id: 'r-2',
+        member: { id: 'mem-7', name: 'Zoë 🎥', room_session_id: 'rs-2' },
+      },
     };
     assert.deepEqual(normalizeVideoEvent(payload, RECEIVED_AT), {
       type: 'member.joined',
@@ -95,7 +112,10 @@ describe('normalizeVideoEvent', () => {
   it('maps Realtime room and recording names onto the flat set', () => {
     const room = { room_session: { id: 'rs-3', room_id: 'r-3', name: 'standup' } };
     assert.equal(normalizeVideoEvent({ event_type: 'video.room.ended', params: room }, RECEIVED_AT).type, 'room.ended');
-    assert.equal(normalizeVideoEvent({ event_type: 'video.room.ended', params: room }, RECEIVED_AT).roomName, 'standup');
+    assert.equal(
+      normalizeVideoEvent({ event_type: 'video.room.ended', params: room }, RECEIVED_AT).roomName,
+      'standup',
+    );
     const recording = (eventType: string, state: string) => ({
       event_type: eventType,
       params: { room_session_id: 'rs-3', room_id: 'r-3', recording: { id: 'rec-3', state, duration: 12.5 } },
@@ -103,16 +123,31 @@ describe('normalizeVideoEvent', () => {
     const ended = normalizeVideoEvent(recording('video.recording.ended', 'completed'), RECEIVED_AT, 'recording-ready');
     assert.equal(ended.type, 'recording.completed');
     assert.equal(ended.durationSeconds, 12.5);
-    assert.equal(normalizeVideoEvent(recording('video.recording.updated', 'completed'), RECEIVED_AT).eventKey, 'recording.completed:rec-3');
-    assert.equal(normalizeVideoEvent(recording('video.recording.started', 'recording'), RECEIVED_AT).type, 'recording.started');
-    assertPermanent(() => normalizeVideoEvent(recording('video.recording.updated', 'paused'), RECEIVED_AT), /recording.updated with state "paused" is not tracked/);
+    assert.equal(
+      normalizeVideoEvent(recording('video.recording.updated', 'completed'), RECEIVED_AT).eventKey,
+      'recording.completed:rec-3',
+    );
+    assert.equal(
+      normalizeVideoEvent(recording('video.recording.started', 'recording'), RECEIVED_AT).type,
+      'recording.started',
+    );
+    assertPermanent(
+      () => normalizeVideoEvent(recording('video.recording.updated', 'paused'), RECEIVED_AT),
+      /recording.updated with state "paused" is not tracked/,
+    );
   });
 
   it('accepts a payload that names the session but not the room', () => {
-    const event = normalizeVideoEvent({ event: 'member.joined', room_session_id: 'rs-only', member_id: 'm-1', timestamp: '2025-01-15T09:00:00Z' }, RECEIVED_AT);
+    const event = normalizeVideoEvent(
+      { event: 'member.joined', room_session_id: 'rs-only', member_id: 'm-1', timestamp: '2025-01-15T09:00:00Z' },
+      RECEIVED_AT,
+    );
     assert.equal(event.roomSessionId, 'rs-only');
     assert.equal(event.roomId, undefined);
-    assert.throws(() => normalizeVideoEvent({ event: 'member.joined', member_id: 'm-1' }, RECEIVED_AT), /missing room id and room session id/);
+    assert.throws(
+      () => normalizeVideoEvent({ event: 'member.joined', member_id: 'm-1' }, RECEIVED_AT),
+      /missing room id and room session id/,
+    );
   });
 
   it('leaves a missing session id to the store (the room latest session), telling room starts apart by their own timestamp', () => {
@@ -140,17 +175,52 @@ describe('normalizeVideoEvent', () => {
   });
 
   const badCases: Array<[string, Record<string, unknown>, string | undefined, RegExp]> = [
-    ['route and body disagree', { event: 'member.joined', room_id: 'r', member_id: 'm' }, 'room-ended', /route says room.ended but body says member.joined/],
-    ['an unknown route', { event: 'room.started', room_id: 'r' }, 'room-exploded', /unknown route event "room-exploded"/],
+    [
+      'route and body disagree',
+      { event: 'member.joined', room_id: 'r', member_id: 'm' },
+      'room-ended',
+      /route says room.ended but body says member.joined/,
+    ],
+    [
+      'an unknown route',
+      { event: 'room.started', room_id: 'r' },
+      'room-exploded',
+      /unknown route event "room-exploded"/,
+    ],
     ['an unknown body event', { event: 'room.exploded', room_id: 'r' }, undefined, /unknown event "room.exploded"/],
     ['no event anywhere', { room_id: 'r' }, 'events', /missing event type/],
     ['no room id', { event: 'room.started' }, undefined, /missing room id/],
-    ['a member event without member id', { event: 'member.left', room_id: 'r' }, undefined, /member.left without member id/],
+    [
+      'a member event without member id',
+      { event: 'member.left', room_id: 'r' },
+      undefined,
+      /member.left without member id/,
+    ],
     ['a numeric room id', { event: 'room.started', room_id: 7 }, undefined, /room id is not a string/],
-    ['a negative duration', { event: 'recording.completed', room_id: 'r', recording_id: 'x', duration: -1 }, undefined, /duration/],
-    ['a non-http recording url', { event: 'recording.completed', room_id: 'r', recording_url: 'file:///etc/passwd' }, undefined, /recording url/],
-    ['params not an object', { event_type: 'video.room.started', params: 'x', room_id: 'r' }, undefined, /params is not an object/],
-    ['member not an object', { event_type: 'video.member.joined', params: { room_id: 'r', member: [] } }, undefined, /member is not an object/],
+    [
+      'a negative duration',
+      { event: 'recording.completed', room_id: 'r', recording_id: 'x', duration: -1 },
+      undefined,
+      /duration/,
+    ],
+    [
+      'a non-http recording url',
+      { event: 'recording.completed', room_id: 'r', recording_url: 'file:///etc/passwd' },
+      undefined,
+      /recording url/,
+    ],
+    [
+      'params not an object',
+      { event_type: 'video.room.started', params: 'x', room_id: 'r' },
+      undefined,
+      /params is not an object/,
+    ],
+    [
+      'member not an object',
+      { event_type: 'video.member.joined', params: { room_id: 'r', member: [] } },
+      undefined,
+      /member is not an object/,
+    ],
   ];
   for (const [name, payload, route, reason] of badCases) {
     it(`refuses ${name} with a PermanentError`, () => {
@@ -159,8 +229,19 @@ describe('normalizeVideoEvent', () => {
   }
 
   it('never throws anything but PermanentError, whatever the payload', () => {
-    const key = fc.constantFrom('event', 'event_type', 'room_id', 'room_session_id', 'member_id', 'recording_id',
-      'recording_url', 'duration', 'timestamp', 'params', 'room_name');
+    const key = fc.constantFrom(
+      'event',
+      'event_type',
+      'room_id',
+      'room_session_id',
+      'member_id',
+      'recording_id',
+      'recording_url',
+      'duration',
+      'timestamp',
+      'params',
+      'room_name',
+    );
     const value = fc.oneof(
       fc.constantFrom('room.started', 'video.member.left', 'video.recording.updated', 'r-1'),
       fc.string({ unit: 'binary', maxLength: 60 }),

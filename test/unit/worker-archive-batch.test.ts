@@ -11,11 +11,23 @@ import { processBatch, type BatchDeps } from '../../lib/worker/process-batch';
 const log = createLogger({ test: 'archive-batch' }, 'silent');
 
 function record(outcome: string, receiveCount = 1): { record: SQSRecord; eventId: string } {
-  const envelope = createEnvelope({ kind: 'call.status', route: 'POST /call-status', content_type: 'json', body: `{"outcome":"${outcome}"}`, payload: { outcome }, headers: {} });
+  const envelope = createEnvelope({
+    kind: 'call.status',
+    route: 'POST /call-status',
+    content_type: 'json',
+    body: `{"outcome":"${outcome}"}`,
+    payload: { outcome },
+    headers: {},
+  });
   const messageId = `m-${envelope.event_id}`;
   return {
     eventId: envelope.event_id,
-    record: { messageId, receiptHandle: messageId, body: JSON.stringify(envelope), attributes: { ApproximateReceiveCount: String(receiveCount) } } as unknown as SQSRecord,
+    record: {
+      messageId,
+      receiptHandle: messageId,
+      body: JSON.stringify(envelope),
+      attributes: { ApproximateReceiveCount: String(receiveCount) },
+    } as unknown as SQSRecord,
   };
 }
 
@@ -47,12 +59,24 @@ function deps(options: { archiveFails?: boolean } = {}) {
 describe('processBatch archives every delivery with its verdict', () => {
   it('in one write per batch: applied, late, duplicate, retrying and dead-lettered alike', async () => {
     const { batchDeps, writes } = deps();
-    const batch = [record('advanced'), record('recorded-late'), record('duplicate'), record('transient'), record('permanent')];
-    const response = await processBatch(batch.map((b) => b.record), batchDeps);
+    const batch = [
+      record('advanced'),
+      record('recorded-late'),
+      record('duplicate'),
+      record('transient'),
+      record('permanent'),
+    ];
+    const response = await processBatch(
+      batch.map((b) => b.record),
+      batchDeps,
+    );
     assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: batch[3]!.record.messageId }]);
     assert.equal(writes.length, 1, 'one archive write for the whole batch');
     const status = new Map(writes[0]!.map((entry) => [entry.event_id, entry.status]));
-    assert.deepEqual(batch.map((b) => status.get(b.eventId)), ['applied', 'late', 'duplicate', 'retrying', 'dead-lettered']);
+    assert.deepEqual(
+      batch.map((b) => status.get(b.eventId)),
+      ['applied', 'late', 'duplicate', 'retrying', 'dead-lettered'],
+    );
     assert.match(writes[0]!.find((e) => e.status === 'dead-lettered')!.reason!, /missing call_id/);
   });
 

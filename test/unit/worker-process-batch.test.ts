@@ -26,7 +26,8 @@ function envelopeBody(outcome: 'ok' | 'permanent' | 'transient'): { body: string
 }
 
 let nextMessageId = 0;
-const sqsRecord = (body: string, receiveCount: number): SQSRecord => anySqsRecord(body, { messageId: `msg-${++nextMessageId}`, receiveCount });
+const sqsRecord = (body: string, receiveCount: number): SQSRecord =>
+  anySqsRecord(body, { messageId: `msg-${++nextMessageId}`, receiveCount });
 
 /** Fakes of the worker's ports that record what they were asked; `failDeadLetters` makes the DLQ refuse. */
 function fakes(options: { failDeadLetters?: boolean; failFailureStore?: boolean } = {}) {
@@ -88,7 +89,15 @@ describe('processBatch', () => {
     // then
     assert.deepEqual(response.batchItemFailures, []);
     assert.deepEqual(deadLettered, [
-      { body, failure: { reason: 'call status: missing call_id', category: 'invalid', attempts: 1, sourceMessageId: record.messageId } },
+      {
+        body,
+        failure: {
+          reason: 'call status: missing call_id',
+          category: 'invalid',
+          attempts: 1,
+          sourceMessageId: record.messageId,
+        },
+      },
     ]);
     assert.deepEqual(failures, []);
   });
@@ -107,7 +116,15 @@ describe('processBatch', () => {
       assert.deepEqual(deadLettered, []);
       assert.equal(failures.length, 1);
       const [failure] = failures;
-      assert.deepEqual({ ...failure, failed_at: undefined }, { event_id: envelope.event_id, last_error: 'could not store call status', attempts: attempt, failed_at: undefined });
+      assert.deepEqual(
+        { ...failure, failed_at: undefined },
+        {
+          event_id: envelope.event_id,
+          last_error: 'could not store call status',
+          attempts: attempt,
+          failed_at: undefined,
+        },
+      );
       assert.ok(Date.parse(failure!.failed_at) >= before && Date.parse(failure!.failed_at) <= Date.now());
     }
   });
@@ -142,7 +159,12 @@ describe('processBatch', () => {
   it('dead-letters a body that is no envelope as invalid, without applying it', async () => {
     // given bodies that are not JSON, not an object, or not a valid envelope
     const { envelope } = envelopeBody('ok');
-    const bodies = ['not json', '[1,2]', JSON.stringify({ ...envelope, kind: 'fax.received' }), JSON.stringify({ ...envelope, version: 2 })];
+    const bodies = [
+      'not json',
+      '[1,2]',
+      JSON.stringify({ ...envelope, kind: 'fax.received' }),
+      JSON.stringify({ ...envelope, version: 2 }),
+    ];
     for (const body of bodies) {
       const { deps, deadLettered, applied } = fakes();
       const record = sqsRecord(body, 1);
@@ -166,7 +188,10 @@ describe('processBatch', () => {
     // when
     const response = await processBatch([invalid, exhausted], deps);
     // then
-    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: invalid.messageId }, { itemIdentifier: exhausted.messageId }]);
+    assert.deepEqual(response.batchItemFailures, [
+      { itemIdentifier: invalid.messageId },
+      { itemIdentifier: exhausted.messageId },
+    ]);
     assert.deepEqual(failures, []);
   });
 
@@ -195,7 +220,10 @@ describe('processBatch', () => {
     // when
     const response = await processBatch(records, deps);
     // then
-    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: records[1]!.messageId }, { itemIdentifier: records[5]!.messageId }]);
+    assert.deepEqual(response.batchItemFailures, [
+      { itemIdentifier: records[1]!.messageId },
+      { itemIdentifier: records[5]!.messageId },
+    ]);
     assert.deepEqual(
       deadLettered.map((d) => [d.failure.sourceMessageId, d.failure.category]).sort(),
       [
@@ -204,7 +232,10 @@ describe('processBatch', () => {
         [records[4]!.messageId, 'exhausted'],
       ].sort(),
     );
-    assert.deepEqual(failures.map((f) => f.event_id).sort(), [retry.envelope.event_id, retryAgain.envelope.event_id].sort());
+    assert.deepEqual(
+      failures.map((f) => f.event_id).sort(),
+      [retry.envelope.event_id, retryAgain.envelope.event_id].sort(),
+    );
     assert.equal(applied.length, 6);
   });
 

@@ -1,7 +1,12 @@
 import { randomInt } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { checkSignature, signatureRefusal, type ReceivedRequest, type SignatureCheck } from '../../../local/signature-check.mjs';
+import {
+  checkSignature,
+  signatureRefusal,
+  type ReceivedRequest,
+  type SignatureCheck,
+} from '../../../local/signature-check.mjs';
 import { forwardToEmulator, type AwsService, type EmulatorRoutes } from './forward-to-emulator';
 import type { SessionCredentials } from './lambda-environment';
 
@@ -64,20 +69,34 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const received: ReceivedRequest = { method: req.method ?? '', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks) };
+      const received: ReceivedRequest = {
+        method: req.method ?? '',
+        url: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       answer(received).then(
-        ({ status, headers, body }) => res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) }).end(body),
+        ({ status, headers, body }) =>
+          res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) }).end(body),
         (error: unknown) => res.writeHead(502, { 'content-type': 'text/plain' }).end(`aws front: ${error}`),
       );
     });
   });
 
-  async function answer(received: ReceivedRequest): Promise<{ status: number; headers: Record<string, string>; body: string | Buffer }> {
+  async function answer(
+    received: ReceivedRequest,
+  ): Promise<{ status: number; headers: Record<string, string>; body: string | Buffer }> {
     const host = REGIONAL_HOST.exec(String(received.headers.host ?? ''));
     const service = (host?.[1] ?? 'unknown') as AwsService;
     const altered = alteration?.service === service ? alteration : undefined;
     const checked = altered?.target ? { ...received, url: altered.target(received) } : received;
-    const check = host ? await checkAsAws(checked, service, host[2]!, altered?.secret) : ({ ok: false, code: 'SignatureDoesNotMatch', reason: `SignatureDoesNotMatch: no AWS service at host ${received.headers.host}` } as const);
+    const check = host
+      ? await checkAsAws(checked, service, host[2]!, altered?.secret)
+      : ({
+          ok: false,
+          code: 'SignatureDoesNotMatch',
+          reason: `SignatureDoesNotMatch: no AWS service at host ${received.headers.host}`,
+        } as const);
     const keyId = /Credential=([^/,\s]+)\//.exec(String(received.headers.authorization ?? ''))?.[1] ?? 'unsigned';
     const operation = operationOf(received.headers, received.body);
     const outcome = check.ok ? 'verified' : check.reason;
@@ -96,14 +115,27 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
   }
 
   /** The signature, then what AWS checks beside it: the session token issued with the key, the scope against the host. */
-  async function checkAsAws(request: ReceivedRequest, service: AwsService, region: string, secret: string | undefined): Promise<SignatureCheck> {
+  async function checkAsAws(
+    request: ReceivedRequest,
+    service: AwsService,
+    region: string,
+    secret: string | undefined,
+  ): Promise<SignatureCheck> {
     const check = await checkSignature(request, (id) => secret ?? options.callers.get(id)?.credentials.secretAccessKey);
     if (!check.ok) return check;
     if (request.headers['x-amz-security-token'] !== options.callers.get(check.accessKeyId)?.credentials.sessionToken) {
-      return { ok: false, code: 'InvalidClientTokenId', reason: 'InvalidClientTokenId: The security token included in the request is invalid' };
+      return {
+        ok: false,
+        code: 'InvalidClientTokenId',
+        reason: 'InvalidClientTokenId: The security token included in the request is invalid',
+      };
     }
     if (check.service !== service || check.region !== region) {
-      return { ok: false, code: 'SignatureDoesNotMatch', reason: `SignatureDoesNotMatch: Credential should be scoped to ${region}/${service}, not ${check.region}/${check.service}` };
+      return {
+        ok: false,
+        code: 'SignatureDoesNotMatch',
+        reason: `SignatureDoesNotMatch: Credential should be scoped to ${region}/${service}, not ${check.region}/${check.service}`,
+      };
     }
     return check;
   }
@@ -142,7 +174,11 @@ async function listenOnRandomLoopback(server: Server): Promise<string> {
       return address;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EACCES') throw new Error(`the AWS front cannot bind ${address}:443: run the tests as root (or with CAP_NET_BIND_SERVICE)`, { cause: error });
+      if (code === 'EACCES')
+        throw new Error(
+          `the AWS front cannot bind ${address}:443: run the tests as root (or with CAP_NET_BIND_SERVICE)`,
+          { cause: error },
+        );
       if (code !== 'EADDRINUSE' || attempt >= 5) throw error;
     }
   }

@@ -29,12 +29,19 @@ export function resolveCloudFormation(value: unknown, resources: Resources, stac
     return (resolve(parts) as unknown[]).join(separator);
   }
   if (node['Fn::Sub'] !== undefined) {
-    const [text, variables] = (Array.isArray(node['Fn::Sub']) ? node['Fn::Sub'] : [node['Fn::Sub'], {}]) as [string, Record<string, unknown>];
+    const [text, variables] = (Array.isArray(node['Fn::Sub']) ? node['Fn::Sub'] : [node['Fn::Sub'], {}]) as [
+      string,
+      Record<string, unknown>,
+    ];
     return text.replace(/\$\{(!?)([^}]+)\}/g, (whole, literal: string, name: string) => {
       if (literal) return `\${${name}}`;
       if (Object.hasOwn(variables, name)) return String(resolve(variables[name]));
       const [logicalId, attribute] = name.split('.', 2) as [string, string | undefined];
-      return String(attribute === undefined ? refOf(logicalId, resources, stack) : attributeOf(logicalId, attribute, resources, stack));
+      return String(
+        attribute === undefined
+          ? refOf(logicalId, resources, stack)
+          : attributeOf(logicalId, attribute, resources, stack),
+      );
     });
   }
   const intrinsic = Object.keys(node).find((key) => key.startsWith('Fn::'));
@@ -69,13 +76,23 @@ function refOf(name: string, resources: Resources, stack: DeployedStack): string
 function attributeOf(name: string, attribute: string, resources: Resources, stack: DeployedStack): string {
   const { Type, Properties = {} } = resourceOf(name, resources);
   const values: Record<string, Record<string, string>> = {
-    'AWS::SQS::Queue': { Arn: `arn:aws:sqs:${stack.region}:${stack.accountId}:${Properties.QueueName}`, QueueName: String(Properties.QueueName), QueueUrl: refOf(name, resources, stack) },
-    'AWS::DynamoDB::Table': { Arn: `arn:aws:dynamodb:${stack.region}:${stack.accountId}:table/${Properties.TableName}` },
+    'AWS::SQS::Queue': {
+      Arn: `arn:aws:sqs:${stack.region}:${stack.accountId}:${Properties.QueueName}`,
+      QueueName: String(Properties.QueueName),
+      QueueUrl: refOf(name, resources, stack),
+    },
+    'AWS::DynamoDB::Table': {
+      Arn: `arn:aws:dynamodb:${stack.region}:${stack.accountId}:table/${Properties.TableName}`,
+    },
     'AWS::SNS::Topic': { TopicArn: refOf(name, resources, stack), TopicName: String(Properties.TopicName) },
-    'AWS::ApiGatewayV2::Api': { ApiEndpoint: `https://${stack.apiId}.execute-api.${stack.region}.amazonaws.com`, ApiId: stack.apiId },
+    'AWS::ApiGatewayV2::Api': {
+      ApiEndpoint: `https://${stack.apiId}.execute-api.${stack.region}.amazonaws.com`,
+      ApiId: stack.apiId,
+    },
   };
   const value = values[Type]?.[attribute];
-  if (value === undefined) throw new Error(`resolveCloudFormation: Fn::GetAtt ${name}.${attribute} (a ${Type}) is not supported`);
+  if (value === undefined)
+    throw new Error(`resolveCloudFormation: Fn::GetAtt ${name}.${attribute} (a ${Type}) is not supported`);
   return value;
 }
 

@@ -23,8 +23,17 @@ export interface EmulatorsBehindFront {
  * (local/provision.ts, from the template's own resource definitions), and the SSM stand-in holding `parameters`
  * (name -> SecureString value). Routes map each AWS-shaped queue URL of `stack` to the emulator's.
  */
-export async function startEmulatorsBehindFront(resources: Resources, stack: DeployedStack, parameters: Record<string, string>): Promise<EmulatorsBehindFront> {
-  const [dynamo, sqsEmulator, ssm, sns] = await Promise.all([startDynamoDb(), startSqs(), startSsmStandIn(parameters), startSnsStandIn(false)]);
+export async function startEmulatorsBehindFront(
+  resources: Resources,
+  stack: DeployedStack,
+  parameters: Record<string, string>,
+): Promise<EmulatorsBehindFront> {
+  const [dynamo, sqsEmulator, ssm, sns] = await Promise.all([
+    startDynamoDb(),
+    startSqs(),
+    startSsmStandIn(parameters),
+    startSnsStandIn(false),
+  ]);
   const client = { region: stack.region, credentials: STACK_CREDENTIALS };
   const sqs = new SQSClient({ ...client, endpoint: sqsEmulator.endpoint });
   const dynamodb = new DynamoDBClient({ ...client, endpoint: dynamo.endpoint });
@@ -34,13 +43,29 @@ export async function startEmulatorsBehindFront(resources: Resources, stack: Dep
     await Promise.all([dynamo.stop(), sqsEmulator.stop(), ssm.stop(), sns.stop()]);
   };
   try {
-    const provisioned = Object.fromEntries(Object.entries(resources).filter(([, r]) => ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::SNS::Topic'].includes(r.Type)));
-    const definitions = { service: '', stage: stack.stackName, environment: {}, functions: [], resources: provisioned as Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const provisioned = Object.fromEntries(
+      Object.entries(resources).filter(([, r]) =>
+        ['AWS::SQS::Queue', 'AWS::DynamoDB::Table', 'AWS::SNS::Topic'].includes(r.Type),
+      ),
+    );
+    const definitions = {
+      service: '',
+      stage: stack.stackName,
+      environment: {},
+      functions: [],
+      resources: provisioned as Record<string, { Type: string; Properties: Record<string, unknown> }>,
+    };
     const index = await provisionResources(definitions, { sqs, dynamodb });
     const queues = Object.keys(provisioned).filter((id) => provisioned[id]!.Type === 'AWS::SQS::Queue');
-    const queueUrls = new Map(queues.map((id) => [String(resolveCloudFormation({ Ref: id }, resources, stack)), index[id]!.ref]));
+    const queueUrls = new Map(
+      queues.map((id) => [String(resolveCloudFormation({ Ref: id }, resources, stack)), index[id]!.ref]),
+    );
     return {
-      routes: { endpoints: { sqs: sqsEmulator.endpoint, dynamodb: dynamo.endpoint, ssm: ssm.endpoint, sns: sns.endpoint }, queueUrls, credentials: STACK_CREDENTIALS },
+      routes: {
+        endpoints: { sqs: sqsEmulator.endpoint, dynamodb: dynamo.endpoint, ssm: ssm.endpoint, sns: sns.endpoint },
+        queueUrls,
+        credentials: STACK_CREDENTIALS,
+      },
       sqs,
       dynamodb,
       queueUrl: (logicalId) => index[logicalId]!.ref,

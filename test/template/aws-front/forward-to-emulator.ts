@@ -27,7 +27,12 @@ export interface EmulatorRoutes {
  * signed again, for the emulator's host and with the local stack's key (the emulators' own front checks signatures
  * too), so what the bundle signed was checked once, here, as AWS would, and never needs to match an emulator's host.
  */
-export async function forwardToEmulator(routes: EmulatorRoutes, service: AwsService, region: string, received: ReceivedRequest): Promise<EmulatorAnswer> {
+export async function forwardToEmulator(
+  routes: EmulatorRoutes,
+  service: AwsService,
+  region: string,
+  received: ReceivedRequest,
+): Promise<EmulatorAnswer> {
   const endpoint = new URL(routes.endpoints[service]);
   let { url, body } = received;
   if (service === 'sqs') ({ url, body } = toEmulatorQueue(routes, received));
@@ -37,21 +42,45 @@ export async function forwardToEmulator(routes: EmulatorRoutes, service: AwsServ
     const value = received.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
-  const signer = new SignatureV4({ service, region, credentials: routes.credentials, sha256: Hash.bind(null, 'sha256'), applyChecksum: false });
-  const signed = await signer.sign(new HttpRequest({ method: received.method, protocol: endpoint.protocol, hostname: endpoint.hostname, port: Number(endpoint.port), path, query: Object.fromEntries(new URLSearchParams(query)), headers, body }));
+  const signer = new SignatureV4({
+    service,
+    region,
+    credentials: routes.credentials,
+    sha256: Hash.bind(null, 'sha256'),
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(
+    new HttpRequest({
+      method: received.method,
+      protocol: endpoint.protocol,
+      hostname: endpoint.hostname,
+      port: Number(endpoint.port),
+      path,
+      query: Object.fromEntries(new URLSearchParams(query)),
+      headers,
+      body,
+    }),
+  );
   return new Promise((resolve, reject) => {
-    const upstream = httpRequest({ host: endpoint.hostname, port: endpoint.port, method: received.method, path: url, headers: signed.headers }, (answer) => {
-      const chunks: Buffer[] = [];
-      answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-      answer.on('end', () => {
-        const answerHeaders: Record<string, string> = {};
-        for (const [name, value] of Object.entries(answer.headers)) {
-          if (value !== undefined && !['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date'].includes(name)) answerHeaders[name] = String(value);
-        }
-        resolve({ status: answer.statusCode ?? 502, headers: answerHeaders, body: Buffer.concat(chunks) });
-      });
-      answer.on('error', reject);
-    });
+    const upstream = httpRequest(
+      { host: endpoint.hostname, port: endpoint.port, method: received.method, path: url, headers: signed.headers },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', () => {
+          const answerHeaders: Record<string, string> = {};
+          for (const [name, value] of Object.entries(answer.headers)) {
+            if (
+              value !== undefined &&
+              !['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date'].includes(name)
+            )
+              answerHeaders[name] = String(value);
+          }
+          resolve({ status: answer.statusCode ?? 502, headers: answerHeaders, body: Buffer.concat(chunks) });
+        });
+        answer.on('error', reject);
+      },
+    );
     upstream.on('error', reject);
     upstream.end(body);
   });
@@ -65,8 +94,12 @@ function toEmulatorQueue(routes: EmulatorRoutes, received: ReceivedRequest): { u
     return local;
   };
   let body = received.body;
-  const input = received.headers['x-amz-target'] !== undefined && body.length > 0 ? (JSON.parse(body.toString('utf8')) as { QueueUrl?: unknown }) : undefined;
-  if (typeof input?.QueueUrl === 'string') body = Buffer.from(JSON.stringify({ ...input, QueueUrl: emulatorPath(input.QueueUrl) }));
+  const input =
+    received.headers['x-amz-target'] !== undefined && body.length > 0
+      ? (JSON.parse(body.toString('utf8')) as { QueueUrl?: unknown })
+      : undefined;
+  if (typeof input?.QueueUrl === 'string')
+    body = Buffer.from(JSON.stringify({ ...input, QueueUrl: emulatorPath(input.QueueUrl) }));
   const path = received.url.split('?', 1)[0] ?? '/';
   if (path === '/') return { url: received.url, body };
   const awsUrl = [...routes.queueUrls.keys()].find((candidate) => new URL(candidate).pathname === path);

@@ -10,8 +10,11 @@ import { pathToFileURL } from 'node:url';
 
 const root = process.env.LAMBDA_TASK_ROOT ?? '';
 const [modulePath, exportName] = splitHandler(process.env._HANDLER ?? '');
-const file = ['.js', '.mjs', '.cjs'].map((extension) => join(root, modulePath + extension)).find((candidate) => existsSync(candidate));
-if (file === undefined) report({ error: { name: 'Runtime.ImportModuleError', message: `Cannot find module '${modulePath}' under ${root}` } });
+const file = ['.js', '.mjs', '.cjs']
+  .map((extension) => join(root, modulePath + extension))
+  .find((candidate) => existsSync(candidate));
+if (file === undefined)
+  report({ error: { name: 'Runtime.ImportModuleError', message: `Cannot find module '${modulePath}' under ${root}` } });
 
 let event = '';
 for await (const chunk of process.stdin) event += chunk;
@@ -32,10 +35,18 @@ const context = {
 
 try {
   const handler = (await import(pathToFileURL(/** @type {string} */ (file)).href))[exportName];
-  if (typeof handler !== 'function') report({ error: { name: 'Runtime.HandlerNotFound', message: `${process.env._HANDLER} is undefined or not exported` } });
+  if (typeof handler !== 'function')
+    report({
+      error: { name: 'Runtime.HandlerNotFound', message: `${process.env._HANDLER} is undefined or not exported` },
+    });
   report({ result: (await handler(JSON.parse(event), context)) ?? null });
 } catch (error) {
-  report({ error: { name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) } });
+  report({
+    error: {
+      name: error instanceof Error ? error.name : 'Error',
+      message: error instanceof Error ? error.message : String(error),
+    },
+  });
 }
 
 /** `functions/ingest.handler` -> [`functions/ingest`, `handler`]. */

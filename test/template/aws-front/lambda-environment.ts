@@ -17,7 +17,14 @@ export const sessionCredentials = (): SessionCredentials => ({
 /** A function of the packaged template: its logical id and its AWS::Lambda::Function properties. */
 export interface PackagedFunction {
   logicalId: string;
-  properties: { FunctionName: string; Handler: string; Runtime: string; MemorySize?: number; Timeout?: number; Environment?: { Variables?: Record<string, unknown> } };
+  properties: {
+    FunctionName: string;
+    Handler: string;
+    Runtime: string;
+    MemorySize?: number;
+    Timeout?: number;
+    Environment?: { Variables?: Record<string, unknown> };
+  };
 }
 
 export interface SandboxPlaces {
@@ -44,10 +51,14 @@ export function lambdaEnvironment(
   places: SandboxPlaces,
   deployParameters: Record<string, string> = {},
 ): Record<string, string> {
-  const declared = resolveCloudFormation(fn.properties.Environment?.Variables ?? {}, resources, stack) as Record<string, unknown>;
+  const declared = resolveCloudFormation(fn.properties.Environment?.Variables ?? {}, resources, stack) as Record<
+    string,
+    unknown
+  >;
   const variables = Object.fromEntries(Object.entries(declared).map(([name, value]) => [name, String(value)]));
   for (const [name, value] of Object.entries(deployParameters)) {
-    if (!Object.hasOwn(variables, name)) throw new Error(`${fn.logicalId} has no variable ${name} for a deploy parameter to set`);
+    if (!Object.hasOwn(variables, name))
+      throw new Error(`${fn.logicalId} has no variable ${name} for a deploy parameter to set`);
     variables[name] = value;
   }
   const name = fn.properties.FunctionName;

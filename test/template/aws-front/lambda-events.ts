@@ -19,12 +19,21 @@ export interface Delivery {
  * SignalWire signs it (lib/security/sign-delivery.ts) over the URL it called: `https://<api id>.execute-api.<region>.amazonaws.com`
  * + path + query. A form body arrives base64-encoded, as HTTP APIs pass bodies that are not JSON or text.
  */
-export function signedHttpApiEvent(stack: DeployedStack, delivery: Delivery, signingKey: string): APIGatewayProxyEventV2 {
+export function signedHttpApiEvent(
+  stack: DeployedStack,
+  delivery: Delivery,
+  signingKey: string,
+): APIGatewayProxyEventV2 {
   const domainName = `${stack.apiId}.execute-api.${stack.region}.amazonaws.com`;
   const query = delivery.query ?? '';
   const body = delivery.body ?? '';
   const url = `https://${domainName}${delivery.path}${query === '' ? '' : `?${query}`}`;
-  const signature = Object.fromEntries(Object.entries(signDelivery({ url, contentType: delivery.contentType, body }, signingKey)).map(([name, value]) => [name.toLowerCase(), value]));
+  const signature = Object.fromEntries(
+    Object.entries(signDelivery({ url, contentType: delivery.contentType, body }, signingKey)).map(([name, value]) => [
+      name.toLowerCase(),
+      value,
+    ]),
+  );
   const sourceIp = '198.51.100.7';
   const now = new Date();
   const base64 = delivery.contentType === 'application/x-www-form-urlencoded';
@@ -41,16 +50,29 @@ export function signedHttpApiEvent(stack: DeployedStack, delivery: Delivery, sig
       'x-forwarded-port': '443',
       'x-forwarded-proto': 'https',
       'x-amzn-trace-id': `Root=1-${Math.floor(now.getTime() / 1000).toString(16)}-${randomUUID().replace(/-/g, '').slice(0, 24)}`,
-      ...(delivery.contentType !== undefined && { 'content-type': delivery.contentType, 'content-length': String(Buffer.byteLength(body)) }),
+      ...(delivery.contentType !== undefined && {
+        'content-type': delivery.contentType,
+        'content-length': String(Buffer.byteLength(body)),
+      }),
       ...signature,
     },
-    ...(query !== '' && { queryStringParameters: Object.fromEntries([...new Set(parameters.keys())].map((name) => [name, parameters.getAll(name).join(',')])) }),
+    ...(query !== '' && {
+      queryStringParameters: Object.fromEntries(
+        [...new Set(parameters.keys())].map((name) => [name, parameters.getAll(name).join(',')]),
+      ),
+    }),
     requestContext: {
       accountId: stack.accountId,
       apiId: stack.apiId,
       domainName,
       domainPrefix: stack.apiId,
-      http: { method: delivery.method, path: delivery.path, protocol: 'HTTP/1.1', sourceIp, userAgent: 'SignalWire-Webhooks/1.0' },
+      http: {
+        method: delivery.method,
+        path: delivery.path,
+        protocol: 'HTTP/1.1',
+        sourceIp,
+        userAgent: 'SignalWire-Webhooks/1.0',
+      },
       requestId: randomUUID(),
       routeKey: `${delivery.method} ${delivery.path}`,
       stage: '$default',
@@ -76,7 +98,15 @@ export function sqsEventOf(messages: readonly Message[], queueArn: string, regio
         ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       },
       messageAttributes: Object.fromEntries(
-        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, { dataType: value.DataType ?? 'String', stringValue: value.StringValue, stringListValues: [], binaryListValues: [] }]),
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          {
+            dataType: value.DataType ?? 'String',
+            stringValue: value.StringValue,
+            stringListValues: [],
+            binaryListValues: [],
+          },
+        ]),
       ) as SQSMessageAttributes,
       md5OfBody: message.MD5OfBody ?? '',
       eventSource: 'aws:sqs',

@@ -16,14 +16,21 @@ function addressOf(hostname) {
   return undefined;
 }
 
-const notFound = (hostname) => Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', errno: -3008, syscall: 'getaddrinfo', hostname });
+const notFound = (hostname) =>
+  Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+    code: 'ENOTFOUND',
+    errno: -3008,
+    syscall: 'getaddrinfo',
+    hostname,
+  });
 
 const originalLookup = dns.lookup;
 dns.lookup = function lookup(hostname, options, callback) {
   const done = typeof options === 'function' ? options : callback;
   const all = typeof options === 'object' && options !== null && options.all === true;
   // A literal IP address is its own answer, as getaddrinfo gives it.
-  if (/^[\d.]+$/.test(hostname) || String(hostname).includes(':')) return originalLookup.call(dns, hostname, options, callback);
+  if (/^[\d.]+$/.test(hostname) || String(hostname).includes(':'))
+    return originalLookup.call(dns, hostname, options, callback);
   const address = addressOf(hostname);
   process.nextTick(() => {
     if (address === undefined) done(notFound(hostname));
@@ -35,10 +42,13 @@ dns.lookup = function lookup(hostname, options, callback) {
 
 const originalPromisesLookup = dns.promises.lookup;
 dns.promises.lookup = async function lookup(hostname, options) {
-  if (/^[\d.]+$/.test(hostname) || String(hostname).includes(':')) return originalPromisesLookup.call(dns.promises, hostname, options);
+  if (/^[\d.]+$/.test(hostname) || String(hostname).includes(':'))
+    return originalPromisesLookup.call(dns.promises, hostname, options);
   const address = addressOf(hostname);
   if (address === undefined) throw notFound(hostname);
-  return typeof options === 'object' && options !== null && options.all === true ? [{ address, family: 4 }] : { address, family: 4 };
+  return typeof options === 'object' && options !== null && options.all === true
+    ? [{ address, family: 4 }]
+    : { address, family: 4 };
 };
 
 // `import { lookup } from 'node:dns'` in a bundle sees the wrapped functions too.

@@ -48,7 +48,11 @@ export function invokePackagedHandler<Result>(sandbox: Sandbox, event: unknown):
     child.once('close', (code, signal) => {
       clearTimeout(timer);
       if (signal === 'SIGKILL') return resolve({ timedOut: true, logs });
-      if (outcome === '') return resolve({ error: { name: 'Runtime.ExitError', message: `exited with ${code ?? signal} before answering` }, logs });
+      if (outcome === '')
+        return resolve({
+          error: { name: 'Runtime.ExitError', message: `exited with ${code ?? signal} before answering` },
+          logs,
+        });
       resolve({ ...(JSON.parse(outcome) as Pick<Invocation<Result>, 'result' | 'error'>), logs });
     });
   });
