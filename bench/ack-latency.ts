@@ -35,7 +35,9 @@ try {
       const event = eventFor(fixture);
       let body = '';
       await receiveWebhook(toWebhookRequest(event), {
-        enqueue: async (text) => void (body = queuedMessageBody(text) ?? text),
+        enqueue: async (text) => {
+          body = queuedMessageBody(text) ?? text;
+        },
       });
       return { event, body };
     }),

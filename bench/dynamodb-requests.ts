@@ -74,7 +74,11 @@ try {
       domainName: 'bench',
       stage: '$default',
     };
-    await receiveWebhook(request, { enqueue: async (text) => void (body = text) });
+    await receiveWebhook(request, {
+      enqueue: async (text) => {
+        body = text;
+      },
+    });
     const id = `bench-${++sequence}`;
     const now = String(Date.now());
     const event: SQSEvent = {

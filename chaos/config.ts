@@ -12,7 +12,7 @@ const number = (env: Env, name: string, fallback: number): number => {
 };
 
 /** How a fault rate is shared among the kinds: every kind on, the nastiest (a dropped response) the most. */
-export function faultRates(total: number): FaultRates {
+function faultRates(total: number): FaultRates {
   return {
     reset: total * 0.2,
     server_error: total * 0.15,

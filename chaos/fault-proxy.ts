@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** The faults the proxy injects, each on its own share of the requests. */
 export const FAULT_KINDS = ['reset', 'server_error', 'throttle', 'latency', 'response_dropped'] as const;
-export type FaultKind = (typeof FAULT_KINDS)[number];
+type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultRates = Record<FaultKind, number>;
 export type FaultCounts = Record<string, Record<FaultKind, number>>;
 
@@ -45,10 +45,9 @@ export interface FaultProxyOptions {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   let target: URL | undefined;
   let enabled = true;
-  const counts = (options.counts[options.name] ??= Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<
-    FaultKind,
-    number
-  >);
+  const counts =
+    options.counts[options.name] ?? (Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>);
+  options.counts[options.name] = counts;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const sockets = new Set<Socket>();
   const server = createServer(async (req, res) => {
@@ -76,8 +75,12 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    setTarget: (url) => void (target = new URL(url)),
-    setEnabled: (on) => void (enabled = on),
+    setTarget: (url) => {
+      target = new URL(url);
+    },
+    setEnabled: (on) => {
+      enabled = on;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

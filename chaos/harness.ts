@@ -90,7 +90,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       baseUrl: stack.url,
       signingKey: SIGNING_KEY,
       concurrency: options.concurrency,
-      onProgress: (done) => void (sent = done),
+      onProgress: (done) => {
+        sent = done;
+      },
     });
     const sendSeconds = (Date.now() - sendStart) / 1000;
     if (options.killsEndWithSending) await killer.stop();

@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { EventSource } from '../local/sqs-event-source';
 
-export interface ProgressSample {
+interface ProgressSample {
   /** Seconds since the run started sending. */
   t: number;
   sent: number;

@@ -32,7 +32,10 @@ export async function startProxyThread(options: {
     once(worker, 'error').then(([error]) => Promise.reject(error)),
   ])) as [{ endpoints: Record<string, string> }];
   worker.on('message', (message: { type: string; id: number; counts: FaultCounts }) => {
-    if (message.type === 'done') pending.get(message.id)?.resolve(message.counts), pending.delete(message.id);
+    if (message.type === 'done') {
+      pending.get(message.id)?.resolve(message.counts);
+      pending.delete(message.id);
+    }
   });
   // A thread that died answers nothing more: fail what waits on it rather than hang the run.
   worker.on('error', (error: Error) => {

@@ -16,7 +16,7 @@ log(
 const results = await runChaos(options);
 const dir = new URL('./results/', import.meta.url);
 mkdirSync(dir, { recursive: true });
-writeFileSync(new URL('latest.json', dir), JSON.stringify({ ...results, seed: options.seed }, null, 2) + '\n');
+writeFileSync(new URL('latest.json', dir), `${JSON.stringify({ ...results, seed: options.seed }, null, 2)}\n`);
 console.log(formatTable(results));
 for (const problem of results.problems.slice(0, 30)) console.log(`  ${problem.kind}: ${problem.detail}`);
 console.log(

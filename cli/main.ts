@@ -63,7 +63,10 @@ async function main(argv: string[]): Promise<number> {
     strict: true,
     options: OPTION_TYPES,
   });
-  if (values.version) return (process.stdout.write(`webhooks ${version()}\n`), 0);
+  if (values.version) {
+    process.stdout.write(`webhooks ${version()}\n`);
+    return 0;
+  }
   const twoWords = positionals.slice(0, 2).join(' ');
   const name = COMMANDS[twoWords] ? twoWords : (positionals[0] ?? '');
   const spec = COMMANDS[name];
@@ -75,7 +78,10 @@ async function main(argv: string[]): Promise<number> {
     );
     return values.help ? 0 : 2;
   }
-  if (values.help) return (console.log(commandHelp(spec)), 0);
+  if (values.help) {
+    console.log(commandHelp(spec));
+    return 0;
+  }
   const refused = Object.keys(values).filter(
     (option) => !GLOBAL_OPTIONS.has(option) && !spec.options.includes(option as keyof Options),
   );

@@ -43,7 +43,7 @@ export interface Options {
   timeout?: string;
 }
 
-export interface CommandContext {
+interface CommandContext {
   /** Undefined only for commands that need no stack (`send`, `numbers configure`, `dial` given --url BASE). */
   target: Target;
   args: string[];

@@ -18,7 +18,7 @@ export function signSamples(options: { key: string; baseUrl?: string; out: strin
   return names.map((name) => {
     const sample = resignSample(readSample(name), options.key, options.baseUrl);
     const file = join(options.out, `${sample.name}.json`);
-    writeFileSync(file, JSON.stringify(sample, null, 2) + '\n');
+    writeFileSync(file, `${JSON.stringify(sample, null, 2)}\n`);
     return file;
   });
 }

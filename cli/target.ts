@@ -47,7 +47,10 @@ function localTarget(stackFile: string): Target {
     stage: info.stage,
     region: info.region,
     apiUrl: async () => info.url,
-    close: () => (sqs.destroy(), dynamodb.destroy()),
+    close: () => {
+      sqs.destroy();
+      dynamodb.destroy();
+    },
   };
 }
 
@@ -71,7 +74,10 @@ async function deployedTarget(stage: string, region: string): Promise<Target> {
     stage,
     region,
     apiUrl: () => deployedApiUrl(`${defs.service}-${stage}`, region),
-    close: () => (sqs.destroy(), dynamodb.destroy()),
+    close: () => {
+      sqs.destroy();
+      dynamodb.destroy();
+    },
   };
 }
 

@@ -21,7 +21,7 @@ function render(value: Value): string {
 
 export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
   let text = strings[0]!;
-  values.forEach((value, i) => (text += render(value) + strings[i + 1]!));
+  for (const [i, value] of values.entries()) text += render(value) + strings[i + 1]!;
   return new Html(text);
 }
 

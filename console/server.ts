@@ -81,7 +81,10 @@ export async function startConsoleServer(
 }
 
 function serveAsset(response: ServerResponse, assets: ConsoleAssets, name: string): void {
-  if (name !== 'app.js' && name !== 'app.css') return send(response, 404, 'text/plain', 'not found');
+  if (name !== 'app.js' && name !== 'app.css') {
+    send(response, 404, 'text/plain', 'not found');
+    return;
+  }
   send(
     response,
     200,

@@ -1,4 +1,5 @@
 import { logContextFields } from './log-context';
+import type { Logger } from './logger';
 import { redactLogFields } from './security/redact-log';
 
 /**
@@ -8,13 +9,6 @@ import { redactLogFields } from './security/redact-log';
  */
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const RANK: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
-
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void;
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
 
 /** `level` and `options` come from the function's config (lib/config/runtime-config.ts); nothing is read from the environment here. */
 export function createLogger(
@@ -31,7 +25,7 @@ export function createLogger(
       { level: lvl, time: new Date().toISOString(), msg, ...base, ...logContextFields(), ...safeFields },
       errorReplacer,
     );
-    (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+    (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(`${line}\n`);
   };
   return {
     debug: (msg, fields) => write('debug', msg, fields),

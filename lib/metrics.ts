@@ -5,7 +5,7 @@
  */
 export const METRICS_NAMESPACE = 'SignalWireWebhooks';
 
-export type MetricName =
+type MetricName =
   | 'WebhookAccepted' // the ingest queued a delivery (dimension Kind)
   | 'WebhookRejected' // the ingest refused a delivery's credentials (dimension Reason); alarmed in serverless.yml
   | 'EventApplied' // the worker applied an event (dimension Kind)

@@ -21,7 +21,7 @@ export function createCallRecorder(file) {
       keysPerCall.set(group, count + 1);
     }
     seen.add(id);
-    appendFileSync(file, id + '\n');
+    appendFileSync(file, `${id}\n`);
   };
   return (headers, body) => {
     try {
@@ -37,7 +37,7 @@ function callerOf(headers) {
   return /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? 'unsigned';
 }
 
-export function describeCalls(headers, body) {
+function describeCalls(headers, body) {
   const caller = callerOf(headers);
   const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1];
   const target = headers['x-amz-target'];

@@ -16,7 +16,7 @@ import { sqsContentsRefusal } from './sqs-message-contents.mjs';
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
 
 /** The local stack's one region: every endpoint it serves is that region's, as an AWS endpoint is regional. */
-export const LOCAL_REGION = 'us-east-1';
+const LOCAL_REGION = 'us-east-1';
 
 /**
  * `targetPort`: where the emulator listens (on loopback, given to nobody else). `service`: the SigV4 service name

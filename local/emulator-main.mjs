@@ -38,7 +38,13 @@ const served = await serveOnLoopback(kind, server, {
 if (sqsService) sqsService.PORT = served.port;
 process.stdout.write(`listening ${served.port}\n`);
 const stop = () => {
-  served.close().then(() => process.exit(0));
+  served.close().then(
+    () => process.exit(0),
+    (error) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
   setTimeout(() => process.exit(0), 2000).unref();
 };
 process.stdin.on('end', stop).resume();

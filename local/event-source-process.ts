@@ -33,7 +33,7 @@ const ENTRY = fileURLToPath(new URL('./event-source-child.ts', import.meta.url))
  * messages come back after the visibility timeout. `kill` lets a test do the same at a moment of its choosing.
  * Both run from esbuild bundles, as the function does on Lambda: a restart is a cold start of about a second.
  */
-export async function startEventSourceProcess(
+async function startEventSourceProcess(
   options: ProcessSourceOptions,
   onError?: (error: unknown) => void,
 ): Promise<ProcessEventSource> {
@@ -80,12 +80,18 @@ export async function startEventSourceProcess(
       child = spawned;
       let ready = false;
       spawned.on('message', (message: { type: string; stats?: typeof current; error?: string }) => {
-        if (message.stats && spawned === child) Object.assign(current, message.stats), sum();
+        if (message.stats && spawned === child) {
+          Object.assign(current, message.stats);
+          sum();
+        }
         if (message.type === 'error') onError?.(new Error(message.error));
       });
       spawned.once('exit', () => {
         if (spawned !== child) return;
-        for (const k of ['batches', 'deleted', 'failed'] as const) (totals[k] += current[k]), (current[k] = 0);
+        for (const k of ['batches', 'deleted', 'failed'] as const) {
+          totals[k] += current[k];
+          current[k] = 0;
+        }
         sum();
         child = undefined;
         // A timeout (or any crash) took the container down: Lambda would start a new one for the next batch.
@@ -97,7 +103,10 @@ export async function startEventSourceProcess(
         once(spawned, 'message'),
         once(spawned, 'exit').then(() => [{ type: 'exited' }]),
       ])) as [{ type: string; error?: string }];
-      if (first.type === 'ready') return void (ready = true);
+      if (first.type === 'ready') {
+        ready = true;
+        return;
+      }
       if (first.type === 'failed') throw new Error(`event source process failed to start: ${first.error}`);
       if (stopping) return; // killed while starting: kill() and restart() decide what comes next
     }

@@ -73,8 +73,11 @@ export async function startFunctionThread(
 async function stopSource(worker: Worker): Promise<void> {
   if (worker.threadId === -1) return;
   const stopped = new Promise<void>((resolve) => {
-    const listener = (message: Reply) =>
-      message.type === 'source-stopped' && (worker.off('message', listener), resolve());
+    const listener = (message: Reply) => {
+      if (message.type !== 'source-stopped') return;
+      worker.off('message', listener);
+      resolve();
+    };
     worker.on('message', listener);
   });
   worker.postMessage({ type: 'stop-source' });

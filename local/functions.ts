@@ -6,7 +6,7 @@ import { resolveIntrinsics, type ResourceIndex } from './provision';
 import type { LocalFunction } from './serverless-config';
 import { PROJECT_ROOT } from './project-root';
 
-export interface LocalEndpoints {
+interface LocalEndpoints {
   region: string;
   sqs: string;
   dynamodb: string;
@@ -56,6 +56,9 @@ export function functionEnvironment(
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    // Lambda runs the functions on Node 22, where the SDK has nothing to warn about; the stack's own process still
+    // warns once when this machine's Node is older.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   for (const source of [sources.provider, fn.environment]) {
     for (const [name, value] of Object.entries(resolveIntrinsics(source, sources.index) as Record<string, unknown>))

@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { localRequestRefusal, ownOrigins } from './gateway-guard';
 import { withTimeout } from './timeout';
 
-export type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+type HttpHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 export interface HttpRoute {
   method: string;
   path: string;
@@ -44,8 +44,16 @@ export function createHttpGateway(options: { publicBaseUrl?: string } = {}): {
         body: JSON.stringify({ message: 'Service Unavailable' }),
       });
     const url = new URL(req.url ?? '/', 'http://local');
+    let match: NonNullable<typeof matchers>[number] | undefined;
     let found: RegExpExecArray | null = null;
-    const match = matchers.find((m) => m.route.method === req.method && (found = m.regex.exec(url.pathname)) !== null);
+    for (const m of matchers) {
+      if (m.route.method !== req.method) continue;
+      found = m.regex.exec(url.pathname);
+      if (found !== null) {
+        match = m;
+        break;
+      }
+    }
     if (!match || !found) return send(res, { statusCode: 404, body: JSON.stringify({ message: 'Not Found' }) });
     const pathParameters = decodePathParameters(match.names, found);
     if (pathParameters === null)

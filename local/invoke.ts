@@ -30,5 +30,5 @@ const event = JSON.parse(eventFile ? readFileSync(eventFile, 'utf8') : readFileS
 Object.assign(process.env, env);
 const handler = (await import(moduleUrl(fn!)))[fn!.exportName];
 const result = await handler(event);
-process.stdout.write(JSON.stringify(result ?? null, null, 2) + '\n');
+process.stdout.write(`${JSON.stringify(result ?? null, null, 2)}\n`);
 process.exit(0);

@@ -43,12 +43,12 @@ export function createSnsStandIn(log = process.env.SNS_LOG === '1') {
       published.push(entry);
       if (log)
         process.stderr.write(
-          JSON.stringify({
+          `${JSON.stringify({
             level: 'info',
             time: new Date().toISOString(),
             msg: 'notification published (local SNS)',
             ...entry,
-          }) + '\n',
+          })}\n`,
         );
       xml(
         200,

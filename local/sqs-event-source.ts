@@ -2,7 +2,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Messa
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { withTimeout } from './timeout';
 
-export type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+type SqsHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
 export interface EventSourceOptions {
   /** SQS, with the function's credentials (`pollerSqs`). */

@@ -180,7 +180,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     mkdirSync(dirname(options.stackFile), { recursive: true });
     // With each function's environment (no secrets in it), for `npm run invoke` (local/invoke.ts).
     const environments = Object.fromEntries(envs.map(({ fn, env }) => [fn.name, env]));
-    writeFileSync(options.stackFile, JSON.stringify({ ...info, environments }, null, 2) + '\n');
+    writeFileSync(options.stackFile, `${JSON.stringify({ ...info, environments }, null, 2)}\n`);
   }
   return {
     ...info,

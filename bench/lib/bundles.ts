@@ -36,7 +36,7 @@ const PLUGIN_ONLY = new Set([
 ]);
 
 /** serverless.yml's `custom.esbuild` as esbuild options: whatever the deploy uses, the bench uses. */
-export function deployEsbuildOptions(): BuildOptions {
+function deployEsbuildOptions(): BuildOptions {
   const config = parse(readFileSync(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as {
     custom: { esbuild: Record<string, unknown> };
   };
@@ -45,7 +45,7 @@ export function deployEsbuildOptions(): BuildOptions {
   ) as BuildOptions;
 }
 
-export function functionHandlers(): Record<string, string> {
+function functionHandlers(): Record<string, string> {
   const config = parse(readFileSync(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as {
     functions: Record<string, { handler: string }>;
   };
@@ -63,7 +63,7 @@ export async function buildBundles(dir: string): Promise<Bundle[]> {
 }
 
 /** Builds one entry (a path relative to the project, or absolute) as the deploy would, into `file`. */
-export async function buildBundle(fn: string, entry: string, file: string): Promise<Bundle> {
+async function buildBundle(fn: string, entry: string, file: string): Promise<Bundle> {
   const result = await build({
     ...deployEsbuildOptions(),
     absWorkingDir: PROJECT_ROOT,

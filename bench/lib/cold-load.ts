@@ -45,9 +45,11 @@ export function measureColdLoads(dir: string, bundles: { name: string; file: str
     writeFileSync(loader, `await import(${JSON.stringify(file)});`);
     candidates.push({ name, args: [loader] });
   }
-  candidates.forEach((c) => timeOnce(c.args, dir)); // warm the file cache, and fail fast on a bundle that throws
+  for (const c of candidates) timeOnce(c.args, dir); // warm the file cache, and fail fast on a bundle that throws
   const times = candidates.map(() => [] as number[]);
-  for (let run = 0; run < runs; run++) candidates.forEach((c, i) => times[i]!.push(timeOnce(c.args, dir)));
+  for (let run = 0; run < runs; run++) {
+    for (const [i, c] of candidates.entries()) times[i]!.push(timeOnce(c.args, dir));
+  }
   const bare = times[0]!;
   return candidates.map(({ name }, i) => {
     const ratios = times[i]!.map((t, run) => t / bare[run]!);

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { PROJECT_ROOT } from '../../local/project-root';
 import type { Metrics } from './metrics';
 
-export const RESULTS_DIR = join(PROJECT_ROOT, 'bench', 'results');
+const RESULTS_DIR = join(PROJECT_ROOT, 'bench', 'results');
 
 export interface BenchResults {
   measured_at: string;

@@ -3,7 +3,7 @@ import { json, seededRandom, shuffled, type Delivery, type NewDelivery } from '.
 import { inboundDeliveries, statusDeliveries } from './messages';
 import { roomDeliveries } from './rooms';
 
-export type { Delivery, Effect } from './delivery';
+export type { Delivery } from './delivery';
 export type { CallPlan } from './calls';
 
 export interface Scenario {

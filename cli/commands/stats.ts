@@ -1,10 +1,10 @@
 import { queryStatsRecords } from '../../lib/store/stats-store';
-import { statsWindow, summarizeStats } from '../../lib/stats/summarize-stats';
+import { type StatsWindow, statsWindow, summarizeStats } from '../../lib/stats/summarize-stats';
 import { CliError } from '../output';
 import type { Target } from '../target';
 
 export async function showStats(target: Target, options: { since?: string; hours?: string }) {
-  let window;
+  let window: StatsWindow;
   try {
     window = statsWindow(options);
   } catch (error) {

@@ -41,7 +41,7 @@ export async function setSwmlRules(target: Target, file: string | undefined): Pr
   }
   if (text.trim() === '')
     throw new CliError(`${file} is empty; \`webhooks swml reset\` goes back to the built-in rules`);
-  let rules;
+  let rules: RoutingRules;
   try {
     rules = parseRoutingRules(text);
   } catch (error) {

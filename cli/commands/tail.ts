@@ -34,7 +34,7 @@ export async function tailArchive(target: Target, options: TailOptions): Promise
     });
     for await (const entry of follow) {
       if (!matchesKind(entry.kind, options.kind)) continue;
-      write(options.json ? JSON.stringify(entry) + '\n' : tailLine(entry) + '\n');
+      write(options.json ? `${JSON.stringify(entry)}\n` : `${tailLine(entry)}\n`);
     }
   } finally {
     process.off('SIGINT', stop);
@@ -43,11 +43,11 @@ export async function tailArchive(target: Target, options: TailOptions): Promise
 }
 
 /** `--kind call` matches `call.status`, `--kind message.status` only that kind. */
-export function matchesKind(kind: string, wanted: string | undefined): boolean {
+function matchesKind(kind: string, wanted: string | undefined): boolean {
   return wanted === undefined || kind === wanted || kind.startsWith(`${wanted}.`);
 }
 
-export function tailLine(entry: ArchiveSummary): string {
+function tailLine(entry: ArchiveSummary): string {
   const time = entry.processed_at.slice(11, 23);
   const reason = entry.reason ? `  ${entry.reason}` : '';
   const replay = entry.replay_of ? `  (replay of ${entry.replay_of})` : '';

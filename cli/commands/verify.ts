@@ -2,13 +2,15 @@ import { CliError } from '../output';
 import { LOCAL_STACK_FILE, type Target } from '../target';
 import { errorText, failed, passed, type Check } from './verify/check';
 import { checkApplied, notTried } from './verify/applied-checks';
+import { deployedStageView } from './verify/deployed-stage';
 import { checkDeadLetterQueue } from './verify/dlq-check';
+import { localStageView, readLocalStackFile } from './verify/local-stage';
 import { checkParameters } from './verify/parameter-checks';
 import { renderChecks } from './verify/render';
 import { checkRoles } from './verify/role-checks';
 import { sampleCredentials } from './verify/sample-credentials';
 import { sendSample } from './verify/sample-delivery';
-import { stageViewOf, type StageView } from './verify/stage-view';
+import type { StageView } from './verify/stage-view';
 import { checkTopic } from './verify/topic-check';
 
 export interface VerifyOptions {
@@ -72,6 +74,16 @@ export async function verifyStage(target: Target, options: VerifyOptions): Promi
 export const verifyReport = (checks: Check[]) => renderChecks(checks);
 
 export const verifyExitCode = (checks: Check[]) => (checks.every((c) => c.ok) ? 0 : 1);
+
+/**
+ * The local stack when the target is the one its endpoints file describes (the same queue), else the deployed stage
+ * of that name.
+ */
+async function stageViewOf(target: Target, stackFile: string): Promise<StageView> {
+  const local = readLocalStackFile(stackFile);
+  if (local !== undefined && local.queueUrl === target.queueUrl) return localStageView(local, stackFile);
+  return deployedStageView(target);
+}
 
 function configurationCheck(view: StageView): Check {
   const names = view.functions.map((fn) => fn.name).join(', ') || 'none';

@@ -1,6 +1,6 @@
 import { escapeHtml, trusted, type Html } from '../html';
 
-export interface StepPoint {
+interface StepPoint {
   at: number;
   value: number;
 }

@@ -3,7 +3,7 @@ import type { FeedItem } from '../feed-buffer';
 import { clock, html, type Html } from '../html';
 
 /** Where a natural key's record is shown: `call:<id>:<state>` opens the call, and so on. */
-export function recordLink(naturalKey: string | undefined): Html {
+function recordLink(naturalKey: string | undefined): Html {
   if (!naturalKey) return html`<span class="muted">–</span>`;
   const [type, id] = naturalKey.split(':');
   const section = type === 'call' ? 'calls' : type === 'message' ? 'messages' : type === 'room' ? 'rooms' : undefined;

@@ -1,6 +1,6 @@
 import { html, type Html } from '../html';
 
-export const SECTIONS = [
+const SECTIONS = [
   ['feed', 'Live feed'],
   ['calls', 'Calls'],
   ['messages', 'Messages'],

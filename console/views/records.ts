@@ -1,5 +1,5 @@
 import type { FirstSeenRecord } from '../../lib/store/list-by-first-seen';
-import { clock, html, type Html } from '../html';
+import { html, type Html } from '../html';
 
 /** A list of records (calls, messages, rooms) first seen in the last 24 h; each row opens its detail. */
 export function recordList(section: 'calls' | 'messages' | 'rooms', title: string, records: FirstSeenRecord[]): Html {
@@ -23,5 +23,3 @@ export function facts(entries: [string, string | number | null | undefined | Htm
 export function notFound(what: string): Html {
   return html`<section><p class="empty">${what} not found</p></section>`;
 }
-
-export { clock };

@@ -13,9 +13,13 @@ export function memberCountPoints(room: RoomSession): { at: number; value: numbe
     if (m.left_at !== null) changes.push({ at: Date.parse(m.left_at), delta: -1 });
   }
   changes.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  const start = room.started_at !== null ? [{ at: Date.parse(room.started_at), value: 0 }] : [];
+  const points = room.started_at !== null ? [{ at: Date.parse(room.started_at), value: 0 }] : [];
   let count = 0;
-  return [...start, ...changes.map((c) => ({ at: c.at, value: (count = Math.max(0, count + c.delta)) }))];
+  for (const c of changes) {
+    count = Math.max(0, count + c.delta);
+    points.push({ at: c.at, value: count });
+  }
+  return points;
 }
 
 export function roomDetail(room: RoomSession): Html {

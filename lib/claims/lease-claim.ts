@@ -9,7 +9,7 @@ import { WebhookError } from '../errors';
  * Statuses: `in_progress` (held under a lease), `retry` (released by its holder after a retryable failure: the
  * next attempt may take it over at once), anything else is terminal (`sent`, `failed`, `skipped`, `published`).
  */
-export type OpenClaimStatus = 'in_progress' | 'retry';
+type OpenClaimStatus = 'in_progress' | 'retry';
 
 export interface Claim {
   key: string;
@@ -82,6 +82,6 @@ export async function acquireClaim(
   return { kind: 'acquired', token, claimedAt: existing.claimedAt, previous: existing };
 }
 
-export function isOpen(status: string): status is OpenClaimStatus {
+function isOpen(status: string): status is OpenClaimStatus {
   return status === 'in_progress' || status === 'retry';
 }

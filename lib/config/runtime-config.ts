@@ -3,7 +3,7 @@ import { booleanEnv } from './env';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'silent'];
 
 /** What every function reads besides its own settings: how it logs and counts. */

@@ -12,7 +12,7 @@ export interface HeldMessage {
 }
 
 /** Long polls (SQS may answer a short poll empty while messages wait on other servers); at least 1 s. */
-export const LONG_POLL_SECONDS = 1;
+const LONG_POLL_SECONDS = 1;
 
 /**
  * Pages of the DLQ, received with long polls and hidden for `hideSeconds`, until a long poll finds nothing visible

@@ -26,7 +26,7 @@ export async function purgeDeadLetters(
       new DeleteMessageBatchCommand({ QueueUrl: deadLetterQueueUrl, Entries: entries }),
     );
     const failedIds = new Set(Failed.map((f) => f.Id));
-    Messages.forEach((m, i) => (failedIds.has(String(i)) ? failed : purged).push(m.MessageId!));
+    for (const [i, m] of Messages.entries()) (failedIds.has(String(i)) ? failed : purged).push(m.MessageId!);
     if (Failed.length === Messages.length) return { purged, failed };
   }
 }

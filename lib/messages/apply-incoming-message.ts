@@ -32,7 +32,7 @@ export async function applyIncomingMessage(message: IncomingMessage, deps: Incom
   return [recorded ? 'recorded' : 'duplicate', ...outcomes].join('; ');
 }
 
-export function inboundNotification(message: IncomingMessage): Notification {
+function inboundNotification(message: IncomingMessage): Notification {
   const media = message.mediaUrls.length > 0 ? `\n\nMedia:\n${message.mediaUrls.join('\n')}` : '';
   return {
     eventKey: `message.inbound:${message.messageId}`,

@@ -26,7 +26,7 @@ export interface MessageRecord {
 }
 
 /** An auto-reply we sent, recorded as an outbound message so its delivery receipts attach to it. */
-export interface OutboundReply {
+interface OutboundReply {
   messageId: string;
   inReplyTo: string;
   from: string;

@@ -27,7 +27,7 @@ export interface IncomingMessage {
 }
 
 const CONTEXT = 'incoming message';
-export const MAX_MEDIA_ITEMS = 50;
+const MAX_MEDIA_ITEMS = 50;
 const MAX_SEGMENTS = 1000;
 
 /**

@@ -7,10 +7,10 @@ import type { MessageStore } from './message-record';
 import type { IncomingMessage } from './normalize-incoming-message';
 
 /** Reply claims, keyed by the inbound message id (DynamoDB: pk `REPLY#<message id>`, lib/store/claim-store.ts). */
-export type ReplyClaims = ClaimStore;
+type ReplyClaims = ClaimStore;
 
 /** The part of the SignalWire REST API a reply needs (lib/signalwire/rest-client.ts). */
-export interface ReplyApi {
+interface ReplyApi {
   sendMessage(message: OutboundMessage): Promise<SentMessage>;
   listMessages(filter: { from: string; to: string; sentSince: number }): Promise<ListedMessage[]>;
 }

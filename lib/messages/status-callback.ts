@@ -15,7 +15,7 @@ export interface StatusCallbackChecks {
  * so receipts keep passing once the old one is removed. A signature needs nothing here: SignalWire signs the receipt.
  * The URL holds secrets: it goes to SignalWire's API only, never to a log.
  */
-export function statusCallbackUrl(
+function statusCallbackUrl(
   baseUrl: string,
   secrets: { basicAuth?: string | undefined; querySecret?: string | undefined },
 ): string {

@@ -1,3 +1,3 @@
 /** Notifications, for any use case: build a `Notification` and call the `Notify` the worker wires in. */
-export { PublishUncertainError, type Notification, type NotificationKind, type Notifier } from './notifier';
-export { createNotify, notifyOnce, type Notify, type NotifyOnceDeps, type NotifyOutcome } from './notify-once';
+export { PublishUncertainError, type Notification, type Notifier } from './notifier';
+export { createNotify, notifyOnce, type Notify } from './notify-once';

@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { Notification, Notifier } from './notifier';
 
 /** Where no topic is configured (the local stack has no SNS emulator): the notification as one JSON log line. */

@@ -5,7 +5,7 @@ import { WebhookError } from '../errors';
  * case calls; lib/notifications/sns-notifier.ts publishes to the SNS topic (e-mail subscribers), and
  * lib/notifications/log-notifier.ts writes a JSON log line where no topic exists (the local stack).
  */
-export type NotificationKind = 'message.inbound' | 'room.started' | 'recording.ready';
+type NotificationKind = 'message.inbound' | 'room.started' | 'recording.ready';
 
 export interface Notification {
   /** The event it is about; published at most once per key, e.g. `message.inbound:<message id>`. */

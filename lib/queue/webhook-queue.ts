@@ -3,8 +3,6 @@ import { DependencyError } from '../errors';
 import { MAX_QUEUED_BODY_BYTES, sqsMessageBytes } from './message-size';
 import { sqsSafeJson } from './sqs-characters';
 
-export { SQS_MAX_MESSAGE_BYTES } from './message-size';
-
 /**
  * The exact message body `send` puts on the queue for a serialized envelope (escaped for SQS: U+FFFE and U+FFFF
  * take 6 bytes instead of 3), or undefined when it would not leave room for the reason attributes of its dead letter.

@@ -26,7 +26,7 @@ export interface WebhookRequest extends SignedRequest {
 
 export type AuthDecision = { ok: true } | AuthRefusal;
 
-export interface AuthRefusal {
+interface AuthRefusal {
   ok: false;
   status: 401 | 403;
   /** Short and safe to log or return: never contains a credential. */
@@ -83,7 +83,7 @@ export function authenticateRequest(
     }
   }
   if (checks.basicAuth !== undefined) {
-    const authorization = request.headers['authorization'];
+    const authorization = request.headers.authorization;
     if (!checks.basicAuth(authorization)) {
       const reason = authorization === undefined ? 'missing basic auth' : 'basic auth mismatch';
       return { ok: false, status: 401, reason, wwwAuthenticate: BASIC_AUTH_CHALLENGE };

@@ -1,7 +1,7 @@
 import { nonNegativeIntEnv } from '../config/env';
 import { secretsUnreadable, type ParametersReader } from '../config/secrets';
 import { causeMessage, ConfigError, DependencyError } from '../errors';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { parseAuthPolicy, type AuthPolicy } from '../security/auth-policy';
 import { requireHttpsUrl } from '../security/https-url';
 
@@ -56,7 +56,7 @@ export function readWebhookAuthConfig(env: Env): WebhookAuthConfig {
 }
 
 /** Reads and validates the plain settings at cold start (a bad CIDR or flag throws a ConfigError naming it). */
-export function readWebhookAuthSettings(env: Env): WebhookAuthSettings {
+function readWebhookAuthSettings(env: Env): WebhookAuthSettings {
   const local = env.AWS_LAMBDA_FUNCTION_NAME === undefined;
   const publicBaseUrl = env.WEBHOOK_PUBLIC_BASE_URL?.trim() || undefined;
   if (publicBaseUrl !== undefined) requireHttpsUrl(publicBaseUrl, 'WEBHOOK_PUBLIC_BASE_URL');

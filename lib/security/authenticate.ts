@@ -1,6 +1,6 @@
 import type { ParametersReader } from '../config/secrets';
 import { ClientError } from '../errors';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { authenticateRequest, type AuthPolicy } from '../security/auth-policy';
 import { reconstructPublicUrl } from '../security/public-url';
@@ -77,13 +77,13 @@ export function authenticatorFromConfig(
   return createAuthenticator({ ...settings, policy, log: deps.log, metrics: deps.metrics });
 }
 
-export interface AuthenticatorConfig extends Pick<WebhookAuthSettings, 'local' | 'publicBaseUrl'> {
+interface AuthenticatorConfig extends Pick<WebhookAuthSettings, 'local' | 'publicBaseUrl'> {
   policy(): Promise<AuthPolicy>;
   log: Logger;
   metrics: Metrics;
 }
 
-export function createAuthenticator(config: AuthenticatorConfig): Authenticate {
+function createAuthenticator(config: AuthenticatorConfig): Authenticate {
   const { local, publicBaseUrl, log, metrics } = config;
   return async (request, rawBody) => {
     // Bounded work for anyone: nothing hashed or parsed that the parser would refuse anyway.

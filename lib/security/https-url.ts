@@ -23,7 +23,7 @@ export function requireHttpsUrl(url: string, what: string): string {
 }
 
 /** `localhost` (and `*.localhost`, RFC 6761), 127.0.0.0/8 and ::1, as WHATWG URL normalises them. */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (host === '[::1]') return true;

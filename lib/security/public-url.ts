@@ -26,7 +26,7 @@ export function reconstructPublicUrl(event: HttpApiRequestLine, options: PublicU
   const query = event.rawQueryString === '' ? '' : `?${event.rawQueryString}`;
   const rawPath = reencodePath(event.rawPath);
   if (options.local === true) {
-    return `http://${event.headers['host'] ?? 'localhost'}${rawPath}${query}`;
+    return `http://${event.headers.host ?? 'localhost'}${rawPath}${query}`;
   }
   if (options.publicBaseUrl !== undefined && options.publicBaseUrl !== '') {
     const { origin, basePath } = splitBaseUrl(options.publicBaseUrl);

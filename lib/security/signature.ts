@@ -12,13 +12,13 @@ import { bodySha256QueryParam, defaultPortVariants } from './signed-url';
  * Which signature vouched for the request. Scheme A: hex HMAC of the URL and the raw body. Scheme B: base64 HMAC-SHA1
  * of the URL and the sorted form parameters (Twilio's scheme).
  */
-export type SignatureScheme =
+type SignatureScheme =
   | 'raw-body-hmac-sha256' // Scheme A, X-SignalWire-Sha256-Signature
   | 'raw-body-hmac-sha1' // Scheme A, X-SignalWire-Signature as 40 hex digits
   | 'form-params-hmac-sha1' // Scheme B over the URL and the form parameters (or the URL alone for a body-less request)
   | 'url-hmac-sha1-body-sha256'; // Scheme B over the URL alone, the body pinned by its `bodySHA256` query parameter
 
-export type SignatureFailureReason =
+type SignatureFailureReason =
   | 'no signing key configured'
   | 'missing signature'
   | 'malformed signature'

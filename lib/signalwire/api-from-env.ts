@@ -1,7 +1,8 @@
 import { positiveIntEnv, requireEnv } from '../config/env';
 import { readSecretSource, resolveSecret, type ParameterReader, type SecretSource } from '../config/secrets';
 import { ConfigError } from '../errors';
-import { createSignalWireRestClient, normalizeSpaceUrl, type SignalWireRestClient } from './rest-client';
+import { normalizeSpaceUrl } from './account-api';
+import { createSignalWireRestClient, type SignalWireRestClient } from './rest-client';
 import { CredentialsRefusedError } from './rest-responses';
 
 type Env = Readonly<Record<string, string | undefined>>;

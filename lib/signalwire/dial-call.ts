@@ -1,7 +1,7 @@
 import { ConfigError, DependencyError } from '../errors';
 import { requireHttpsUrl } from '../security/https-url';
 import { failureFor, isTimeout, parseJsonObject } from './rest-responses';
-import { DEFAULT_TIMEOUT_MS, normalizeSpaceUrl, type SignalWireApiConfig } from './rest-client';
+import { DEFAULT_TIMEOUT_MS, normalizeSpaceUrl, type SignalWireApiConfig } from './account-api';
 
 export interface DialRequest {
   from: string;

@@ -1,6 +1,6 @@
 import { DependencyError } from '../errors';
-import type { AccountApi, ListedMessage } from './rest-client';
-import { failureFor, parseJsonObject, toListedMessage } from './rest-responses';
+import type { AccountApi } from './account-api';
+import { failureFor, type ListedMessage, parseJsonObject, toListedMessage } from './rest-responses';
 
 const MAX_PAGES = 100;
 

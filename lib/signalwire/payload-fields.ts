@@ -6,7 +6,7 @@ import { PermanentError } from '../errors';
  * `null` and absent are the same thing: JSON senders write `"error_code": null` where a form omits the field.
  */
 
-export const MAX_ID_LENGTH = 256;
+const MAX_ID_LENGTH = 256;
 export const MAX_ADDRESS_LENGTH = 256;
 export const MAX_URL_LENGTH = 2048;
 export const MAX_TEXT_LENGTH = 16_384;

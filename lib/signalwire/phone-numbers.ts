@@ -1,6 +1,6 @@
 import { PermanentError } from '../errors';
 import { requireHttpsUrl } from '../security/https-url';
-import { createAccountApi, type SignalWireApiConfig } from './rest-client';
+import { createAccountApi, type SignalWireApiConfig } from './account-api';
 import { failureFor, parseJsonObject } from './rest-responses';
 
 /** What a phone number is pointed at after `configurePhoneNumber`. */

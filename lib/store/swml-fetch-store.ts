@@ -1,8 +1,27 @@
 import { PutCommand } from './commands';
 import { DependencyError } from '../errors';
-import type { SwmlFetchStore } from '../swml/record-swml-fetch';
 import { statsPartition } from './stats-index';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
+
+/** One SWML fetch as journaled through the queue: who called whom, for analytics (`webhooks stats`). */
+export interface SwmlFetch {
+  eventId: string;
+  route: string;
+  receivedAt: string;
+  callId?: string;
+  from?: string;
+  to?: string;
+  direction?: 'inbound' | 'outbound';
+}
+
+/**
+ * What the worker files a fetch with (lib/swml/record-swml-fetch.ts). Declared here, with its DynamoDB implementation:
+ * lib/swml depends on lib/store (compose-swml.ts), not the other way round.
+ */
+export interface SwmlFetchStore {
+  /** Records the fetch unless its event id was recorded already; false for a redelivery. */
+  record(fetch: SwmlFetch): Promise<boolean>;
+}
 
 /** One item per fetch (pk `SWML#<event_id>`, sk `FETCH`), in the stats index under `STATS#swml`. */
 export function createSwmlFetchStore(table: TableRef): SwmlFetchStore {

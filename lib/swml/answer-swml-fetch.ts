@@ -2,7 +2,7 @@ import { wrapDelivery } from '../envelope/wrap-delivery';
 import { DependencyError } from '../errors';
 import type { ParsedBody } from '../http/request-body';
 import type { WebhookRequest } from '../http/webhook-request';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { verifyDelivery, type VerifyDeliveryDeps } from '../security/authenticate';
 import { buildSwmlOrSafeDefault } from './build-swml';
 import { swmlCallContextFrom } from './call-context';

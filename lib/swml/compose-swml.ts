@@ -1,5 +1,5 @@
 import type { ParametersReader } from '../config/secrets';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import { webhookQueueOver } from '../queue/webhook-queue';
 import type { SendMessage } from '../queue/send-message';

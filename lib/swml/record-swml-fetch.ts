@@ -1,21 +1,5 @@
+import type { SwmlFetch, SwmlFetchStore } from '../store/swml-fetch-store';
 import { swmlCallContextFrom } from './call-context';
-
-/** One SWML fetch as journaled through the queue: who called whom, for analytics (`webhooks stats`). */
-export interface SwmlFetch {
-  eventId: string;
-  route: string;
-  receivedAt: string;
-  callId?: string;
-  from?: string;
-  to?: string;
-  direction?: 'inbound' | 'outbound';
-}
-
-/** The port the worker needs; lib/store/swml-fetch-store.ts implements it on DynamoDB. */
-export interface SwmlFetchStore {
-  /** Records the fetch unless its event id was recorded already; false for a redelivery. */
-  record(fetch: SwmlFetch): Promise<boolean>;
-}
 
 /**
  * The fetch was answered synchronously (functions/swml.ts); the worker only files it. Total: a fetch with no

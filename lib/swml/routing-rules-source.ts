@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { parseRoutingRules } from './routing-rules';
 
 export interface RoutingRulesSourceOptions {

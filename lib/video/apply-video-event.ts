@@ -92,7 +92,7 @@ async function applyToRoom(event: SessionVideoEvent, store: RoomStore): Promise<
   }
 }
 
-export function notificationFor(event: SessionVideoEvent): VideoNotification | undefined {
+function notificationFor(event: SessionVideoEvent): VideoNotification | undefined {
   const room = { roomSessionId: event.roomSessionId, ...(event.roomId !== undefined && { roomId: event.roomId }) };
   if (event.type === 'room.started') {
     return {

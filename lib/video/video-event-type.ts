@@ -13,7 +13,7 @@ export type VideoEventType =
   | 'recording.started'
   | 'recording.completed';
 
-export const VIDEO_EVENT_TYPES: readonly VideoEventType[] = [
+const VIDEO_EVENT_TYPES: readonly VideoEventType[] = [
   'room.started',
   'room.ended',
   'member.joined',

@@ -6,7 +6,8 @@ import { applyIncomingMessage, type IncomingMessageDeps } from '../messages/appl
 import { applyMessageStatus } from '../messages/apply-message-status';
 import { normalizeIncomingMessage } from '../messages/normalize-incoming-message';
 import { normalizeMessageStatus } from '../messages/normalize-message-status';
-import { recordSwmlFetch, swmlFetchFrom, type SwmlFetchStore } from '../swml/record-swml-fetch';
+import type { SwmlFetchStore } from '../store/swml-fetch-store';
+import { recordSwmlFetch, swmlFetchFrom } from '../swml/record-swml-fetch';
 import { applyVideoEvent, type RoomStore, type VideoNotifier } from '../video/apply-video-event';
 import { normalizeVideoEvent } from '../video/normalize-video-event';
 

@@ -1,6 +1,6 @@
 import { createArchiveStore } from '../archive/archive-store';
 import type { ParameterReader, ParametersReader } from '../config/secrets';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import type { IncomingMessageDeps } from '../messages/apply-incoming-message';
 import { createStatusCallbackSource } from '../messages/status-callback';
 import type { Metrics } from '../metrics';

@@ -3,7 +3,7 @@ import { archiveEntryOf, statusOfOutcome, type ArchiveEntry, type ArchiveStatus 
 import type { ArchiveStore } from '../archive/archive-store';
 import { causeMessage, PermanentError } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
-import type { Logger } from '../log';
+import type { Logger } from '../logger';
 import { withLogContext } from '../log-context';
 import type { Metrics } from '../metrics';
 import type { DeadLetterQueue } from '../queue/dead-letter-queue';

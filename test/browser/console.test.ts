@@ -138,6 +138,9 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
     });
     // The oldest row of an event is its first verdict (SQS may deliver it again: that shows as a later `duplicate`).
     const answered = page.locator(`#feed-rows tr[data-event-id="${ids[1]}"]`).last();
+    // innerText here and below: the assertions are on the rendered text, what the operator sees; textContent would
+    // also count text the page hides (CSS display:none, the chart's svg <title> tooltips).
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
     assert.match(await answered.innerText(), /call\.status[\s\S]*applied[\s\S]*call:browser-call-1:answered/);
     await shot('feed');
     // The README's picture: the feed without the empty page below it.
@@ -149,6 +152,7 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
   it("opens a call's timeline: states over time as a chart, with the talk time", async () => {
     await page.locator('#feed-rows a', { hasText: 'call:browser-call-1:answered' }).first().click();
     await page.waitForSelector('#call-detail svg.chart');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
     const detail = await page.locator('#call-detail').innerText();
     assert.match(detail, /ended/);
     assert.match(detail, /talk time 12 s/);
@@ -175,11 +179,13 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
     });
     await page.click('#nav-dlq');
     await page.waitForSelector('#dlq tr[data-message-id]');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
     assert.match(await page.locator('#dlq').innerText(), /DynamoDB unavailable/);
     await shot('dlq-before');
     await page.click('#dlq tr[data-message-id] button.redrive');
     await page.waitForSelector('#dlq-empty');
     assert.equal(await page.locator('#dlq tr[data-message-id]').count(), 0);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
     assert.match(await page.locator('#dlq .notice').innerText(), /1 redriven/);
     await shot('dlq-after');
     // The redriven delivery is applied: it shows up in the feed.

@@ -8,7 +8,7 @@ import { startTestStack, type TestStack } from './test-stack';
 import { waitFor } from './wait';
 
 /** What the auto-reply tests look at: message records (through `messages show`, in-process) and the fake API. */
-export interface ReplyProbe {
+interface ReplyProbe {
   show(id: string): Promise<any>;
   /** Waits until message `id`'s auto-reply has `status`, and returns the message. */
   status(id: string, status: string, timeoutMs?: number): Promise<any>;

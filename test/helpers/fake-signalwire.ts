@@ -10,7 +10,7 @@ import { createFakeNumbers, type FakeNumber } from './fake-signalwire-numbers';
  * lists the messages it created on GET of the same path (To, From and `DateSent>` filters, Twilio's JSON shape),
  * records every request, and can be told to fail or to hang for the next requests.
  */
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
@@ -184,9 +184,6 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
     },
   };
 }
-
-/** The helper under the name the brief gives it: `start()`. */
-export { startFakeSignalWire as start };
 
 /**
  * Twilio's list shape, filtered like the API (exact To and From; `DateSent>` a UTC day, inclusive, which leaves out

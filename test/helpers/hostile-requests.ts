@@ -54,7 +54,7 @@ export function namedCases(): HostileRequest[] {
     extra: Partial<HostileRequest> = {},
   ): HostileRequest => ({ name, method: 'POST', path, contentType, body, signing: 'valid', expect, ...extra });
   const deepArray = '['.repeat(100_000) + ']'.repeat(100_000);
-  const deepObject = '{"a":'.repeat(33) + '1' + '}'.repeat(33);
+  const deepObject = `${'{"a":'.repeat(33)}1${'}'.repeat(33)}`;
   return [
     post('oversized JSON body (300 KiB)', '/call-status', JSON_TYPE, json({ call_id: 'x'.repeat(300 * 1024) }), 413),
     post(

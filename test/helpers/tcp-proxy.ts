@@ -1,6 +1,6 @@
 import { connect, createServer, type Socket } from 'node:net';
 
-export type ProxyMode = 'forward' | 'hang' | 'reset';
+type ProxyMode = 'forward' | 'hang' | 'reset';
 
 export interface TcpProxy {
   endpoint: string;
@@ -32,7 +32,9 @@ export async function startTcpProxy(target?: { port: number }): Promise<TcpProxy
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  const cutAll = () => sockets.forEach((socket) => socket.destroy());
+  const cutAll = () => {
+    for (const socket of sockets) socket.destroy();
+  };
   return {
     endpoint: `http://127.0.0.1:${port}`,
     setMode(next) {

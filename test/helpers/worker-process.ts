@@ -6,4 +6,4 @@
 import { handler } from '../../functions/worker';
 
 const response = await handler({ Records: [JSON.parse(process.argv[2] ?? '{}')] });
-process.stdout.write(JSON.stringify(response) + '\n');
+process.stdout.write(`${JSON.stringify(response)}\n`);

@@ -25,7 +25,10 @@ describe('SendMessage through the SDK with a function budget', () => {
     sqsEmulator = await startSqs();
   });
   after(async () => {
-    for (const server of servers) server.closeAllConnections(), server.close();
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
     await sqsEmulator?.stop();
   });
 

@@ -19,7 +19,12 @@ const refuse = (status: number, type: string) => (response: ServerResponse) =>
 /** SSM GetParameters through the SDK's client (lib/aws/ssm.ts), against the local SSM stand-in and scripted failures. */
 describe('SSM GetParameters through the SDK', () => {
   const servers: Server[] = [];
-  after(() => servers.forEach((server) => (server.closeAllConnections(), server.close())));
+  after(() => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
 
   it('reads SecureStrings decrypted, ten names a request, and leaves out names SSM does not know', async () => {
     const names = [...Object.keys(STORED), ...Array.from({ length: 12 }, (_, i) => `/app/dev/missing-${i}`)];

@@ -155,7 +155,9 @@ describe('the local SQS event source mapping (local/sqs-event-source.ts) on the 
       batches,
       source,
       clients,
-      close: () => clients.forEach((client) => client.destroy()),
+      close: () => {
+        for (const client of clients) client.destroy();
+      },
     };
   }
 

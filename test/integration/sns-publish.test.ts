@@ -46,7 +46,12 @@ const refusal = (status: number, code: string) =>
  */
 describe('SNS Publish through the SDK, failures sorted for at-most-once', () => {
   const servers: Server[] = [];
-  after(() => servers.forEach((server) => (server.closeAllConnections(), server.close())));
+  after(() => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
   const standIn = async (answers: ((response: ServerResponse) => void)[]) => {
     const scripted = await scriptedServer(answers);
     servers.push(scripted.server);

@@ -42,8 +42,14 @@ describe('SWML fetch (synchronous answer from table rules, journaled through the
   // where its behaviour is the point (set, its refusals, the final stats).
   let cli: Target;
   let fetches = 0;
-  const get = (query = '') => (fetches++, fetchSwml(fetch(`${stack.url}/swml${query}`)));
-  const fixture = (name: string) => (fetches++, fetchSwml(postFixture(stack.url, loadFixture(name))));
+  const get = (query = '') => {
+    fetches++;
+    return fetchSwml(fetch(`${stack.url}/swml${query}`));
+  };
+  const fixture = (name: string) => {
+    fetches++;
+    return fetchSwml(postFixture(stack.url, loadFixture(name)));
+  };
   const rulesFile = (name: string, content: string) => {
     const file = join(dir, name);
     writeFileSync(file, content);

@@ -268,7 +268,10 @@ describe('video rooms (HTTP -> SQS -> worker -> DynamoDB, emulators)', () => {
   it('publishes when its own claim landed but the answer was lost (the SDK retried the write and found it)', async () => {
     const sent: Notification[] = [];
     const lostAnswer: ClaimStore = { ...claims, create: async (...args) => (await claims.create(...args)) && false };
-    const notifier = videoNotifier(async (notification) => (sent.push(notification), {}), lostAnswer);
+    const notifier = videoNotifier(async (notification) => {
+      sent.push(notification);
+      return {};
+    }, lostAnswer);
     const started = normalizeVideoEvent(
       { event: 'room.started', room_id: 'r-l', room_session_id: 'rs-lost-answer', timestamp: '2025-01-15T10:00:00Z' },
       '2025-01-15T10:00:01Z',

@@ -22,7 +22,7 @@ function assertClientError(action: () => unknown, statusCode: number, reason: Re
 
 /** `depth` nested JSON objects: `{"a":{"a":...{}...}}`. */
 function nestedObjects(depth: number): string {
-  return '{"a":'.repeat(depth - 1) + '{}' + '}'.repeat(depth - 1);
+  return `${'{"a":'.repeat(depth - 1)}{}${'}'.repeat(depth - 1)}`;
 }
 
 describe('rawBodyBytes', () => {
@@ -124,7 +124,7 @@ describe('parseBody: JSON nesting', () => {
   });
 
   it('refuses 33 levels with 400, objects and arrays alike', () => {
-    const arrays = '{"a":' + '['.repeat(32) + ']'.repeat(32) + '}';
+    const arrays = `{"a":${'['.repeat(32)}${']'.repeat(32)}}`;
     for (const body of [nestedObjects(33), arrays]) {
       assertClientError(() => parseBody(Buffer.from(body), 'application/json'), 400, /nested deeper than 32/);
     }
@@ -141,7 +141,7 @@ describe('parseBody: JSON nesting', () => {
 
   it('does not end a string at an escaped quote', () => {
     // given strings that contain escaped quotes and escaped backslashes followed by brackets
-    const text = '\\"{[{[\\\\'.repeat(40) + '"[[[[';
+    const text = `${'\\"{[{[\\\\'.repeat(40)}"[[[[`;
     const body = JSON.stringify({ a: text, b: { c: ['"'] } });
     // when
     const parsed = parseBody(Buffer.from(body), 'application/json');
@@ -151,7 +151,7 @@ describe('parseBody: JSON nesting', () => {
 
   it('still counts brackets after a string that ends in an escaped backslash', () => {
     // given a string ending in `\\` (the quote after it closes the string), then 33 real levels
-    const body = '{"s":"x\\\\","n":' + nestedObjects(32) + '}';
+    const body = `{"s":"x\\\\","n":${nestedObjects(32)}}`;
     // then
     assertClientError(() => parseBody(Buffer.from(body), 'application/json'), 400, /nested deeper than 32/);
   });
@@ -207,7 +207,7 @@ describe('parseBody: refusals', () => {
   it('accepts a body of exactly MAX_BODY_BYTES', () => {
     // given a JSON object padded to the limit
     const prefix = '{"pad":"';
-    const raw = Buffer.from(prefix + 'x'.repeat(MAX_BODY_BYTES - prefix.length - 2) + '"}');
+    const raw = Buffer.from(`${prefix}${'x'.repeat(MAX_BODY_BYTES - prefix.length - 2)}"}`);
     assert.equal(raw.length, MAX_BODY_BYTES);
     // when
     const parsed = parseBody(raw, 'application/json');

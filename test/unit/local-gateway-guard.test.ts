@@ -41,7 +41,10 @@ describe('the local gateway refuses what a web page can send it', () => {
         method: 'POST',
         path: '/incoming-sms',
         timeoutMs: 1000,
-        handler: async () => (handled++, { statusCode: 200, body: '{}' }),
+        handler: async () => {
+          handled++;
+          return { statusCode: 200, body: '{}' };
+        },
       },
     ]);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -10,7 +10,10 @@ import { sqsRecord } from '../helpers/aws-events';
 async function logLines(fn: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
   const lines: string[] = [];
   const [out, err] = [process.stdout.write, process.stderr.write];
-  const capture = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  const capture = ((chunk: string) => {
+    lines.push(String(chunk));
+    return true;
+  }) as typeof process.stdout.write;
   process.stdout.write = capture;
   process.stderr.write = capture;
   try {

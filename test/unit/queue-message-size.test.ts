@@ -31,9 +31,9 @@ describe('queued message size (1 MiB queues; a dead letter with its reason alway
   it('counts the exact bytes queued: U+FFFE and U+FFFF are escaped to 6 bytes before the limit is checked', () => {
     const fits = 'a'.repeat(MAX_QUEUED_BODY_BYTES);
     assert.equal(queuedMessageBody(fits), fits);
-    assert.equal(queuedMessageBody(fits + 'a'), undefined);
+    assert.equal(queuedMessageBody(`${fits}a`), undefined);
     // 3 bytes raw, 6 escaped: half the limit in raw bytes is already too much
-    const special = '"' + '\ufffe'.repeat(Math.ceil(MAX_QUEUED_BODY_BYTES / 6)) + '"';
+    const special = `"${'\ufffe'.repeat(Math.ceil(MAX_QUEUED_BODY_BYTES / 6))}"`;
     assert.ok(Buffer.byteLength(special) < MAX_QUEUED_BODY_BYTES);
     assert.equal(queuedMessageBody(special), undefined);
   });

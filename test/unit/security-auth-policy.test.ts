@@ -164,7 +164,7 @@ describe('authenticateRequest', () => {
 
   describe('with every check configured, the first failing one decides', () => {
     const wrongAuth = `Basic ${Buffer.from('signalwire:wrong').toString('base64')}`;
-    const unsigned = { authorization: signedRequest().headers['authorization'] };
+    const unsigned = { authorization: signedRequest().headers.authorization };
     const table: Array<[why: string, overrides: Partial<WebhookRequest>, status: 401 | 403, reason: string]> = [
       ['source outside the allowlist', { sourceIp: '198.51.100.1' }, 403, 'source ip not allowed'],
       ['no source ip', { sourceIp: undefined }, 403, 'source ip not allowed'],

@@ -6,7 +6,7 @@ import { errorResponse } from '../../lib/http/responses';
 import { authenticatorFromEnv, type Authenticate } from '../../lib/security/authenticate';
 import { rawBodyBytes } from '../../lib/http/request-body';
 import { toWebhookRequest, type WebhookRequest } from '../../lib/http/webhook-request';
-import type { Logger } from '../../lib/log';
+import type { Logger } from '../../lib/logger';
 import type { Metrics } from '../../lib/metrics';
 import { signDelivery } from '../../lib/security/sign-delivery';
 import { apiGatewayEvent } from '../helpers/aws-events';
@@ -260,7 +260,10 @@ describe('webhook authenticator secrets from SSM', () => {
 
   it('reads the named SSM parameters off Lambda too (the local stack serves them from its SSM stand-in)', async () => {
     const asked: string[][] = [];
-    const readParameters = async (names: readonly string[]) => (asked.push([...names]), new Map<string, string>());
+    const readParameters = async (names: readonly string[]) => {
+      asked.push([...names]);
+      return new Map<string, string>();
+    };
     const { AWS_LAMBDA_FUNCTION_NAME: _, ...local } = PARAMS;
     const authenticate = authenticatorFromEnv(local, { ...recorder(), readParameters });
     // no parameter exists: every check is off, and off Lambda that means open

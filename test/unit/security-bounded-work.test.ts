@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ClientError } from '../../lib/errors';
+import type { ClientError } from '../../lib/errors';
 import { MAX_FORM_BODY_BYTES, MAX_FORM_FIELDS, parseBody, rawBodyBytes } from '../../lib/http/request-body';
 import { toWebhookRequest } from '../../lib/http/webhook-request';
 import { authenticatorFromEnv } from '../../lib/security/authenticate';
@@ -103,7 +103,7 @@ describe('bounded work before authentication', () => {
       );
     }
     assert.deepEqual(
-      verifySignalWireSignature({ ...request, headers: { 'x-signalwire-signature': 'A'.repeat(27) + '=' } }, [KEY]),
+      verifySignalWireSignature({ ...request, headers: { 'x-signalwire-signature': `${'A'.repeat(27)}=` } }, [KEY]),
       { ok: false, reason: 'signature mismatch' },
     );
   });

@@ -67,7 +67,10 @@ const webhookUrl = fc
 function oracleParamsOf(entries: ReadonlyArray<readonly [string, string]>): OracleParams {
   // Null prototype, so a generated name such as "__proto__" stays an ordinary key, as a body parser would keep it.
   const params = Object.create(null) as Record<string, string[]>;
-  for (const [name, value] of entries) (params[name] ??= []).push(value);
+  for (const [name, value] of entries) {
+    params[name] ??= [];
+    params[name].push(value);
+  }
   const flattened = Object.create(null) as OracleParams;
   for (const [name, values] of Object.entries(params)) flattened[name] = values.length === 1 ? values[0]! : values;
   return flattened;

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ConfigError, DependencyError, PermanentError } from '../../lib/errors';
-import {
-  createSignalWireRestClient,
-  normalizeSpaceUrl,
-  type SignalWireRestClient,
-} from '../../lib/signalwire/rest-client';
+import { normalizeSpaceUrl } from '../../lib/signalwire/account-api';
+import { createSignalWireRestClient, type SignalWireRestClient } from '../../lib/signalwire/rest-client';
 import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
 
 const PROJECT_ID = 'p-0000-project';

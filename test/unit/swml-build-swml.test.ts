@@ -99,7 +99,7 @@ describe('buildSwml', () => {
   });
 
   it('puts only sanitized, bounded text into say:', () => {
-    const rules = { ...RULES, greeting: 'Hello\nthere\t${call.from} %{secret} 👋 ' + 'x'.repeat(600) };
+    const rules = { ...RULES, greeting: `Hello\nthere\t\${call.from} %{secret} 👋 ${'x'.repeat(600)}` };
     const [, greeting] = buildSwml(call(undefined), rules).sections.main;
     assert.ok(greeting && 'play' in greeting);
     const url = greeting.play.url;

@@ -8,7 +8,13 @@ const log = createLogger({}, 'silent');
 /** A table read that counts its calls and answers what `next` says, on a clock the test moves. */
 function fakeRead(next: () => Promise<string | undefined>) {
   const calls = { count: 0 };
-  return { calls, read: () => (calls.count++, next()) };
+  return {
+    calls,
+    read: () => {
+      calls.count++;
+      return next();
+    },
+  };
 }
 
 describe('createRoutingRulesSource (the container cache of the SWML routing rules)', () => {
@@ -77,7 +83,10 @@ describe('createRoutingRulesSource (the container cache of the SWML routing rule
   it('hands back broken rules as stored (the answer falls back to the safe default) and logs them', async () => {
     const lines: string[] = [];
     const original = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      lines.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       const rules = createRoutingRulesSource(async () => '{"vipNumber":[]}', {
         ttlMs: 0,

@@ -34,7 +34,7 @@ export async function deployedStageView(target: Target): Promise<StageView> {
 }
 
 /** Serverless names a function `<service>-<stage>-<name>`. */
-export const deployedFunctionName = (service: string, stage: string, name: string) => `${service}-${stage}-${name}`;
+const deployedFunctionName = (service: string, stage: string, name: string) => `${service}-${stage}-${name}`;
 
 async function deployedFunctions(service: string, stage: string, region: string, defined: LocalFunction[]) {
   const fromTemplate = (fn: LocalFunction): FunctionView => ({ name: fn.name, env: plainStrings(fn.environment) });

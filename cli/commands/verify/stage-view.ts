@@ -1,7 +1,4 @@
 import type { SSMClientConfig } from '@aws-sdk/client-ssm';
-import type { Target } from '../../target';
-import { deployedStageView } from './deployed-stage';
-import { localStageView, readLocalStackFile } from './local-stage';
 
 /** One function of the stage as verify sees it. */
 export interface FunctionView {
@@ -33,14 +30,4 @@ export interface StageView {
   topicUnknownBecause?: string;
   /** The SNS endpoint of the local stack (deployed: the SDK's default). */
   snsEndpoint?: string;
-}
-
-/**
- * The local stack when the target is the one its endpoints file describes (the same queue), else the deployed stage
- * of that name.
- */
-export async function stageViewOf(target: Target, stackFile: string): Promise<StageView> {
-  const local = readLocalStackFile(stackFile);
-  if (local !== undefined && local.queueUrl === target.queueUrl) return localStageView(local, stackFile);
-  return deployedStageView(target);
 }

@@ -27,7 +27,7 @@ export interface FrontCall {
 }
 
 /** Makes the front check a service's requests differently, to show that a handler fails when AWS would refuse it. */
-export interface CheckAlteration {
+interface CheckAlteration {
   service: AwsService;
   /** The request target to check instead of the one received (e.g. the queue's path, which issue 19's transport sent). */
   target?(received: ReceivedRequest): string;
@@ -144,7 +144,9 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
   return {
     address,
     calls,
-    alterChecks: (next) => void (alteration = next),
+    alterChecks: (next) => {
+      alteration = next;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

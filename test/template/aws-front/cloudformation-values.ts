@@ -33,7 +33,7 @@ export function resolveCloudFormation(value: unknown, resources: Resources, stac
       string,
       Record<string, unknown>,
     ];
-    return text.replace(/\$\{(!?)([^}]+)\}/g, (whole, literal: string, name: string) => {
+    return text.replace(/\$\{(!?)([^}]+)\}/g, (_whole, literal: string, name: string) => {
       if (literal) return `\${${name}}`;
       if (Object.hasOwn(variables, name)) return String(resolve(variables[name]));
       const [logicalId, attribute] = name.split('.', 2) as [string, string | undefined];
