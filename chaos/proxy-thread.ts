@@ -1,6 +1,6 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
 import type { FaultCounts, FaultRates } from './fault-proxy';
+import { startTypeScriptThread } from '../local/typescript-thread';
 
 export interface ProxyThread {
   /** Each proxy's address, by name. */
@@ -24,7 +24,7 @@ export async function startProxyThread(options: {
   latencyMs: number;
   seed: number;
 }): Promise<ProxyThread> {
-  const worker = new Worker(new URL('./proxy-thread.mjs', import.meta.url), { workerData: options });
+  const worker = startTypeScriptThread(new URL('./proxy-thread-main.ts', import.meta.url), { workerData: options });
   const pending = new Map<number, { resolve(counts: FaultCounts): void; reject(error: Error): void }>();
   let nextId = 0;
   const [ready] = (await Promise.race([

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { EventSource, EventSourceOptions } from './sqs-event-source';
+import { startTypeScriptThread } from './typescript-thread';
 
 export interface FunctionThreadOptions {
   name: string;
@@ -32,7 +33,7 @@ export async function startFunctionThread(
   options: FunctionThreadOptions,
   onError?: (error: unknown) => void,
 ): Promise<FunctionThread> {
-  const worker = new Worker(new URL('./function-worker.mjs', import.meta.url), {
+  const worker = startTypeScriptThread(new URL('./function-worker.ts', import.meta.url), {
     workerData: options,
     env: options.env,
   });

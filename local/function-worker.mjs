@@ -1,6 +1,0 @@
-// Worker-thread entry: Node 20 does not run a thread's entry through the parent's TypeScript loader,
-// so register tsx here, then load the real entry.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./function-worker.ts');
