@@ -4,30 +4,13 @@
  * the delay from each 200 to its line. `npm run bench:tail` (N=20 by default)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT, type StackInfo } from '../local/stack';
+import { PROJECT_ROOT } from '../local/stack';
+import { startNpmStart } from './lib/npm-start';
 
 const N = Number(process.env.N ?? 20);
-const dir = mkdtempSync(join(tmpdir(), 'bench-tail-'));
-const stackFile = join(dir, 'stack.json');
-const env = {
-  ...process.env,
-  PORT: '0',
-  LOCAL_DATA_DIR: ':memory:',
-  WEBHOOKS_STACK_FILE: stackFile,
-  LOG_LEVEL: 'warn',
-  NODE_NO_WARNINGS: '1',
-};
-const stackProcess = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
-  env,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise<void>((resolve) =>
-  stackProcess.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve()),
-);
-const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
+const { child: stackProcess, stack, env, dir } = await startNpmStart('tail');
 
 const tail = spawn(process.execPath, [join(PROJECT_ROOT, 'bin/webhooks.js'), 'tail', '--json'], {
   env,

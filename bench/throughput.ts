@@ -7,17 +7,13 @@
  * with the emulators, it mostly measures the emulators' CPU, not the functions'. Its budget is that nothing is lost.
  * `npm run bench:e2e` (N=20000 CONCURRENCY=32 E2E_RUNS=3; CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" profiles every process)
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { PROJECT_ROOT } from '../local/project-root';
-import type { StackInfo } from '../local/stack';
 import { delivery, type Delivery } from './lib/e2e-deliveries';
+import { startNpmStart } from './lib/npm-start';
 import { emitMetrics, percentile, round } from './lib/metrics';
 import { rawConnection, type RawConnection } from './lib/raw-http';
 import { childPids, processCpuSeconds, processRole, threadCpuSeconds } from './lib/process-cpu';
@@ -37,27 +33,10 @@ interface RunResult {
 
 /** One run on a fresh `npm start` (in memory): warm-up, N deliveries, the drain, then every 200 checked in the table. */
 async function runOnce(): Promise<RunResult> {
-  const dir = mkdtempSync(join(tmpdir(), 'bench-e2e-'));
-  const stackFile = join(dir, 'stack.json');
   const childArgs = process.env.CHILD_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...childArgs, '--import', 'tsx', join(PROJECT_ROOT, 'local/start.ts')], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      LOCAL_DATA_DIR: ':memory:',
-      WEBHOOKS_STACK_FILE: stackFile,
-      LOG_LEVEL: 'warn',
-      NODE_NO_WARNINGS: '1',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const { child, stack, dir } = await startNpmStart('e2e', childArgs);
   const exited = once(child, 'exit');
   try {
-    await new Promise<void>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
-      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}`)));
-    });
-    const stack = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials });
     const table = DynamoDBDocumentClient.from(
