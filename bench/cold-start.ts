@@ -12,7 +12,7 @@ import { measureColdLoads } from './lib/cold-load';
 import { emitMetrics, median, round, type Metrics } from './lib/metrics';
 
 const RUNS = Number(process.env.RUNS ?? 40);
-/** Issue 19: each function's cold load over a bare node, with the SDK clients it creates at module scope. */
+/** Each function's cold load over a bare node, with the SDK clients it creates at module scope. */
 const COLD_LOAD_BUDGETS: Record<string, string> = { ingest: '<= 1.9', swml: '<= 2.0', worker: '<= 2.1' };
 /** Only the ingest's size has a budget: it answers SignalWire, so its cold start is on a caller's clock. */
 const BUNDLE_KB_BUDGETS: Record<string, string> = { ingest: '<= 320' };

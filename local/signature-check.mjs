@@ -1,8 +1,8 @@
 // Checks a SigV4-signed AWS request exactly as it was received, as AWS checks it: the SDK's own signer
 // (@smithy/signature-v4) re-signs the request line, the signed headers and the body with the caller's secret, and the
 // two signatures must match. The emulators accept any signature; this is what catches a client that signs one thing
-// and sends another (issue 19: path `/` signed, `/<account>/<queue>` sent). Used by the local stack's AWS front
-// (local/aws-call-recorder.mjs) and the packaged-bundle test (test/template/aws-front/).
+// and sends another (say, path `/` signed and `/<account>/<queue>` sent). Used by the local stack's AWS front
+// (local/aws-front.mjs) and the packaged-bundle test (test/template/aws-front/).
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 

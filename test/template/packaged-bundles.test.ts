@@ -273,7 +273,7 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     assert.equal(JSON.parse(journal.MessageBody).payload.CallSid, 'c-bundle-swml');
   });
 
-  it('fails, naming the call, when the path bug is back: SendMessage checked at the queue path issue 19 sent it to', async () => {
+  it("fails, naming the call, when the path bug is back: SendMessage signed for `/` but sent to the queue's path", async () => {
     // the request line the old transport sent (`/<account>/<queue>`) against the signature it computed for `/`
     front.alterChecks({
       service: 'sqs',

@@ -159,7 +159,7 @@ describe('local/signature-check.mjs: a SigV4 request checked as received, as AWS
     const dynamodb = await sent('dynamodb');
     const ssm = await sent('ssm');
     const refusals: [string, ReceivedRequest, RegExp, ((id: string) => string | undefined)?][] = [
-      // issue 19: `/` signed, the queue's path sent
+      // `/` signed, the queue's path sent: the bug that once made a deployed ingest answer 503 to everything
       ['path', { ...sqs, url: '/123456789012/queue' }, /^SignatureDoesNotMatch: .*POST \/123456789012\/queue/],
       [
         'body',

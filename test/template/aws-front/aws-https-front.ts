@@ -29,7 +29,7 @@ export interface FrontCall {
 /** Makes the front check a service's requests differently, to show that a handler fails when AWS would refuse it. */
 interface CheckAlteration {
   service: AwsService;
-  /** The request target to check instead of the one received (e.g. the queue's path, which issue 19's transport sent). */
+  /** The request target to check instead of the one received (e.g. the queue's path, where a transport that signed `/` sent its SendMessage). */
   target?(received: ReceivedRequest): string;
   /** The secret to check against instead of the caller's. */
   secret?: string;
