@@ -9,7 +9,7 @@ import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { createDynamoDbClient } from '../lib/aws/dynamodb';
 import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 import { createSnsClient, publishWith } from '../lib/aws/sns';
-import { createSqsClient, sendMessageWith } from '../lib/aws/sqs';
+import { changeVisibilityWith, createSqsClient, sendMessageWith } from '../lib/aws/sqs';
 import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
 import { cachedParameterReader } from '../lib/config/ssm-parameters';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
@@ -47,9 +47,11 @@ try {
   const counts = countRequestsByOperation(dynamodb);
   // Wired as functions/worker.ts wires it, around the counted client.
   const readParameters = parametersReaderWith(createSsmClient(config.ssm));
+  const sqs = createSqsClient(config.sqs);
   const clients = {
     dynamodb: sdkDynamoDb(dynamodb),
-    sendMessage: sendMessageWith(createSqsClient(config.sqs)),
+    sendMessage: sendMessageWith(sqs),
+    changeVisibility: changeVisibilityWith(sqs, config.queueUrl),
     snsPublish: publishWith(createSnsClient(config.sns)),
     readParameters,
     readParameter: cachedParameterReader(readParameters),

@@ -2,7 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDbClient } from '../lib/aws/dynamodb';
 import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 import { createSnsClient, publishWith } from '../lib/aws/sns';
-import { createSqsClient, sendMessageWith } from '../lib/aws/sqs';
+import { changeVisibilityWith, createSqsClient, sendMessageWith } from '../lib/aws/sqs';
 import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
 import { cachedParameterReader } from '../lib/config/ssm-parameters';
 import { createLogger } from '../lib/log';
@@ -15,11 +15,13 @@ import { readWorkerConfig } from '../lib/worker/worker-config';
 const config = readWorkerConfig(process.env);
 const log = createLogger({ fn: 'worker' }, config.runtime.logLevel, config.runtime);
 const readParameters = parametersReaderWith(createSsmClient(config.ssm));
+const sqs = createSqsClient(config.sqs);
 const clients = {
   readParameters,
   readParameter: cachedParameterReader(readParameters),
   dynamodb: sdkDynamoDb(createDynamoDbClient(config.dynamodb)),
-  sendMessage: sendMessageWith(createSqsClient(config.sqs)),
+  sendMessage: sendMessageWith(sqs),
+  changeVisibility: changeVisibilityWith(sqs, config.queueUrl),
   snsPublish: publishWith(createSnsClient(config.sns)),
 };
 const deps = composeWorker(config, clients, log, createMetrics(config.runtime));

@@ -17,8 +17,10 @@ if (kind === 'dynamodb') {
 } else if (kind === 'sqs') {
   const { createRequestHandler } = await import('local-aws-sqs');
   const { createServer } = await import('node:http');
+  const { countReceivesOnly } = await import('./sqs-receive-count.mjs');
   const emulator = createRequestHandler({ port: 0, hostname: '127.0.0.1', emulateQueueCreationLifecycle: false });
   sqsService = emulator.service;
+  countReceivesOnly(sqsService);
   server = createServer(emulator.requestHandler);
 } else if (kind === 'ssm') {
   const { createSsmStandIn } = await import('./ssm-stand-in.mjs');

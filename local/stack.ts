@@ -25,7 +25,10 @@ export interface LocalStackOptions {
   port?: number;
   /** Keep DynamoDB data on disk here; in memory when absent. */
   dataDir?: string;
-  /** Override attributes of queues that have a redrive policy (tests shorten VisibilityTimeout). */
+  /**
+   * Override attributes of queues that have a redrive policy (tests shorten VisibilityTimeout); a VisibilityTimeout
+   * given here is also the functions' QUEUE_VISIBILITY_TIMEOUT_SECONDS, unless `environment` sets that.
+   */
   queueAttributes?: Record<string, string>;
   /** Overrides serverless.yml's maximumBatchingWindow (tests shorten it). */
   batchWindowMs?: number;
@@ -123,6 +126,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const sources = { provider: defs.environment, index, endpoints, extra: options.environment ?? {}, parameters };
   const secrets = secretSettings(defs.functions);
   const envs = defs.functions.map((fn) => ({ fn, env: functionEnvironment(fn, sources, secrets) }));
+  // A function told the queue's visibility timeout (the worker caps its retries' backoff below it) is told the one
+  // the queue was made with here, unless the caller set it.
+  const visibility = options.queueAttributes?.VisibilityTimeout;
+  if (visibility !== undefined && options.environment?.QUEUE_VISIBILITY_TIMEOUT_SECONDS === undefined)
+    for (const { env } of envs)
+      if (env.QUEUE_VISIBILITY_TIMEOUT_SECONDS !== undefined) env.QUEUE_VISIBILITY_TIMEOUT_SECONDS = visibility;
   const ssm = await startSsmStandIn(parameters, record('ssm'));
   const ssmEndpoint = await endpointFor('ssm', ssm.endpoint);
   for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;

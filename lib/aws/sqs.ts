@@ -1,4 +1,5 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import type { ChangeVisibility } from '../queue/change-visibility';
 import type { SendMessage } from '../queue/send-message';
 import type { ClientBudget } from '../config/client-budget';
 import { clientSettings } from './client-settings';
@@ -13,6 +14,19 @@ export function sendMessageWith(client: SQSClient): SendMessage {
         QueueUrl: queueUrl,
         MessageBody: messageBody,
         ...(attributes && { MessageAttributes: attributes }),
+      }),
+    );
+  };
+}
+
+/** ChangeMessageVisibility on one queue through the SDK's SQS client. */
+export function changeVisibilityWith(client: SQSClient, queueUrl: string): ChangeVisibility {
+  return async (receiptHandle, seconds) => {
+    await client.send(
+      new ChangeMessageVisibilityCommand({
+        QueueUrl: queueUrl,
+        ReceiptHandle: receiptHandle,
+        VisibilityTimeout: seconds,
       }),
     );
   };

@@ -47,6 +47,13 @@ export interface ClaimStore {
 /** Another worker holds the claim under a running lease: retry later, never do the effect now. */
 export class ClaimBusyError extends WebhookError {
   override readonly name: string = 'ClaimBusyError';
+  constructor(
+    message: string,
+    /** When the holder's lease ends (epoch ms), if known: from then on the claim can be taken over. */
+    readonly leaseExpiresAt?: number,
+  ) {
+    super(message);
+  }
 }
 
 export type Acquired =
@@ -74,10 +81,12 @@ export async function acquireClaim(
   if (existing.status === 'in_progress' && existing.leaseExpiresAt > now) {
     throw new ClaimBusyError(
       `claim ${key} is held by another worker until ${new Date(existing.leaseExpiresAt).toISOString()}`,
+      existing.leaseExpiresAt,
     );
   }
   if (!(await store.takeOver(key, existing.token, { token, leaseExpiresAt, now }))) {
-    throw new ClaimBusyError(`claim ${key} was taken over by another worker`);
+    // The winner took its lease a moment before ours would have begun: it ends by ours at the latest.
+    throw new ClaimBusyError(`claim ${key} was taken over by another worker`, leaseExpiresAt);
   }
   return { kind: 'acquired', token, claimedAt: existing.claimedAt, previous: existing };
 }

@@ -9,6 +9,7 @@ import { countingUncertainPublishes } from '../notifications/counted-notifier';
 import { createLogNotifier } from '../notifications/log-notifier';
 import { createSnsNotifier, type SnsPublish } from '../notifications/sns-notifier';
 import { createVideoNotifier } from '../notifications/video-notifications';
+import type { ChangeVisibility } from '../queue/change-visibility';
 import { createDeadLetterQueue } from '../queue/dead-letter-queue';
 import type { SendMessage } from '../queue/send-message';
 import { signalWireApi } from '../signalwire/api-from-env';
@@ -30,6 +31,8 @@ export interface WorkerClients {
   dynamodb: DynamoDbSender;
   /** SendMessage to the DLQ. */
   sendMessage: SendMessage;
+  /** ChangeMessageVisibility on the webhook queue: when a failed record comes back. */
+  changeVisibility: ChangeVisibility;
   /** SNS Publish, never retried on its own. */
   snsPublish: SnsPublish;
   readParameter: ParameterReader;
@@ -57,6 +60,7 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
     deadLetters: createDeadLetterQueue(clients.sendMessage, config.dlqUrl),
     failures: createFailureStore(table),
     maxReceiveCount: config.maxReceiveCount,
+    retries: { backoff: config.retryBackoff, changeVisibility: clients.changeVisibility },
     log,
     metrics,
     archive: createArchiveStore(table),

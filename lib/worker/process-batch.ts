@@ -6,8 +6,10 @@ import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
 import type { Logger } from '../logger';
 import { withLogContext } from '../log-context';
 import type { Metrics } from '../metrics';
+import type { ChangeVisibility } from '../queue/change-visibility';
 import type { DeadLetterQueue } from '../queue/dead-letter-queue';
 import type { FailureStore } from '../store/failure-store';
+import { retryCauseOf, retryDelaySeconds, type RetryBackoff } from './retry-delay';
 
 export interface BatchDeps {
   /** Applies one event; throws PermanentError when it can never succeed, anything else to have it retried. */
@@ -21,6 +23,11 @@ export interface BatchDeps {
   metrics?: Metrics;
   /** Files every delivery with its verdict: one batch write per SQS batch (none when absent). */
   archive?: ArchiveStore;
+  /**
+   * Sets each failed record's next delivery (lib/worker/retry-delay.ts) before it is reported; when absent, or when
+   * the change fails, it comes back after the queue's visibility timeout.
+   */
+  retries?: { backoff: RetryBackoff; changeVisibility: ChangeVisibility; now?(): number; random?(): number };
 }
 
 type Verdict = { status: ArchiveStatus; outcome: string; reason?: string; attempts: number };
@@ -119,15 +126,44 @@ async function settleFailure(
         ? { status: 'dead-lettered', outcome: failure.category, reason: failure.reason, attempts }
         : { status: 'retrying', outcome: 'dead-letter failed', reason, attempts },
     );
+    if (!done) await retryLater(record, error, deps);
     return done;
   }
   file(envelope, { status: 'retrying', outcome: 'failed', reason, attempts });
-  deps.log.warn('event failed, will retry', { ...context, cause: causeMessage(error) });
-  if (envelope !== undefined) {
+  const recordFailure = async () => {
+    if (envelope === undefined) return;
     const failed = { event_id: envelope.event_id, last_error: reason, attempts, failed_at: new Date().toISOString() };
     await deps.failures.record(failed).catch((e: unknown) => deps.log.warn('could not record failure', { error: e }));
-  }
+  };
+  const [retryInSeconds] = await Promise.all([retryLater(record, error, deps), recordFailure()]);
+  deps.log.warn('event failed, will retry', {
+    ...context,
+    cause: causeMessage(error),
+    retry_in_seconds: retryInSeconds,
+  });
   return false;
+}
+
+/**
+ * Brings a record reported as failed back after its backoff rather than the whole visibility timeout. Returns the
+ * seconds set, or undefined when the timeout stays (no backoff, or SQS refused the change: logged, never fatal).
+ */
+async function retryLater(record: SQSRecord, error: unknown, deps: BatchDeps): Promise<number | undefined> {
+  if (deps.retries === undefined) return undefined;
+  const { backoff, changeVisibility, now = Date.now, random = Math.random } = deps.retries;
+  const seconds = retryDelaySeconds(retryCauseOf(error), attemptsOf(record), backoff, now(), random);
+  if (seconds === undefined) return undefined;
+  try {
+    await changeVisibility(record.receiptHandle, seconds);
+    return seconds;
+  } catch (changeError) {
+    deps.log.warn('could not delay the retry; it waits the visibility timeout', {
+      message_id: record.messageId,
+      seconds,
+      error: changeError,
+    });
+    return undefined;
+  }
 }
 
 async function deadLetter(

@@ -6,6 +6,7 @@ import { parseAutoReplyConfig, type AutoReplyConfig } from '../messages/auto-rep
 import type { StatusCallbackChecks } from '../messages/status-callback';
 import { requireHttpsUrl } from '../security/https-url';
 import { readSignalWireApiSettings, type SignalWireApiSettings } from '../signalwire/api-from-env';
+import { retryBackoff, type RetryBackoff } from './retry-delay';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -37,6 +38,13 @@ export interface WorkerConfig {
   dlqUrl: string;
   /** MAX_RECEIVE_COUNT: the queue's redrive maxReceiveCount (default 5). */
   maxReceiveCount: number;
+  /** QUEUE_URL: the webhook queue, on which a failed record's next delivery is set (ChangeMessageVisibility). */
+  queueUrl: string;
+  /**
+   * When a failed record comes back: from 2 s, four times longer by delivery, capped 1 s below both the queue's visibility
+   * timeout (QUEUE_VISIBILITY_TIMEOUT_SECONDS, default 181: serverless.yml's) and the claims' lease.
+   */
+  retryBackoff: RetryBackoff;
   messaging: MessagingConfig;
   /**
    * DynamoDB is the hot path: an answer that has not come within 1 s is tried again rather than awaited until the
@@ -44,7 +52,7 @@ export interface WorkerConfig {
    * timed-out request that lands after its retry changes nothing.
    */
   dynamodb: ClientBudget;
-  /** Dead letters. */
+  /** Dead letters, and the retries' delays (ChangeMessageVisibility). */
   sqs: ClientBudget;
   /** Notifications: one try (lib/notifications sorts what failed into "not published" and "maybe published"). */
   sns: Omit<ClientBudget, 'maxAttempts'>;
@@ -54,13 +62,20 @@ export interface WorkerConfig {
 
 /** The worker's whole environment, read and validated once at cold start; a bad value throws a ConfigError naming it. */
 export function readWorkerConfig(env: Env): WorkerConfig {
+  const messaging = readMessagingConfig(env);
   return {
     runtime: readRuntimeConfig(env),
     tableName: requireEnv(env, 'TABLE_NAME'),
     retentionDays: positiveIntEnv(env, 'RETENTION_DAYS', 90),
     dlqUrl: requireEnv(env, 'DLQ_URL'),
     maxReceiveCount: positiveIntEnv(env, 'MAX_RECEIVE_COUNT', 5),
-    messaging: readMessagingConfig(env),
+    queueUrl: requireEnv(env, 'QUEUE_URL'),
+    retryBackoff: retryBackoff({
+      baseSeconds: 2,
+      visibilityTimeoutSeconds: positiveIntEnv(env, 'QUEUE_VISIBILITY_TIMEOUT_SECONDS', 181),
+      leaseSeconds: messaging.leaseMs / 1000,
+    }),
+    messaging,
     dynamodb: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 1000 },
     sqs: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
     sns: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000 },

@@ -52,6 +52,7 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       'swml sqs:SendMessage signalwire-webhooks-ci-webhooks',
       'worker sqs:ReceiveMessage signalwire-webhooks-ci-webhooks',
       'worker sqs:DeleteMessage signalwire-webhooks-ci-webhooks',
+      'worker sqs:ChangeMessageVisibility signalwire-webhooks-ci-webhooks',
       'worker dynamodb:UpdateItem table/signalwire-webhooks-ci-events',
       'worker dynamodb:PutItem table/signalwire-webhooks-ci-events',
       'worker dynamodb:GetItem table/signalwire-webhooks-ci-events',

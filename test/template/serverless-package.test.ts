@@ -63,6 +63,21 @@ describe('serverless package (the deployable template)', () => {
     assert.ok(mapping.ScalingConfig.MaximumConcurrency >= 2);
   });
 
+  it("tells the worker the webhook queue and its visibility timeout, and lets it change a message's visibility there only", () => {
+    const worker = resources.WorkerLambdaFunction!.Properties;
+    const env = worker.Environment.Variables;
+    // A failed record's backoff (lib/worker/retry-delay.ts): ChangeMessageVisibility on this queue, capped below this timeout.
+    assert.deepEqual(env.QUEUE_URL, { Ref: 'WebhookQueue' });
+    assert.equal(Number(env.QUEUE_VISIBILITY_TIMEOUT_SECONDS), resources.WebhookQueue!.Properties.VisibilityTimeout);
+    const changes = statementsOf(resources.WorkerRole!).filter((s) =>
+      [s.Action].flat().includes('sqs:ChangeMessageVisibility'),
+    );
+    assert.deepEqual(
+      changes.map((s) => s.Resource),
+      [{ 'Fn::GetAtt': ['WebhookQueue', 'Arn'] }],
+    );
+  });
+
   it('keeps events in a table that expires records by TTL', () => {
     const table = resources.EventsTable!.Properties;
     assert.deepEqual(table.TimeToLiveSpecification, { AttributeName: 'expires_at', Enabled: true });

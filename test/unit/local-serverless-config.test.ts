@@ -82,6 +82,8 @@ describe('loadServerlessConfig on serverless.yml', () => {
     assert.equal(typeof custom.workerTimeoutSeconds, 'number');
     assert.equal(fn(config, 'worker').timeoutSeconds, custom.workerTimeoutSeconds);
     assert.equal(queue.Properties.VisibilityTimeout, custom.queueVisibilityTimeoutSeconds);
+    // the worker caps its retries' backoff below the queue's visibility timeout: it is told the same number
+    assert.equal(fn(config, 'worker').environment.QUEUE_VISIBILITY_TIMEOUT_SECONDS, queue.Properties.VisibilityTimeout);
   });
 
   it('leaves no ${...} variable unresolved anywhere', () => {

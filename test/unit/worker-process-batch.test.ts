@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SQSRecord } from 'aws-lambda';
 import { sqsRecord as anySqsRecord } from '../helpers/aws-events';
+import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
 import { createEnvelope, type WebhookEnvelope } from '../../lib/envelope/envelope';
 import { createLogger } from '../../lib/log';
+import type { Logger } from '../../lib/logger';
 import type { DeadLetterQueue, FailureReason } from '../../lib/queue/dead-letter-queue';
 import type { FailureRecord, FailureStore } from '../../lib/store/failure-store';
 import { processBatch, type BatchDeps } from '../../lib/worker/process-batch';
@@ -241,5 +243,98 @@ describe('processBatch', () => {
 
   it('answers an empty batch with no failures', async () => {
     assert.deepEqual(await processBatch([], fakes().deps), { batchItemFailures: [] });
+  });
+});
+
+describe('processBatch: a failed record comes back after its backoff (ChangeMessageVisibility)', () => {
+  const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
+  const backoff = { baseSeconds: 2, capSeconds: 89 };
+
+  /** fakes() with the retries' port: records each change, or refuses them all with `failChanges`. */
+  function withRetries(options: { failChanges?: boolean; failDeadLetters?: boolean; error?: unknown } = {}) {
+    const base = fakes({ failDeadLetters: options.failDeadLetters });
+    const changes: Array<{ receiptHandle: string; seconds: number }> = [];
+    const warnings: Array<{ msg: string; fields?: Record<string, unknown> }> = [];
+    const warnLog: Logger = { ...log, warn: (msg, fields) => warnings.push({ msg, fields }) };
+    const deps: BatchDeps = {
+      ...base.deps,
+      ...(options.error !== undefined && {
+        apply: async () => {
+          throw options.error;
+        },
+      }),
+      log: warnLog,
+      retries: {
+        backoff,
+        now: () => NOW,
+        random: () => 0.5,
+        async changeVisibility(receiptHandle, seconds) {
+          if (options.failChanges) throw new DependencyError('SQS unavailable');
+          changes.push({ receiptHandle, seconds });
+        },
+      },
+    };
+    return { ...base, deps, changes, warnings };
+  }
+
+  it('sets each failed delivery to come back after 2 s, 8 s, 32 s, then the cap (equal jitter), then reports it', async () => {
+    for (const [attempt, seconds] of [
+      [1, 2],
+      [2, 6],
+      [3, 24],
+      [4, 67],
+    ] as const) {
+      const { deps, changes, warnings } = withRetries();
+      const record = sqsRecord(envelopeBody('transient').body, attempt);
+      const response = await processBatch([record], deps);
+      assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+      assert.deepEqual(changes, [{ receiptHandle: record.receiptHandle, seconds }], `attempt ${attempt}`);
+      const logged = warnings.find((w) => w.msg === 'event failed, will retry');
+      assert.equal(logged?.fields?.retry_in_seconds, seconds);
+    }
+  });
+
+  it('brings a record that found a claim held back once its lease ends, plus a margin', async () => {
+    const { deps, changes } = withRetries({ error: new ClaimBusyError('claim held', NOW + 30_000) });
+    const record = sqsRecord(envelopeBody('ok').body, 1);
+    const response = await processBatch([record], deps);
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+    assert.deepEqual(changes, [{ receiptHandle: record.receiptHandle, seconds: 31 }]);
+  });
+
+  it('still reports the record when SQS refuses the change: it then waits the visibility timeout', async () => {
+    const { deps, failures, warnings } = withRetries({ failChanges: true });
+    const record = sqsRecord(envelopeBody('transient').body, 1);
+    const response = await processBatch([record], deps);
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+    assert.equal(failures.length, 1);
+    assert.ok(warnings.some((w) => w.msg === 'could not delay the retry; it waits the visibility timeout'));
+    assert.equal(warnings.find((w) => w.msg === 'event failed, will retry')?.fields?.retry_in_seconds, undefined);
+  });
+
+  it('backs off a record whose dead-lettering failed too', async () => {
+    const { deps, changes } = withRetries({ failDeadLetters: true });
+    const record = sqsRecord(envelopeBody('permanent').body, 1);
+    const response = await processBatch([record], deps);
+    assert.deepEqual(response.batchItemFailures, [{ itemIdentifier: record.messageId }]);
+    assert.deepEqual(changes, [{ receiptHandle: record.receiptHandle, seconds: 2 }]);
+  });
+
+  it('leaves applied and dead-lettered records alone, and changes nothing when the cap leaves no backoff', async () => {
+    const { deps, changes } = withRetries();
+    const records = [
+      sqsRecord(envelopeBody('ok').body, 1),
+      sqsRecord(envelopeBody('permanent').body, 1),
+      sqsRecord(envelopeBody('transient').body, MAX_RECEIVE_COUNT),
+    ];
+    assert.deepEqual((await processBatch(records, deps)).batchItemFailures, []);
+    assert.deepEqual(changes, []);
+    const noBackoff = withRetries();
+    noBackoff.deps.retries = { ...noBackoff.deps.retries!, backoff: { baseSeconds: 2, capSeconds: 0 } };
+    const record = sqsRecord(envelopeBody('transient').body, 1);
+    assert.deepEqual((await processBatch([record], noBackoff.deps)).batchItemFailures, [
+      { itemIdentifier: record.messageId },
+    ]);
+    assert.deepEqual(noBackoff.changes, []);
   });
 });
