@@ -13,85 +13,65 @@ export interface Delivery {
   check(item: Record<string, any>): boolean;
 }
 
-const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
-const json = 'application/json';
-const formType = 'application/x-www-form-urlencoded';
+type Check = Delivery['check'];
+const call = (id: string) => ({ pk: `CALL#${id}`, sk: 'CALL' });
+const message = (id: string) => ({ pk: `MESSAGE#${id}`, sk: 'MESSAGE' });
+
+/** A delivery as flat JSON, or as a cXML form, and the item it must leave behind. */
+function asJson(
+  path: string,
+  payload: Record<string, unknown>,
+  item: { pk: string; sk: string },
+  check: Check,
+): Delivery {
+  return { path, contentType: 'application/json', body: JSON.stringify(payload), ...item, check };
+}
+function asForm(
+  path: string,
+  fields: Record<string, string>,
+  item: { pk: string; sk: string },
+  check: Check,
+): Delivery {
+  const body = new URLSearchParams(fields).toString();
+  return { path, contentType: 'application/x-www-form-urlencoded', body, ...item, check };
+}
 
 export function delivery(i: number, run: string): Delivery {
   const id = `${run}-${i}`;
   const cxml = Math.floor(i / 5) % 2 === 1;
   const at = new Date(Date.UTC(2025, 0, 15, 10, 0, i % 60)).toISOString();
+  const relayCall = (state: string) => ({
+    call_id: id,
+    call_state: state,
+    from: '+15551230000',
+    to: '+15559870000',
+    direction: 'inbound',
+    timestamp: at,
+  });
+  const cxmlFrom = { AccountSid: 'p-0000', From: '+15559876543', To: '+15551234567' };
   switch (i % 5) {
     case 0:
-      return {
-        path: '/call-status',
-        contentType: json,
-        body: JSON.stringify({
-          call_id: id,
-          call_state: 'answered',
-          from: '+15551230000',
-          to: '+15559870000',
-          direction: 'inbound',
-          timestamp: at,
-        }),
-        pk: `CALL#${id}`,
-        sk: 'CALL',
-        check: (item) => item.state === 'answered',
-      };
+      return asJson('/call-status', relayCall('answered'), call(id), (item) => item.state === 'answered');
     case 1:
       return cxml
-        ? {
-            path: '/call-status',
-            contentType: formType,
-            body: form({
-              AccountSid: 'p-0000',
-              CallSid: id,
-              CallStatus: 'completed',
-              CallDuration: '42',
-              Direction: 'inbound',
-              From: '+15559876543',
-              To: '+15551234567',
-            }),
-            pk: `CALL#${id}`,
-            sk: 'CALL',
-            check: (item) => item.state === 'ended',
-          }
-        : {
-            path: '/call-status',
-            contentType: json,
-            body: JSON.stringify({
-              call_id: id,
-              call_state: 'ringing',
-              from: '+15551230000',
-              to: '+15559870000',
-              direction: 'inbound',
-              timestamp: at,
-            }),
-            pk: `CALL#${id}`,
-            sk: 'CALL',
-            check: (item) => item.state === 'ringing',
-          };
+        ? asForm(
+            '/call-status',
+            { ...cxmlFrom, CallSid: id, CallStatus: 'completed', CallDuration: '42', Direction: 'inbound' },
+            call(id),
+            (item) => item.state === 'ended',
+          )
+        : asJson('/call-status', relayCall('ringing'), call(id), (item) => item.state === 'ringing');
     case 2:
       return cxml
-        ? {
-            path: '/incoming-sms',
-            contentType: formType,
-            body: form({
-              MessageSid: id,
-              AccountSid: 'p-0000',
-              From: '+15559876543',
-              To: '+15551234567',
-              Body: 'see you at 5',
-              NumMedia: '0',
-            }),
-            pk: `MESSAGE#${id}`,
-            sk: 'MESSAGE',
-            check: (item) => item.body === 'see you at 5',
-          }
-        : {
-            path: '/incoming-sms',
-            contentType: json,
-            body: JSON.stringify({
+        ? asForm(
+            '/incoming-sms',
+            { ...cxmlFrom, MessageSid: id, Body: 'see you at 5', NumMedia: '0' },
+            message(id),
+            (item) => item.body === 'see you at 5',
+          )
+        : asJson(
+            '/incoming-sms',
+            {
               message_id: id,
               from: '+15559876543',
               to: '+15551234567',
@@ -99,54 +79,42 @@ export function delivery(i: number, run: string): Delivery {
               timestamp: at,
               num_segments: 1,
               num_media: 0,
-            }),
-            pk: `MESSAGE#${id}`,
-            sk: 'MESSAGE',
-            check: (item) => item.body === 'on my way',
-          };
+            },
+            message(id),
+            (item) => item.body === 'on my way',
+          );
     case 3:
       return cxml
-        ? {
-            path: '/message-status',
-            contentType: formType,
-            body: form({
-              MessageSid: id,
-              MessageStatus: 'sent',
-              From: '+15551234567',
-              To: '+15559876543',
-              AccountSid: 'p-0000',
-            }),
-            pk: `MESSAGE#${id}`,
-            sk: 'MESSAGE',
-            check: (item) => item.status === 'sent',
-          }
-        : {
-            path: '/message-status',
-            contentType: json,
-            body: JSON.stringify({ message_id: id, status: 'delivered', error_code: null, timestamp: at }),
-            pk: `MESSAGE#${id}`,
-            sk: 'MESSAGE',
-            check: (item) => item.status === 'delivered',
-          };
+        ? asForm(
+            '/message-status',
+            { MessageSid: id, MessageStatus: 'sent', From: '+15551234567', To: '+15559876543', AccountSid: 'p-0000' },
+            message(id),
+            (item) => item.status === 'sent',
+          )
+        : asJson(
+            '/message-status',
+            { message_id: id, status: 'delivered', error_code: null, timestamp: at },
+            message(id),
+            (item) => item.status === 'delivered',
+          );
     default: {
       // Ten members join each room session (every fifth delivery is a video event), as rooms have several members.
       const session = `${run}-room-${Math.floor(i / 50)}`;
-      return {
-        path: '/video/events',
-        contentType: json,
-        body: JSON.stringify({
-          event: 'member.joined',
-          room_id: 'r-bench',
-          room_session_id: session,
-          room_name: 'bench',
-          member_id: `m-${id}`,
-          member_name: 'Alice',
-          timestamp: at,
-        }),
-        pk: `ROOM#${session}`,
-        sk: `MEMBER#m-${id}`,
-        check: (item) => item.in_room === 1 && item.name === 'Alice',
+      const joined = {
+        event: 'member.joined',
+        room_id: 'r-bench',
+        room_session_id: session,
+        room_name: 'bench',
+        member_id: `m-${id}`,
+        member_name: 'Alice',
+        timestamp: at,
       };
+      return asJson(
+        '/video/events',
+        joined,
+        { pk: `ROOM#${session}`, sk: `MEMBER#m-${id}` },
+        (item) => item.in_room === 1 && item.name === 'Alice',
+      );
     }
   }
 }
