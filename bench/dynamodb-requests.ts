@@ -11,7 +11,7 @@ import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 import { createSnsClient, publishWith } from '../lib/aws/sns';
 import { changeVisibilityWith, createSqsClient, sendMessageWith } from '../lib/aws/sqs';
 import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
-import { cachedParameterReader } from '../lib/config/ssm-parameters';
+import { cachedParametersReader, requiredParameter } from '../lib/config/ssm-parameters';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
 import { createLogger } from '../lib/log';
 import { createMetrics } from '../lib/metrics';
@@ -46,7 +46,7 @@ try {
   const dynamodb = createDynamoDbClient(config.dynamodb);
   const counts = countRequestsByOperation(dynamodb);
   // Wired as functions/worker.ts wires it, around the counted client.
-  const readParameters = parametersReaderWith(createSsmClient(config.ssm));
+  const readParameters = cachedParametersReader(parametersReaderWith(createSsmClient(config.ssm)));
   const sqs = createSqsClient(config.sqs);
   const clients = {
     dynamodb: sdkDynamoDb(dynamodb),
@@ -54,7 +54,7 @@ try {
     changeVisibility: changeVisibilityWith(sqs, config.queueUrl),
     snsPublish: publishWith(createSnsClient(config.sns)),
     readParameters,
-    readParameter: cachedParameterReader(readParameters),
+    readParameter: requiredParameter(readParameters),
   };
   const deps = composeWorker(config, clients, createLogger({ fn: 'worker' }, 'silent'), createMetrics());
   const handler = (event: SQSEvent) => processBatch(event.Records, deps);

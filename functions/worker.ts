@@ -4,7 +4,7 @@ import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 import { createSnsClient, publishWith } from '../lib/aws/sns';
 import { changeVisibilityWith, createSqsClient, sendMessageWith } from '../lib/aws/sqs';
 import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
-import { cachedParameterReader } from '../lib/config/ssm-parameters';
+import { cachedParametersReader, requiredParameter } from '../lib/config/ssm-parameters';
 import { createLogger } from '../lib/log';
 import { withLogContext } from '../lib/log-context';
 import { createMetrics } from '../lib/metrics';
@@ -14,11 +14,12 @@ import { readWorkerConfig } from '../lib/worker/worker-config';
 
 const config = readWorkerConfig(process.env);
 const log = createLogger({ fn: 'worker' }, config.runtime.logLevel, config.runtime);
-const readParameters = parametersReaderWith(createSsmClient(config.ssm));
+// One cache for every SSM read of the worker: the API token, and its status callbacks' secrets.
+const readParameters = cachedParametersReader(parametersReaderWith(createSsmClient(config.ssm)));
 const sqs = createSqsClient(config.sqs);
 const clients = {
   readParameters,
-  readParameter: cachedParameterReader(readParameters),
+  readParameter: requiredParameter(readParameters),
   dynamodb: sdkDynamoDb(createDynamoDbClient(config.dynamodb)),
   sendMessage: sendMessageWith(sqs),
   changeVisibility: changeVisibilityWith(sqs, config.queueUrl),

@@ -30,27 +30,20 @@ function statusCallbackUrl(
 }
 
 /**
- * The status callback URL, its secrets read where the stage keeps them (SSM, or the environment locally) and
- * cached for `ttlMs`, so a rotated secret reaches the callback within that time. A parameter that does not exist
- * means its check is off. A failed read is not cached.
+ * The status callback URL, its secrets read where the stage keeps them (SSM, or the environment locally) through
+ * `readParameters`, which caches them (the worker's: lib/config/ssm-parameters.ts), so a rotated secret reaches the
+ * callback within that cache's lifetime. A parameter that does not exist means its check is off.
  */
 export function createStatusCallbackSource(
   baseUrl: string,
   checks: StatusCallbackChecks,
   readParameters: ParametersReader,
-  ttlMs = 5 * 60_000,
 ): () => Promise<string> {
-  let cached: { url: Promise<string>; expires: number } | undefined;
-  return () => {
-    if (cached !== undefined && cached.expires > Date.now()) return cached.url;
-    const url = Promise.all([
+  return async () => {
+    const [basicAuth, querySecret] = await Promise.all([
       resolveSecretList(checks.basicAuth, readParameters),
       resolveSecretList(checks.querySecret, readParameters),
-    ]).then(([basicAuth, querySecret]) =>
-      statusCallbackUrl(baseUrl, { basicAuth: basicAuth.at(-1), querySecret: querySecret.at(-1) }),
-    );
-    url.catch(() => (cached = undefined));
-    cached = { url, expires: Date.now() + ttlMs };
-    return url;
+    ]);
+    return statusCallbackUrl(baseUrl, { basicAuth: basicAuth.at(-1), querySecret: querySecret.at(-1) });
   };
 }

@@ -36,7 +36,7 @@ export interface WorkerClients {
   /** SNS Publish, never retried on its own. */
   snsPublish: SnsPublish;
   readParameter: ParameterReader;
-  /** The same SSM reads, several names at once and absent ones left out (the status callback's optional secrets). */
+  /** The same SSM reads (cached), several names at once and absent ones left out (the status callback's optional secrets). */
   readParameters: ParametersReader;
 }
 
