@@ -9,7 +9,7 @@ import { snsSubject } from '../../lib/notifications/sns-notifier';
 import { videoNotification } from '../../lib/notifications/video-notifications';
 import { createClaimStore } from '../../lib/store/claim-store';
 import type { TableRef } from '../../lib/store/table';
-import { startTable } from '../helpers/dynamodb-table';
+import { startTestTable } from '../helpers/test-table';
 
 /** The in-memory notifier: records what was published, and can be told to fail. */
 function memoryNotifier() {
@@ -38,7 +38,7 @@ describe('notifyOnce: claim -> publish -> mark (real claims on the DynamoDB emul
   let table: TableRef;
   let stop: (() => Promise<void>) | undefined;
   before(async () => {
-    ({ table, stop } = await startTable());
+    ({ table, stop } = await startTestTable());
   });
   after(() => stop?.());
 

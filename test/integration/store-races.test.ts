@@ -11,7 +11,7 @@ import { createClaimStore } from '../../lib/store/claim-store';
 import { createMessageStore } from '../../lib/store/message-store';
 import { resolveRoomSession } from '../../lib/store/room-latest';
 import type { TableRef } from '../../lib/store/table';
-import { startTable } from '../helpers/dynamodb-table';
+import { startTestTable } from '../helpers/test-table';
 
 // One given/when/then per "Race closed" comment of lib/store/{call,message,claim}-store.ts: two writes at once (or
 // one after the other), and what the loser gets.
@@ -49,7 +49,7 @@ const wins = (results: unknown[]) => results.filter((result) => result !== undef
 let table: TableRef;
 let stop: (() => Promise<void>) | undefined;
 before(async () => {
-  ({ table, stop } = await startTable());
+  ({ table, stop } = await startTestTable());
 });
 after(() => stop?.());
 
