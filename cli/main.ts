@@ -29,6 +29,7 @@ const OPTION_TYPES = {
   yes: { type: 'boolean' },
   port: { type: 'string' },
   timeout: { type: 'string' },
+  'dry-run': { type: 'boolean' },
 } as const;
 
 /** Options every command takes: help, and where the stack is. */

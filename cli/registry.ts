@@ -1,4 +1,4 @@
-import { listCalls, showCall } from './commands/calls';
+import { listCalls, readableCall, showCall } from './commands/calls';
 import { openConsole } from './commands/console';
 import { dial } from './commands/dial';
 import {
@@ -11,12 +11,13 @@ import {
   showDeadLetter,
 } from './commands/dlq';
 import { listEndpoints } from './commands/endpoints';
-import { listMessages, showMessage } from './commands/messages';
+import { listMessages, readableMessage, showMessage } from './commands/messages';
 import { configureNumber } from './commands/numbers';
+import { readableReconcile, reconcileNow } from './commands/reconcile';
 import { replayArchived } from './commands/replay';
 import { listRooms, showRoom } from './commands/rooms';
 import { sendWebhook } from './commands/send';
-import { showStats } from './commands/stats';
+import { readableStats, showStats } from './commands/stats';
 import { resetSwmlRules, setSwmlRules, showSwmlRules } from './commands/swml';
 import { tailArchive } from './commands/tail';
 import { verifyExitCode, verifyReport, verifyStage } from './commands/verify';
@@ -41,6 +42,7 @@ export interface Options {
   yes?: boolean;
   port?: string;
   timeout?: string;
+  'dry-run'?: boolean;
 }
 
 interface CommandContext {
@@ -77,9 +79,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'calls show': {
     usage: 'calls show <call_id>',
-    summary: "a call's state, timeline and duration",
+    summary: "a call's state, timeline, duration and price",
     options: ['json'],
     run: (c) => showCall(c.target, c.args[0]),
+    readable: readableCall,
   },
   'messages list': {
     usage: 'messages list [--since ISO]',
@@ -89,9 +92,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'messages show': {
     usage: 'messages show <message_id>',
-    summary: "a message's status, timeline and error; for inbound ones the auto-reply outcome",
+    summary: "a message's status, timeline, error and price; for inbound ones the auto-reply outcome",
     options: ['json'],
     run: (c) => showMessage(c.target, c.args[0]),
+    readable: readableMessage,
   },
   'rooms list': {
     usage: 'rooms list [--since ISO]',
@@ -192,9 +196,10 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   stats: {
     usage: 'stats [--since ISO | --hours N]',
-    summary: 'counts per kind and state, average call duration (default: last 24 h)',
+    summary: 'counts per kind and state, average call duration, call and message cost per day (default: last 24 h)',
     options: ['json', 'since', 'hours'],
     run: (c) => showStats(c.target, c.options),
+    readable: readableStats,
   },
   send: {
     usage: 'send ROUTE [--fixture NAME | --body TEXT | --file PATH] [--url BASE] [--sign | --unsigned]',
@@ -211,6 +216,15 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: ['json', 'url'],
     targetOptionalWithUrl: true,
     run: async (c) => configureNumber(c.args[0], await apiUrl(c)),
+  },
+  reconcile: {
+    usage: 'reconcile [--since ISO] [--dry-run]',
+    summary:
+      'ask SignalWire now about every open call and message first seen since then (default: last 24 h), whatever its age; queue what it knows that we do not, and print it',
+    options: ['json', 'since', 'dry-run'],
+    run: (c) => reconcileNow(c.target, c.options),
+    readable: readableReconcile,
+    exitCode: (report: { failed: unknown[] }) => (report.failed.length > 0 ? 1 : 0),
   },
   dial: {
     usage: 'dial --from +E164 --to +E164 [--url BASE]',

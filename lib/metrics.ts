@@ -12,7 +12,9 @@ type MetricName =
   | 'EventDeadLettered' // the worker dead-lettered an event (dimension Category: invalid | exhausted)
   | 'SignalWireAuthRefused' // the SignalWire REST API refused our credentials (401/403); alarmed in serverless.yml
   | 'ArchiveWriteFailed' // the worker could not file a batch's deliveries in the archive (the events were applied)
-  | 'NotificationUncertain'; // a notification's publish may not have reached subscribers, and is not sent again (dimension Kind)
+  | 'NotificationUncertain' // a notification's publish may not have reached subscribers, and is not sent again (dimension Kind)
+  | 'Reconciled' // the reconciler sent what SignalWire knew and we did not (dimensions Kind, Missing: state | cost | unknown)
+  | 'ReconcileFailed'; // the reconciler could not ask SignalWire about a record (dimension Kind); alarmed in serverless.yml
 
 export interface Metrics {
   /** Adds `value` (default 1) to `name`, per stage and per stage and `dimensions` (keep their values few and fixed). */

@@ -97,6 +97,10 @@ function dynamodbCalls(caller, operation, input) {
       return Object.entries(input.RequestItems).flatMap(([table, requests]) =>
         requests.map((r) => keyed(table, r.PutRequest?.Item ?? r.DeleteRequest?.Key)),
       );
+    case 'BatchGetItem':
+      return Object.entries(input.RequestItems).flatMap(([table, request]) =>
+        (request.Keys ?? []).map((key) => keyed(table, key)),
+      );
     case 'Query':
       return [
         call(input.TableName, {

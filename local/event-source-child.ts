@@ -12,7 +12,7 @@ const send = (message: unknown) => process.send?.(message);
 try {
   const exported = (await import(options.moduleUrl))[options.exportName];
   if (typeof exported !== 'function') throw new Error(`${options.moduleUrl} exports no ${options.exportName}`);
-  const handler = (event: SQSEvent) => exported(event, invocationContext(options.name));
+  const handler = (event: SQSEvent) => exported(event, invocationContext(options.name, mapping.timeoutMs));
   // Like Lambda: an invocation that outlives its timeout takes its container down with it, so nothing it
   // still had running can act after its messages were handed to another invocation.
   const timed = (event: SQSEvent) =>

@@ -8,6 +8,8 @@ export interface FunctionThreadOptions {
   /** File URL of the function module and its export, imported inside the thread. */
   moduleUrl: string;
   exportName: string;
+  /** Its serverless.yml `timeout`, for the context's getRemainingTimeInMillis. */
+  timeoutMs?: number;
   /**
    * The function's whole environment, as Lambda gives it: provider and function variables, its own credentials
    * (access key `local-<name>`, so every AWS request it signs names it) and the local endpoints.

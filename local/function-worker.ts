@@ -9,7 +9,7 @@ const port = parentPort!;
 try {
   const exported = (await import(options.moduleUrl))[options.exportName];
   if (typeof exported !== 'function') throw new Error(`${options.moduleUrl} exports no ${options.exportName}`);
-  const handler = (event: unknown) => exported(event, invocationContext(options.name));
+  const handler = (event: unknown) => exported(event, invocationContext(options.name, options.timeoutMs));
   let source: EventSource | undefined;
   let report: NodeJS.Timeout | undefined;
   if (options.eventSource) {

@@ -87,6 +87,7 @@ export function threadOptions(
     name: fn.name,
     moduleUrl: moduleUrl(fn),
     exportName: fn.exportName,
+    timeoutMs: (fn.sqs && source.timeoutMs) || fn.timeoutSeconds * 1000,
     env,
     ...(fn.sqs &&
       queue && {

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moduleUrl } from './functions';
+import { invocationContext } from './lambda-context';
 import { PROJECT_ROOT } from './project-root';
+import { LOCAL_ACCOUNT, localRuleArn, scheduledEvent } from './schedules';
 import { loadServerlessConfig } from './serverless-config';
 
 /**
- * `npm run invoke -- <function> [event.json]` (the event on stdin without a file): invokes one function of the
+ * `npm run invoke -- <function> [event.json]` (the event on stdin without a file; for a scheduled function such as
+ * the reconciler, run from a terminal without one, its Scheduled Event): invokes one function of the
  * running local stack (`npm start`) once, with exactly the environment the stack gives it (its resources, its own
  * access key, the emulators and the SSM and SNS stand-ins, from .local/stack.json or WEBHOOKS_STACK_FILE), and
  * prints what the handler returned. `serverless invoke local` cannot do this: it resolves `Ref` through a deployed
@@ -26,9 +29,13 @@ try {
 const fn = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), 'local').functions.find((f) => f.name === name);
 const env = environments[name ?? ''];
 if (!fn || !env) fail(`usage: npm run invoke -- <${Object.keys(environments).join('|')}> [event.json]`);
-const event = JSON.parse(eventFile ? readFileSync(eventFile, 'utf8') : readFileSync(0, 'utf8'));
+const schedule = fn!.schedules[0];
+const event =
+  !eventFile && schedule && process.stdin.isTTY
+    ? scheduledEvent(localRuleArn(env!.AWS_REGION!, schedule.ruleName), env!.AWS_REGION!, LOCAL_ACCOUNT)
+    : JSON.parse(eventFile ? readFileSync(eventFile, 'utf8') : readFileSync(0, 'utf8'));
 Object.assign(process.env, env);
 const handler = (await import(moduleUrl(fn!)))[fn!.exportName];
-const result = await handler(event);
+const result = await handler(event, invocationContext(fn!.name, fn!.timeoutSeconds * 1000));
 process.stdout.write(`${JSON.stringify(result ?? null, null, 2)}\n`);
 process.exit(0);

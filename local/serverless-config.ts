@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import type { LocalSchedule } from './schedules';
 
 /** One function of serverless.yml as the local stack runs it. */
 export interface LocalFunction {
@@ -17,6 +18,8 @@ export interface LocalFunction {
     maximumConcurrency: number;
     reportBatchItemFailures: boolean;
   };
+  /** Its `schedule` events (EventBridge rules), each an expression such as `rate(5 minutes)`. */
+  schedules: LocalSchedule[];
 }
 
 export interface LocalDefinitions {
@@ -36,7 +39,7 @@ export function loadServerlessConfig(file: string, stage: string, region = 'us-e
   const raw = parse(readFileSync(file, 'utf8')) as Record<string, any>;
   const resolved = resolveVariables(raw, raw, { stage, region }) as Record<string, any>;
   const functions = Object.entries<Record<string, any>>(resolved.functions ?? {}).map(([name, fn]) =>
-    toLocalFunction(name, fn),
+    toLocalFunction(name, fn, `${resolved.service}-${stage}`),
   );
   return {
     service: resolved.service,
@@ -47,7 +50,7 @@ export function loadServerlessConfig(file: string, stage: string, region = 'us-e
   };
 }
 
-function toLocalFunction(name: string, fn: Record<string, any>): LocalFunction {
+function toLocalFunction(name: string, fn: Record<string, any>, stackName: string): LocalFunction {
   const [module, exportName] = splitHandler(fn.handler);
   const events: Record<string, any>[] = fn.events ?? [];
   const sqsEvent = events.find((e) => e.sqs)?.sqs;
@@ -69,7 +72,28 @@ function toLocalFunction(name: string, fn: Record<string, any>): LocalFunction {
         reportBatchItemFailures: sqsEvent.functionResponseType === 'ReportBatchItemFailures',
       },
     }),
+    schedules: events
+      .filter((e) => e.schedule)
+      .flatMap((e, n) => toSchedules(e.schedule, `${stackName}-${name}-schedule-${n + 1}`)),
   };
+}
+
+/**
+ * A `schedule` event: an expression (`schedule: rate(5 minutes)`), or `{ rate: [expressions], enabled, name, input }`
+ * as serverless.yml declares it (`rate` a list; one expression is accepted too).
+ */
+function toSchedules(schedule: unknown, defaultName: string): LocalSchedule[] {
+  if (typeof schedule === 'string') return [{ expression: schedule, ruleName: defaultName, enabled: true }];
+  const { rate, enabled, name, input } = schedule as Record<string, unknown>;
+  const expressions = [rate].flat();
+  if (expressions.length === 0 || !expressions.every((e) => typeof e === 'string'))
+    throw new Error(`schedule rate must be an expression or a list of them, got ${JSON.stringify(rate)}`);
+  return expressions.map((expression, i) => ({
+    expression,
+    ruleName: typeof name === 'string' ? name : expressions.length > 1 ? `${defaultName}-${i + 1}` : defaultName,
+    enabled: enabled !== false,
+    ...(input !== undefined && { input: typeof input === 'string' ? JSON.parse(input) : input }),
+  }));
 }
 
 function splitHandler(handler: string): [string, string] {

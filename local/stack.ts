@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { ScheduledEvent } from 'aws-lambda';
 import { startDynamoDb, startSnsStandInHere, startSqs, startSsmStandIn } from './emulators';
 import { startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
@@ -11,9 +12,11 @@ import { createHttpGateway, type HttpRoute } from './http-gateway';
 import { localAccessKeys, STACK_CREDENTIALS } from './local-credentials';
 import { PROJECT_ROOT } from './project-root';
 import { provisionResources } from './provision';
+import { LOCAL_ACCOUNT, localRuleArn, scheduledEvent, startSchedules } from './schedules';
 import { loadServerlessConfig } from './serverless-config';
 import { startFunctionProcess, type ProcessEventSource } from './event-source-process';
 import type { EventSource } from './sqs-event-source';
+import { withTimeout } from './timeout';
 
 export { PROJECT_ROOT };
 import { LOCAL_STAGE } from './stack-stage';
@@ -38,6 +41,12 @@ export interface LocalStackOptions {
    * that passes its timeout exits its process, as a Lambda container does.
    */
   eventSourceProcesses?: boolean;
+  /**
+   * Run the functions' `schedule` events (EventBridge rules, `rate(...)`): each invokes its function every period
+   * with a Scheduled Event, never while an invocation of that function is still running. Off by default, so a test
+   * decides when a scheduled function runs (`invoke`); `npm start` turns it on. `{ everyMs }` overrides every rate.
+   */
+  schedules?: boolean | { everyMs: number };
   /** Overrides the SQS-fed functions' serverless.yml `timeout` (a harness that shortens the visibility timeout). */
   eventSourceTimeoutMs?: number;
   /** Extra environment for the functions (e.g. signing keys, the SignalWire API URL); secrets go through SSM. */
@@ -77,6 +86,16 @@ export interface LocalStack extends StackInfo {
   environments: Record<string, Record<string, string>>;
   /** Every HTTP route served, as `METHOD /path` (serverless.yml's httpApi events). */
   routes: string[];
+  /**
+   * Runs one function's handler once with `event` (as `aws lambda invoke` does), in that function's thread, and
+   * resolves what it returned; rejects with its error, or at its serverless.yml `timeout`. E.g.
+   * `stack.invoke('reconciler', stack.scheduledEvent('reconciler'))`.
+   */
+  invoke(functionName: string, event: unknown): Promise<unknown>;
+  /** The Scheduled Event the function's first `schedule` rule would hand it now (its rule's ARN in `resources`). */
+  scheduledEvent(functionName: string): ScheduledEvent;
+  /** Each `schedule` rule: the function, its expression and the rule's ARN. */
+  schedules: { functionName: string; expression: string; ruleArn: string; enabled: boolean }[];
   stop(): Promise<void>;
 }
 
@@ -171,6 +190,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   );
 
   gateway.setRoutes(routes);
+
+  // EventBridge's schedule rules (serverless.yml `schedule` events), and invoking any function on demand.
+  const region = 'us-east-1';
+  const ruleArn = (ruleName: string) => localRuleArn(region, ruleName);
+  const threadOf = (name: string) => {
+    const at = defs.functions.findIndex((fn) => fn.name === name);
+    if (at === -1)
+      throw new Error(`local stack: no function ${name} (${defs.functions.map((fn) => fn.name).join(', ')})`);
+    return { fn: defs.functions[at]!, thread: threads[at]! };
+  };
+  const scheduler = startSchedules(defs.functions, {
+    enabled: options.schedules !== undefined && options.schedules !== false,
+    ...(typeof options.schedules === 'object' && { everyMs: options.schedules.everyMs }),
+    invoke: (name, event) => threadOf(name).thread.invoke(event),
+    region,
+    onError: options.onError,
+  });
+  const invoke = async (name: string, event: unknown): Promise<unknown> => {
+    const { fn, thread } = threadOf(name);
+    return withTimeout(
+      scheduler.track(name, () => thread.invoke(event)),
+      fn.timeoutSeconds * 1000,
+    );
+  };
   const info: StackInfo = {
     url,
     region: 'us-east-1',
@@ -196,7 +239,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     eventSources,
     environments: Object.fromEntries(envs.map(({ fn, env }) => [fn.name, env])),
     routes: routes.map((route) => `${route.method} ${route.path}`),
+    invoke,
+    scheduledEvent(name) {
+      const schedule = threadOf(name).fn.schedules[0];
+      if (!schedule) throw new Error(`local stack: ${name} has no schedule event`);
+      return scheduledEvent(ruleArn(schedule.ruleName), region, LOCAL_ACCOUNT);
+    },
+    schedules: defs.functions.flatMap((fn) =>
+      fn.schedules.map((schedule) => ({
+        functionName: fn.name,
+        expression: schedule.expression,
+        ruleArn: ruleArn(schedule.ruleName),
+        enabled: schedule.enabled,
+      })),
+    ),
     async stop() {
+      scheduler.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

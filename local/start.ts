@@ -4,6 +4,8 @@ import { PROJECT_ROOT, startLocalStack } from './stack';
 /**
  * `npm start`: the whole pipeline on this machine. PORT (default 3000) picks the port; data is kept under
  * .local/dynamodb (LOCAL_DATA_DIR overrides it; `:memory:` keeps nothing); LOG_LEVEL overrides serverless.yml's.
+ * Scheduled functions (the reconciler) run on their serverless.yml rate; LOCAL_SCHEDULES=off leaves them to
+ * `npm run invoke -- reconciler`.
  */
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local', 'dynamodb');
 // Messaging and webhook security settings (docs/security.md) come from the shell: serverless.yml's deploy parameters
@@ -11,22 +13,28 @@ const dataDir = process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local', 'dyna
 const messaging = Object.fromEntries(
   Object.entries(process.env).filter(
     (entry): entry is [string, string] =>
-      /^(SIGNALWIRE_|WEBHOOK_|AUTO_REPLY_|NOTIFY_|REPLY_LEASE_|PUBLIC_BASE_URL$|REDACT_MESSAGE_BODIES$)/.test(
+      /^(SIGNALWIRE_|WEBHOOK_|AUTO_REPLY_|NOTIFY_|REPLY_LEASE_|RECONCILE_|PUBLIC_BASE_URL$|REDACT_MESSAGE_BODIES$)/.test(
         entry[0],
       ) && !!entry[1],
   ),
 );
+const schedulesOn = process.env.LOCAL_SCHEDULES !== 'off';
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),
   ...(dataDir !== ':memory:' && { dataDir }),
   stackFile: process.env.WEBHOOKS_STACK_FILE ?? join(PROJECT_ROOT, '.local', 'stack.json'),
+  schedules: schedulesOn,
   environment: { ...messaging, ...(process.env.LOG_LEVEL && { LOG_LEVEL: process.env.LOG_LEVEL }) },
   onError: (error) => console.error(JSON.stringify({ level: 'error', msg: 'local stack error', error: String(error) })),
 });
 
+const scheduled = stack.schedules.map(
+  (s) =>
+    `  ${s.functionName} on ${s.expression}${s.enabled && schedulesOn ? '' : ` (off: npm run invoke -- ${s.functionName})`}\n`,
+);
 console.log(`signalwire-webhooks listening on ${stack.url}
 ${stack.routes.map((route) => `  ${route.replace(' ', ` ${stack.url}`)}`).join('\n')}
-  SQS ${stack.sqsEndpoint}  DynamoDB ${stack.dynamodbEndpoint}  (endpoints in .local/stack.json for \`npx webhooks\`)
+${scheduled.join('')}  SQS ${stack.sqsEndpoint}  DynamoDB ${stack.dynamodbEndpoint}  (endpoints in .local/stack.json for \`npx webhooks\`)
   Ctrl-C to stop`);
 
 let stopping = false;

@@ -1,5 +1,7 @@
 import { createCallStore } from '../../lib/store/call-store';
 import { listByFirstSeen } from '../../lib/store/list-by-first-seen';
+import type { CallRecord } from '../../lib/calls/call-record';
+import { withReadableCost } from '../record-cost';
 import { sinceOption } from '../since';
 import { CliError } from '../output';
 import type { Target } from '../target';
@@ -11,6 +13,11 @@ export async function showCall(target: Target, callId: string | undefined) {
   return call;
 }
 
+/** `calls show` without --json: the price (`pending` once ended and not priced yet) and the reconciler's marks. */
+export function readableCall(call: CallRecord) {
+  return withReadableCost(call, call.state === 'ended');
+}
+
 /** `calls list [--since ISO]`: calls first seen since then (default: the last 24 h), newest first. */
 export async function listCalls(target: Target, since: string | undefined) {
   const records = await listByFirstSeen(target.table, 'call', sinceOption(since));
@@ -20,5 +27,7 @@ export async function listCalls(target: Target, since: string | undefined) {
     direction: r.direction ?? null,
     first_seen_at: r.first_seen_at,
     duration_seconds: r.duration_seconds ?? null,
+    price: r.price ?? null,
+    price_unit: r.price_unit ?? null,
   }));
 }

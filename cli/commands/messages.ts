@@ -1,6 +1,9 @@
 import { createClaimStore } from '../../lib/store/claim-store';
 import { listByFirstSeen } from '../../lib/store/list-by-first-seen';
 import { createMessageStore } from '../../lib/store/message-store';
+import type { MessageRecord } from '../../lib/messages/message-record';
+import { statusRank } from '../../lib/messages/message-status';
+import { withReadableCost } from '../record-cost';
 import { sinceOption } from '../since';
 import { CliError } from '../output';
 import type { Target } from '../target';
@@ -31,6 +34,11 @@ export async function showMessage(target: Pick<Target, 'table'>, messageId: stri
   };
 }
 
+/** `messages show` without --json: the price (`pending` once sent or received and not priced yet) and the reconciler's marks. */
+export function readableMessage(message: MessageRecord) {
+  return withReadableCost(message, message.status !== null && statusRank(message.status) >= statusRank('sent'));
+}
+
 /** `messages list [--since ISO]`: messages (both directions) first seen since then (default: the last 24 h), newest first. */
 export async function listMessages(target: Pick<Target, 'table'>, since: string | undefined) {
   const records = await listByFirstSeen(target.table, 'message', sinceOption(since));
@@ -39,5 +47,7 @@ export async function listMessages(target: Pick<Target, 'table'>, since: string 
     direction: r.direction ?? null,
     status: r.status ?? null,
     first_seen_at: r.first_seen_at,
+    price: r.price ?? null,
+    price_unit: r.price_unit ?? null,
   }));
 }

@@ -51,5 +51,7 @@ function tailLine(entry: ArchiveSummary): string {
   const time = entry.processed_at.slice(11, 23);
   const reason = entry.reason ? `  ${entry.reason}` : '';
   const replay = entry.replay_of ? `  (replay of ${entry.replay_of})` : '';
-  return `${time}  ${entry.kind.padEnd(16)} ${entry.status.padEnd(13)} ${(entry.natural_key ?? '-').padEnd(40)} ${entry.outcome}  ${entry.event_id}${replay}${reason}`;
+  // Not a delivery: what the reconciler learned from SignalWire's REST API (lib/reconcile/).
+  const reconciled = entry.source === 'reconcile' ? '  [reconciled]' : '';
+  return `${time}  ${entry.kind.padEnd(16)} ${entry.status.padEnd(13)} ${(entry.natural_key ?? '-').padEnd(40)} ${entry.outcome}  ${entry.event_id}${reconciled}${replay}${reason}`;
 }

@@ -2,7 +2,7 @@ import { CALL_STATE_RANK } from '../../lib/calls/call-state';
 import type { CallRecord } from '../../lib/calls/call-record';
 import { stepChart } from '../charts/step-chart';
 import { html, type Html } from '../html';
-import { facts } from './records';
+import { costFacts, facts } from './records';
 
 const STATES = Object.entries(CALL_STATE_RANK)
   .sort((a, b) => a[1] - b[1])
@@ -33,6 +33,7 @@ ${facts([
   ['direction', call.direction],
   ['talk time', talk === null ? null : `${talk} s`],
   ['end reason', call.end_reason],
+  ...costFacts(call, call.state === 'ended'),
 ])}
 <h3>Timeline</h3>
 ${stepChart({ title: `call ${call.call_id} states over time`, points, yLabels: STATES, bands, until: ended ? undefined : Date.now() })}

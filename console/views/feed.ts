@@ -12,9 +12,11 @@ function recordLink(naturalKey: string | undefined): Html {
 }
 
 export function feedRow(entry: ArchiveSummary, seq: number): Html {
-  return html`<tr class="feed-row" data-seq="${seq}" data-event-id="${entry.event_id}">
+  // Not a delivery: what the reconciler learned from SignalWire's REST API (lib/reconcile/), marked as such.
+  const reconciled = entry.source === 'reconcile';
+  return html`<tr class="feed-row${reconciled ? ' reconciled' : ''}" data-seq="${seq}" data-event-id="${entry.event_id}">
 <td class="time" title="${entry.processed_at}">${clock(entry.processed_at)}</td>
-<td>${entry.kind}</td>
+<td>${entry.kind}${reconciled ? html` <span class="tag reconciled" title="learned from SignalWire's REST API, not a webhook">reconciled</span>` : ''}</td>
 <td><span class="status ${entry.status}">${entry.status}</span></td>
 <td>${recordLink(entry.natural_key)}</td>
 <td class="muted">${entry.outcome}${entry.reason ? html` · ${entry.reason}` : ''}${entry.replay_of ? html` · replay` : ''}</td>

@@ -1,7 +1,8 @@
 import type { MessageRecord } from '../../lib/messages/message-record';
+import { statusRank } from '../../lib/messages/message-status';
 import { stepChart } from '../charts/step-chart';
 import { html, type Html } from '../html';
-import { facts } from './records';
+import { costFacts, facts } from './records';
 
 // The chart's y axis: the lifecycle, terminal outcomes last.
 const STATUSES = ['queued', 'receiving', 'initiated', 'sent', 'received', 'delivered', 'undelivered', 'failed'];
@@ -24,6 +25,7 @@ ${facts([
   ['body', message.body],
   ['error', message.error_code ? `${message.error_code} ${message.error_message ?? ''}` : null],
   ['in reply to', message.in_reply_to],
+  ...costFacts(message, message.status !== null && statusRank(message.status) >= statusRank('sent')),
 ])}
 ${
   message.direction === 'inbound'

@@ -18,6 +18,7 @@ type ArchivedDelivery = Pick<
   | 'source_ip'
   | 'request_id'
   | 'replay_of'
+  | 'source'
 >;
 
 /** One archived delivery: enough to show it, explain it and queue it again (`webhooks replay`). */
@@ -61,6 +62,8 @@ export function archiveEntryOf(
     ...(envelope.source_ip !== undefined && { source_ip: envelope.source_ip }),
     ...(envelope.request_id !== undefined && { request_id: envelope.request_id }),
     ...(envelope.replay_of !== undefined && { replay_of: envelope.replay_of }),
+    // `reconcile`: what the reconciler learned from SignalWire's REST API, not a delivery; `tail` and the console mark it.
+    ...(envelope.source !== undefined && { source: envelope.source }),
     ...(naturalKey !== undefined && { natural_key: naturalKey }),
     status: verdict.status,
     outcome: verdict.outcome,

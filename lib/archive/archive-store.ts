@@ -1,3 +1,4 @@
+import { RECONCILE_ROUTE } from '../reconcile/reconcile-payload';
 import { BatchWriteCommand, GetCommand, PutCommand } from '../store/commands';
 import type { QueryInput } from '../store/query-all';
 import { queryShards } from '../store/shards';
@@ -161,5 +162,8 @@ const SUMMARY_FIELDS = [
 function summaryOf(item: Record<string, unknown>): ArchiveSummary {
   const summary: Record<string, unknown> = {};
   for (const field of SUMMARY_FIELDS) if (item[field] !== undefined) summary[field] = item[field];
+  // `source` is not projected (DynamoDB refuses a projection change on an existing index): the route says it, as no
+  // HTTP route is named `reconcile` (lib/reconcile/reconcile-payload.ts: RECONCILE_ROUTE).
+  if (item.source === 'reconcile' || item.route === RECONCILE_ROUTE) summary.source = 'reconcile';
   return summary as unknown as ArchiveSummary;
 }

@@ -2,6 +2,8 @@ import { normalizeCallStatus } from '../calls/normalize-call-status';
 import type { WebhookEnvelope } from '../envelope/envelope';
 import { normalizeIncomingMessage } from '../messages/normalize-incoming-message';
 import { normalizeMessageStatus } from '../messages/normalize-message-status';
+import { reconciledCall, reconciledMessage } from '../reconcile/normalize-reconciled';
+import { isReconcilePayload } from '../reconcile/reconcile-payload';
 import { normalizeVideoEvent } from '../video/normalize-video-event';
 
 /**
@@ -10,6 +12,7 @@ import { normalizeVideoEvent } from '../video/normalize-video-event';
  */
 export function naturalKeyOf(envelope: WebhookEnvelope): string | undefined {
   try {
+    if (envelope.source === 'reconcile') return reconciledKeyOf(envelope);
     switch (envelope.kind) {
       case 'call.status': {
         const event = normalizeCallStatus(envelope.payload, envelope.received_at);
@@ -33,4 +36,15 @@ export function naturalKeyOf(envelope: WebhookEnvelope): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** A reconciler's report: the state it reports (`call:<id>:ended`), or `…:unknown` when SignalWire did not know it. */
+function reconciledKeyOf(envelope: WebhookEnvelope): string | undefined {
+  const payload = envelope.payload;
+  if (!isReconcilePayload(payload)) return undefined;
+  const prefix = envelope.kind === 'call.status' ? 'call' : 'message';
+  if (payload.reconcile === 'unknown') return `${prefix}:${payload.record_id}:unknown`;
+  return prefix === 'call'
+    ? `call:${payload.record_id}:${reconciledCall(payload, envelope.received_at).event.state}`
+    : `message:${payload.record_id}:${reconciledMessage(payload, envelope.received_at).event.status}`;
 }

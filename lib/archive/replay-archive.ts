@@ -46,6 +46,7 @@ export function replayEnvelope(entry: ArchiveEntry, newEventId: string = randomU
     headers: entry.headers,
     ...(entry.source_ip !== undefined && { source_ip: entry.source_ip }),
     replay_of: entry.replay_of ?? entry.event_id,
+    ...(entry.source !== undefined && { source: entry.source }),
   };
 }
 

@@ -11,6 +11,14 @@ export interface CallRecord {
   direction?: string;
   end_reason?: string;
   duration_seconds: number | null;
+  /** What SignalWire charged (a positive amount in `price_unit`); null until it has priced the call. */
+  price: number | null;
+  price_unit: string | null;
+  /** `unknown`: SignalWire does not know the call, or it stayed open past the reconciler's give-up bound. */
+  reconcile: 'unknown' | null;
+  reconcile_reason: string | null;
+  /** When a reconcile envelope (lib/reconcile/) last changed the record. */
+  reconciled_at: string | null;
   first_seen_at: string;
   updated_at: string;
 }

@@ -23,6 +23,8 @@ export interface CallStatusEvent {
   durationSeconds?: number;
   /** Times of other states the delivery states (RELAY start/answer/end times), added to the timeline. */
   knownTimes?: Partial<Record<CallState, number>>;
+  /** RELAY / Call Fabric: the id SignalWire's voice logs know the call by (lib/reconcile/lookup-ref.ts). */
+  segmentId?: string;
   shape: PayloadShape;
 }
 
@@ -72,6 +74,7 @@ function fromRelay(p: Payload, receivedAt: string): CallStatusEvent {
         ? Math.round((ended - answered) / 1000)
         : undefined,
     knownTimes: Object.keys(knownTimes).length > 0 ? knownTimes : undefined,
+    segmentId: readOptionalNonBlank(params, 'segment_id', CONTEXT, 'segment_id'),
     shape: 'relay',
   });
 }

@@ -23,6 +23,8 @@ export interface WebhookEnvelope {
   request_id?: string;
   /** Set by `webhooks dlq replay`: the event id this delivery re-sends. */
   replay_of?: string;
+  /** `reconcile`: not a delivery but what the reconciler learned from SignalWire's REST API (lib/reconcile/). */
+  source?: 'reconcile';
 }
 
 export type EnvelopeFields = Omit<WebhookEnvelope, 'version' | 'event_id' | 'received_at'>;

@@ -21,6 +21,14 @@ export interface MessageRecord {
   error_message: string | null;
   /** Outbound auto-replies: the inbound message answered. */
   in_reply_to: string | null;
+  /** What SignalWire charged (a positive amount in `price_unit`); null until it has priced the message. */
+  price: number | null;
+  price_unit: string | null;
+  /** `unknown`: SignalWire does not know the message, or it stayed open past the reconciler's give-up bound. */
+  reconcile: 'unknown' | null;
+  reconcile_reason: string | null;
+  /** When a reconcile envelope (lib/reconcile/) last changed the record. */
+  reconciled_at: string | null;
   first_seen_at: string;
   updated_at: string;
 }

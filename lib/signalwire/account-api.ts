@@ -21,7 +21,7 @@ export interface AccountApi {
     operation: string,
     url: string,
     init: { method: string; body?: URLSearchParams },
-  ): Promise<{ status: number; text: string }>;
+  ): Promise<{ status: number; text: string; retryAfter?: string }>;
   redact(text: string): string;
 }
 
@@ -54,7 +54,8 @@ export function createAccountApi(config: SignalWireApiConfig): AccountApi {
           headers: { Authorization: authorization, Accept: 'application/json', ...contentType },
           signal: AbortSignal.timeout(timeoutMs),
         });
-        return { status: response.status, text: await response.text() };
+        const retryAfter = response.headers.get('retry-after');
+        return { status: response.status, text: await response.text(), ...(retryAfter !== null && { retryAfter }) };
       } catch (error) {
         const reason = isTimeout(error) ? `timed out after ${timeoutMs} ms` : 'network error';
         throw new DependencyError(`signalwire: ${operation} ${reason}`, { cause: error });

@@ -4,6 +4,9 @@ import { timelineOf, type CallRecord } from '../calls/call-record';
 import { CALL_STATE_RANK, type CallState } from '../calls/call-state';
 import type { CallStatusEvent } from '../calls/normalize-call-status';
 import { DependencyError } from '../errors';
+import { costOf } from './record-cost';
+import { callLookup } from '../signalwire/lookup-ref';
+import { openIndexFields } from './open-index';
 import { statsIndexFields } from './stats-index';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
 import { buildUpdate, type UpdateSpec } from './update-expression';
@@ -20,12 +23,19 @@ export function createCallStore(table: TableRef): CallStore {
   return {
     // Race closed: two workers apply different states of one call at once. The condition makes the higher rank
     // win whatever the order; the loser falls through to recordLate. The same state twice: the set refuses it.
+    // The call stays in the open index (lib/store/open-index.ts), filed at this change, until the reconciler has
+    // its final state and price; `ended` is sticky, so nothing files it again once it left.
     advance: (event) =>
-      update(table, event, {
-        condition: '(attribute_not_exists(pk) OR state_rank < :rank) AND NOT contains(states_seen, :state)',
-        conditionValues: { ':state': event.state, ':rank': CALL_STATE_RANK[event.state] },
-        set: { state: event.state, state_rank: CALL_STATE_RANK[event.state] },
-      }),
+      update(
+        table,
+        event,
+        {
+          condition: '(attribute_not_exists(pk) OR state_rank < :rank) AND NOT contains(states_seen, :state)',
+          conditionValues: { ':state': event.state, ':rank': CALL_STATE_RANK[event.state] },
+          set: { state: event.state, state_rank: CALL_STATE_RANK[event.state] },
+        },
+        true,
+      ),
 
     // Race closed: a duplicate of a late state arriving twice concurrently; the set lets only one record it.
     recordLate: (event) =>
@@ -70,14 +80,22 @@ async function update(
   table: TableRef,
   event: CallStatusEvent,
   clause: Pick<UpdateSpec, 'condition' | 'conditionValues' | 'set'>,
+  open = false,
 ): Promise<StoredCall | undefined> {
   const now = new Date().toISOString();
   // Times of earlier states a delivery carries (cXML timestamps): filled in if the item lacks them.
   const knownTimes = Object.entries(event.knownTimes ?? {}).filter(([state]) => state !== event.state);
   const spec: UpdateSpec = {
     ...clause,
-    set: { ...clause.set, call_id: event.callId, updated_at: now, expires_at: expiresAt(table) },
+    set: {
+      ...clause.set,
+      call_id: event.callId,
+      updated_at: now,
+      expires_at: expiresAt(table),
+      ...(open && openIndexFields('call', event.callId, now)),
+    },
     setIfAbsent: {
+      lookup: callLookup(event.callId, event.shape, event.segmentId),
       [`at_${event.state}`]: event.occurredAt,
       ...Object.fromEntries(knownTimes.map(([state, at]) => [`at_${state}`, at])),
       first_seen_at: now,
@@ -127,6 +145,7 @@ function toCallRecord(item: Record<string, unknown>): CallRecord {
     ...optional('direction'),
     ...optional('end_reason'),
     duration_seconds: typeof item.duration_seconds === 'number' ? item.duration_seconds : null,
+    ...costOf(item),
     first_seen_at: item.first_seen_at as string,
     updated_at: item.updated_at as string,
   };

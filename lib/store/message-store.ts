@@ -2,6 +2,9 @@ import { GetCommand, UpdateCommand } from './commands';
 import { DependencyError } from '../errors';
 import { timelineOf, type MessageRecord, type MessageStore } from '../messages/message-record';
 import { MESSAGE_STATUSES, statusRank, type MessageStatus } from '../messages/message-status';
+import { costOf } from './record-cost';
+import { messageLookup } from '../signalwire/lookup-ref';
+import { openIndexFields } from './open-index';
 import { statsIndexFields } from './stats-index';
 import { expiresAt, isConditionFailure, type TableRef } from './table';
 import { buildUpdate, type UpdateSpec } from './update-expression';
@@ -32,7 +35,11 @@ export function createMessageStore(table: TableRef): MessageStore {
           received_at: new Date(m.occurredAt).toISOString(),
         },
         // A `receiving`/`received` callback may have created the item first: never move its status back.
-        setIfAbsent: { status: 'received', status_rank: statusRank('received') },
+        setIfAbsent: {
+          status: 'received',
+          status_rank: statusRank('received'),
+          lookup: messageLookup(m.messageId, m.shape),
+        },
       }),
 
     // No condition needed: every attribute is set only if absent and the set only grows, so a repeat (a retry
@@ -49,7 +56,10 @@ export function createMessageStore(table: TableRef): MessageStore {
           in_reply_to: reply.inReplyTo,
           status: 'queued',
           status_rank: statusRank('queued'),
+          // Sent through the Compatibility API (lib/signalwire/rest-client.ts).
+          lookup: messageLookup(reply.messageId, 'cxml'),
         },
+        open: true,
       });
     },
 
@@ -67,7 +77,10 @@ export function createMessageStore(table: TableRef): MessageStore {
           error_code: event.errorCode,
           error_message: event.errorMessage,
         },
-        setIfAbsent: { from: event.from, to: event.to },
+        setIfAbsent: { from: event.from, to: event.to, lookup: messageLookup(event.messageId, event.shape) },
+        // A message we (or the user's app) sent stays in the open index until its final status and price are known;
+        // an inbound one is final when received.
+        open: !INBOUND_STATUSES.has(event.status),
       }),
 
     // Race closed: one late receipt delivered twice and processed at once; the set lets only one record it.
@@ -92,13 +105,23 @@ export function createMessageStore(table: TableRef): MessageStore {
 interface Clause extends Pick<UpdateSpec, 'condition' | 'conditionValues' | 'set' | 'setIfAbsent'> {
   seen: MessageStatus;
   at: number;
+  /** Files the message in the open index at this change (lib/store/open-index.ts). */
+  open?: boolean;
 }
+
+const INBOUND_STATUSES: ReadonlySet<MessageStatus> = new Set(['receiving', 'received']);
 
 async function update(table: TableRef, messageId: string, clause: Clause): Promise<boolean> {
   const now = new Date().toISOString();
   const spec: UpdateSpec = {
     ...clause,
-    set: { ...clause.set, message_id: messageId, updated_at: now, expires_at: expiresAt(table) },
+    set: {
+      ...clause.set,
+      message_id: messageId,
+      updated_at: now,
+      expires_at: expiresAt(table),
+      ...(clause.open === true && openIndexFields('message', messageId, now)),
+    },
     // First seen: also files the message in the stats index (lib/store/stats-index.ts), once.
     setIfAbsent: {
       [`at_${clause.seen}`]: clause.at,
@@ -138,6 +161,7 @@ function toMessageRecord(item: Record<string, unknown>): MessageRecord {
     error_code: text('error_code'),
     error_message: text('error_message'),
     in_reply_to: text('in_reply_to'),
+    ...costOf(item),
     first_seen_at: item.first_seen_at as string,
     updated_at: item.updated_at as string,
   };

@@ -1,5 +1,6 @@
 import type { StatsRecord, StatsWindow } from '../stats/summarize-stats';
 import { STATS_KINDS, type StatsKind } from '../stats/stats-kind';
+import { addPrices } from './record-prices';
 import { queryShards } from './shards';
 import { STATS_INDEX, statsKindPartitions } from './stats-index';
 import type { TableRef } from './table';
@@ -21,9 +22,11 @@ async function queryKind(table: TableRef, kind: StatsKind, window: StatsWindow):
   const items = await queryShards(table, statsKindPartitions(kind), 'gsi1sk', (partition) => ({
     IndexName: STATS_INDEX,
     KeyConditionExpression: 'gsi1pk = :kind AND gsi1sk BETWEEN :since AND :until',
-    ProjectionExpression: '#state, #status, duration_seconds, #direction, ended_at',
+    ProjectionExpression: 'pk, gsi1sk, #state, #status, duration_seconds, #direction, ended_at',
     ExpressionAttributeNames: { '#state': 'state', '#status': 'status', '#direction': 'direction' },
     ExpressionAttributeValues: { ':kind': partition, ':since': window.since, ':until': window.until },
   }));
-  return items as StatsRecord[];
+  // What SignalWire charged is on the base items only (lib/store/record-prices.ts says why).
+  if (kind === 'call' || kind === 'message') await addPrices(table, items);
+  return items.map(({ pk: _pk, gsi1sk, ...record }) => ({ ...record, first_seen_at: gsi1sk }));
 }

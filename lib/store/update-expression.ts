@@ -14,6 +14,8 @@ export interface UpdateSpec {
   setIfAbsent?: Readonly<Record<string, unknown>>;
   /** `ADD attribute value`: adds a number, or the elements of a set (an idempotency set only grows). */
   add?: Readonly<Record<string, unknown>>;
+  /** `REMOVE attribute`: e.g. a record leaving a sparse index. */
+  remove?: readonly string[];
   /** A ConditionExpression: the race the write closes is the store's to explain, beside it. */
   condition?: string;
   conditionValues?: Readonly<Record<string, unknown>>;
@@ -49,7 +51,15 @@ export function buildUpdate(spec: UpdateSpec): UpdateExpressionInput {
     set.push(`${name} = if_not_exists(${name}, ${placeholder})`);
   }
   for (const [attribute, value] of defined(spec.add)) add.push(bind(attribute, value).join(' '));
-  if (set.length === 0 && add.length === 0) throw new Error('update expression: nothing to update');
+  const remove = (spec.remove ?? []).map((attribute) => {
+    if (assigned.has(attribute)) throw new Error(`update expression: ${attribute} is assigned twice`);
+    assigned.add(attribute);
+    const name = `#n${assigned.size - 1}`;
+    names[name] = attribute;
+    return name;
+  });
+  if (set.length === 0 && add.length === 0 && remove.length === 0)
+    throw new Error('update expression: nothing to update');
 
   for (const [placeholder, value] of Object.entries(spec.conditionValues ?? {})) {
     if (/^:v\d+$/.test(placeholder))
@@ -66,6 +76,7 @@ export function buildUpdate(spec: UpdateSpec): UpdateExpressionInput {
   const clauses = [
     ...(set.length > 0 ? [`SET ${set.join(', ')}`] : []),
     ...(add.length > 0 ? [`ADD ${add.join(', ')}`] : []),
+    ...(remove.length > 0 ? [`REMOVE ${remove.join(', ')}`] : []),
   ];
   return {
     UpdateExpression: clauses.join(' '),

@@ -1,6 +1,7 @@
 import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { normalizeCallStatus } from '../calls/normalize-call-status';
 import { PermanentError } from '../errors';
+import { applyReconciled, type SettleStore } from '../reconcile/apply-reconciled';
 import type { WebhookEnvelope } from '../envelope/envelope';
 import { applyIncomingMessage, type IncomingMessageDeps } from '../messages/apply-incoming-message';
 import { applyMessageStatus } from '../messages/apply-message-status';
@@ -20,10 +21,17 @@ export interface ApplyEventDeps {
   swmlFetches: SwmlFetchStore;
   /** Room started / recording ready notifications; none sent when absent. */
   videoNotifier?: VideoNotifier;
+  /** Prices and closes from the reconciler's reports (`source: reconcile`). */
+  settleCalls: SettleStore;
+  settleMessages: SettleStore;
 }
 
 /** Routes one queued event to the use case of its kind; resolves to a short outcome for the log. */
 export async function applyEvent(envelope: WebhookEnvelope, deps: ApplyEventDeps): Promise<string> {
+  if (envelope.source === 'reconcile') {
+    const { calls, settleCalls, settleMessages } = deps;
+    return applyReconciled(envelope, { calls, messages: deps.messages.store, settleCalls, settleMessages });
+  }
   switch (envelope.kind) {
     case 'call.status':
       return applyCallStatus(normalizeCallStatus(envelope.payload, envelope.received_at), deps.calls);

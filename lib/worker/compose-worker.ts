@@ -17,6 +17,7 @@ import { createCallStore } from '../store/call-store';
 import { createClaimStore } from '../store/claim-store';
 import { createFailureStore } from '../store/failure-store';
 import { createMessageStore } from '../store/message-store';
+import { createSettleStore } from '../store/reconcile-store';
 import { createReplyCreditStore } from '../store/reply-credit-store';
 import { createRoomStore } from '../store/room-store';
 import { createSwmlFetchStore } from '../store/swml-fetch-store';
@@ -54,6 +55,8 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
     rooms: createRoomStore(table),
     swmlFetches: createSwmlFetchStore(table),
     videoNotifier,
+    settleCalls: createSettleStore(table, 'CALL'),
+    settleMessages: createSettleStore(table, 'MESSAGE'),
   };
   return {
     apply: (envelope) => applyEvent(envelope, deps),

@@ -4,10 +4,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { resolveTarget } from '../../cli/target';
+import { archiveEntryOf } from '../../lib/archive/archive-entry';
+import { createArchiveStore } from '../../lib/archive/archive-store';
 import { sendMessageWith } from '../../lib/aws/sqs';
 import { sqsClientAt } from '../helpers/sdk-clients';
 import { createEnvelope } from '../../lib/envelope/envelope';
 import { createDeadLetterQueue } from '../../lib/queue/dead-letter-queue';
+import { UpdateCommand } from '../../lib/store/commands';
 import { PROJECT_ROOT } from '../../local/stack';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
 
@@ -160,6 +164,60 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
     await shot('call-timeline');
   });
 
+  it('shows what SignalWire charged on calls, and marks what the reconciler filed in the feed', async () => {
+    await page.click('#nav-feed');
+    await page.waitForSelector('#feed');
+    // given the reconciler learned the call's price (the worker records it on the call and files the verdict)
+    const target = await resolveTarget({ stackFile: stack.stackFile });
+    try {
+      await target.table.client.send(
+        new UpdateCommand({
+          TableName: target.table.tableName,
+          Key: { pk: 'CALL#browser-call-1', sk: 'CALL' },
+          UpdateExpression: 'SET price = :price, price_unit = :unit, reconciled_at = :at',
+          ExpressionAttributeValues: { ':price': 0.0065, ':unit': 'USD', ':at': new Date().toISOString() },
+        }),
+      );
+      const payload = { reconcile: 'state', api: 'compat', resource: { sid: 'browser-call-1', price: '-0.00650' } };
+      const envelope = createEnvelope({
+        kind: 'call.status',
+        route: 'reconcile',
+        content_type: 'json',
+        body: JSON.stringify(payload),
+        payload,
+        headers: {},
+        source: 'reconcile',
+      });
+      await createArchiveStore(target.table).write([
+        archiveEntryOf(envelope, { status: 'applied', outcome: 'price-recorded', attempts: 1 }),
+      ]);
+      // then the feed marks it as reconciled, live
+      const row = page.locator(`#feed-rows tr[data-event-id="${envelope.event_id}"]`);
+      await row.waitFor({ timeout: 15_000 });
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
+      assert.match(await row.innerText(), /call\.status\s+reconciled/);
+      assert.equal(await page.locator('#feed-rows tr.reconciled').count(), 1, 'only that row is marked');
+      await shot('feed-reconciled');
+    } finally {
+      target.close();
+    }
+    // and the calls list and the call show its price
+    await page.click('#nav-calls');
+    await page.waitForSelector('#calls');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
+    assert.match(await page.locator('#calls tr', { hasText: 'browser-call-1' }).innerText(), /0\.0065 USD/);
+    await shot('calls-priced');
+    await page.locator('#calls a', { hasText: 'browser-call-1' }).click();
+    await page.waitForSelector('#call-detail');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
+    const detail = await page.locator('#call-detail dl.facts').innerText();
+    assert.match(detail, /price\s+0\.0065 USD/);
+    assert.match(detail, /reconciled at\s+reconciled/);
+    await shot('call-priced');
+    await page.click('#nav-feed');
+    await page.waitForSelector('#feed');
+  });
+
   it('redrives a dead letter from the page after a confirmation, and the DLQ is then empty', async () => {
     // A valid delivery that exhausted its retries while something was down (now fixed): what redrive is for.
     const sendMessage = sendMessageWith(sqsClientAt(stack.sqsEndpoint));
@@ -199,6 +257,9 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
     await page.selectOption('#stats select[name=hours]', '1');
     await page.waitForSelector('#stats option[value="1"][selected]', { state: 'attached' });
     assert.ok((await page.locator('#stats svg.chart').count()) >= 2);
+    // the cost per day: the one priced call of this run
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
+    assert.match(await page.locator('#stats #cost-by-day').innerText(), /0\.0065 USD/);
     await shot('stats');
   });
 });

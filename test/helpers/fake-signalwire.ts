@@ -3,12 +3,25 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo, Socket } from 'node:net';
 import { createFakeCalls, type FakeCall } from './fake-signalwire-calls';
 import { createFakeNumbers, type FakeNumber } from './fake-signalwire-numbers';
+import { createRecordLookups } from './fake-signalwire-lookups';
+import { createRateLimits } from './fake-signalwire-rate-limit';
+import {
+  createFakeRecords,
+  type FakeCallInput,
+  type FakeCallRecord,
+  type FakeMessageInput,
+  type FakeMessageRecord,
+  type FakeMessageStatus,
+} from './fake-signalwire-records';
 
 /**
  * A real local HTTP server standing in for the SignalWire Compatibility REST API. It answers
  * POST /api/laml/2010-04-01/Accounts/{project}/Messages.json like SignalWire does (201, a fresh sid, queued),
  * lists the messages it created on GET of the same path (To, From and `DateSent>` filters, Twilio's JSON shape),
  * records every request, and can be told to fail or to hang for the next requests.
+ * It also keeps call and message records tests set and move (fake-signalwire-records.ts), answered by the GET
+ * endpoints the reconciler asks (fake-signalwire-lookups.ts): Calls/{sid}.json, Messages/{sid}.json, Calls.json,
+ * /api/voice/logs/{id}, /api/messaging/logs/{id}; and can answer 429 with Retry-After (rateLimitNext).
  */
 interface RecordedRequest {
   method: string;
@@ -29,7 +42,8 @@ export interface CreatedMessage {
   date_created: string;
   /** Null while the message waits in SignalWire's queue (status `queued`); listed with `DateSent>` only once sent. */
   date_sent: string | null;
-  status: 'queued' | 'sent';
+  /** `queued` or `sent` when created; moved by updateMessage (delivered, undelivered...). */
+  status: FakeMessageStatus;
 }
 
 export interface FakeSignalWire {
@@ -55,6 +69,23 @@ export interface FakeSignalWire {
   requireToken(token: string | undefined): void;
   /** Messages per list page (the API's default is 50); `next_page_uri` links the pages. */
   pageSize: number;
+  /** Sets (or replaces) a call SignalWire knows; `api` decides which API answers for it (default compat). */
+  setCall(call: FakeCallInput): FakeCallRecord;
+  /** Moves a call: an ended status sets end_time (now, unless given) and starts the priceAfterMs clock. */
+  updateCall(sid: string, changes: Partial<Omit<FakeCallInput, 'sid' | 'api'>>): FakeCallRecord;
+  /** Sets (or replaces) a message SignalWire knows. */
+  setMessage(message: FakeMessageInput): FakeMessageRecord;
+  /** Moves a message, including one POST Messages.json created (its `created` entry follows). */
+  updateMessage(sid: string, changes: Partial<Omit<FakeMessageInput, 'sid' | 'api'>>): FakeMessageRecord;
+  /** The call (by sid or segment id) or message as the fake holds it now, if it knows it. */
+  getCall(sid: string): FakeCallRecord | undefined;
+  getMessage(sid: string): FakeMessageRecord | undefined;
+  /** SignalWire no longer knows this call (sid or segment id) or message: its lookups answer 404. */
+  forget(sid: string): boolean;
+  /** The next `count` requests (before any failNext/hangNext) are answered 429 with `Retry-After`. */
+  rateLimitNext(count: number, retryAfterSeconds?: number): void;
+  /** How many 429s the fake answered (rateLimitNext, and failNext with 429). */
+  readonly rateLimited: number;
   close(): Promise<void>;
 }
 
@@ -69,6 +100,9 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
   const sockets = new Set<Socket>();
   const phoneNumbers = createFakeNumbers();
   const callingApi = createFakeCalls();
+  const records = createFakeRecords();
+  const lookups = createRecordLookups(records);
+  const rateLimits = createRateLimits();
   let keepQueued = 0;
   let requiredToken: string | undefined;
   const state = { pageSize: 50 };
@@ -89,11 +123,15 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
       if (requiredToken !== undefined && !hasToken(request.headers.authorization, requiredToken)) {
         return sendJson(response, 401, errorBody(401, 'Unauthorized'));
       }
+      const [pathname = '', search = ''] = path.split('?');
+      const limited = rateLimits.take(pathname);
+      if (limited) return sendJson(response, limited.status, limited.body, limited.headers);
       const behaviour = queue.shift();
       if (behaviour?.kind === 'hang') return;
-      if (behaviour?.kind === 'fail')
+      if (behaviour?.kind === 'fail') {
+        rateLimits.noteAnswered(behaviour.status);
         return sendJson(response, behaviour.status, errorBody(behaviour.status, behaviour.message));
-      const [pathname = '', search = ''] = path.split('?');
+      }
       const numberAnswer = phoneNumbers.handle(
         request.method ?? '',
         pathname,
@@ -103,9 +141,9 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
       if (numberAnswer) return sendJson(response, numberAnswer.status, numberAnswer.body);
       const callAnswer = callingApi.handle(request.method ?? '', pathname, rawBody);
       if (callAnswer) return sendJson(response, callAnswer.status, callAnswer.body);
+      const recordAnswer = lookups(request.method ?? '', pathname, new URLSearchParams(search), state.pageSize);
+      if (recordAnswer) return sendJson(response, recordAnswer.status, recordAnswer.body);
       const match = MESSAGES_PATH.exec(pathname);
-      if (request.method === 'GET' && match)
-        return sendJson(response, 200, listPage(pathname, created, new URLSearchParams(search), state.pageSize));
       if (request.method !== 'POST' || !match)
         return sendJson(response, 404, errorBody(404, 'The requested resource was not found'));
       const form = Object.fromEntries(new URLSearchParams(rawBody));
@@ -122,6 +160,7 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
       if (keepQueued > 0) keepQueued -= 1;
       else Object.assign(message, { date_sent: message.date_created, status: 'sent' });
       created.push(message);
+      records.addCreated(message);
       if (behaviour?.kind === 'create-then-hang') return;
       sendJson(response, 201, {
         sid: message.sid,
@@ -175,6 +214,19 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
     set pageSize(size: number) {
       state.pageSize = size;
     },
+    setCall: records.setCall,
+    updateCall: records.updateCall,
+    setMessage: records.setMessage,
+    updateMessage: records.updateMessage,
+    getCall: (sid) => records.calls.get(sid) ?? [...records.calls.values()].find((c) => c.segmentId === sid),
+    getMessage: (sid) => records.messages.get(sid),
+    forget: records.forget,
+    rateLimitNext(count, retryAfterSeconds = 1) {
+      rateLimits.next(count, retryAfterSeconds);
+    },
+    get rateLimited() {
+      return rateLimits.answered;
+    },
     close() {
       return new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -185,54 +237,13 @@ export async function startFakeSignalWire(): Promise<FakeSignalWire> {
   };
 }
 
-/**
- * Twilio's list shape, filtered like the API (exact To and From; `DateSent>` a UTC day, inclusive, which leaves out
- * messages not sent yet), newest first, in pages of `PageSize` (capped at `maxPageSize`) linked by `next_page_uri`.
- */
-function listPage(
-  pathname: string,
-  created: CreatedMessage[],
-  query: URLSearchParams,
-  maxPageSize: number,
-): Record<string, unknown> {
-  const since = query.get('DateSent>');
-  const matching = created
-    .filter(
-      (m) => (!query.has('To') || m.to === query.get('To')) && (!query.has('From') || m.from === query.get('From')),
-    )
-    .filter(
-      (m) => since === null || (m.date_sent !== null && new Date(m.date_sent).toISOString().slice(0, 10) >= since),
-    )
-    .reverse();
-  const size = Math.min(Number(query.get('PageSize') ?? 50) || 50, maxPageSize);
-  const page = Number(query.get('Page') ?? 0) || 0;
-  const items = matching.slice(page * size, (page + 1) * size);
-  const next = new URLSearchParams(query);
-  next.set('Page', String(page + 1));
-  return {
-    messages: items.map((m) => ({
-      sid: m.sid,
-      to: m.to,
-      from: m.from,
-      body: m.body,
-      date_created: m.date_created,
-      date_sent: m.date_sent,
-      status: m.status,
-      direction: 'outbound-api',
-    })),
-    page,
-    page_size: size,
-    next_page_uri: (page + 1) * size < matching.length ? `${pathname}?${next}` : null,
-  };
-}
-
 function hasToken(authorization: string | undefined, token: string): boolean {
   const decoded = Buffer.from((authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
   return decoded.slice(decoded.indexOf(':') + 1) === token;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json' });
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { 'Content-Type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
 

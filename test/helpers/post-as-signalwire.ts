@@ -10,16 +10,35 @@ export async function postAsSignalWire(
   fields: Record<string, string>,
   signingKey?: string,
 ): Promise<Response> {
+  return postBodyAsSignalWire(target, new URLSearchParams(fields).toString(), FORM, signingKey);
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+
+/**
+ * The same for any body: a form is signed with Scheme B, JSON (RELAY's callbacks) with Scheme A. `timeoutMs` aborts
+ * the request as SignalWire gives up on a slow answer (the fetch then rejects with a TimeoutError).
+ */
+export async function postBodyAsSignalWire(
+  target: string,
+  body: string,
+  contentType: string,
+  signingKey?: string,
+  timeoutMs?: number,
+): Promise<Response> {
   const url = new URL(target);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  const headers: Record<string, string> = { 'content-type': contentType };
   if (url.username !== '' || url.password !== '') {
     const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
     headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
     url.username = '';
     url.password = '';
   }
-  const body = new URLSearchParams(fields).toString();
-  if (signingKey !== undefined)
-    Object.assign(headers, signDelivery({ url: url.href, body, contentType: headers['content-type'] }, signingKey));
-  return fetch(url, { method: 'POST', headers, body });
+  if (signingKey !== undefined) Object.assign(headers, signDelivery({ url: url.href, body, contentType }, signingKey));
+  return fetch(url, {
+    method: 'POST',
+    headers,
+    body,
+    ...(timeoutMs !== undefined && { signal: AbortSignal.timeout(timeoutMs) }),
+  });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { showStats } from '../../cli/commands/stats';
+import { UpdateCommand } from '../../lib/store/commands';
 import { resolveTarget, type Target } from '../../cli/target';
 import { loadFixture, postFixture } from '../helpers/fixtures';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
@@ -75,6 +76,19 @@ describe('webhooks stats (the stats index over calls, messages, rooms and SWML f
       10_000,
       'all events applied',
     );
+    // and SignalWire's prices recorded on three of them, as the worker files what the reconciler learned
+    const price = (pk: string, amount: number, unit: string) =>
+      cli.table.client.send(
+        new UpdateCommand({
+          TableName: cli.table.tableName,
+          Key: { pk, sk: pk.slice(0, pk.indexOf('#')) },
+          UpdateExpression: 'SET price = :price, price_unit = :unit',
+          ExpressionAttributeValues: { ':price': amount, ':unit': unit },
+        }),
+      );
+    await price('CALL#stats-call-1', 0.0065, 'USD');
+    await price('CALL#stats-call-2', 0.0065, 'USD');
+    await price('MESSAGE#SM-0000-0004', 0.0079, 'USD');
     // then the CLI reports exactly those numbers
     const { code, json } = await stack.cli(['stats', '--since', startedAt]);
     assert.equal(code, 0);
@@ -85,8 +99,33 @@ describe('webhooks stats (the stats index over calls, messages, rooms and SWML f
       by_state: { ended: 2, ringing: 1 },
       with_duration: 2,
       average_duration_seconds: 45,
+      priced: 2,
+      cost: { USD: 0.013 },
     });
-    assert.deepEqual(json.messages, { total: 2, by_status: { delivered: 1, sent: 1 } });
+    assert.deepEqual(json.messages, {
+      total: 2,
+      by_status: { delivered: 1, sent: 1 },
+      priced: 1,
+      cost: { USD: 0.0079 },
+    });
+    // the cost per UTC day the records were first seen (the index projects the price)
+    const today = new Date().toISOString().slice(0, 10);
+    assert.ok(json.cost_by_day.every((d: { day: string }) => d.day >= startedAt.slice(0, 10) && d.day <= today));
+    const sum = (kind: 'calls' | 'messages', field: 'total' | 'priced') =>
+      json.cost_by_day.reduce(
+        (n: number, d: Record<typeof kind, Record<typeof field, number>>) => n + d[kind][field],
+        0,
+      );
+    assert.deepEqual(
+      [sum('calls', 'total'), sum('calls', 'priced'), sum('messages', 'total'), sum('messages', 'priced')],
+      [3, 2, 2, 1],
+    );
+    if (json.cost_by_day.length === 1)
+      assert.deepEqual(json.cost_by_day[0], {
+        day: today,
+        calls: { total: 3, priced: 2, cost: { USD: 0.013 } },
+        messages: { total: 2, priced: 1, cost: { USD: 0.0079 } },
+      });
     assert.deepEqual(json.rooms, { total: 2, by_state: { active: 1, ended: 1 } });
     assert.deepEqual(json.swml_fetches, { total: 2, by_direction: { inbound: 2 } });
   });
@@ -95,6 +134,7 @@ describe('webhooks stats (the stats index over calls, messages, rooms and SWML f
     const later = await showStats(cli, { since: new Date(Date.now() + 60_000).toISOString() });
     assert.deepEqual(later.counts, { call: 0, message: 0, room: 0, swml: 0 });
     assert.equal(later.calls.average_duration_seconds, null);
+    assert.deepEqual(later.cost_by_day, []);
     const refused = await stack.cli(['stats', '--hours', 'many']);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /--hours must be a positive number/);

@@ -141,6 +141,8 @@ describe('webhooks tail, dial and the completed CLI', () => {
       'direction',
       'duration_seconds',
       'first_seen_at',
+      'price',
+      'price_unit',
       'state',
     ]);
     assert.equal(calls[0].call_id, 'list-1');

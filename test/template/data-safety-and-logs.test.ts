@@ -61,6 +61,11 @@ describe('serverless package: data safety, message size, logs and stage paramete
       'retentionDays',
       'logRetentionInDays',
       'deletionProtection',
+      'reconcileSchedule',
+      'reconcileCallWindowMinutes',
+      'reconcileMessageWindowMinutes',
+      'reconcileGiveUpHours',
+      'reconcileMaxRequests',
     ]) {
       assert.ok(name in defaults, `params.default.${name}`);
     }

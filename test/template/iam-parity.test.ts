@@ -59,6 +59,9 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       'worker sqs:SendMessage signalwire-webhooks-ci-webhooks-dlq',
       'worker ssm:GetParameters parameter/signalwire-webhooks/ci/signalwire-api-token',
       'worker sns:Publish signalwire-webhooks-ci-notifications',
+      'reconciler dynamodb:Query table/signalwire-webhooks-ci-events/index/gsi3',
+      'reconciler sqs:SendMessage signalwire-webhooks-ci-webhooks',
+      'reconciler ssm:GetParameters parameter/signalwire-webhooks/ci/signalwire-api-token',
     ];
     assert.deepEqual(
       expected.filter((call) => !seen.has(call)),
@@ -112,6 +115,53 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       );
       assert.equal(await isAllowed(worker, action, table, { 'dynamodb:LeadingKeys': ['CALL#c-1'] }), 'Allowed', action);
     }
+  });
+});
+
+describe("IAM parity: the reconciler's role (least privilege, whatever the integration tests recorded)", () => {
+  let packaged: Packaged;
+  let reconciler: FunctionRole;
+  const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
+  const leading = (...keys: string[]) => ({ 'dynamodb:LeadingKeys': keys });
+  before(async () => {
+    packaged = await packageTemplate();
+    reconciler = functionRoles(packaged.template, SERVICE, TEMPLATE_STAGE).get('reconciler')!;
+  });
+  after(() => packaged?.dispose());
+
+  it('queries the open index (gsi3) only: not the table, not the other indexes', async () => {
+    assert.ok(reconciler, 'the reconciler function and its role are in the template');
+    assert.equal(
+      await isAllowed(reconciler, 'dynamodb:Query', `${table}/index/gsi3`, leading('OPEN#call#3')),
+      'Allowed',
+    );
+    for (const resource of [table, `${table}/index/gsi1`, `${table}/index/gsi2`])
+      assert.equal(await isAllowed(reconciler, 'dynamodb:Query', resource, leading('OPEN#call#3')), 'ImplicitlyDenied');
+    assert.equal(await isAllowed(reconciler, 'dynamodb:Scan', table, {}), 'ImplicitlyDenied');
+  });
+
+  it('reads and writes its own cursor (RECONCILE#), batch-reads calls and messages, writes no record', async () => {
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      assert.equal(await isAllowed(reconciler, action, table, leading('RECONCILE#calls')), 'Allowed', action);
+    assert.equal(
+      await isAllowed(reconciler, 'dynamodb:BatchGetItem', table, leading('CALL#c-1', 'MESSAGE#m-1')),
+      'Allowed',
+    );
+    assert.equal(
+      await isAllowed(reconciler, 'dynamodb:BatchGetItem', table, leading('CALL#c-1', 'CONFIG#swml')),
+      'ImplicitlyDenied',
+    );
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'])
+      assert.equal(await isAllowed(reconciler, action, table, leading('CALL#c-1')), 'ImplicitlyDenied', action);
+    // what it learns goes to the webhook queue, never the DLQ
+    const queue = (name: string) => `arn:aws:sqs:us-east-1:123456789012:${SERVICE}-${TEMPLATE_STAGE}-${name}`;
+    assert.equal(await isAllowed(reconciler, 'sqs:SendMessage', queue('webhooks'), {}), 'Allowed');
+    assert.equal(await isAllowed(reconciler, 'sqs:SendMessage', queue('webhooks-dlq'), {}), 'ImplicitlyDenied');
+    // the API token, and none of the webhook secrets
+    const parameter = (name: string) =>
+      `arn:aws:ssm:us-east-1:123456789012:parameter/${SERVICE}/${TEMPLATE_STAGE}/${name}`;
+    assert.equal(await isAllowed(reconciler, 'ssm:GetParameters', parameter('signalwire-api-token'), {}), 'Allowed');
+    assert.equal(await isAllowed(reconciler, 'ssm:GetParameters', parameter('signing-key'), {}), 'ImplicitlyDenied');
   });
 });
 

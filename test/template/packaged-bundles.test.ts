@@ -3,8 +3,11 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { scheduledEvent } from '../../local/schedules';
+import { openIndexFields } from '../../lib/store/open-index';
 import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
 import { startAwsFront, type AwsFront, type FrontCall } from './aws-front/aws-https-front';
 import { resolveCloudFormation, type DeployedStack } from './aws-front/cloudformation-values';
@@ -25,6 +28,7 @@ const FUNCTIONS = {
   ingest: 'IngestLambdaFunction',
   worker: 'WorkerLambdaFunction',
   swml: 'SwmlLambdaFunction',
+  reconciler: 'ReconcilerLambdaFunction',
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 type HttpResult = { statusCode: number; headers?: Record<string, string>; body: string };
@@ -85,9 +89,11 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
       mkdirSync(home, { recursive: true });
       await unzipBundle(join(packaged.dir, basename(properties.Code.S3Key)), taskRoot);
       // What `--param="signalwireSpaceUrl=..." --param="signalwireProjectId=..."` sets at deploy: the worker's replies
-      // go to a local SignalWire REST API (plain http is accepted for a loopback space only).
+      // and the reconciler's lookups go to a local SignalWire REST API (plain http is accepted for a loopback space only).
       const deployParameters: Record<string, string> =
-        fn === 'worker' ? { SIGNALWIRE_SPACE_URL: signalwire.url, SIGNALWIRE_PROJECT_ID: PROJECT_ID } : {};
+        fn === 'worker' || fn === 'reconciler'
+          ? { SIGNALWIRE_SPACE_URL: signalwire.url, SIGNALWIRE_PROJECT_ID: PROJECT_ID }
+          : {};
       const env = lambdaEnvironment(
         { logicalId, properties },
         resources(),
@@ -271,6 +277,81 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     assert.ok(journal !== undefined, trace);
     assert.equal(journal.QueueUrl, resolveCloudFormation({ Ref: 'WebhookQueue' }, resources(), stack), trace);
     assert.equal(JSON.parse(journal.MessageBody).payload.CallSid, 'c-bundle-swml');
+  });
+
+  it('reconciler: on its Scheduled Event, queries the open index (gsi3), asks SignalWire and queues what it learned, every call signed', async () => {
+    // given a call our table still holds as answered, its last change 40 minutes ago, that SignalWire knows ended
+    const sid = 'CA-bundle-reconcile';
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
+    await emulators.dynamodb.send(
+      new PutItemCommand({
+        TableName: sandboxes.reconciler.env.TABLE_NAME,
+        Item: marshall({
+          pk: `CALL#${sid}`,
+          sk: 'CALL',
+          state: 'answered',
+          direction: 'inbound',
+          from: CALLER,
+          to: OUR_NUMBER,
+          first_seen_at: minutesAgo(45).toISOString(),
+          lookup: `compat:${sid}`,
+          ...openIndexFields('call', sid, minutesAgo(40).toISOString()),
+        }),
+      }),
+    );
+    signalwire.setCall({
+      sid,
+      from: CALLER,
+      to: OUR_NUMBER,
+      status: 'completed',
+      startTime: minutesAgo(45),
+      endTime: minutesAgo(40),
+      duration: 300,
+      price: 0.0065,
+    });
+    // when EventBridge's rule invokes the reconciler
+    const rule = `arn:aws:events:${stack.region}:${stack.accountId}:rule/signalwire-webhooks-ci-reconcile`;
+    const { result, error, calls, trace } = await invoke<{
+      changes: { kind: string; id: string; missing: string }[];
+      failed: unknown[];
+    }>('reconciler', scheduledEvent(rule, stack.region, stack.accountId));
+    // then it asked SignalWire about that call with the API token read from SSM
+    assert.equal(error, undefined, trace);
+    assert.deepEqual(result?.failed, [], trace);
+    assert.ok(
+      result?.changes.some((change) => change.kind === 'call' && change.id === sid && change.missing === 'state'),
+      trace,
+    );
+    assert.ok(
+      signalwire.requests.some(
+        (request) =>
+          request.method === 'GET' && request.path === `/api/laml/2010-04-01/Accounts/${PROJECT_ID}/Calls/${sid}.json`,
+      ),
+      trace,
+    );
+    // and every AWS call it made was its own and correctly signed, through the regional endpoints
+    assert.ok(calls.length > 0 && calls.every((call) => call.verified && call.caller === 'reconciler'), trace);
+    const queries = calls.filter((call) => call.service === 'dynamodb' && call.operation === 'Query');
+    assert.ok(queries.length > 0, trace);
+    for (const query of queries) assert.equal(JSON.parse(query.body).IndexName, 'gsi3', trace);
+    assert.ok(
+      calls.some(
+        (call) =>
+          call.service === 'ssm' &&
+          call.operation === 'GetParameters' &&
+          call.body.includes(variable('reconciler', 'SIGNALWIRE_API_TOKEN_PARAMETER')),
+      ),
+      trace,
+    );
+    // what it learned is on the webhook queue, as a synthetic delivery for the worker
+    const reports = sendMessages(calls);
+    assert.ok(reports.length > 0, trace);
+    for (const report of reports)
+      assert.equal(report.QueueUrl, resolveCloudFormation({ Ref: 'WebhookQueue' }, resources(), stack), trace);
+    const envelopes = reports.map((report) => JSON.parse(report.MessageBody));
+    const envelope = envelopes.find((e) => e.payload?.record_id === sid);
+    assert.ok(envelope, trace);
+    assert.deepEqual([envelope.source, envelope.route, envelope.kind], ['reconcile', 'reconcile', 'call.status']);
   });
 
   it("fails, naming the call, when the path bug is back: SendMessage signed for `/` but sent to the queue's path", async () => {

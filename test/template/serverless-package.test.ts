@@ -125,7 +125,21 @@ describe('serverless package (the deployable template)', () => {
           ],
         },
       },
+      {
+        IndexName: 'gsi3',
+        KeySchema: [
+          { AttributeName: 'open_pk', KeyType: 'HASH' },
+          { AttributeName: 'open_sk', KeyType: 'RANGE' },
+        ],
+        // the open index: what the reconciler decides by, never the whole record
+        Projection: {
+          ProjectionType: 'INCLUDE',
+          NonKeyAttributes: ['lookup', 'state', 'status', 'first_seen_at', 'price', 'direction'],
+        },
+      },
     ]);
+    for (const name of ['open_pk', 'open_sk'])
+      assert.ok(table.AttributeDefinitions.some((d: any) => d.AttributeName === name && d.AttributeType === 'S'));
   });
 
   it('answers SWML fetches from a function of its own, which may read only the rules item and journal to the queue', () => {
@@ -285,6 +299,103 @@ describe('serverless package (the deployable template)', () => {
     assert.deepEqual(template.Conditions.HasNotifyEmail, { 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
   });
 
+  it('runs the reconciler on its schedule, with its settings, a role that reads the open index and its cursor only, and an alarm', () => {
+    assert.deepEqual(
+      ofType('AWS::Lambda::Function')
+        .map(([id]) => id)
+        .sort(),
+      ['IngestLambdaFunction', 'ReconcilerLambdaFunction', 'SwmlLambdaFunction', 'WorkerLambdaFunction'],
+    );
+    const fn = resources.ReconcilerLambdaFunction!.Properties;
+    assert.deepEqual(fn.Handler, 'functions/reconciler.handler');
+    assert.deepEqual([fn.Timeout, fn.MemorySize], [120, 256]);
+    assert.deepEqual(fn.Role, { 'Fn::GetAtt': ['ReconcilerRole', 'Arn'] });
+    const env = fn.Environment.Variables;
+    assert.deepEqual(env.TABLE_NAME, { Ref: 'EventsTable' });
+    assert.deepEqual(env.QUEUE_URL, { Ref: 'WebhookQueue' });
+    assert.deepEqual(
+      [env.SIGNALWIRE_SPACE_URL, env.SIGNALWIRE_PROJECT_ID, env.SIGNALWIRE_API_TOKEN_PARAMETER],
+      ['', '', '/signalwire-webhooks/ci/signalwire-api-token'],
+      "the worker's SignalWire settings",
+    );
+    assert.deepEqual(
+      [
+        env.RECONCILE_CALL_WINDOW_MINUTES,
+        env.RECONCILE_MESSAGE_WINDOW_MINUTES,
+        env.RECONCILE_GIVE_UP_HOURS,
+        env.RECONCILE_MAX_REQUESTS,
+        env.RECONCILE_CONCURRENCY,
+      ],
+      ['10', '15', '24', '600', '4'],
+    );
+    // an EventBridge rule every 5 minutes (the reconcileSchedule param), allowed to invoke it
+    const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);
+    assert.deepEqual(
+      rules.map((r) => [r.Name, r.ScheduleExpression, r.State, r.Targets[0].Arn]),
+      [
+        [
+          'signalwire-webhooks-ci-reconcile',
+          'rate(5 minutes)',
+          'ENABLED',
+          { 'Fn::GetAtt': ['ReconcilerLambdaFunction', 'Arn'] },
+        ],
+      ],
+    );
+    assert.ok(
+      ofType('AWS::Lambda::Permission').some(
+        ([, p]) =>
+          p.Properties.Principal === 'events.amazonaws.com' &&
+          JSON.stringify(p.Properties.FunctionName).includes('ReconcilerLambdaFunction'),
+      ),
+    );
+    const data = statementsOf(resources.ReconcilerRole!).filter((s) =>
+      [s.Action].flat().every((a: string) => !a.startsWith('logs:')),
+    );
+    assert.deepEqual(data, [
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['EventsTable', 'Arn'] }, '/index/gsi3']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RECONCILE#*'] } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:BatchGetItem',
+        Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CALL#*', 'MESSAGE#*'] } },
+      },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] } },
+      { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: [parameterArn('signalwire-api-token')] },
+    ]);
+    // a run that cannot reach SignalWire for 15 minutes (three 5-minute periods in a row)
+    const alarm = ofType('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((a) => a.MetricName === 'ReconcileFailed');
+    assert.ok(alarm, 'an alarm on failed reconcile runs');
+    assert.deepEqual(
+      [alarm.AlarmName, alarm.Namespace, alarm.Dimensions, alarm.Statistic, alarm.Period, alarm.EvaluationPeriods],
+      [
+        'signalwire-webhooks-ci-reconcile-failed',
+        'SignalWireWebhooks',
+        [{ Name: 'Stage', Value: 'ci' }],
+        'Sum',
+        300,
+        3,
+      ],
+    );
+    assert.deepEqual(
+      [alarm.DatapointsToAlarm, alarm.Threshold, alarm.ComparisonOperator],
+      [3, 0, 'GreaterThanThreshold'],
+    );
+    const outputs = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Outputs;
+    assert.deepEqual(outputs.ReconcilerFunctionName.Value, { Ref: 'ReconcilerLambdaFunction' });
+  });
+
   // Each function bundles the SDK clients it calls, and no other: a client it does not need would only lengthen its cold start.
   // Each client by a name only it carries: its JSON target prefix, or for SNS (query protocol) its API version.
   const CLIENTS = { DynamoDB_20120810: 'dynamodb', AmazonSQS: 'sqs', '2010-03-31': 'sns', AmazonSSM: 'ssm' };
@@ -296,7 +407,8 @@ describe('serverless package (the deployable template)', () => {
     assert.deepEqual(clientsOf(packagedBundle('ingest').toString('utf8')), ['sqs', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('swml').toString('utf8')), ['dynamodb', 'sqs', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('worker').toString('utf8')), ['dynamodb', 'sqs', 'sns', 'ssm']);
-    for (const fn of ['ingest', 'worker', 'swml']) {
+    assert.deepEqual(clientsOf(packagedBundle('reconciler').toString('utf8')), ['dynamodb', 'sqs', 'ssm']);
+    for (const fn of FUNCTIONS) {
       // lib/aws/lambda-credentials.ts in place of the default chain (serverless.yml's esbuild alias)
       assert.ok(
         !/AWS_WEB_IDENTITY_TOKEN_FILE|AWS_CONTAINER_CREDENTIALS|sso_start_url/.test(
@@ -308,7 +420,7 @@ describe('serverless package (the deployable template)', () => {
   });
 
   it('leaves no bundle needing `require` (the reason serverless.yml has no createRequire banner)', () => {
-    for (const fn of ['ingest', 'worker', 'swml']) {
+    for (const fn of FUNCTIONS) {
       const bundle = packagedBundle(fn);
       // esbuild's stand-in for a CommonJS require() in an ESM bundle throws this at run time.
       assert.ok(
@@ -319,6 +431,7 @@ describe('serverless package (the deployable template)', () => {
   });
 });
 
+const FUNCTIONS = ['ingest', 'worker', 'swml', 'reconciler'];
 const WEBHOOK_SECRETS = ['signing-key', 'basic-auth', 'query-secret'];
 
 function parameterArn(name: string): unknown {

@@ -101,6 +101,26 @@ describe('archive entries', () => {
     );
   });
 
+  it('files what the reconciler learned as such, and a replay of it stays marked', () => {
+    const payload = { reconcile: 'unknown', api: 'compat', id: 'CA1', reason: 'not found at SignalWire' };
+    const envelope = createEnvelope({
+      kind: 'call.status',
+      route: 'reconcile',
+      content_type: 'json',
+      body: JSON.stringify(payload),
+      payload,
+      headers: {},
+      source: 'reconcile',
+    });
+    const entry = archiveEntryOf(envelope, { status: 'applied', outcome: 'advanced', attempts: 1 });
+    assert.equal(entry.source, 'reconcile');
+    assert.equal(replayEnvelope(entry).source, 'reconcile');
+    assert.equal(
+      'source' in archiveEntryOf(callEnvelope('{}', {}), { status: 'applied', outcome: 'x', attempts: 1 }),
+      false,
+    );
+  });
+
   it('replays a GET /swml fetch from its query string', () => {
     const envelope = createEnvelope({
       kind: 'swml.fetch',

@@ -51,6 +51,7 @@ describe('normalizeCallStatus: the fixtures', () => {
         endReason: 'hangup',
         durationSeconds: 56,
         knownTimes: { created: 1736937000000, answered: 1736937004000, ended: 1736937060000 },
+        segmentId: 'seg-01',
         shape: 'relay',
       },
     ],

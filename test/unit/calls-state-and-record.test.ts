@@ -137,6 +137,11 @@ function memoryCallStore() {
         timeline: timelineOf(item.times),
         ...item.fields,
         duration_seconds: item.duration ?? null,
+        price: null,
+        price_unit: null,
+        reconcile: null,
+        reconcile_reason: null,
+        reconciled_at: null,
         first_seen_at: new Date(T0).toISOString(),
         updated_at: new Date(T0).toISOString(),
       };

@@ -191,4 +191,36 @@ describe('loadServerlessConfig on a hand-written file', () => {
     );
     assert.throws(() => loadServerlessConfig(file, STAGE), /Fn::GetAtt/);
   });
+
+  it('reads schedule events: an expression, or rate lists with enabled, name and input', () => {
+    const file = writeYaml(
+      'schedule.yml',
+      [
+        'service: s',
+        'params:',
+        '  default:',
+        '    every: rate(5 minutes)',
+        'functions:',
+        '  r:',
+        '    handler: functions/r.handler',
+        '    events:',
+        '      - schedule: rate(1 hour)',
+        '      - schedule:',
+        '          rate:',
+        '            - ${param:every}',
+        '          name: s-${sls:stage}-every',
+        '          enabled: false',
+        '          input: { full: true }',
+        '  w:',
+        '    handler: functions/w.handler',
+        '',
+      ].join('\n'),
+    );
+    const config = loadServerlessConfig(file, STAGE);
+    assert.deepEqual(fn(config, 'r').schedules, [
+      { expression: 'rate(1 hour)', ruleName: `s-${STAGE}-r-schedule-1`, enabled: true },
+      { expression: 'rate(5 minutes)', ruleName: `s-${STAGE}-every`, enabled: false, input: { full: true } },
+    ]);
+    assert.deepEqual(fn(config, 'w').schedules, []);
+  });
 });

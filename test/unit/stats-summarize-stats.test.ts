@@ -28,11 +28,66 @@ describe('summarizeStats', () => {
         by_state: { ended: 2, answered: 1, unknown: 1 },
         with_duration: 2,
         average_duration_seconds: 45.5,
+        priced: 0,
+        cost: {},
       },
-      messages: { total: 3, by_status: { delivered: 2, sent: 1 } },
+      messages: { total: 3, by_status: { delivered: 2, sent: 1 }, priced: 0, cost: {} },
       rooms: { total: 2, by_state: { active: 1, ended: 1 } },
       swml_fetches: { total: 2, by_direction: { inbound: 1, unknown: 1 } },
+      cost_by_day: [
+        {
+          day: 'unknown',
+          calls: { total: 4, priced: 0, cost: {} },
+          messages: { total: 3, priced: 0, cost: {} },
+        },
+      ],
     });
+  });
+
+  it('sums the cost per UTC day of first seen and per unit, never adding two units together', () => {
+    const summary = summarizeStats(
+      {
+        call: [
+          { first_seen_at: '2025-01-15T23:59:00.000Z', state: 'ended', price: 0.0065, price_unit: 'USD' },
+          { first_seen_at: '2025-01-15T10:00:00.000Z', state: 'ended', price: 0.0065, price_unit: 'USD' },
+          { first_seen_at: '2025-01-16T00:01:00.000Z', state: 'ended', price: 0.02, price_unit: 'EUR' },
+          { first_seen_at: '2025-01-16T00:02:00.000Z', state: 'ended' },
+        ],
+        message: [
+          { first_seen_at: '2025-01-16T08:00:00.000Z', status: 'delivered', price: 0.0079, price_unit: 'USD' },
+          { first_seen_at: '2025-01-14T08:00:00.000Z', status: 'sent' },
+        ],
+        room: [{ first_seen_at: '2025-01-15T08:00:00.000Z' }],
+        swml: [],
+      },
+      WINDOW,
+    );
+    assert.deepEqual(
+      { priced: summary.calls.priced, cost: summary.calls.cost },
+      { priced: 3, cost: { USD: 0.013, EUR: 0.02 } },
+    );
+    assert.deepEqual(
+      { priced: summary.messages.priced, cost: summary.messages.cost },
+      { priced: 1, cost: { USD: 0.0079 } },
+    );
+    // Oldest day first; a day with only unpriced records is listed with nothing priced; rooms are not counted.
+    assert.deepEqual(summary.cost_by_day, [
+      {
+        day: '2025-01-14',
+        calls: { total: 0, priced: 0, cost: {} },
+        messages: { total: 1, priced: 0, cost: {} },
+      },
+      {
+        day: '2025-01-15',
+        calls: { total: 2, priced: 2, cost: { USD: 0.013 } },
+        messages: { total: 0, priced: 0, cost: {} },
+      },
+      {
+        day: '2025-01-16',
+        calls: { total: 2, priced: 1, cost: { EUR: 0.02 } },
+        messages: { total: 1, priced: 1, cost: { USD: 0.0079 } },
+      },
+    ]);
   });
 
   it('has no average when no call has a duration', () => {

@@ -1,0 +1,70 @@
+import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
+import { PermanentError } from '../errors';
+import type { WebhookEnvelope } from '../envelope/envelope';
+import { applyMessageStatus } from '../messages/apply-message-status';
+import type { MessageStore } from '../messages/message-record';
+import { reconciledCall, reconciledMessage, type Cost } from './normalize-reconciled';
+import { isReconcilePayload } from './reconcile-payload';
+
+export interface Settlement {
+  price?: number;
+  priceUnit?: string;
+  /** SignalWire's own duration, kept unless the record has one. */
+  durationSeconds?: number;
+  /** Nothing more to learn: the record leaves the open index. */
+  close: boolean;
+}
+
+/** The port the reconciled envelopes need beyond the call and message stores (lib/store/reconcile-store.ts). */
+export interface SettleStore {
+  /** Records the price (if absent) and closes the record; false when there was nothing left to do. */
+  settle(id: string, settlement: Settlement): Promise<boolean>;
+  /** Marks a record SignalWire does not know (or that stayed open too long) and closes it; false when already closed. */
+  markUnknown(id: string, reason: string): Promise<boolean>;
+}
+
+export interface ReconciledDeps {
+  calls: CallStore;
+  messages: MessageStore;
+  settleCalls: SettleStore;
+  settleMessages: SettleStore;
+}
+
+/**
+ * Applies what the reconciler learned from SignalWire's REST API (an envelope with `source: reconcile`). The state
+ * goes through the same use case, and so the same conditional writes, as a webhook: whichever of the reconciler and
+ * a late webhook comes second finds the state seen and changes nothing. The price and the close follow in a second,
+ * conditional write, which is also a no-op the second time.
+ */
+export async function applyReconciled(envelope: WebhookEnvelope, deps: ReconciledDeps): Promise<string> {
+  const payload = envelope.payload;
+  if (!isReconcilePayload(payload)) throw new PermanentError('reconcile: payload is not a reconcile report');
+  const isCall = envelope.kind === 'call.status';
+  if (!isCall && envelope.kind !== 'message.status')
+    throw new PermanentError(`reconcile: no reconcile report for ${envelope.kind}`);
+  const settle = isCall ? deps.settleCalls : deps.settleMessages;
+  if (payload.reconcile === 'unknown') {
+    return (await settle.markUnknown(payload.record_id, payload.reason.slice(0, 200))) ? 'marked-unknown' : 'duplicate';
+  }
+  let outcome: string;
+  let report: { cost?: Cost; settled: boolean; durationSeconds?: number };
+  if (isCall) {
+    const call = reconciledCall(payload, envelope.received_at);
+    outcome = await applyCallStatus(call.event, deps.calls);
+    report = { ...call, durationSeconds: call.event.durationSeconds };
+  } else {
+    const message = reconciledMessage(payload, envelope.received_at);
+    outcome = await applyMessageStatus(message.event, deps.messages);
+    report = message;
+  }
+  if (report.cost === undefined && !report.settled) return outcome;
+  const settled = await settle.settle(payload.record_id, {
+    ...(report.cost && { price: report.cost.price, priceUnit: report.cost.priceUnit }),
+    ...(report.durationSeconds !== undefined && { durationSeconds: report.durationSeconds }),
+    close: report.settled,
+  });
+  if (!settled) return outcome;
+  const added = report.settled ? 'settled' : 'priced';
+  // A state already seen whose price this report brought is a change, not a duplicate (the archive says so).
+  return outcome === 'duplicate' ? added : `${outcome}; ${added}`;
+}

@@ -1,0 +1,65 @@
+import { DependencyError } from '../errors';
+import type { Settlement, SettleStore } from '../reconcile/apply-reconciled';
+import { UpdateCommand } from './commands';
+import { isConditionFailure, type TableRef } from './table';
+import { buildUpdate } from './update-expression';
+
+const OPEN_INDEX_KEYS = ['open_pk', 'open_sk'];
+
+/**
+ * What the reconciler's envelopes add to a call or message (`CALL#<id>` / `MESSAGE#<id>`): SignalWire's price, once,
+ * and the record leaving the open index (lib/store/open-index.ts) once nothing more is to be learned.
+ */
+export function createSettleStore(table: TableRef, kind: 'CALL' | 'MESSAGE'): SettleStore {
+  const key = (id: string) => ({ pk: `${kind}#${id}`, sk: kind });
+  const write = async (id: string, update: ReturnType<typeof buildUpdate>, what: string): Promise<boolean> => {
+    try {
+      await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: key(id), ...update }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw new DependencyError(`could not ${what}`, { cause: error });
+    }
+  };
+  return {
+    // Race closed: a real webhook and the reconciler's envelope for the same call. The state went through the
+    // store's own conditions already; the price is set only if absent, so the first report stays and a repeat
+    // changes nothing (the condition refuses it, and the outcome says so).
+    settle(id, settlement: Settlement) {
+      const priced = settlement.price !== undefined;
+      // Something to do: a price not yet known, or a record still in the open index (the caller asks for one).
+      const wanted = [
+        ...(priced ? ['attribute_not_exists(price)'] : []),
+        ...(settlement.close ? ['attribute_exists(open_pk)'] : []),
+      ];
+      return write(
+        id,
+        buildUpdate({
+          set: { reconciled_at: new Date().toISOString() },
+          setIfAbsent: {
+            price: settlement.price,
+            price_unit: settlement.price === undefined ? undefined : settlement.priceUnit,
+            duration_seconds: settlement.durationSeconds,
+          },
+          ...(settlement.close && { remove: OPEN_INDEX_KEYS }),
+          condition: `attribute_exists(pk) AND (${wanted.join(' OR ')})`,
+        }),
+        'record what SignalWire reported',
+      );
+    },
+
+    // Race closed: two reconciler runs at once (or a run and `webhooks reconcile`) both mark it; the second finds it
+    // out of the index and changes nothing. A record that was settled meanwhile is left as it is.
+    markUnknown(id, reason) {
+      return write(
+        id,
+        buildUpdate({
+          set: { reconcile: 'unknown', reconcile_reason: reason, reconciled_at: new Date().toISOString() },
+          remove: OPEN_INDEX_KEYS,
+          condition: 'attribute_exists(pk) AND attribute_exists(open_pk)',
+        }),
+        'mark the record unknown',
+      );
+    },
+  };
+}
