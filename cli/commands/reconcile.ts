@@ -3,6 +3,7 @@ import { webhookQueueOver } from '../../lib/queue/webhook-queue';
 import { readReconcileSettings } from '../../lib/reconciler/reconciler-config';
 import { runReconcile, type ReconcileChange, type ReconcileReport } from '../../lib/reconcile/run-reconcile';
 import { createSignalWireLookup } from '../../lib/signalwire/lookup-client';
+import { createKnownRecords } from '../../lib/store/known-records';
 import { createOpenRecords } from '../../lib/store/open-records';
 import { CliError } from '../output';
 import { sinceOption } from '../since';
@@ -33,6 +34,7 @@ export async function reconcileNow(
   return runReconcile(
     {
       records: createOpenRecords(target.table),
+      known: createKnownRecords(target.table),
       signalwire,
       enqueue: (envelope) => queue.send(JSON.stringify(envelope)),
     },

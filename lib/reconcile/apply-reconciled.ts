@@ -3,6 +3,8 @@ import { PermanentError } from '../errors';
 import type { WebhookEnvelope } from '../envelope/envelope';
 import { applyMessageStatus } from '../messages/apply-message-status';
 import type { MessageStore } from '../messages/message-record';
+import type { IncomingMessage } from '../messages/normalize-incoming-message';
+import type { MessageStatusEvent } from '../messages/normalize-message-status';
 import { reconciledCall, reconciledMessage, type Cost } from './normalize-reconciled';
 import { isReconcilePayload } from './reconcile-payload';
 
@@ -54,7 +56,14 @@ export async function applyReconciled(envelope: WebhookEnvelope, deps: Reconcile
     report = { ...call, durationSeconds: call.event.durationSeconds };
   } else {
     const message = reconciledMessage(payload, envelope.received_at);
-    outcome = await applyMessageStatus(message.event, deps.messages);
+    // An inbound message we never heard of (its webhook was lost): recorded as received, as its webhook would have;
+    // not answered nor forwarded this late (a keyword reply minutes or hours after the question would surprise).
+    outcome =
+      message.direction === 'inbound'
+        ? (await deps.messages.recordInbound(inboundFrom(message.event, payload.resource)))
+          ? 'recorded'
+          : 'duplicate'
+        : await applyMessageStatus(message.event, deps.messages);
     report = message;
   }
   if (report.cost === undefined && !report.settled) return outcome;
@@ -67,4 +76,18 @@ export async function applyReconciled(envelope: WebhookEnvelope, deps: Reconcile
   const added = report.settled ? 'settled' : 'priced';
   // A state already seen whose price this report brought is a change, not a duplicate (the archive says so).
   return outcome === 'duplicate' ? added : `${outcome}; ${added}`;
+}
+
+function inboundFrom(event: MessageStatusEvent, resource: Record<string, unknown>): IncomingMessage {
+  const segments = Number(resource.num_segments);
+  return {
+    messageId: event.messageId,
+    from: event.from ?? '',
+    to: event.to ?? '',
+    body: typeof resource.body === 'string' ? resource.body : '',
+    mediaUrls: [],
+    segments: Number.isInteger(segments) && segments > 0 ? segments : 1,
+    occurredAt: event.occurredAt,
+    shape: event.shape,
+  };
 }

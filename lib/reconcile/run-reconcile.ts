@@ -3,6 +3,7 @@ import type { WebhookEnvelope } from '../envelope/envelope';
 import { canonicalMessageStatus, statusRank } from '../messages/message-status';
 import { RateLimitedError, type LookupAnswer, type SignalWireLookup } from '../signalwire/lookup-client';
 import { reconciledCall, reconciledMessage } from './normalize-reconciled';
+import { listedIdentity, listingSince, type KnownRecords } from './discover';
 import type { OpenRecord, OpenRecords, ReconcileKind } from './open-record';
 import { reconcileEnvelope, type ReconcilePayload } from './reconcile-payload';
 
@@ -20,10 +21,15 @@ export interface ReconcileSettings {
   since?: string;
   /** Report what would change, send nothing. */
   dryRun?: boolean;
+  /**
+   * Also list the project's calls and messages created since the last listing (Compatibility API) and report those
+   * we have no record of at all: their every webhook was lost. Needs `known` in the deps.
+   */
+  discover?: boolean;
 }
 
 /** What was missing from our record: its state, its price, or SignalWire no longer knows it. */
-type Missing = 'state' | 'cost' | 'unknown' | 'none';
+type Missing = 'state' | 'cost' | 'unknown' | 'record' | 'none';
 
 export interface ReconcileChange {
   kind: ReconcileKind;
@@ -59,6 +65,8 @@ export interface ReconcileDeps {
   signalwire: SignalWireLookup;
   /** Sends a report through the webhook queue. */
   enqueue(envelope: WebhookEnvelope): Promise<void>;
+  /** Which listed records we have, and the listing cursor (discovery). */
+  known?: KnownRecords;
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -99,14 +107,15 @@ export async function runReconcile(deps: ReconcileDeps, settings: ReconcileSetti
   };
   let pausedUntil = 0;
 
-  const ask = async (record: OpenRecord): Promise<LookupAnswer | undefined> => {
+  /** One API request within the budget (undefined when it is used up), tried again after a 429. */
+  const request = async <T>(call: () => Promise<T>): Promise<T | undefined> => {
     for (let attempt = 1; attempt <= ATTEMPTS_PER_RECORD; attempt += 1) {
       const wait = pausedUntil - Date.now();
       if (wait > 0) await sleep(wait);
       if (report.requests >= settings.maxRequests) return undefined;
       report.requests += 1;
       try {
-        return await deps.signalwire.get(record.kind, record.lookup);
+        return await call();
       } catch (error) {
         if (!(error instanceof RateLimitedError) || attempt === ATTEMPTS_PER_RECORD) throw error;
         report.rateLimited += 1;
@@ -122,7 +131,7 @@ export async function runReconcile(deps: ReconcileDeps, settings: ReconcileSetti
 
   const reconcileOne = async (record: OpenRecord) => {
     try {
-      const answer = await ask(record);
+      const answer = await request(() => deps.signalwire.get(record.kind, record.lookup));
       if (answer === undefined) {
         report.budgetExhausted = true;
         return;
@@ -147,7 +156,56 @@ export async function runReconcile(deps: ReconcileDeps, settings: ReconcileSetti
     while (next < queue.length && !report.budgetExhausted) await reconcileOne(queue[next++]!);
   });
   await Promise.all(lanes);
+  if (settings.discover === true && deps.known !== undefined && !report.budgetExhausted) {
+    const known = deps.known;
+    const since = listingSince(settings.since, await known.listedThrough(), started);
+    let complete = true;
+    for (const kind of ['call', 'message'] as const) {
+      try {
+        complete = (await discover(kind, since, known)) && complete;
+      } catch (error) {
+        complete = false;
+        const reason = error instanceof Error ? error.message : String(error);
+        report.failed.push({ kind, id: `list ${kind}s`, reason });
+      }
+    }
+    if (complete && !report.dryRun && settings.since === undefined) await known.setListedThrough(started.toISOString());
+  }
   return report;
+
+  /** Pages through the project's records created since `since`, newest first; reports the ones we have never seen. */
+  async function discover(kind: ReconcileKind, since: number, known: KnownRecords): Promise<boolean> {
+    let next: string | undefined;
+    do {
+      const page = await request(() => deps.signalwire.listPage(kind, next));
+      if (page === undefined) {
+        report.budgetExhausted = true;
+        return false;
+      }
+      const listed = page.resources.flatMap((resource) => {
+        const identity = listedIdentity(resource);
+        return identity !== undefined && identity.createdAt >= since ? [{ ...identity, resource }] : [];
+      });
+      const have = await known.existing(
+        kind,
+        listed.map((l) => l.id),
+      );
+      for (const { id, resource } of listed) {
+        if (have.has(id)) continue;
+        const payload = { reconcile: 'state', api: 'compat', record_id: id, resource } as const;
+        const learned =
+          kind === 'call'
+            ? reconciledCall(payload, started.toISOString()).event.state
+            : reconciledMessage(payload, started.toISOString()).event.status;
+        const envelopeKind = kind === 'call' ? 'call.status' : 'message.status';
+        if (!report.dryRun) await deps.enqueue(reconcileEnvelope(envelopeKind, payload, now()));
+        report.changes.push({ kind, id, missing: 'record', to: learned });
+      }
+      const older = page.resources.every((resource) => (listedIdentity(resource)?.createdAt ?? 0) < since);
+      next = older ? undefined : page.next;
+    } while (next !== undefined);
+    return true;
+  }
 }
 
 /** Whether SignalWire's answer tells us anything; the report to send and what it adds. */

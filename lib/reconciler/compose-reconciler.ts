@@ -8,6 +8,7 @@ import { ConfigError } from '../errors';
 import { createSignalWireLookup, type SignalWireLookup } from '../signalwire/lookup-client';
 import type { SignalWireApiSettings } from '../signalwire/api-from-env';
 import type { DynamoDbSender } from '../store/document-client';
+import { createKnownRecords } from '../store/known-records';
 import { createOpenRecords } from '../store/open-records';
 import { createDocumentClient } from '../store/table';
 import type { ReconcileDeps, ReconcileReport, ReconcileSettings } from '../reconcile/run-reconcile';
@@ -28,11 +29,9 @@ export interface ReconcilerParts {
 /** The reconciler's composition root (the function's and `webhooks reconcile`'s): a run over the table, queue and API. */
 export function composeReconciler(parts: ReconcilerParts, clients: ReconcilerClients, log: Logger, metrics: Metrics) {
   const queue = webhookQueueOver(clients.sendMessage, parts.queueUrl);
-  const records = createOpenRecords({
-    client: createDocumentClient(clients.dynamodb),
-    tableName: parts.tableName,
-    retentionDays: 0,
-  });
+  const table = { client: createDocumentClient(clients.dynamodb), tableName: parts.tableName, retentionDays: 0 };
+  const records = createOpenRecords(table);
+  const known = createKnownRecords(table);
   return async (settings: ReconcileSettings): Promise<ReconcileReport> => {
     if (parts.signalWire === undefined) {
       log.info('reconcile run skipped: SIGNALWIRE_SPACE_URL is blank, there is no SignalWire API to ask');
@@ -43,6 +42,7 @@ export function composeReconciler(parts: ReconcilerParts, clients: ReconcilerCli
     try {
       const deps: ReconcileDeps = {
         records,
+        known,
         signalwire: await lookupWithToken(signalWire, clients.readParameter),
         enqueue: (envelope) => queue.send(JSON.stringify(envelope)),
       };

@@ -1,5 +1,5 @@
 import type { ClientBudget } from '../config/client-budget';
-import { positiveIntEnv, requireEnv } from '../config/env';
+import { booleanEnv, nonNegativeIntEnv, positiveIntEnv, requireEnv } from '../config/env';
 import { readRuntimeConfig, type RuntimeConfig } from '../config/runtime-config';
 import { readSignalWireApiSettings, type SignalWireApiSettings } from '../signalwire/api-from-env';
 import type { ReconcileSettings } from '../reconcile/run-reconcile';
@@ -40,10 +40,13 @@ export function readReconcilerConfig(env: Env): ReconcilerConfig {
 
 export function readReconcileSettings(env: Env): ReconcileSettings {
   return {
-    callWindowMinutes: positiveIntEnv(env, 'RECONCILE_CALL_WINDOW_MINUTES', 10),
-    messageWindowMinutes: positiveIntEnv(env, 'RECONCILE_MESSAGE_WINDOW_MINUTES', 15),
+    // 0: ask about every open record at once (tests, the chaos run).
+    callWindowMinutes: nonNegativeIntEnv(env, 'RECONCILE_CALL_WINDOW_MINUTES', 10),
+    messageWindowMinutes: nonNegativeIntEnv(env, 'RECONCILE_MESSAGE_WINDOW_MINUTES', 15),
     giveUpHours: positiveIntEnv(env, 'RECONCILE_GIVE_UP_HOURS', 24),
     maxRequests: positiveIntEnv(env, 'RECONCILE_MAX_REQUESTS', 600),
     concurrency: positiveIntEnv(env, 'RECONCILE_CONCURRENCY', 4),
+    // RECONCILE_DISCOVER (default true): also list the project's calls and messages for the ones we never heard of.
+    discover: booleanEnv(env, 'RECONCILE_DISCOVER', true),
   };
 }

@@ -19,8 +19,17 @@ export class RateLimitedError extends DependencyError {
   }
 }
 
+interface ListedPage {
+  /** The resources of this page, newest first, as the API returned them. */
+  resources: Record<string, unknown>[];
+  /** The next (older) page, when there is one. */
+  next?: string;
+}
+
 export interface SignalWireLookup {
   get(kind: LookupKind, ref: LookupRef): Promise<LookupAnswer>;
+  /** One page of the project's calls or messages on the Compatibility API, newest first (`next` from the previous page). */
+  listPage(kind: LookupKind, next?: string): Promise<ListedPage>;
 }
 
 const DEFAULT_RETRY_AFTER_MS = 1_000;
@@ -50,8 +59,27 @@ export function createSignalWireLookup(config: SignalWireApiConfig): SignalWireL
         throw new DependencyError(`signalwire: ${operation} answered HTTP ${status} without JSON`);
       return { found: true, resource };
     },
+
+    async listPage(kind, next) {
+      const operation = `list ${kind}s`;
+      const url = next ?? account.url(`${kind === 'call' ? 'Calls' : 'Messages'}.json?PageSize=${PAGE_SIZE}`);
+      const { status, text, retryAfter } = await account.call(operation, url, { method: 'GET' });
+      if (status === 429)
+        throw new RateLimitedError(`signalwire: ${operation} was rate limited (429)`, retryAfterMs(retryAfter));
+      if (status < 200 || status >= 300) throw failureFor(operation, status, text, account.redact);
+      const body = parseJsonObject(text);
+      const list = body?.[kind === 'call' ? 'calls' : 'messages'];
+      if (!Array.isArray(list))
+        throw new DependencyError(`signalwire: ${operation} answered HTTP ${status} without a list`);
+      const resources = list.filter((r): r is Record<string, unknown> => typeof r === 'object' && r !== null);
+      const nextUri = body?.next_page_uri;
+      // Same origin only: our Basic credentials go nowhere else.
+      return { resources, ...(typeof nextUri === 'string' && nextUri !== '' && { next: account.sameOrigin(nextUri) }) };
+    },
   };
 }
+
+const PAGE_SIZE = 100;
 
 /** Retry-After in seconds (or an HTTP date); a default when absent or unreadable, at most a minute. */
 function retryAfterMs(header: string | undefined): number {

@@ -66,6 +66,7 @@ describe('serverless package: data safety, message size, logs and stage paramete
       'reconcileMessageWindowMinutes',
       'reconcileGiveUpHours',
       'reconcileMaxRequests',
+      'reconcileDiscover',
     ]) {
       assert.ok(name in defaults, `params.default.${name}`);
     }

@@ -62,6 +62,10 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       'reconciler dynamodb:Query table/signalwire-webhooks-ci-events/index/gsi3',
       'reconciler sqs:SendMessage signalwire-webhooks-ci-webhooks',
       'reconciler ssm:GetParameters parameter/signalwire-webhooks/ci/signalwire-api-token',
+      // Discovery: the listing cursor, and which listed calls and messages we already have.
+      'reconciler dynamodb:GetItem table/signalwire-webhooks-ci-events',
+      'reconciler dynamodb:PutItem table/signalwire-webhooks-ci-events',
+      'reconciler dynamodb:BatchGetItem table/signalwire-webhooks-ci-events',
     ];
     assert.deepEqual(
       expected.filter((call) => !seen.has(call)),

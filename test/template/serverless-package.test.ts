@@ -324,9 +324,10 @@ describe('serverless package (the deployable template)', () => {
         env.RECONCILE_MESSAGE_WINDOW_MINUTES,
         env.RECONCILE_GIVE_UP_HOURS,
         env.RECONCILE_MAX_REQUESTS,
+        env.RECONCILE_DISCOVER,
         env.RECONCILE_CONCURRENCY,
       ],
-      ['10', '15', '24', '600', '4'],
+      ['10', '15', '24', '600', 'true', '4'],
     );
     // an EventBridge rule every 5 minutes (the reconcileSchedule param), allowed to invoke it
     const rules = ofType('AWS::Events::Rule').map(([, r]) => r.Properties);

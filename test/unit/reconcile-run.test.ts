@@ -36,7 +36,13 @@ const completed = (sid: string, price: string | null) => ({
 });
 
 /** The run over in-memory ports: records by kind, answers by id (a function may throw, e.g. a 429). */
-function harness(records: OpenRecord[], answers: Record<string, () => LookupAnswer>) {
+function harness(
+  records: OpenRecord[],
+  answers: Record<string, () => LookupAnswer>,
+  listing: { calls?: Record<string, unknown>[][]; have?: string[]; listedThrough?: string } = {},
+) {
+  const cursor: { value?: string } = { value: listing.listedThrough };
+  const pagesAsked: (string | undefined)[] = [];
   const sent: WebhookEnvelope[] = [];
   const slept: number[] = [];
   const asked: { kind: ReconcileKind; range: { changedBefore: string; firstSeenSince?: string } }[] = [];
@@ -53,6 +59,19 @@ function harness(records: OpenRecord[], answers: Record<string, () => LookupAnsw
         if (answer === undefined) throw new Error(`no answer scripted for ${ref.id}`);
         return answer();
       },
+      listPage: async (kind: ReconcileKind, next?: string) => {
+        pagesAsked.push(next);
+        const pages = kind === 'call' ? (listing.calls ?? [[]]) : [[]];
+        const index = next === undefined ? 0 : Number(next);
+        return { resources: pages[index] ?? [], ...(index + 1 < pages.length && { next: String(index + 1) }) };
+      },
+    },
+    known: {
+      existing: async (_kind: ReconcileKind, ids: string[]) => new Set(ids.filter((id) => listing.have?.includes(id))),
+      listedThrough: async () => cursor.value,
+      setListedThrough: async (iso: string) => {
+        cursor.value = iso;
+      },
     },
     enqueue: async (envelope: WebhookEnvelope) => {
       sent.push(envelope);
@@ -62,7 +81,7 @@ function harness(records: OpenRecord[], answers: Record<string, () => LookupAnsw
       slept.push(ms);
     },
   };
-  return { deps, sent, slept, asked };
+  return { deps, sent, slept, asked, cursor, pagesAsked };
 }
 
 describe('runReconcile (one run over the open records)', () => {
@@ -184,5 +203,28 @@ describe('runReconcile (one run over the open records)', () => {
       changedBefore: NOW.toISOString(),
       firstSeenSince: '2026-12-01T00:00:00.000Z',
     });
+  });
+
+  it('discovers calls we never heard of (every webhook lost) by listing since the last listing, and moves the cursor', async () => {
+    const listed = (sid: string, created: string) => ({ ...completed(sid, '-0.01'), date_created: created });
+    const h = harness(
+      [],
+      {},
+      {
+        listedThrough: '2026-12-07T11:30:00.000Z',
+        have: ['CA-known'],
+        calls: [
+          [listed('CA-new', 'Mon, 07 Dec 2026 11:50:00 +0000'), listed('CA-known', 'Mon, 07 Dec 2026 11:40:00 +0000')],
+          // Older than the cursor less its 15 minutes of overlap: the listing stops at this page.
+          [listed('CA-old', 'Mon, 07 Dec 2026 11:00:00 +0000')],
+          [listed('CA-never-read', 'Mon, 07 Dec 2026 10:00:00 +0000')],
+        ],
+      },
+    );
+    const report = await runReconcile(h.deps, { ...SETTINGS, discover: true });
+    assert.deepEqual(report.changes, [{ kind: 'call', id: 'CA-new', missing: 'record', to: 'ended' }]);
+    assert.equal(h.sent[0]!.payload.record_id, 'CA-new');
+    assert.deepEqual(h.pagesAsked, [undefined, '1', undefined], 'two call pages, one message page');
+    assert.equal(h.cursor.value, NOW.toISOString());
   });
 });
