@@ -12,8 +12,8 @@ export interface Dependencies {
   proxies: Record<Proxied, string>;
   /** The functions' SignalWire settings (the API behind its fault proxy; the token, a secret, is served through SSM). */
   environment: Record<string, string>;
-  /** For the local stack's `functionEndpoint`: every AWS service the functions call, through its fault proxy. */
-  functionEndpoint(service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string): Promise<string>;
+  /** For the local stack's `functionEndpoint`: every AWS service the functions call, through its fault proxy (S3: not yet). */
+  functionEndpoint(service: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3', endpoint: string): Promise<string>;
   /** The faults injected so far, by proxy and kind. */
   faultCounts(): Promise<FaultCounts>;
   close(): Promise<void>;
@@ -47,7 +47,8 @@ export async function startDependencies(options: {
     SIGNALWIRE_PROJECT_ID: 'p-chaos',
     SIGNALWIRE_API_TOKEN: 'PT-chaos-token',
   };
-  const functionEndpoint = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string) => {
+  const functionEndpoint = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3', endpoint: string) => {
+    if (service === 's3') return endpoint;
     // SNS: our own stand-in, which keeps what was published for the oracle.
     if (service !== 'sns') await thread.setTarget(service, endpoint);
     return proxies[service];

@@ -30,6 +30,7 @@ const OPTION_TYPES = {
   port: { type: 'string' },
   timeout: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  expires: { type: 'string' },
 } as const;
 
 /** Options every command takes: help, and where the stack is. */

@@ -14,8 +14,9 @@ import { listEndpoints } from './commands/endpoints';
 import { listMessages, readableMessage, showMessage } from './commands/messages';
 import { configureNumber } from './commands/numbers';
 import { readableReconcile, reconcileNow } from './commands/reconcile';
+import { getRecording, readableRecording } from './commands/recordings';
 import { replayArchived } from './commands/replay';
-import { listRooms, showRoom } from './commands/rooms';
+import { listRooms, readableRoom, showRoom } from './commands/rooms';
 import { sendWebhook } from './commands/send';
 import { readableStats, showStats } from './commands/stats';
 import { resetSwmlRules, setSwmlRules, showSwmlRules } from './commands/swml';
@@ -43,6 +44,7 @@ export interface Options {
   port?: string;
   timeout?: string;
   'dry-run'?: boolean;
+  expires?: string;
 }
 
 interface CommandContext {
@@ -105,9 +107,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
   },
   'rooms show': {
     usage: 'rooms show <room_session_id | room_id>',
-    summary: "a video room session (or a room's latest): times, members, member count, recordings",
+    summary: "a video room session (or a room's latest): times, members, member count, recordings and their copies",
     options: ['json'],
     run: (c) => showRoom(c.target, c.args[0]),
+    readable: readableRoom,
+  },
+  'recordings get': {
+    usage: 'recordings get <recording_id> [--file PATH] [--expires SECONDS]',
+    summary:
+      "a recording's copy in the stage's bucket: a pre-signed URL valid SECONDS (default 900, at most 7 days), or with --file downloaded to PATH, its size and sha256 checked",
+    options: ['json', 'file', 'expires'],
+    run: (c) => getRecording(c.target, c.args[0], c.options),
+    readable: readableRecording,
   },
   'dlq list': {
     usage: 'dlq list',

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { loadServerlessConfig } from '../local/serverless-config';
 import { PROJECT_ROOT } from '../local/project-root';
@@ -20,7 +21,17 @@ export interface Target {
   region: string;
   /** Base URL of the webhook routes (the local stack's, or the deployed HTTP API's from its CloudFormation outputs). */
   apiUrl(): Promise<string>;
+  /**
+   * The stage's recordings bucket (lib/recordings copies recordings into it) and an S3 client for it: the local
+   * stack's S3 (path-style), or the deployed stage's bucket from its CloudFormation output `RecordingsBucketName`.
+   */
+  recordings(): Promise<RecordingsBucket>;
   close(): void;
+}
+
+interface RecordingsBucket {
+  s3: S3Client;
+  bucket: string;
 }
 
 export const LOCAL_STACK_FILE = join(PROJECT_ROOT, '.local', 'stack.json');
@@ -35,10 +46,13 @@ export async function resolveTarget(options: { stage?: string; region?: string; 
 function localTarget(stackFile: string): Target {
   if (!existsSync(stackFile))
     throw new Error(`no local stack found (${stackFile}); start one with \`npm start\`, or pass --stage NAME`);
-  const info = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo;
+  // A stack file written before the stack had S3 has no s3Endpoint nor bucket.
+  const info = JSON.parse(readFileSync(stackFile, 'utf8')) as StackInfo &
+    Partial<Record<'s3Endpoint' | 'recordingsBucket', string>>;
   const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
   const sqs = new SQSClient({ endpoint: info.sqsEndpoint, region: info.region, credentials });
   const dynamodb = new DynamoDBClient({ endpoint: info.dynamodbEndpoint, region: info.region, credentials });
+  let s3: S3Client | undefined;
   return {
     sqs,
     table: { client: createDocumentClient(sdkDynamoDb(dynamodb)), tableName: info.tableName, retentionDays: 90 },
@@ -47,9 +61,16 @@ function localTarget(stackFile: string): Target {
     stage: info.stage,
     region: info.region,
     apiUrl: async () => info.url,
+    async recordings() {
+      if (!info.s3Endpoint || !info.recordingsBucket)
+        throw new Error(`the local stack (${stackFile}) has no S3: restart it with \`npm start\``);
+      s3 ??= new S3Client({ endpoint: info.s3Endpoint, region: info.region, credentials, forcePathStyle: true });
+      return { s3, bucket: info.recordingsBucket };
+    },
     close: () => {
       sqs.destroy();
       dynamodb.destroy();
+      s3?.destroy();
     },
   };
 }
@@ -62,6 +83,8 @@ async function deployedTarget(stage: string, region: string): Promise<Target> {
   const dynamodb = new DynamoDBClient({ region });
   const queueUrl = async (queueName: string) =>
     (await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }))).QueueUrl!;
+  const stackName = `${defs.service}-${stage}`;
+  let recordings: Promise<RecordingsBucket> | undefined;
   return {
     sqs,
     table: {
@@ -73,22 +96,38 @@ async function deployedTarget(stage: string, region: string): Promise<Target> {
     deadLetterQueueUrl: await queueUrl(name('DeadLetterQueue', 'QueueName')),
     stage,
     region,
-    apiUrl: () => deployedApiUrl(`${defs.service}-${stage}`, region),
+    apiUrl: () => deployedApiUrl(stackName, region),
+    recordings() {
+      recordings ??= stackOutput(stackName, region, 'RecordingsBucketName').then((bucket) => ({
+        s3: new S3Client({ region }),
+        bucket,
+      }));
+      recordings.catch(() => {
+        recordings = undefined;
+      });
+      return recordings;
+    },
     close: () => {
       sqs.destroy();
       dynamodb.destroy();
+      recordings?.then(({ s3 }) => s3.destroy()).catch(() => undefined);
     },
   };
 }
 
 /** `serverless deploy` records the HTTP API's URL as the stack output `HttpApiUrl`. */
 async function deployedApiUrl(stackName: string, region: string): Promise<string> {
+  return (await stackOutput(stackName, region, 'HttpApiUrl')).replace(/\/$/, '');
+}
+
+/** One output of the stage's CloudFormation stack (serverless.yml `resources.Outputs`, and the ones it adds). */
+async function stackOutput(stackName: string, region: string, outputKey: string): Promise<string> {
   const cloudformation = new CloudFormationClient({ region });
   try {
     const { Stacks } = await cloudformation.send(new DescribeStacksCommand({ StackName: stackName }));
-    const url = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === 'HttpApiUrl')?.OutputValue;
-    if (!url) throw new Error(`stack ${stackName} has no HttpApiUrl output; is it deployed?`);
-    return url.replace(/\/$/, '');
+    const value = Stacks?.[0]?.Outputs?.find((o) => o.OutputKey === outputKey)?.OutputValue;
+    if (!value) throw new Error(`stack ${stackName} has no ${outputKey} output; is it deployed (and up to date)?`);
+    return value;
   } finally {
     cloudformation.destroy();
   }

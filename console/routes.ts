@@ -6,9 +6,11 @@ import { queryStatsRecords } from '../lib/store/stats-store';
 import { createRoomStore } from '../lib/store/room-store';
 import { statsWindow, summarizeStats } from '../lib/stats/summarize-stats';
 import { showMessage } from '../cli/commands/messages';
+import { recordingCopy, recordingLink } from '../cli/commands/recordings';
+import { CliError } from '../cli/output';
 import type { Target } from '../cli/target';
 import type { FeedBuffer } from './feed-buffer';
-import type { Html } from './html';
+import { html, type Html } from './html';
 import { callDetail } from './views/call';
 import { dlqSection, redriveNotice } from './views/dlq';
 import { feedRows, feedSection } from './views/feed';
@@ -24,8 +26,14 @@ export interface ConsoleRequest {
   form: URLSearchParams;
 }
 
-/** A section of the page (`section`: its nav entry), or a fragment an htmx request swaps in. */
-export type ConsoleAnswer = { section?: string; body: Html } | undefined;
+/** A section of the page (`section`: its nav entry), a fragment an htmx request swaps in, or a redirect elsewhere. */
+export type ConsoleAnswer = { section?: string; body: Html } | { redirect: string } | undefined;
+
+/**
+ * How long the pre-signed URL a recording link redirects to stays valid: made afresh on each click (the page holds
+ * only the console's link), and long enough for a player to keep seeking through a long recording.
+ */
+const RECORDING_LINK_SECONDS = 3600;
 
 const dayAgo = () => new Date(Date.now() - 86_400_000).toISOString();
 
@@ -72,6 +80,17 @@ export function createConsoleRoutes(target: Target, feed: FeedBuffer) {
           };
         const room = await rooms.get(id);
         return { section, body: room ? roomDetail(room) : notFound(`room session ${id}`) };
+      }
+      case 'recordings': {
+        // `/recordings/<recording_id>`: the room page's link to a copy, answered with a fresh pre-signed URL.
+        if (!get || id === undefined || action !== undefined) return undefined;
+        try {
+          const copy = await recordingCopy(target, id);
+          return { redirect: (await recordingLink(target, copy, RECORDING_LINK_SECONDS)).url };
+        } catch (error) {
+          if (!(error instanceof CliError)) throw error;
+          return { section: 'rooms', body: html`<section><p class="empty">${error.message}</p></section>` };
+        }
       }
       case 'dlq': {
         if (get && id === undefined) return { section, body: dlqSection(await dlq.list()) };

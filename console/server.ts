@@ -52,6 +52,16 @@ export async function startConsoleServer(
     const path = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     const answer = await route({ method, path, query: url.searchParams, form });
     if (answer === undefined) return send(response, 404, 'text/plain', 'not found');
+    if ('redirect' in answer) {
+      // A pre-signed URL: never cached, and the console's address not sent along.
+      response.writeHead(302, {
+        location: answer.redirect,
+        'cache-control': 'no-store',
+        'referrer-policy': 'no-referrer',
+      });
+      response.end();
+      return;
+    }
     // htmx navigation swaps the section alone; a direct visit (or reload) gets the whole page around it.
     const fromHtmx = request.headers['hx-request'] === 'true';
     const body =

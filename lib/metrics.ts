@@ -14,7 +14,9 @@ type MetricName =
   | 'ArchiveWriteFailed' // the worker could not file a batch's deliveries in the archive (the events were applied)
   | 'NotificationUncertain' // a notification's publish may not have reached subscribers, and is not sent again (dimension Kind)
   | 'Reconciled' // the reconciler sent what SignalWire knew and we did not (dimensions Kind, Missing: state | cost | unknown)
-  | 'ReconcileFailed'; // the reconciler could not ask SignalWire about a record (dimension Kind); alarmed in serverless.yml
+  | 'ReconcileFailed' // the reconciler could not ask SignalWire about a record (dimension Kind); alarmed in serverless.yml
+  | 'RecordingCopied' // a recording is in the bucket (dimension Outcome: copied | already-copied)
+  | 'RecordingCopyDeadLettered'; // a recording could not be copied (dimension Category: invalid | exhausted)
 
 export interface Metrics {
   /** Adds `value` (default 1) to `name`, per stage and per stage and `dimensions` (keep their values few and fixed). */

@@ -1,8 +1,9 @@
 // Records every AWS operation the local functions make, for the IAM parity check (test/template/iam-parity.test.ts):
 // the front of each emulator or stand-in (local/aws-front.mjs) hands it every request whose signature it accepted;
 // it reads who signed it (each function signs with its own access key id, `local-<function>`), the operation
-// (X-Amz-Target, or Action in a query-protocol body) and its resources (table, index, partition key, queue,
-// parameter, topic), and appends each distinct call to `file` as a JSON line.
+// (X-Amz-Target, Action in a query-protocol body, or S3's REST method, path and query) and its resources (table,
+// index, partition key, queue, parameter, topic, bucket and object key), and appends each distinct call to `file` as
+// a JSON line.
 import { appendFileSync } from 'node:fs';
 
 const MAX_KEYS_PER_CALL = 50; // distinct partition keys kept per function, operation and table
@@ -14,8 +15,8 @@ export function createCallRecorder(file) {
   const record = (call) => {
     const id = JSON.stringify(call);
     if (seen.has(id)) return;
-    if (call.key !== undefined || call.partitionValue !== undefined) {
-      const group = JSON.stringify({ ...call, key: undefined, partitionValue: undefined });
+    if (call.key !== undefined || call.partitionValue !== undefined || call.object !== undefined) {
+      const group = JSON.stringify({ ...call, key: undefined, partitionValue: undefined, object: undefined });
       const count = keysPerCall.get(group) ?? 0;
       if (count >= MAX_KEYS_PER_CALL) return;
       keysPerCall.set(group, count + 1);
@@ -23,23 +24,33 @@ export function createCallRecorder(file) {
     seen.add(id);
     appendFileSync(file, `${id}\n`);
   };
-  return (headers, body) => {
+  /** `request`: the method and request target as received (S3 names its operation and object by them). */
+  return (headers, body, request = { method: 'POST', url: '/' }) => {
     try {
-      for (const call of describeCalls(headers, body)) record(call);
+      for (const call of describeCalls(headers, body, request)) record(call);
     } catch (error) {
       record({ caller: callerOf(headers), unparsed: String(error) });
     }
   };
 }
 
-/** `Credential=<access key id>/<date>/<region>/<service>/aws4_request`: the function, by its access key. */
-function callerOf(headers) {
-  return /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ''))?.[1] ?? 'unsigned';
+/**
+ * `Credential=<access key id>/<date>/<region>/<service>/aws4_request` (the Authorization header, or a pre-signed
+ * URL's X-Amz-Credential): the function, by its access key.
+ */
+function callerOf(headers, url = '') {
+  return /Credential=([^/,\s]+)\//.exec(credentialOf(headers, url))?.[1] ?? 'unsigned';
 }
 
-function describeCalls(headers, body) {
-  const caller = callerOf(headers);
-  const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''))?.[1];
+const credentialOf = (headers, url) =>
+  headers.authorization !== undefined
+    ? String(headers.authorization)
+    : `Credential=${decodeURIComponent(/[?&]X-Amz-Credential=([^&]*)/.exec(url)?.[1] ?? '')}`;
+
+function describeCalls(headers, body, request) {
+  const caller = callerOf(headers, request.url);
+  const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(credentialOf(headers, request.url))?.[1];
+  if (scope === 's3') return [{ caller, service: 's3', ...describeS3Request(request.method, request.url, headers) }];
   const target = headers['x-amz-target'];
   if (typeof target === 'string') {
     const [prefix, operation] = target.split('.');
@@ -63,6 +74,41 @@ function describeCalls(headers, body) {
       },
     ];
   return [{ caller, service: scope ?? 'unknown', operation: operation ?? 'unknown' }];
+}
+
+/**
+ * An S3 REST request (path-style, `/<bucket>/<key>`): its operation, as the SDK names it, by method, path and query,
+ * and its bucket and object key. IAM authorizes the multipart calls as s3:PutObject (test/template/recorded-calls.ts).
+ * @param {string} method
+ * @param {string} url the request target, path-style
+ * @param {Record<string, unknown>} headers
+ * @returns {{ operation: string, bucket?: string, object?: string }}
+ */
+export function describeS3Request(method, url, headers) {
+  const at = url.indexOf('?');
+  const path = at === -1 ? url : url.slice(0, at);
+  const query = new URLSearchParams(at === -1 ? '' : url.slice(at + 1));
+  const [bucket, ...keyParts] = path.slice(1).split('/').map(decodeURIComponent);
+  const object = keyParts.length > 0 && keyParts.join('/') !== '' ? keyParts.join('/') : undefined;
+  const resource = { bucket: bucket || undefined, ...(object !== undefined && { object }) };
+  if (object === undefined) {
+    const onBucket = {
+      PUT: 'CreateBucket',
+      HEAD: 'HeadBucket',
+      DELETE: 'DeleteBucket',
+      GET: bucket ? (query.has('uploads') ? 'ListMultipartUploads' : 'ListObjectsV2') : 'ListBuckets',
+    };
+    return { operation: onBucket[method] ?? `${method} bucket`, ...resource };
+  }
+  const upload = query.has('uploadId');
+  const onObject = {
+    GET: upload ? 'ListParts' : 'GetObject',
+    HEAD: 'HeadObject',
+    PUT: upload ? 'UploadPart' : headers['x-amz-copy-source'] !== undefined ? 'CopyObject' : 'PutObject',
+    POST: query.has('uploads') ? 'CreateMultipartUpload' : upload ? 'CompleteMultipartUpload' : 'PostObject',
+    DELETE: upload ? 'AbortMultipartUpload' : 'DeleteObject',
+  };
+  return { operation: onObject[method] ?? `${method} object`, ...resource };
 }
 
 function queueOf(input) {

@@ -3,7 +3,8 @@
 // path and query, headers, body: local/signature-check.mjs), and answers the service's own refusal (403
 // SignatureDoesNotMatch, or its JSON services' 400 InvalidSignatureException) when it does not match, and
 // InvalidClientTokenId / UnrecognizedClientException when the access key is not one the local stack issued
-// (local/local-credentials.ts). SQS messages with characters SQS refuses get its InvalidMessageContents
+// (local/local-credentials.ts); S3 requests get S3's own <Error> (SignatureDoesNotMatch, InvalidAccessKeyId,
+// AccessDenied for an unsigned one). SQS messages with characters SQS refuses get its InvalidMessageContents
 // (local/sqs-message-contents.mjs). Requests it accepts are
 // handed to the call recorder when there is one (local/aws-call-recorder.mjs) and forwarded unchanged: same method,
 // raw path, raw header lines and body bytes.
@@ -20,7 +21,7 @@ const LOCAL_REGION = 'us-east-1';
 
 /**
  * `targetPort`: where the emulator listens (on loopback, given to nobody else). `service`: the SigV4 service name
- * requests to it must be signed for (sqs, dynamodb, ssm, sns), in `region`. `accessKeys`: access key id -> secret, the only ones
+ * requests to it must be signed for (sqs, dynamodb, ssm, sns, s3), in `region`. `accessKeys`: access key id -> secret, the only ones
  * accepted. `recordCallsTo`: a file to record accepted calls to. `unsigned(req)`: the stand-in's own read-back
  * requests, which are no AWS API and carry no signature (the SNS stand-in's GET /published).
  */
@@ -44,11 +45,11 @@ export function createAwsFront(
       ).catch((error) => ({ ok: false, reason: `SignatureDoesNotMatch: ${error}` }));
       const refusal = scopeRefusal(checked, service, region);
       if (refusal !== undefined) {
-        const answer = signatureRefusal(req.headers, refusal);
+        const answer = signatureRefusal(req.headers, refusal, { service, method: req.method });
         res.writeHead(answer.status, answer.headers);
         return void res.end(answer.body);
       }
-      record?.(req.headers, body);
+      record?.(req.headers, body, { method: req.method, url: req.url });
     }
     const refused = service === 'sqs' ? sqsContentsRefusal(req.headers, body) : undefined;
     if (refused !== undefined) {

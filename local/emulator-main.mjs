@@ -1,6 +1,7 @@
 // Runs one emulator or stand-in in a process of its own, so the local stack spreads over the machine's cores:
-//   node local/emulator-main.mjs dynamodb [DATA_DIR] | sqs | ssm | sns
-// The emulators run as published (dynalite, local-aws-sqs), each with its own node:http server, behind the AWS front
+//   node local/emulator-main.mjs dynamodb [DATA_DIR] | sqs | ssm | sns | s3 [DATA_DIR]
+// The emulators run as published (dynalite, local-aws-sqs, s3rver: local/s3-emulator.mjs), each with its own
+// node:http server, behind the AWS front
 // (local/serve-on-loopback.mjs): LOCAL_ACCESS_KEYS (JSON, access key id -> secret) are the only keys it accepts;
 // with AWS_CALLS_FILE set, it records the calls it accepted there.
 // Prints `listening <port>` once ready; exits when its parent's stdin closes (the parent died or stopped it).
@@ -28,6 +29,9 @@ if (kind === 'dynamodb') {
 } else if (kind === 'sns') {
   const { createSnsStandIn } = await import('./sns-stand-in.mjs');
   server = createSnsStandIn();
+} else if (kind === 's3') {
+  const { createS3Emulator } = await import('./s3-emulator.mjs');
+  server = createS3Emulator({ directory: dataDir, accessKeys: JSON.parse(process.env.LOCAL_ACCESS_KEYS || '{}') });
 } else {
   console.error(`unknown emulator ${kind}`);
   process.exit(2);

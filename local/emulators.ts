@@ -32,6 +32,13 @@ export const startDynamoDb = (dataDir?: string, options: EmulatorOptions = {}): 
 /** SQS (local-aws-sqs) in its own process on a free loopback port, in memory. */
 export const startSqs = (options: EmulatorOptions = {}): Promise<Emulator> => startEmulator(['sqs'], options);
 
+/**
+ * S3 (s3rver, local/s3-emulator.mjs) in its own process on a free loopback port, path-style; objects on disk under
+ * `dataDir` when given, else in a temporary directory removed when it stops.
+ */
+export const startS3 = (dataDir?: string, options: EmulatorOptions = {}): Promise<Emulator> =>
+  startEmulator(['s3', ...(dataDir ? [dataDir] : [])], options);
+
 /** SSM GetParameters (local/ssm-stand-in.mjs), answering SecureStrings from `parameters` (name -> value). */
 export const startSsmStandIn = (parameters: Record<string, string>, options: EmulatorOptions = {}): Promise<Emulator> =>
   startEmulator(['ssm'], options, { SSM_PARAMETERS: JSON.stringify(parameters) });

@@ -11,6 +11,7 @@ interface LocalEndpoints {
   sqs: string;
   dynamodb: string;
   sns: string;
+  s3: string;
 }
 
 export interface EnvironmentSources {
@@ -56,6 +57,13 @@ export function functionEnvironment(
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_SNS: endpoints.sns,
+    // The S3 emulator answers path-style requests only (http://127.0.0.1:<port>/<bucket>/<key>); deployed, the SDK's
+    // default (virtual-hosted, the regional endpoint) applies: lib/aws/s3.ts reads this, and it is never set there.
+    AWS_ENDPOINT_URL_S3: endpoints.s3,
+    AWS_S3_FORCE_PATH_STYLE: 'true',
+    // The stand-in recording servers listen on http://127.0.0.1: the copier refuses any other non-https or private
+    // address, as deployed (where this is never set). A test sets it to 'false' to see loopback refused too.
+    RECORDINGS_ALLOW_LOOPBACK: 'true',
     // Lambda runs the functions on Node 22, where the SDK has nothing to warn about; the stack's own process still
     // warns once when this machine's Node is older.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -5,6 +5,7 @@ import {
   ResourceInUseException,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalDefinitions } from './serverless-config';
 
@@ -22,10 +23,19 @@ const QUEUE_ATTRIBUTES = [
   'ContentBasedDeduplication',
 ];
 
-/** Creates the serverless.yml queues and tables in the emulators: queues a redrive policy points to come first. */
+/**
+ * The name of a bucket serverless.yml leaves unnamed: CloudFormation names it `<stack>-<logical id>-<random>`, in lower
+ * case; locally (and in the IAM parity check) it is the same without the random part, so it is known in advance.
+ */
+export const unnamedBucketName = (stackName: string, logicalId: string) => `${stackName}-${logicalId}`.toLowerCase();
+
+/**
+ * Creates the serverless.yml queues, tables and buckets in the emulators: queues a redrive policy points to come
+ * first. Buckets need `clients.s3` (path-style, at the S3 emulator).
+ */
 export async function provisionResources(
   defs: LocalDefinitions,
-  clients: { sqs: SQSClient; dynamodb: DynamoDBClient },
+  clients: { sqs: SQSClient; dynamodb: DynamoDBClient; s3?: S3Client },
   overrides: { queueAttributes?: Record<string, string> } = {},
 ): Promise<ResourceIndex> {
   const index: ResourceIndex = {};
@@ -66,6 +76,28 @@ export async function provisionResources(
     index[logicalId] = {
       ref: String(props.TableName),
       attributes: { Arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${props.TableName}` },
+    };
+  }
+  // Buckets (their policy, encryption, lifecycle and logging only matter on AWS): kept from an earlier run on disk.
+  for (const [logicalId, { Properties: props }] of entries.filter(([, r]) => r.Type === 'AWS::S3::Bucket')) {
+    if (!clients.s3) throw new Error(`local stack: bucket ${logicalId} needs the S3 emulator`);
+    const name =
+      typeof props.BucketName === 'string'
+        ? props.BucketName
+        : unnamedBucketName(defs.service ? `${defs.service}-${defs.stage}` : defs.stage, logicalId);
+    try {
+      await clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+    } catch (error) {
+      const code = (error as { name?: string }).name;
+      if (code !== 'BucketAlreadyOwnedByYou' && code !== 'BucketAlreadyExists') throw error;
+    }
+    index[logicalId] = {
+      ref: name,
+      attributes: {
+        Arn: `arn:aws:s3:::${name}`,
+        DomainName: `${name}.s3.amazonaws.com`,
+        RegionalDomainName: `${name}.s3.us-east-1.amazonaws.com`,
+      },
     };
   }
   // Topics live in the SNS stand-in (local/sns-stand-in.mjs), which takes any topic ARN: nothing to create.

@@ -7,7 +7,7 @@
 import { createAwsFront } from './aws-front.mjs';
 
 /** The SigV4 service name each kind of emulator answers for. */
-const SERVICE = { dynamodb: 'dynamodb', sqs: 'sqs', ssm: 'ssm', sns: 'sns' };
+const SERVICE = { dynamodb: 'dynamodb', sqs: 'sqs', ssm: 'ssm', sns: 'sns', s3: 's3' };
 
 /** The SNS stand-in's read-back of what was published (local/sns-stand-in.mjs): no SNS API, so never signed. */
 const isReadBack = (kind) => (req) => kind === 'sns' && req.method === 'GET' && req.url === '/published';

@@ -14,22 +14,27 @@ export type RefusalCode =
   | 'SignatureDoesNotMatch'
   | 'IncompleteSignature'
   | 'MissingAuthenticationToken'
-  | 'InvalidClientTokenId';
+  | 'InvalidClientTokenId'
+  | 'AccessDenied';
 
 export type SignatureCheck =
   | { ok: true; accessKeyId: string; region: string; service: string }
   /** `reason` starts with `code` (`SignatureDoesNotMatch: ...`). */
   | { ok: false; code: RefusalCode; reason: string };
 
-/** Re-signs the request as received with the SDK's signer and the key's secret; ok when the signatures match. */
+/**
+ * Re-signs the request as received with the SDK's signer and the key's secret; ok when the signatures match. A
+ * pre-signed request (the signature in the query, X-Amz-Signature) is presigned again and held to its X-Amz-Expires.
+ */
 export function checkSignature(
   request: ReceivedRequest,
   secretFor: (accessKeyId: string) => string | undefined,
   options?: { now?: number },
 ): Promise<SignatureCheck>;
 
-/** The refusal in the service's own shape (JSON with X-Amz-Target, else query-protocol XML). */
+/** The refusal in the service's own shape (JSON with X-Amz-Target, S3's REST XML for `service` s3, else query-protocol XML). */
 export function signatureRefusal(
   headers: IncomingHttpHeaders,
   reason: string,
+  request?: { service?: string; method?: string },
 ): { status: number; headers: Record<string, string>; body: string };

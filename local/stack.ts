@@ -5,7 +5,8 @@ import { dirname, join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
-import { startDynamoDb, startSnsStandInHere, startSqs, startSsmStandIn } from './emulators';
+import { S3Client } from '@aws-sdk/client-s3';
+import { startDynamoDb, startS3, startSnsStandInHere, startSqs, startSsmStandIn } from './emulators';
 import { startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
@@ -28,6 +29,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Keep DynamoDB data on disk here; in memory when absent. */
   dataDir?: string;
+  /** Keep the S3 emulator's objects (the recordings bucket) on disk here; in a temporary directory when absent. */
+  s3DataDir?: string;
   /**
    * Override attributes of queues that have a redrive policy (tests shorten VisibilityTimeout); a VisibilityTimeout
    * given here is also the functions' QUEUE_VISIBILITY_TIMEOUT_SECONDS, unless `environment` sets that.
@@ -59,7 +62,7 @@ export interface LocalStackOptions {
    * The endpoint the functions are given for a service (AWS_ENDPOINT_URL_<SERVICE>), e.g. a fault proxy in front of
    * the SSM or SNS stand-in. (SQS clients call the queue URL's host, so a proxy for SQS also needs the queue URLs.)
    */
-  functionEndpoint?(service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string): string | Promise<string>;
+  functionEndpoint?(service: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3', endpoint: string): string | Promise<string>;
   onError?(error: unknown): void;
 }
 
@@ -71,12 +74,18 @@ export interface StackInfo {
   dynamodbEndpoint: string;
   ssmEndpoint: string;
   snsEndpoint: string;
+  /** The S3 emulator (path-style: a client needs forcePathStyle). */
+  s3Endpoint: string;
   service: string;
   stage: string;
   tableName: string;
   queueUrl: string;
   deadLetterQueueUrl: string;
   notificationsTopicArn: string;
+  /** The recordings bucket's name (RecordingsBucket), its copy jobs' queue and their DLQ. */
+  recordingsBucket: string;
+  recordingsQueueUrl: string;
+  recordingsDeadLetterQueueUrl: string;
 }
 
 export interface LocalStack extends StackInfo {
@@ -100,10 +109,11 @@ export interface LocalStack extends StackInfo {
 }
 
 /**
- * The whole pipeline on one machine: the emulators and the SSM stand-in (each in its own process), the SNS stand-in
- * (in this one), each behind a front that checks every request's signature as AWS does; the serverless.yml
- * resources, the HTTP routes (API Gateway, in this thread) and each function in a worker thread of its own with its
- * own environment and credentials, fed by its routes or its SQS event source mapping, calling the real handlers.
+ * The whole pipeline on one machine: the emulators (DynamoDB, SQS, S3) and the SSM stand-in (each in its own
+ * process), the SNS stand-in (in this one), each behind a front that checks every request's signature as AWS does;
+ * the serverless.yml resources, the HTTP routes (API Gateway, in this thread) and each function in a worker thread of
+ * its own with its own environment and credentials, fed by its routes or its SQS event source mapping, calling the
+ * real handlers.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const defs = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), LOCAL_STAGE);
@@ -114,15 +124,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     accessKeys,
     ...(options.recordAwsCallsTo && { recordCallsTo: `${options.recordAwsCallsTo}-${service}.jsonl` }),
   });
-  const [dynamo, sqsEmulator, sns] = await Promise.all([
+  const [dynamo, sqsEmulator, s3Emulator, sns] = await Promise.all([
     startDynamoDb(options.dataDir, record('dynamodb')),
     startSqs(record('sqs')),
+    startS3(options.s3DataDir, record('s3')),
     startSnsStandInHere(!['silent', 'error', 'warn'].includes(options.environment?.LOG_LEVEL ?? 'info'), record('sns')),
   ]);
   const credentials = STACK_CREDENTIALS;
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials, md5: false });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
-  const index = await provisionResources(defs, { sqs, dynamodb }, { queueAttributes: options.queueAttributes });
+  const s3 = new S3Client({ endpoint: s3Emulator.endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+  const index = await provisionResources(defs, { sqs, dynamodb, s3 }, { queueAttributes: options.queueAttributes });
   // Listen first: functions may be configured with the API's own URL (`Fn::GetAtt: [HttpApi, ApiEndpoint]`).
   const gateway = createHttpGateway({ publicBaseUrl: options.environment?.WEBHOOK_PUBLIC_BASE_URL });
   const server: Server = gateway.server;
@@ -134,13 +146,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // Each function's environment; the secrets among the extra settings are served by the SSM stand-in.
   const parameters: Record<string, string> = {};
-  const endpointFor = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns', endpoint: string) =>
+  const endpointFor = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3', endpoint: string) =>
     (await options.functionEndpoint?.(service, endpoint)) ?? endpoint;
   const endpoints = {
     region: 'us-east-1',
     sqs: await endpointFor('sqs', sqsEmulator.endpoint),
     dynamodb: await endpointFor('dynamodb', dynamo.endpoint),
     sns: await endpointFor('sns', sns.endpoint),
+    s3: await endpointFor('s3', s3Emulator.endpoint),
   };
   const sources = { provider: defs.environment, index, endpoints, extra: options.environment ?? {}, parameters };
   const secrets = secretSettings(defs.functions);
@@ -164,6 +177,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_S3: s3Emulator.endpoint,
   });
 
   const startFunction = (fn: FunctionThreadOptions) =>
@@ -221,12 +235,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodbEndpoint: dynamo.endpoint,
     ssmEndpoint: ssm.endpoint,
     snsEndpoint: sns.endpoint,
+    s3Endpoint: s3Emulator.endpoint,
     service: defs.service,
     stage: LOCAL_STAGE,
     tableName: index.EventsTable!.ref,
     queueUrl: index.WebhookQueue!.ref,
     deadLetterQueueUrl: index.DeadLetterQueue!.ref,
     notificationsTopicArn: index.NotificationsTopic!.ref,
+    recordingsBucket: index.RecordingsBucket!.ref,
+    recordingsQueueUrl: index.RecordingsQueue!.ref,
+    recordingsDeadLetterQueueUrl: index.RecordingsDeadLetterQueue!.ref,
   };
   if (options.stackFile) {
     mkdirSync(dirname(options.stackFile), { recursive: true });
@@ -262,7 +280,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await Promise.all(threads.map((thread) => thread.stop()));
       sqs.destroy();
       dynamodb.destroy();
-      await Promise.all([sqsEmulator.stop(), dynamo.stop(), ssm.stop(), sns.stop()]);
+      s3.destroy();
+      await Promise.all([sqsEmulator.stop(), dynamo.stop(), s3Emulator.stop(), ssm.stop(), sns.stop()]);
     },
   };
 }

@@ -3,11 +3,17 @@ import { PROJECT_ROOT, startLocalStack } from './stack';
 
 /**
  * `npm start`: the whole pipeline on this machine. PORT (default 3000) picks the port; data is kept under
- * .local/dynamodb (LOCAL_DATA_DIR overrides it; `:memory:` keeps nothing); LOG_LEVEL overrides serverless.yml's.
+ * .local/dynamodb and .local/s3 (LOCAL_DATA_DIR and LOCAL_S3_DATA_DIR override them; LOCAL_DATA_DIR=`:memory:` keeps
+ * nothing on disk); LOG_LEVEL overrides serverless.yml's.
  * Scheduled functions (the reconciler) run on their serverless.yml rate; LOCAL_SCHEDULES=off leaves them to
  * `npm run invoke -- reconciler`.
  */
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local', 'dynamodb');
+// The recordings bucket's objects, kept with the table that points to them: .local/s3, or beside LOCAL_DATA_DIR
+// (`<it>-s3`) when that is set; LOCAL_S3_DATA_DIR overrides both.
+const s3DataDir =
+  process.env.LOCAL_S3_DATA_DIR ??
+  (process.env.LOCAL_DATA_DIR ? `${process.env.LOCAL_DATA_DIR}-s3` : join(PROJECT_ROOT, '.local', 's3'));
 // Messaging and webhook security settings (docs/security.md) come from the shell: serverless.yml's deploy parameters
 // are blank locally.
 const messaging = Object.fromEntries(
@@ -21,7 +27,7 @@ const messaging = Object.fromEntries(
 const schedulesOn = process.env.LOCAL_SCHEDULES !== 'off';
 const stack = await startLocalStack({
   port: Number(process.env.PORT ?? 3000),
-  ...(dataDir !== ':memory:' && { dataDir }),
+  ...(dataDir !== ':memory:' && { dataDir, s3DataDir }),
   stackFile: process.env.WEBHOOKS_STACK_FILE ?? join(PROJECT_ROOT, '.local', 'stack.json'),
   schedules: schedulesOn,
   environment: { ...messaging, ...(process.env.LOG_LEVEL && { LOG_LEVEL: process.env.LOG_LEVEL }) },
@@ -34,7 +40,8 @@ const scheduled = stack.schedules.map(
 );
 console.log(`signalwire-webhooks listening on ${stack.url}
 ${stack.routes.map((route) => `  ${route.replace(' ', ` ${stack.url}`)}`).join('\n')}
-${scheduled.join('')}  SQS ${stack.sqsEndpoint}  DynamoDB ${stack.dynamodbEndpoint}  (endpoints in .local/stack.json for \`npx webhooks\`)
+${scheduled.join('')}  SQS ${stack.sqsEndpoint}  DynamoDB ${stack.dynamodbEndpoint}  S3 ${stack.s3Endpoint} (bucket ${stack.recordingsBucket})
+  (endpoints in .local/stack.json for \`npx webhooks\`)
   Ctrl-C to stop`);
 
 let stopping = false;

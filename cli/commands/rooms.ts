@@ -1,5 +1,7 @@
 import { createRoomStore } from '../../lib/store/room-store';
 import { listRoomSessions } from '../../lib/store/room-sessions-list';
+import { s3Location } from '../../lib/recordings/recording-key';
+import type { RoomSession } from '../../lib/video/room-session';
 import { CliError } from '../output';
 import type { Target } from '../target';
 
@@ -10,6 +12,32 @@ export async function showRoom(target: Target, id: string | undefined) {
   const room = (await store.get(id)) ?? (await latestOf(store, id));
   if (room === undefined) throw new CliError(`room session ${id} not found (nor a room with that id)`);
   return room;
+}
+
+/**
+ * `rooms show` without --json: each recording as a block, its copy in the stage's bucket nested (`s3://bucket/key`, size,
+ * sha256, copy time), or why there is none yet; `webhooks recordings get <id>` fetches it.
+ */
+export function readableRoom(room: RoomSession) {
+  return {
+    ...room,
+    recordings: room.recordings.map(({ s3_bucket, s3_key, size, sha256, copied_at, ...recording }) => ({
+      ...recording,
+      copy:
+        s3_bucket !== null && s3_key !== null
+          ? {
+              s3: s3Location(s3_bucket, s3_key),
+              size: size === null ? null : `${size} bytes (${(size / 1_000_000).toFixed(1)} MB)`,
+              sha256,
+              copied_at,
+            }
+          : recording.state !== 'completed'
+            ? 'none: the recording has not completed'
+            : recording.url === null
+              ? 'none: the completion carried no recording URL'
+              : 'not copied yet',
+    })),
+  };
 }
 
 async function latestOf(store: ReturnType<typeof createRoomStore>, roomId: string) {

@@ -1,4 +1,5 @@
-import type { RoomSession } from '../../lib/video/room-session';
+import { s3Location } from '../../lib/recordings/recording-key';
+import type { RoomRecording, RoomSession } from '../../lib/video/room-session';
 import { stepChart } from '../charts/step-chart';
 import { html, type Html } from '../html';
 import { facts } from './records';
@@ -22,6 +23,24 @@ export function memberCountPoints(room: RoomSession): { at: number; value: numbe
   return points;
 }
 
+/**
+ * A recording's file: its copy in the stage's bucket, linked through the console (`/recordings/<id>` redirects to a
+ * fresh pre-signed URL, so the page holds no URL that outlives it) with its size, checksum and copy time; before the
+ * copy, SignalWire's URL, and `copying…` once the recording has completed.
+ */
+export function recordingCopyCells(r: RoomRecording): Html {
+  if (r.s3_bucket !== null && r.s3_key !== null)
+    return html`<td><a class="recording-copy" href="/recordings/${encodeURIComponent(r.id)}" target="_blank" rel="noopener noreferrer" title="${s3Location(r.s3_bucket, r.s3_key)}">download</a></td>
+<td title="${r.size === null ? '' : `${r.size} bytes`}">${r.size === null ? '–' : megabytes(r.size)}</td><td><code title="${r.sha256 ?? ''}">${r.sha256 === null ? '–' : `${r.sha256.slice(0, 12)}…`}</code></td><td class="time">${r.copied_at ?? '–'}</td>`;
+  const signalWire = r.url ? html`<a href="${r.url}" target="_blank" rel="noopener noreferrer">SignalWire's</a>` : '–';
+  const pending = r.state === 'completed' && r.url ? html`<span class="muted">copying…</span> ` : '';
+  return html`<td>${pending}${signalWire}</td><td>–</td><td>–</td><td class="time">–</td>`;
+}
+
+function megabytes(bytes: number): string {
+  return bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} kB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+
 export function roomDetail(room: RoomSession): Html {
   return html`<section id="room-detail">
 <h2>Room session <span class="id">${room.room_session_id}</span></h2>
@@ -34,10 +53,10 @@ ${facts([
 <h3>Members over time</h3>
 ${stepChart({ title: `room ${room.room_session_id} member count`, points: memberCountPoints(room), until: room.ended_at ? Date.parse(room.ended_at) : Date.now() })}
 <h3>Recordings</h3>
-<table class="grid"><thead><tr><th>recording</th><th>state</th><th>duration s</th><th>completed</th></tr></thead>
+<table class="grid"><thead><tr><th>recording</th><th>state</th><th>duration s</th><th>completed</th><th>file</th><th>size</th><th>sha256</th><th>copied</th></tr></thead>
 <tbody>${room.recordings.map(
     (r) =>
-      html`<tr><td>${r.url ? html`<a href="${r.url}" target="_blank" rel="noopener noreferrer">${r.id}</a>` : r.id}</td><td>${r.state}</td><td>${r.duration_seconds ?? ''}</td><td class="time">${r.completed_at ?? ''}</td></tr>`,
+      html`<tr><td>${r.id}</td><td>${r.state}</td><td>${r.duration_seconds ?? ''}</td><td class="time">${r.completed_at ?? ''}</td>${recordingCopyCells(r)}</tr>`,
   )}</tbody></table>
 <h3>Members</h3>
 <table class="grid"><thead><tr><th>member</th><th>joined</th><th>left</th></tr></thead>

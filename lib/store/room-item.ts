@@ -42,6 +42,11 @@ export function roomSessionFromItems(items: readonly Record<string, unknown>[]):
         state: item.state === 'completed' ? 'completed' : 'started',
         started_at: timeOrNull(item.started_at),
         completed_at: timeOrNull(item.completed_at),
+        s3_bucket: stringOrNull(item.s3_bucket),
+        s3_key: stringOrNull(item.s3_key),
+        size: typeof item.size === 'number' ? item.size : null,
+        sha256: stringOrNull(item.sha256),
+        copied_at: typeof item.copied_at === 'string' ? item.copied_at : timeOrNull(item.copied_at),
       });
     }
   }

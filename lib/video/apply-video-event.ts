@@ -1,3 +1,4 @@
+import type { RecordingCopies } from '../recordings/recording-job';
 import type { RoomSession } from './room-session';
 import type { VideoEvent } from './normalize-video-event';
 
@@ -60,6 +61,7 @@ export async function applyVideoEvent(
   payloadEvent: VideoEvent,
   store: RoomStore,
   notifier?: VideoNotifier,
+  copies?: RecordingCopies,
 ): Promise<VideoOutcome> {
   const event = await inSession(payloadEvent, store);
   // Room events write the session item themselves; the others file it first (a repeat changes nothing).
@@ -68,6 +70,18 @@ export async function applyVideoEvent(
   // Also after a duplicate: the delivery that applied the event may have died before notifying.
   const notification = notificationFor(event);
   if (notification !== undefined) await notifier?.notify(notification);
+  // Also after a duplicate, for the same reason: the copier files a repeat without copying again.
+  if (event.type === 'recording.completed' && event.recordingUrl !== undefined && copies !== undefined) {
+    await copies.request({
+      version: 1,
+      room_session_id: event.roomSessionId,
+      recording_id: recordingIdOf(event),
+      url: event.recordingUrl,
+      ...(event.roomId !== undefined && { room_id: event.roomId }),
+      ...(event.durationSeconds !== undefined && { duration_seconds: event.durationSeconds }),
+      requested_at: new Date().toISOString(),
+    });
+  }
   return outcome;
 }
 

@@ -29,4 +29,12 @@ export interface RoomRecording {
   state: 'started' | 'completed';
   started_at: string | null;
   completed_at: string | null;
+  /** The copy in the stage's recordings bucket (lib/recordings): all five null until it is copied. */
+  s3_bucket: string | null;
+  s3_key: string | null;
+  /** Bytes. */
+  size: number | null;
+  /** Hex SHA-256 of the bytes copied. */
+  sha256: string | null;
+  copied_at: string | null;
 }

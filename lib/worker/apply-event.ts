@@ -2,6 +2,7 @@ import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { normalizeCallStatus } from '../calls/normalize-call-status';
 import { PermanentError } from '../errors';
 import { applyReconciled, type SettleStore } from '../reconcile/apply-reconciled';
+import type { RecordingCopies } from '../recordings/recording-job';
 import type { WebhookEnvelope } from '../envelope/envelope';
 import { applyIncomingMessage, type IncomingMessageDeps } from '../messages/apply-incoming-message';
 import { applyMessageStatus } from '../messages/apply-message-status';
@@ -21,6 +22,8 @@ export interface ApplyEventDeps {
   swmlFetches: SwmlFetchStore;
   /** Room started / recording ready notifications; none sent when absent. */
   videoNotifier?: VideoNotifier;
+  /** Copies of completed recordings into the stage's bucket; none when absent. */
+  recordingCopies?: RecordingCopies;
   /** Prices and closes from the reconciler's reports (`source: reconcile`). */
   settleCalls: SettleStore;
   settleMessages: SettleStore;
@@ -44,6 +47,7 @@ export async function applyEvent(envelope: WebhookEnvelope, deps: ApplyEventDeps
         normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event),
         deps.rooms,
         deps.videoNotifier,
+        deps.recordingCopies,
       );
     case 'swml.fetch':
       // A replay (`replay_of`) is the same fetch again: filed under the original's id, so it records nothing new.

@@ -1,6 +1,9 @@
 import { createArchiveStore } from '../archive/archive-store';
 import type { ParameterReader, ParametersReader } from '../config/secrets';
+import { DependencyError } from '../errors';
 import type { Logger } from '../logger';
+import { copyLocationIn } from '../recordings/recording-key';
+import type { RecordingCopies } from '../recordings/recording-job';
 import type { IncomingMessageDeps } from '../messages/apply-incoming-message';
 import { createStatusCallbackSource } from '../messages/status-callback';
 import type { Metrics } from '../metrics';
@@ -55,6 +58,9 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
     rooms: createRoomStore(table),
     swmlFetches: createSwmlFetchStore(table),
     videoNotifier,
+    ...(config.recordingsQueueUrl !== '' && {
+      recordingCopies: recordingCopiesOver(clients.sendMessage, config.recordingsQueueUrl),
+    }),
     settleCalls: createSettleStore(table, 'CALL'),
     settleMessages: createSettleStore(table, 'MESSAGE'),
   };
@@ -67,6 +73,19 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
     log,
     metrics,
     archive: createArchiveStore(table),
+  };
+}
+
+/** Copy jobs on the recordings queue (SendMessage, the worker's DLQ client: same budget). */
+function recordingCopiesOver(sendMessage: SendMessage, queueUrl: string): RecordingCopies {
+  return {
+    async request(job) {
+      try {
+        await sendMessage(queueUrl, JSON.stringify(job));
+      } catch (cause) {
+        throw new DependencyError('could not queue the recording copy', { cause });
+      }
+    },
   };
 }
 
@@ -108,5 +127,6 @@ function composeMessaging(
     },
     ...(config.notifyInboundSms && { notify }),
   };
-  return { messages, videoNotifier: createVideoNotifier(notify) };
+  const copyLocation = config.recordingsBucket === undefined ? undefined : copyLocationIn(config.recordingsBucket);
+  return { messages, videoNotifier: createVideoNotifier(notify, copyLocation) };
 }

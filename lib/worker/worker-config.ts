@@ -18,6 +18,11 @@ export interface MessagingConfig {
   /** NOTIFY_INBOUND_SMS (default: on when a topic is configured). */
   notifyInboundSms: boolean;
   /**
+   * RECORDINGS_BUCKET: the stage's recordings bucket, named in `recording.ready` notifications (`s3_location`, where
+   * the copy lands); blank: notifications name no copy.
+   */
+  recordingsBucket: string | undefined;
+  /**
    * Where SignalWire posts our replies' receipts: WEBHOOK_PUBLIC_BASE_URL (what the ingest's checks expect, when set)
    * or PUBLIC_BASE_URL, + /message-status (https only; http to loopback locally).
    */
@@ -46,6 +51,8 @@ export interface WorkerConfig {
    */
   retryBackoff: RetryBackoff;
   messaging: MessagingConfig;
+  /** RECORDINGS_QUEUE_URL: completed recordings are queued there for the copier; blank: no copies. */
+  recordingsQueueUrl: string;
   /**
    * DynamoDB is the hot path: an answer that has not come within 1 s is tried again rather than awaited until the
    * function times out (one hung request would hold its whole batch). Every write is conditional or idempotent, so a
@@ -76,6 +83,7 @@ export function readWorkerConfig(env: Env): WorkerConfig {
       leaseSeconds: messaging.leaseMs / 1000,
     }),
     messaging,
+    recordingsQueueUrl: env.RECORDINGS_QUEUE_URL?.trim() ?? '',
     dynamodb: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 1000 },
     sqs: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
     sns: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000 },
@@ -90,6 +98,7 @@ function readMessagingConfig(env: Env): MessagingConfig {
     leaseMs: positiveIntEnv(env, 'REPLY_LEASE_SECONDS', 90) * 1000,
     topicArn,
     notifyInboundSms: booleanEnv(env, 'NOTIFY_INBOUND_SMS', topicArn !== ''),
+    recordingsBucket: env.RECORDINGS_BUCKET?.trim() || undefined,
     statusCallbackBaseUrl: baseUrl === '' ? undefined : requireHttpsUrl(baseUrl, 'PUBLIC_BASE_URL'),
     statusCallbackChecks: {
       basicAuth: readSecretSource(env, 'WEBHOOK_BASIC_AUTH'),

@@ -7,6 +7,8 @@ import { PROJECT_ROOT } from '../../local/stack';
 
 export interface TestTable {
   table: TableRef;
+  /** The emulator's endpoint (a process of the test's own, e.g. a copier measured apart). */
+  endpoint: string;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startTestTable(): Promise<TestTable> {
   return {
     // The stores as the deployed functions run them: over the SDK's DynamoDBClient.
     table: { client: createDocumentClient(sdkDynamoDb(client)), tableName: String(TableName), retentionDays: 90 },
+    endpoint: emulator.endpoint,
     async stop() {
       client.destroy();
       await emulator.stop();

@@ -92,8 +92,8 @@ describe('npm start (the local pipeline in its own process)', () => {
     const emulatorPids = emulatorProcesses(first.child.pid!);
     assert.equal(
       emulatorPids.length,
-      3,
-      "DynamoDB, SQS and the SSM stand-in run as child processes (the SNS stand-in in the stack's own)",
+      4,
+      "DynamoDB, SQS, S3 and the SSM stand-in run as child processes (the SNS stand-in in the stack's own)",
     );
     assert.equal(await waitFor(() => callState(stack, 'CA-0000-0001')), 'ended');
     // and its emulators sit behind the AWS front: a request signed with a secret AWS never issued is refused

@@ -12,8 +12,8 @@ describe('serverless package: data safety, message size, logs and stage paramete
   });
   after(() => packaged?.dispose());
 
-  it('retains the events table and the DLQ on `serverless remove` and on replacement', () => {
-    for (const id of ['EventsTable', 'DeadLetterQueue']) {
+  it('retains the events table, the recordings bucket and the DLQs on `serverless remove` and on replacement', () => {
+    for (const id of ['EventsTable', 'DeadLetterQueue', 'RecordingsBucket', 'RecordingsDeadLetterQueue']) {
       assert.equal(resources[id]!.DeletionPolicy, 'Retain', id);
       assert.equal(resources[id]!.UpdateReplacePolicy, 'Retain', id);
     }
@@ -67,6 +67,10 @@ describe('serverless package: data safety, message size, logs and stage paramete
       'reconcileGiveUpHours',
       'reconcileMaxRequests',
       'reconcileDiscover',
+      'recordingsTransitionDays',
+      'recordingsTransitionStorageClass',
+      'recordingsExpireDays',
+      'recordingsAccessLogBucket',
     ]) {
       assert.ok(name in defaults, `params.default.${name}`);
     }
@@ -75,5 +79,27 @@ describe('serverless package: data safety, message size, logs and stage paramete
     assert.equal(config.functions.ingest.environment.WEBHOOK_IP_ALLOWLIST, '203.0.113.0/24');
     assert.equal(config.functions.swml.environment.WEBHOOK_IP_ALLOWLIST, '203.0.113.0/24');
     assert.equal(String(config.functions.worker.environment.RETENTION_DAYS), '90');
+  });
+
+  it("builds the recordings bucket's lifecycle rule and access logs from the params: a move, an expiry, a log bucket", async () => {
+    const config = await printConfig('prod', [
+      'recordingsTransitionDays=30',
+      'recordingsTransitionStorageClass=STANDARD_IA',
+      'recordingsExpireDays=365',
+      'recordingsAccessLogBucket=my-access-logs',
+    ]);
+    const { Conditions: conditions, Resources: resources } = config.resources;
+    // compared as text, whether a stage's section gives a number or a --param a string
+    assert.deepEqual(conditions.HasRecordingsTransition, { 'Fn::Not': [{ 'Fn::Equals': ['days 30', 'days 0'] }] });
+    assert.deepEqual(conditions.HasRecordingsExpiry, { 'Fn::Not': [{ 'Fn::Equals': ['days 365', 'days 0'] }] });
+    assert.deepEqual(conditions.HasRecordingsAccessLog, { 'Fn::Not': [{ 'Fn::Equals': ['my-access-logs', ''] }] });
+    const bucket = resources.RecordingsBucket.Properties;
+    const rule = bucket.LifecycleConfiguration.Rules[1]['Fn::If'][1];
+    assert.deepEqual(rule.Transitions['Fn::If'][1], [{ StorageClass: 'STANDARD_IA', TransitionInDays: '30' }]);
+    assert.equal(rule.ExpirationInDays['Fn::If'][1], '365');
+    assert.deepEqual(bucket.LoggingConfiguration['Fn::If'][1], {
+      DestinationBucketName: 'my-access-logs',
+      LogFilePrefix: 'signalwire-webhooks-prod-recordings/',
+    });
   });
 });

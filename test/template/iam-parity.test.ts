@@ -41,9 +41,12 @@ describe('IAM parity: what the functions did in the integration tests, their rol
   after(() => packaged?.dispose());
 
   it('recorded the paths every function takes deployed (so the check below cannot pass on an empty recording)', () => {
-    const seen = new Set(
-      [...requests.values()].map(({ request: r }) => `${r.fn} ${r.action} ${r.resource.split(':').pop()}`),
-    );
+    // An S3 object by its bucket and first folder (`<bucket>/recordings/*`): its key differs from test to test.
+    const shown = (resource: string) =>
+      resource.startsWith('arn:aws:s3:::')
+        ? resource.slice('arn:aws:s3:::'.length).replace(/^([^/]+\/[^/]+)\/.*$/, '$1/*')
+        : resource.split(':').pop();
+    const seen = new Set([...requests.values()].map(({ request: r }) => `${r.fn} ${r.action} ${shown(r.resource)}`));
     const expected = [
       'ingest sqs:SendMessage signalwire-webhooks-ci-webhooks',
       'ingest ssm:GetParameters parameter/signalwire-webhooks/ci/signing-key',
@@ -66,6 +69,16 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       'reconciler dynamodb:GetItem table/signalwire-webhooks-ci-events',
       'reconciler dynamodb:PutItem table/signalwire-webhooks-ci-events',
       'reconciler dynamodb:BatchGetItem table/signalwire-webhooks-ci-events',
+      // Recordings: the worker queues a completed recording's copy; the copier streams it into the bucket (the
+      // multipart upload is s3:PutObject, HeadObject s3:GetObject), files it, and dead-letters a recording that is gone.
+      'worker sqs:SendMessage signalwire-webhooks-ci-recordings',
+      'recordings sqs:ReceiveMessage signalwire-webhooks-ci-recordings',
+      'recordings sqs:DeleteMessage signalwire-webhooks-ci-recordings',
+      'recordings sqs:SendMessage signalwire-webhooks-ci-recordings-dlq',
+      'recordings s3:PutObject signalwire-webhooks-ci-recordingsbucket/recordings/*',
+      'recordings s3:GetObject signalwire-webhooks-ci-recordingsbucket/recordings/*',
+      'recordings dynamodb:UpdateItem table/signalwire-webhooks-ci-events',
+      'recordings dynamodb:PutItem table/signalwire-webhooks-ci-events',
     ];
     assert.deepEqual(
       expected.filter((call) => !seen.has(call)),
@@ -166,6 +179,65 @@ describe("IAM parity: the reconciler's role (least privilege, whatever the integ
       `arn:aws:ssm:us-east-1:123456789012:parameter/${SERVICE}/${TEMPLATE_STAGE}/${name}`;
     assert.equal(await isAllowed(reconciler, 'ssm:GetParameters', parameter('signalwire-api-token'), {}), 'Allowed');
     assert.equal(await isAllowed(reconciler, 'ssm:GetParameters', parameter('signing-key'), {}), 'ImplicitlyDenied');
+  });
+});
+
+describe("IAM parity: the recordings copier's role (least privilege, whatever the integration tests recorded)", () => {
+  let packaged: Packaged;
+  let recordings: FunctionRole;
+  let worker: FunctionRole;
+  const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
+  const bucket = `arn:aws:s3:::${SERVICE}-${TEMPLATE_STAGE}-recordingsbucket`;
+  const queue = (name: string) => `arn:aws:sqs:us-east-1:123456789012:${SERVICE}-${TEMPLATE_STAGE}-${name}`;
+  const leading = (...keys: string[]) => ({ 'dynamodb:LeadingKeys': keys });
+  before(async () => {
+    packaged = await packageTemplate();
+    const roles = functionRoles(packaged.template, SERVICE, TEMPLATE_STAGE);
+    recordings = roles.get('recordings')!;
+    worker = roles.get('worker')!;
+  });
+  after(() => packaged?.dispose());
+
+  it('writes, reads and aborts uploads of objects under recordings/ only: no other key, bucket, listing or delete', async () => {
+    assert.ok(recordings, 'the recordings function and its role are in the template');
+    const object = `${bucket}/recordings/rs-1/rec-1.mp4`;
+    for (const action of ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'])
+      assert.equal(await isAllowed(recordings, action, object, {}), 'Allowed', action);
+    for (const resource of [`${bucket}/other/rec-1.mp4`, `${bucket}-x/recordings/rec-1.mp4`, `${bucket}/recordings`])
+      assert.equal(await isAllowed(recordings, 's3:PutObject', resource, {}), 'ImplicitlyDenied', resource);
+    for (const action of ['s3:DeleteObject', 's3:PutObjectAcl', 's3:ListBucket'])
+      assert.equal(
+        await isAllowed(recordings, action, action === 's3:ListBucket' ? bucket : object, {}),
+        'ImplicitlyDenied',
+        action,
+      );
+    // no other function touches the bucket
+    assert.equal(await isAllowed(worker, 's3:GetObject', object, {}), 'ImplicitlyDenied');
+  });
+
+  it('files the copy on the room session (ROOM#), its pointer (RECORDING#) and its claim (COPY#) only', async () => {
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'])
+      for (const key of ['ROOM#rs-1', 'RECORDING#rec-1', 'COPY#rs-1#rec-1'])
+        assert.equal(await isAllowed(recordings, action, table, leading(key)), 'Allowed', `${action} ${key}`);
+    for (const key of ['CALL#c-1', 'CONFIG#swml', 'NOTIFY#k'])
+      assert.equal(await isAllowed(recordings, 'dynamodb:UpdateItem', table, leading(key)), 'ImplicitlyDenied', key);
+    for (const action of ['dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan'])
+      assert.equal(await isAllowed(recordings, action, table, leading('ROOM#rs-1')), 'ImplicitlyDenied', action);
+  });
+
+  it('takes its jobs from the recordings queue and dead-letters to its own DLQ; the worker queues jobs there', async () => {
+    for (const action of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility'])
+      assert.equal(await isAllowed(recordings, action, queue('recordings'), {}), 'Allowed', action);
+    assert.equal(await isAllowed(recordings, 'sqs:SendMessage', queue('recordings-dlq'), {}), 'Allowed');
+    for (const name of ['webhooks', 'webhooks-dlq', 'recordings'])
+      assert.equal(await isAllowed(recordings, 'sqs:SendMessage', queue(name), {}), 'ImplicitlyDenied', name);
+    assert.equal(await isAllowed(worker, 'sqs:SendMessage', queue('recordings'), {}), 'Allowed');
+    assert.equal(await isAllowed(worker, 'sqs:ReceiveMessage', queue('recordings'), {}), 'ImplicitlyDenied');
+    // the API token (recordings on the space), no webhook secret
+    const parameter = (name: string) =>
+      `arn:aws:ssm:us-east-1:123456789012:parameter/${SERVICE}/${TEMPLATE_STAGE}/${name}`;
+    assert.equal(await isAllowed(recordings, 'ssm:GetParameters', parameter('signalwire-api-token'), {}), 'Allowed');
+    assert.equal(await isAllowed(recordings, 'ssm:GetParameters', parameter('signing-key'), {}), 'ImplicitlyDenied');
   });
 });
 

@@ -1,4 +1,5 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { unnamedBucketName } from '../../local/provision';
 import type { Packaged } from './package-template';
 
 /**
@@ -30,7 +31,7 @@ export function functionRoles(
     const role = resources[roleId]!;
     const policies = (role.Properties.Policies ?? []).map((p: any) => ({
       name: `${roleId}/${p.PolicyName}`,
-      policy: resolve(p.PolicyDocument, resources),
+      policy: resolve(p.PolicyDocument, resources, `${service}-${stage}`),
     }));
     roles.set(name, { role: roleId, policies });
   }
@@ -69,34 +70,41 @@ export async function isAllowed(
   return (result as { overallResult: string }).overallResult;
 }
 
-/** Ref, Fn::GetAtt (Arn, QueueName, TopicArn) and Fn::Join over the template's own resources. */
-function resolve(value: unknown, resources: Resources): unknown {
-  if (Array.isArray(value)) return value.map((v) => resolve(v, resources));
+/**
+ * Ref, Fn::GetAtt (Arn, QueueName, TopicArn) and Fn::Join over the template's own resources. An unnamed bucket is
+ * named as the local stack names it (local/provision.ts), so that recorded calls on it match.
+ */
+function resolve(value: unknown, resources: Resources, stackName: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => resolve(v, resources, stackName));
   if (value === null || typeof value !== 'object') return value;
   const node = value as Record<string, any>;
-  if (typeof node.Ref === 'string') return ref(node.Ref, resources);
-  if (Array.isArray(node['Fn::GetAtt'])) return getAtt(node['Fn::GetAtt'][0], node['Fn::GetAtt'][1], resources);
+  if (typeof node.Ref === 'string') return ref(node.Ref, resources, stackName);
+  if (Array.isArray(node['Fn::GetAtt']))
+    return getAtt(node['Fn::GetAtt'][0], node['Fn::GetAtt'][1], resources, stackName);
   if (Array.isArray(node['Fn::Join']))
-    return (resolve(node['Fn::Join'][1], resources) as unknown[]).join(node['Fn::Join'][0]);
-  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(v, resources)]));
+    return (resolve(node['Fn::Join'][1], resources, stackName) as unknown[]).join(node['Fn::Join'][0]);
+  return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, resolve(v, resources, stackName)]));
 }
 
-function ref(id: string, resources: Resources): string {
+function ref(id: string, resources: Resources, stackName: string): string {
   if (id === 'AWS::Region') return REGION;
   if (id === 'AWS::AccountId') return ACCOUNT;
   if (id === 'AWS::Partition') return 'aws';
   const resource = resources[id];
   if (resource?.Type === 'AWS::SNS::Topic') return `arn:aws:sns:${REGION}:${ACCOUNT}:${resource.Properties.TopicName}`;
   if (resource?.Type === 'AWS::DynamoDB::Table') return resource.Properties.TableName;
+  if (resource?.Type === 'AWS::S3::Bucket') return resource.Properties.BucketName ?? unnamedBucketName(stackName, id);
   throw new Error(`iam parity: cannot resolve Ref ${id}`);
 }
 
-function getAtt(id: string, attribute: string, resources: Resources): string {
+function getAtt(id: string, attribute: string, resources: Resources, stackName: string): string {
   const resource = resources[id];
+  if (resource?.Type === 'AWS::S3::Bucket' && attribute === 'Arn')
+    return `arn:aws:s3:::${ref(id, resources, stackName)}`;
   if (resource?.Type === 'AWS::SQS::Queue' && attribute === 'Arn')
     return `arn:aws:sqs:${REGION}:${ACCOUNT}:${resource.Properties.QueueName}`;
   if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn')
     return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resource.Properties.TableName}`;
-  if (resource?.Type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return ref(id, resources);
+  if (resource?.Type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return ref(id, resources, stackName);
   throw new Error(`iam parity: cannot resolve Fn::GetAtt ${id}.${attribute}`);
 }

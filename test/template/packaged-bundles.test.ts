@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { scheduledEvent } from '../../local/schedules';
 import { openIndexFields } from '../../lib/store/open-index';
 import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
+import { startRecordingServer, type RecordingServer } from '../helpers/recording-server';
 import { startAwsFront, type AwsFront, type FrontCall } from './aws-front/aws-https-front';
 import { resolveCloudFormation, type DeployedStack } from './aws-front/cloudformation-values';
 import { startEmulatorsBehindFront, type EmulatorsBehindFront } from './aws-front/emulators-behind-front';
@@ -29,6 +32,7 @@ const FUNCTIONS = {
   worker: 'WorkerLambdaFunction',
   swml: 'SwmlLambdaFunction',
   reconciler: 'ReconcilerLambdaFunction',
+  recordings: 'RecordingsLambdaFunction',
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 type HttpResult = { statusCode: number; headers?: Record<string, string>; body: string };
@@ -46,6 +50,7 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
   let emulators: EmulatorsBehindFront;
   let front: AwsFront;
   let signalwire: FakeSignalWire;
+  let recordingServer: RecordingServer;
   let work: string;
   const sandboxes = {} as Record<FunctionKey, Sandbox>;
   const resources = () => packaged.template.Resources;
@@ -61,11 +66,14 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
       stackName: 'signalwire-webhooks-ci',
     };
     work = mkdtempSync(join(tmpdir(), 'packaged-bundles-'));
-    certificate = await makeServerCertificate(
-      ['sqs', 'dynamodb', 'ssm', 'sns'].map((service) => `${service}.${stack.region}.amazonaws.com`),
-    );
+    certificate = await makeServerCertificate([
+      ...['sqs', 'dynamodb', 'ssm', 'sns', 's3'].map((service) => `${service}.${stack.region}.amazonaws.com`),
+      // S3's virtual-hosted endpoint: <bucket>.s3.<region>.amazonaws.com
+      `*.s3.${stack.region}.amazonaws.com`,
+    ]);
     signalwire = await startFakeSignalWire();
     signalwire.requireToken(API_TOKEN);
+    recordingServer = await startRecordingServer();
     // The secrets a deploy keeps in SSM, under the names the functions' variables give.
     emulators = await startEmulatorsBehindFront(resources(), stack, {
       [variable('ingest', 'SIGNALWIRE_SIGNING_KEY_PARAMETER')]: SIGNING_KEY,
@@ -101,6 +109,8 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
         credentials[fn],
         { taskRoot, home, caFile: certificate.caFile },
         deployParameters,
+        // The recording server is on this machine: deployed, the copier refuses any loopback address.
+        fn === 'recordings' ? { RECORDINGS_ALLOW_LOOPBACK: 'true' } : {},
       );
       sandboxes[fn] = { taskRoot, env, frontAddress: front.address, timeoutMs: (properties.Timeout ?? 3) * 1000 };
     }
@@ -110,6 +120,7 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     await front?.close();
     await emulators?.stop();
     await signalwire?.close();
+    await recordingServer?.close();
     certificate?.dispose();
     if (work) rmSync(work, { recursive: true, force: true });
     packaged?.dispose();
@@ -352,6 +363,94 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     const envelope = envelopes.find((e) => e.payload?.record_id === sid);
     assert.ok(envelope, trace);
     assert.deepEqual([envelope.source, envelope.route, envelope.kind], ['reconcile', 'reconcile', 'call.status']);
+  });
+
+  it('recordings: copies a recording into the bucket through the regional S3 endpoint, a multipart upload with every part signed', async () => {
+    // given a 12 MB recording (more than one part) and its copy job on the recordings queue
+    const recording = recordingServer.add('rec-bundle.mp4', 12 * 1024 * 1024, 'video/mp4');
+    const queueUrl = emulators.queueUrl('RecordingsQueue');
+    const job = {
+      version: 1,
+      room_session_id: 'rs-bundle',
+      recording_id: 'rec-bundle',
+      url: recording.url,
+      requested_at: new Date().toISOString(),
+    };
+    await emulators.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(job) }));
+    const { Messages = [] } = await emulators.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ['All'] }),
+    );
+    assert.equal(Messages.length, 1);
+    const queueArn = String(resolveCloudFormation({ 'Fn::GetAtt': ['RecordingsQueue', 'Arn'] }, resources(), stack));
+    // when the copier handles it
+    const { result, calls, trace } = await invoke<{ batchItemFailures: unknown[] }>(
+      'recordings',
+      sqsEventOf(Messages, queueArn, stack.region),
+    );
+    // then nothing is left to retry, and every AWS call was its own and signed as AWS requires
+    assert.deepEqual(result, { batchItemFailures: [] }, trace);
+    assert.ok(calls.length > 0 && calls.every((call) => call.verified && call.caller === 'recordings'), trace);
+    // the upload went to the bucket's regional endpoint (virtual-hosted), in parts, each signed over its body
+    const bucket = String(resolveCloudFormation({ Ref: 'RecordingsBucket' }, resources(), stack));
+    const key = 'recordings/rs-bundle/rec-bundle.mp4';
+    const s3 = calls.filter((call) => call.service === 's3');
+    assert.deepEqual(
+      s3.map((call) => call.operation).filter((operation) => operation !== 'UploadPart'),
+      ['HeadObject', 'CreateMultipartUpload', 'CompleteMultipartUpload'],
+      trace,
+    );
+    assert.ok(s3.filter((call) => call.operation === 'UploadPart').length >= 2, trace);
+    for (const call of s3) assert.equal(call.target.split('?')[0], `/${key}`, trace);
+    assert.ok(
+      s3.every((call) => call.summary.startsWith(`s3 ${call.operation} /${bucket}/${key}`)),
+      trace,
+    );
+    // the object is whole, and filed on the recording
+    const object = await emulators.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    assert.equal(object.ContentType, 'video/mp4');
+    const bytes = await object.Body!.transformToByteArray();
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), recording.sha256);
+    const { Item } = await emulators.dynamodb.send(
+      new GetItemCommand({
+        TableName: sandboxes.recordings.env.TABLE_NAME,
+        Key: { pk: { S: 'RECORDING#rec-bundle' }, sk: { S: 'RECORDING' } },
+      }),
+    );
+    assert.deepEqual([Item?.s3_bucket?.S, Item?.s3_key?.S, Item?.sha256?.S], [bucket, key, recording.sha256], trace);
+  });
+
+  it('recordings: fails, naming the call, when an S3 signature is wrong: HeadObject checked against another secret', async () => {
+    const recording = recordingServer.add('rec-bundle-2.mp4', 1024, 'audio/mpeg');
+    const queueUrl = emulators.queueUrl('RecordingsQueue');
+    const job = { version: 1, room_session_id: 'rs-bundle', recording_id: 'rec-bundle-2', url: recording.url };
+    await emulators.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify({ ...job, requested_at: new Date().toISOString() }),
+      }),
+    );
+    const { Messages = [] } = await emulators.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ['All'] }),
+    );
+    const queueArn = String(resolveCloudFormation({ 'Fn::GetAtt': ['RecordingsQueue', 'Arn'] }, resources(), stack));
+    front.alterChecks({ service: 's3', secret: 'not-the-role-secret' });
+    try {
+      const { result, calls, trace } = await invoke<{ batchItemFailures: unknown[] }>(
+        'recordings',
+        sqsEventOf(Messages, queueArn, stack.region),
+      );
+      // the job is not lost: it comes back for another try
+      assert.equal(result?.batchItemFailures.length, 1, trace);
+      const bucket = String(resolveCloudFormation({ Ref: 'RecordingsBucket' }, resources(), stack));
+      assert.match(
+        calls.find((call) => !call.verified)?.summary ?? '',
+        new RegExp(`^s3 HeadObject /${bucket}/recordings/rs-bundle/rec-bundle-2.mp4 SignatureDoesNotMatch: `),
+        trace,
+      );
+      assert.ok(!calls.some((call) => call.operation === 'CreateMultipartUpload'), trace);
+    } finally {
+      front.alterChecks(undefined);
+    }
   });
 
   it("fails, naming the call, when the path bug is back: SendMessage signed for `/` but sent to the queue's path", async () => {

@@ -14,6 +14,9 @@ export interface RecordedCall {
   partitionValue?: unknown;
   parameter?: string;
   topic?: string;
+  /** S3: the bucket, and the object's key when the call names one. */
+  bucket?: string;
+  object?: string;
   unparsed?: string;
 }
 
@@ -45,6 +48,29 @@ const SQS_ACTIONS: Record<string, string> = {
   SendMessageBatch: 'SendMessage',
   DeleteMessageBatch: 'DeleteMessage',
   ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
+};
+
+/**
+ * The IAM action of each S3 operation (the S3 API names them otherwise): the multipart upload's calls are s3:PutObject,
+ * HeadObject is s3:GetObject, the bucket-level reads s3:ListBucket.
+ */
+const S3_ACTIONS: Record<string, string> = {
+  PutObject: 'PutObject',
+  CreateMultipartUpload: 'PutObject',
+  UploadPart: 'PutObject',
+  CompleteMultipartUpload: 'PutObject',
+  CopyObject: 'PutObject',
+  AbortMultipartUpload: 'AbortMultipartUpload',
+  GetObject: 'GetObject',
+  HeadObject: 'GetObject',
+  ListParts: 'ListMultipartUploadParts',
+  DeleteObject: 'DeleteObject',
+  CreateBucket: 'CreateBucket',
+  DeleteBucket: 'DeleteBucket',
+  HeadBucket: 'ListBucket',
+  ListObjectsV2: 'ListBucket',
+  ListMultipartUploads: 'ListBucketMultipartUploads',
+  ListBuckets: 'ListAllMyBuckets',
 };
 
 /**
@@ -87,6 +113,16 @@ export function toIamRequest(
         resource: arn('sns', rename(call.topic?.split(':').pop() ?? '*')),
         context: {},
       };
+    case 's3': {
+      // S3 ARNs name no region or account: arn:aws:s3:::<bucket>[/<key>]
+      const bucket = rename(call.bucket ?? '');
+      return {
+        fn,
+        action: `s3:${S3_ACTIONS[call.operation] ?? call.operation}`,
+        resource: bucket === '' ? '*' : `arn:aws:s3:::${bucket}${call.object !== undefined ? `/${call.object}` : ''}`,
+        context: {},
+      };
+    }
     case 'dynamodb': {
       const table = rename(call.table ?? '*');
       const keyName = hashKey(table);

@@ -12,6 +12,11 @@ describe('serverless package (the deployable template)', () => {
   let dir: string;
   let resources: Record<string, Resource>;
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  /** The SQS event source mapping of a queue (by logical id). */
+  const mappingOf = (queue: string) =>
+    ofType('AWS::Lambda::EventSourceMapping').find(
+      ([, m]) => JSON.stringify(m.Properties.EventSourceArn) === JSON.stringify({ 'Fn::GetAtt': [queue, 'Arn'] }),
+    )![1].Properties;
   /** A function's bundle as `serverless package` zipped it. */
   const packagedBundle = (fn: string): Buffer => {
     const bundle = unzipSync(readFileSync(join(dir, `${fn}.zip`))).get(`functions/${fn}.mjs`);
@@ -49,7 +54,7 @@ describe('serverless package (the deployable template)', () => {
       maxReceiveCount: 5,
     });
     const worker = resources.WorkerLambdaFunction!.Properties;
-    const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]![1].Properties;
+    const mapping = mappingOf('WebhookQueue');
     // visibility = 6 x worker timeout + batching window (AWS guidance for SQS event sources)
     assert.equal(queue.VisibilityTimeout, 6 * worker.Timeout + mapping.MaximumBatchingWindowInSeconds);
     assert.equal(resources.DeadLetterQueue!.Properties.MessageRetentionPeriod, 14 * 24 * 3600);
@@ -57,8 +62,8 @@ describe('serverless package (the deployable template)', () => {
   });
 
   it('feeds the worker in batches with partial batch responses and bounded concurrency', () => {
-    const mapping = ofType('AWS::Lambda::EventSourceMapping')[0]![1].Properties;
-    assert.deepEqual(mapping.EventSourceArn, { 'Fn::GetAtt': ['WebhookQueue', 'Arn'] });
+    const mapping = mappingOf('WebhookQueue');
+    assert.deepEqual(mapping.FunctionName, { 'Fn::GetAtt': ['WorkerLambdaFunction', 'Arn'] });
     assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
     assert.ok(mapping.ScalingConfig.MaximumConcurrency >= 2);
   });
@@ -304,7 +309,13 @@ describe('serverless package (the deployable template)', () => {
       ofType('AWS::Lambda::Function')
         .map(([id]) => id)
         .sort(),
-      ['IngestLambdaFunction', 'ReconcilerLambdaFunction', 'SwmlLambdaFunction', 'WorkerLambdaFunction'],
+      [
+        'IngestLambdaFunction',
+        'ReconcilerLambdaFunction',
+        'RecordingsLambdaFunction',
+        'SwmlLambdaFunction',
+        'WorkerLambdaFunction',
+      ],
     );
     const fn = resources.ReconcilerLambdaFunction!.Properties;
     assert.deepEqual(fn.Handler, 'functions/reconciler.handler');
@@ -397,9 +408,212 @@ describe('serverless package (the deployable template)', () => {
     assert.deepEqual(outputs.ReconcilerFunctionName.Value, { Ref: 'ReconcilerLambdaFunction' });
   });
 
+  it('keeps the recordings in a private, encrypted, TLS-only bucket that outlives the stack, lifecycle and access logs from the params', () => {
+    const bucket = resources.RecordingsBucket! as Resource & Record<string, unknown>;
+    assert.equal(bucket.Type, 'AWS::S3::Bucket');
+    assert.deepEqual([bucket.DeletionPolicy, bucket.UpdateReplacePolicy], ['Retain', 'Retain']);
+    const props = bucket.Properties;
+    // named by CloudFormation: a fixed global name could be taken first by someone else
+    assert.equal(props.BucketName, undefined);
+    assert.deepEqual(props.PublicAccessBlockConfiguration, {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    assert.deepEqual(props.OwnershipControls, { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+    assert.deepEqual(props.BucketEncryption, {
+      ServerSideEncryptionConfiguration: [
+        { ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' }, BucketKeyEnabled: true },
+      ],
+    });
+    const noValue = { Ref: 'AWS::NoValue' };
+    assert.deepEqual(props.LifecycleConfiguration, {
+      Rules: [
+        // parts of an upload that died with its function: gone after a day
+        {
+          Id: 'abort-incomplete-uploads',
+          Status: 'Enabled',
+          AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        },
+        {
+          'Fn::If': [
+            'HasRecordingsLifecycle',
+            {
+              Id: 'recordings',
+              Status: 'Enabled',
+              Prefix: 'recordings/',
+              Transitions: {
+                'Fn::If': ['HasRecordingsTransition', [{ StorageClass: 'GLACIER_IR', TransitionInDays: 0 }], noValue],
+              },
+              ExpirationInDays: { 'Fn::If': ['HasRecordingsExpiry', 0, noValue] },
+            },
+            noValue,
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(props.LoggingConfiguration, {
+      'Fn::If': [
+        'HasRecordingsAccessLog',
+        { DestinationBucketName: '', LogFilePrefix: 'signalwire-webhooks-ci-recordings/' },
+        noValue,
+      ],
+    });
+    // with the default params (0 days, no log bucket) every condition is false: no lifecycle rule of the params, no logs
+    const { Conditions: conditions } = JSON.parse(
+      readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
+    );
+    assert.deepEqual(conditions.HasRecordingsTransition, { 'Fn::Not': [{ 'Fn::Equals': ['days 0', 'days 0'] }] });
+    assert.deepEqual(conditions.HasRecordingsExpiry, { 'Fn::Not': [{ 'Fn::Equals': ['days 0', 'days 0'] }] });
+    assert.deepEqual(conditions.HasRecordingsLifecycle, {
+      'Fn::Or': [{ Condition: 'HasRecordingsTransition' }, { Condition: 'HasRecordingsExpiry' }],
+    });
+    assert.deepEqual(conditions.HasRecordingsAccessLog, { 'Fn::Not': [{ 'Fn::Equals': ['', ''] }] });
+    // every request over plain HTTP refused, whoever makes it
+    assert.deepEqual(resources.RecordingsBucketPolicy!.Properties, {
+      Bucket: { Ref: 'RecordingsBucket' },
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DenyInsecureTransport',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 's3:*',
+            Resource: [
+              { 'Fn::GetAtt': ['RecordingsBucket', 'Arn'] },
+              { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['RecordingsBucket', 'Arn'] }, '/*']] },
+            ],
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('copies recordings in a function of its own, fed one job at a time by its queue, with a DLQ, an alarm and a least-privilege role', () => {
+    const fn = resources.RecordingsLambdaFunction!.Properties;
+    assert.equal(fn.Handler, 'functions/recordings.handler');
+    assert.deepEqual([fn.Timeout, fn.MemorySize], [900, 1024]);
+    assert.deepEqual(fn.Role, { 'Fn::GetAtt': ['RecordingsRole', 'Arn'] });
+    assert.deepEqual(fn.Environment.Variables, {
+      STAGE: 'ci',
+      LOG_LEVEL: 'info',
+      REDACT_MESSAGE_BODIES: 'false',
+      TABLE_NAME: { Ref: 'EventsTable' },
+      RECORDINGS_BUCKET: { Ref: 'RecordingsBucket' },
+      QUEUE_URL: { Ref: 'RecordingsQueue' },
+      QUEUE_VISIBILITY_TIMEOUT_SECONDS: '5400',
+      DLQ_URL: { Ref: 'RecordingsDeadLetterQueue' },
+      MAX_RECEIVE_COUNT: '5',
+      RETENTION_DAYS: '90',
+      SIGNALWIRE_SPACE_URL: '',
+      SIGNALWIRE_PROJECT_ID: '',
+      SIGNALWIRE_API_TOKEN_PARAMETER: '/signalwire-webhooks/ci/signalwire-api-token',
+    });
+    // the local stack's settings never reach a deploy
+    for (const name of ['AWS_ENDPOINT_URL_S3', 'AWS_S3_FORCE_PATH_STYLE', 'RECORDINGS_ALLOW_LOOPBACK'])
+      assert.equal(fn.Environment.Variables[name], undefined, name);
+    const mapping = mappingOf('RecordingsQueue');
+    assert.deepEqual(mapping.FunctionName, { 'Fn::GetAtt': ['RecordingsLambdaFunction', 'Arn'] });
+    assert.equal(mapping.BatchSize, 1);
+    assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    assert.equal(mapping.ScalingConfig.MaximumConcurrency, 5);
+    // visibility = 6 x its timeout (no batching window), as for the webhook queue
+    const queue = resources.RecordingsQueue!.Properties;
+    assert.equal(queue.VisibilityTimeout, 6 * fn.Timeout + (mapping.MaximumBatchingWindowInSeconds ?? 0));
+    assert.equal(queue.SqsManagedSseEnabled, true);
+    assert.deepEqual(queue.RedrivePolicy, {
+      deadLetterTargetArn: { 'Fn::GetAtt': ['RecordingsDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    const dlq = resources.RecordingsDeadLetterQueue! as Resource & Record<string, unknown>;
+    assert.deepEqual([dlq.DeletionPolicy, dlq.UpdateReplacePolicy], ['Retain', 'Retain']);
+    assert.equal(dlq.Properties.MessageRetentionPeriod, 14 * 24 * 3600);
+    assert.equal(dlq.Properties.SqsManagedSseEnabled, true);
+    const alarm = ofType('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((a) => a.AlarmName === 'signalwire-webhooks-ci-recordings-dlq-not-empty');
+    assert.ok(alarm, 'an alarm on the recordings DLQ');
+    assert.deepEqual(
+      [alarm.Namespace, alarm.MetricName, alarm.Dimensions, alarm.Statistic, alarm.Threshold, alarm.ComparisonOperator],
+      [
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['RecordingsDeadLetterQueue', 'QueueName'] } }],
+        'Maximum',
+        0,
+        'GreaterThanThreshold',
+      ],
+    );
+    // the worker queues the jobs
+    const worker = resources.WorkerLambdaFunction!.Properties;
+    assert.deepEqual(worker.Environment.Variables.RECORDINGS_QUEUE_URL, { Ref: 'RecordingsQueue' });
+    assert.ok(
+      statementsOf(resources.WorkerRole!).some(
+        (s) =>
+          s.Action === 'sqs:SendMessage' &&
+          JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': ['RecordingsQueue', 'Arn'] }),
+      ),
+    );
+    assert.ok(
+      !statementsOf(resources.WorkerRole!).some((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:'))),
+      'the worker never touches the bucket',
+    );
+    assert.deepEqual(statementsOf(resources.RecordingsRole!), [
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:/aws/lambda/signalwire-webhooks-ci-recordings:*',
+            ],
+          ],
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+        Resource: { 'Fn::GetAtt': ['RecordingsQueue', 'Arn'] },
+      },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': ['RecordingsDeadLetterQueue', 'Arn'] } },
+      {
+        Effect: 'Allow',
+        Action: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['RecordingsBucket', 'Arn'] }, '/recordings/*']] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ROOM#*', 'RECORDING#*', 'COPY#*'] } },
+      },
+      { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: [parameterArn('signalwire-api-token')] },
+    ]);
+    const outputs = JSON.parse(readFileSync(join(dir, 'cloudformation-template-update-stack.json'), 'utf8')).Outputs;
+    assert.deepEqual(outputs.RecordingsBucketName.Value, { Ref: 'RecordingsBucket' });
+    assert.deepEqual(outputs.RecordingsDeadLetterQueueUrl.Value, { Ref: 'RecordingsDeadLetterQueue' });
+  });
+
   // Each function bundles the SDK clients it calls, and no other: a client it does not need would only lengthen its cold start.
-  // Each client by a name only it carries: its JSON target prefix, or for SNS (query protocol) its API version.
-  const CLIENTS = { DynamoDB_20120810: 'dynamodb', AmazonSQS: 'sqs', '2010-03-31': 'sns', AmazonSSM: 'ssm' };
+  // Each client by a name only it carries: its JSON target prefix, for SNS (query protocol) its API version, for S3
+  // (REST XML) its service's name.
+  const CLIENTS = {
+    DynamoDB_20120810: 'dynamodb',
+    AmazonSQS: 'sqs',
+    '2010-03-31': 'sns',
+    AmazonSSM: 'ssm',
+    AmazonS3: 's3',
+  };
   const clientsOf = (text: string) =>
     Object.entries(CLIENTS)
       .filter(([marker]) => text.includes(marker))
@@ -409,6 +623,7 @@ describe('serverless package (the deployable template)', () => {
     assert.deepEqual(clientsOf(packagedBundle('swml').toString('utf8')), ['dynamodb', 'sqs', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('worker').toString('utf8')), ['dynamodb', 'sqs', 'sns', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('reconciler').toString('utf8')), ['dynamodb', 'sqs', 'ssm']);
+    assert.deepEqual(clientsOf(packagedBundle('recordings').toString('utf8')), ['dynamodb', 'sqs', 'ssm', 's3']);
     for (const fn of FUNCTIONS) {
       // lib/aws/lambda-credentials.ts in place of the default chain (serverless.yml's esbuild alias)
       assert.ok(
@@ -432,7 +647,7 @@ describe('serverless package (the deployable template)', () => {
   });
 });
 
-const FUNCTIONS = ['ingest', 'worker', 'swml', 'reconciler'];
+const FUNCTIONS = ['ingest', 'worker', 'swml', 'reconciler', 'recordings'];
 const WEBHOOK_SECRETS = ['signing-key', 'basic-auth', 'query-secret'];
 
 function parameterArn(name: string): unknown {

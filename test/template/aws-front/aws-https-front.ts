@@ -7,6 +7,7 @@ import {
   type ReceivedRequest,
   type SignatureCheck,
 } from '../../../local/signature-check.mjs';
+import { describeS3Request } from '../../../local/aws-call-recorder.mjs';
 import { forwardToEmulator, type AwsService, type EmulatorRoutes } from './forward-to-emulator';
 import type { SessionCredentials } from './lambda-environment';
 
@@ -51,9 +52,12 @@ export interface AwsFrontOptions {
 }
 
 const REGIONAL_HOST = /^(sqs|dynamodb|ssm|sns)\.([a-z0-9-]+)\.amazonaws\.com(?::443)?$/;
+/** S3's regional endpoint, virtual-hosted (`<bucket>.s3.<region>.amazonaws.com`) or path-style (`s3.<region>...`). */
+const S3_HOST = /^(?:([a-z0-9][a-z0-9-]*)\.)?s3\.([a-z0-9-]+)\.amazonaws\.com(?::443)?$/;
 
 /**
- * The AWS endpoints (`https://<service>.<region>.amazonaws.com`) as a handler's process reaches them: HTTPS on port
+ * The AWS endpoints (`https://<service>.<region>.amazonaws.com`, S3's `https://<bucket>.s3.<region>.amazonaws.com`
+ * too) as a handler's process reaches them: HTTPS on port
  * 443, a certificate for those names, every request's SigV4 checked as AWS checks it (local/signature-check.mjs:
  * the caller's secret, its session token, the credential scope against the host), refused in the service's own
  * error shape when it fails, else answered by the local emulators (forward-to-emulator.ts). Every call is recorded.
@@ -77,7 +81,9 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
       };
       answer(received).then(
         ({ status, headers, body }) =>
-          res.writeHead(status, { ...headers, 'content-length': String(Buffer.byteLength(body)) }).end(body),
+          res
+            .writeHead(status, { 'content-length': String(Buffer.byteLength(body)), ...headers })
+            .end(req.method === 'HEAD' ? undefined : body),
         (error: unknown) => res.writeHead(502, { 'content-type': 'text/plain' }).end(`aws front: ${error}`),
       );
     });
@@ -86,8 +92,11 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
   async function answer(
     received: ReceivedRequest,
   ): Promise<{ status: number; headers: Record<string, string>; body: string | Buffer }> {
-    const host = REGIONAL_HOST.exec(String(received.headers.host ?? ''));
+    const s3 = S3_HOST.exec(String(received.headers.host ?? ''));
+    const host = s3 ? ([s3[0], 's3', s3[2]!] as const) : REGIONAL_HOST.exec(String(received.headers.host ?? ''));
     const service = (host?.[1] ?? 'unknown') as AwsService;
+    // S3 virtual-hosted: the bucket named by the host, moved into the path for the emulator (and the call's summary).
+    const pathStyle = s3?.[1] !== undefined ? { ...received, url: `/${s3[1]}${received.url}` } : received;
     const altered = alteration?.service === service ? alteration : undefined;
     const checked = altered?.target ? { ...received, url: altered.target(received) } : received;
     const check = host
@@ -98,7 +107,10 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
           reason: `SignatureDoesNotMatch: no AWS service at host ${received.headers.host}`,
         } as const);
     const keyId = /Credential=([^/,\s]+)\//.exec(String(received.headers.authorization ?? ''))?.[1] ?? 'unsigned';
-    const operation = operationOf(received.headers, received.body);
+    const operation =
+      service === 's3'
+        ? describeS3Request(received.method, pathStyle.url, received.headers).operation
+        : operationOf(received.headers, received.body);
     const outcome = check.ok ? 'verified' : check.reason;
     calls.push({
       caller: options.callers.get(keyId)?.name ?? keyId,
@@ -108,10 +120,10 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
       verified: check.ok,
       ...(!check.ok && { reason: check.reason }),
       body: received.body.toString('utf8'),
-      summary: `${service} ${operation} ${checked.url} ${outcome}`,
+      summary: `${service} ${operation} ${service === 's3' ? pathStyle.url : checked.url} ${outcome}`,
     });
-    if (!check.ok) return signatureRefusal(received.headers, check.reason);
-    return forwardToEmulator(options.routes, service, check.region, received);
+    if (!check.ok) return signatureRefusal(received.headers, check.reason, { service, method: received.method });
+    return forwardToEmulator(options.routes, service, check.region, pathStyle);
   }
 
   /** The signature, then what AWS checks beside it: the session token issued with the key, the scope against the host. */

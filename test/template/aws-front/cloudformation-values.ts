@@ -68,6 +68,8 @@ function refOf(name: string, resources: Resources, stack: DeployedStack): string
       return `arn:aws:sns:${stack.region}:${stack.accountId}:${Properties.TopicName}`;
     case 'AWS::ApiGatewayV2::Api':
       return stack.apiId;
+    case 'AWS::S3::Bucket':
+      return bucketName(name, Properties, stack);
     default:
       throw new Error(`resolveCloudFormation: Ref of a ${Type} (${name}) is not supported`);
   }
@@ -85,6 +87,11 @@ function attributeOf(name: string, attribute: string, resources: Resources, stac
       Arn: `arn:aws:dynamodb:${stack.region}:${stack.accountId}:table/${Properties.TableName}`,
     },
     'AWS::SNS::Topic': { TopicArn: refOf(name, resources, stack), TopicName: String(Properties.TopicName) },
+    'AWS::S3::Bucket': {
+      Arn: `arn:aws:s3:::${bucketName(name, Properties, stack)}`,
+      DomainName: `${bucketName(name, Properties, stack)}.s3.amazonaws.com`,
+      RegionalDomainName: `${bucketName(name, Properties, stack)}.s3.${stack.region}.amazonaws.com`,
+    },
     'AWS::ApiGatewayV2::Api': {
       ApiEndpoint: `https://${stack.apiId}.execute-api.${stack.region}.amazonaws.com`,
       ApiId: stack.apiId,
@@ -94,6 +101,13 @@ function attributeOf(name: string, attribute: string, resources: Resources, stac
   if (value === undefined)
     throw new Error(`resolveCloudFormation: Fn::GetAtt ${name}.${attribute} (a ${Type}) is not supported`);
   return value;
+}
+
+/** A bucket's name: its BucketName, or the one CloudFormation gives an unnamed one, `<stack>-<logical id>-<random>`. */
+function bucketName(name: string, properties: Record<string, any>, stack: DeployedStack): string {
+  return typeof properties.BucketName === 'string'
+    ? properties.BucketName
+    : `${stack.stackName}-${name}-1x2y3z4a5b6c7`.toLowerCase();
 }
 
 function resourceOf(name: string, resources: Resources) {

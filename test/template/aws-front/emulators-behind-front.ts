@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn } from '../../../local/emulators';
+import { startDynamoDb, startS3, startSnsStandIn, startSqs, startSsmStandIn } from '../../../local/emulators';
 import { STACK_CREDENTIALS } from '../../../local/local-credentials';
 import { provisionResources } from '../../../local/provision';
 import { resolveCloudFormation, type DeployedStack } from './cloudformation-values';
@@ -13,6 +14,7 @@ export interface EmulatorsBehindFront {
   /** SDK clients at the emulators (the local stack's key), for a test to read back what the handlers did. */
   sqs: SQSClient;
   dynamodb: DynamoDBClient;
+  s3: S3Client;
   /** The emulator's URL of a queue the template declares, by logical id. */
   queueUrl(logicalId: string): string;
   stop(): Promise<void>;
@@ -21,26 +23,30 @@ export interface EmulatorsBehindFront {
 /**
  * The local emulators (local/emulators.ts) with the packaged template's queues and table created in them
  * (local/provision.ts, from the template's own resource definitions), and the SSM stand-in holding `parameters`
- * (name -> SecureString value). Routes map each AWS-shaped queue URL of `stack` to the emulator's.
+ * (name -> SecureString value), and its buckets in the S3 emulator under the names CloudFormation would give them.
+ * Routes map each AWS-shaped queue URL of `stack` to the emulator's.
  */
 export async function startEmulatorsBehindFront(
   resources: Resources,
   stack: DeployedStack,
   parameters: Record<string, string>,
 ): Promise<EmulatorsBehindFront> {
-  const [dynamo, sqsEmulator, ssm, sns] = await Promise.all([
+  const [dynamo, sqsEmulator, s3Emulator, ssm, sns] = await Promise.all([
     startDynamoDb(),
     startSqs(),
+    startS3(),
     startSsmStandIn(parameters),
     startSnsStandIn(false),
   ]);
   const client = { region: stack.region, credentials: STACK_CREDENTIALS };
   const sqs = new SQSClient({ ...client, endpoint: sqsEmulator.endpoint });
   const dynamodb = new DynamoDBClient({ ...client, endpoint: dynamo.endpoint });
+  const s3 = new S3Client({ ...client, endpoint: s3Emulator.endpoint, forcePathStyle: true });
   const stop = async () => {
     sqs.destroy();
     dynamodb.destroy();
-    await Promise.all([dynamo.stop(), sqsEmulator.stop(), ssm.stop(), sns.stop()]);
+    s3.destroy();
+    await Promise.all([dynamo.stop(), sqsEmulator.stop(), s3Emulator.stop(), ssm.stop(), sns.stop()]);
   };
   try {
     const provisioned = Object.fromEntries(
@@ -56,18 +62,27 @@ export async function startEmulatorsBehindFront(
       resources: provisioned as Record<string, { Type: string; Properties: Record<string, unknown> }>,
     };
     const index = await provisionResources(definitions, { sqs, dynamodb });
+    for (const [id] of Object.entries(resources).filter(([, r]) => r.Type === 'AWS::S3::Bucket'))
+      await s3.send(new CreateBucketCommand({ Bucket: String(resolveCloudFormation({ Ref: id }, resources, stack)) }));
     const queues = Object.keys(provisioned).filter((id) => provisioned[id]!.Type === 'AWS::SQS::Queue');
     const queueUrls = new Map(
       queues.map((id) => [String(resolveCloudFormation({ Ref: id }, resources, stack)), index[id]!.ref]),
     );
     return {
       routes: {
-        endpoints: { sqs: sqsEmulator.endpoint, dynamodb: dynamo.endpoint, ssm: ssm.endpoint, sns: sns.endpoint },
+        endpoints: {
+          sqs: sqsEmulator.endpoint,
+          dynamodb: dynamo.endpoint,
+          ssm: ssm.endpoint,
+          sns: sns.endpoint,
+          s3: s3Emulator.endpoint,
+        },
         queueUrls,
         credentials: STACK_CREDENTIALS,
       },
       sqs,
       dynamodb,
+      s3,
       queueUrl: (logicalId) => index[logicalId]!.ref,
       stop,
     };

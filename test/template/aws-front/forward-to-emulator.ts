@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { HttpRequest } from '@smithy/core/protocols';
 import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { ReceivedRequest } from '../../../local/signature-check.mjs';
 
-export type AwsService = 'sqs' | 'dynamodb' | 'ssm' | 'sns';
+export type AwsService = 'sqs' | 'dynamodb' | 'ssm' | 'sns' | 's3';
 
 export interface EmulatorAnswer {
   status: number;
@@ -26,6 +27,8 @@ export interface EmulatorRoutes {
  * JSON body's QueueUrl, or as the path): that becomes the emulator's URL of the same queue. The request is then
  * signed again, for the emulator's host and with the local stack's key (the emulators' own front checks signatures
  * too), so what the bundle signed was checked once, here, as AWS would, and never needs to match an emulator's host.
+ * S3 requests come path-style (`/<bucket>/<key>`: the front moved a virtual-hosted bucket into the path), signed again
+ * by S3's rules (the path as sent, the body's SHA-256 in x-amz-content-sha256).
  */
 export async function forwardToEmulator(
   routes: EmulatorRoutes,
@@ -42,12 +45,14 @@ export async function forwardToEmulator(
     const value = received.headers[name];
     if (typeof value === 'string') headers[name] = value;
   }
+  if (service === 's3') headers['x-amz-content-sha256'] = createHash('sha256').update(body).digest('hex');
   const signer = new SignatureV4({
     service,
     region,
     credentials: routes.credentials,
     sha256: Hash.bind(null, 'sha256'),
     applyChecksum: false,
+    uriEscapePath: service !== 's3',
   });
   const signed = await signer.sign(
     new HttpRequest({
@@ -70,9 +75,12 @@ export async function forwardToEmulator(
         answer.on('end', () => {
           const answerHeaders: Record<string, string> = {};
           for (const [name, value] of Object.entries(answer.headers)) {
+            // A HEAD's Content-Length is the object's size (HeadObject's ContentLength), not its empty body's.
+            const length = name === 'content-length' && received.method !== 'HEAD';
             if (
               value !== undefined &&
-              !['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'date'].includes(name)
+              !length &&
+              !['connection', 'keep-alive', 'transfer-encoding', 'date'].includes(name)
             )
               answerHeaders[name] = String(value);
           }

@@ -42,6 +42,9 @@ export interface SandboxPlaces {
  * credentials, function name and memory, execution environment, task root, TZ). Nothing else: no
  * `AWS_ENDPOINT_URL*`, no AWS_PROFILE, no variable of the test's process. `deployParameters` replace variables the
  * template has (what a `--param` would have set at deploy, e.g. the SignalWire space URL); an unknown name throws.
+ * `testOnly` adds variables no deploy sets, each named by the test that needs it (the copier's
+ * RECORDINGS_ALLOW_LOOPBACK, the one way it may fetch from a recording server on this machine); one the template has
+ * throws.
  */
 export function lambdaEnvironment(
   fn: PackagedFunction,
@@ -50,6 +53,7 @@ export function lambdaEnvironment(
   credentials: SessionCredentials,
   places: SandboxPlaces,
   deployParameters: Record<string, string> = {},
+  testOnly: Record<string, string> = {},
 ): Record<string, string> {
   const declared = resolveCloudFormation(fn.properties.Environment?.Variables ?? {}, resources, stack) as Record<
     string,
@@ -59,6 +63,11 @@ export function lambdaEnvironment(
   for (const [name, value] of Object.entries(deployParameters)) {
     if (!Object.hasOwn(variables, name))
       throw new Error(`${fn.logicalId} has no variable ${name} for a deploy parameter to set`);
+    variables[name] = value;
+  }
+  for (const [name, value] of Object.entries(testOnly)) {
+    if (Object.hasOwn(variables, name))
+      throw new Error(`${fn.logicalId} already has ${name}: not a test-only variable`);
     variables[name] = value;
   }
   const name = fn.properties.FunctionName;
