@@ -25,7 +25,9 @@ function faultRates(total: number): FaultRates {
 /**
  * The run's settings, from the environment: CHAOS_N deliveries (10,000), CHAOS_SEED (random, printed),
  * CHAOS_FAULT_RATE share of proxied requests that fail (0.08), CHAOS_CONCURRENCY (16), CHAOS_KILL_MS mean time
- * between worker kills (15000; 0 turns kills off), CHAOS_LATENCY_MS (2500), CHAOS_DRAIN_TIMEOUT_MS (600000).
+ * between worker kills (15000; 0 turns kills off), CHAOS_LATENCY_MS (2500), CHAOS_DRAIN_TIMEOUT_MS (600000),
+ * CHAOS_DROP_RATE share of call and message status deliveries SignalWire gives up on (0.1), CHAOS_RECONCILE_MS
+ * between reconciler runs (3000). SignalWire prices a call or message 2-10 s after the sender first handles it.
  *
  * Timing, scaled down from serverless.yml keeping its relations: worker timeout 15 s (deployed 30 s), visibility
  * 15 s (181 s: never shorter than the timeout, so a live invocation's messages are not handed out again), reply and
@@ -47,6 +49,9 @@ export function chaosOptions(env: Env, log: (line: string) => void): ChaosOption
     replyLeaseSeconds: 18,
     // The whole run's budget (10,000 deliveries in 10 minutes): a queue still busy after that is a failed run.
     drainTimeoutMs: number(env, 'CHAOS_DRAIN_TIMEOUT_MS', 600_000),
+    dropRate: Math.min(0.9, number(env, 'CHAOS_DROP_RATE', 0.1)),
+    reconcileEveryMs: Math.max(100, number(env, 'CHAOS_RECONCILE_MS', 3000)),
+    priceAfterMs: [2000, 10_000],
     log,
   };
 }

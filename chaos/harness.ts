@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcessEventSource } from '../local/event-source-process';
 import { startLocalStack } from '../local/stack';
 import { FAULT_KINDS, type FaultRates } from './fault-proxy';
@@ -8,7 +8,10 @@ import { readDeadLetters, readRooms, readTable, waitForDrain } from './oracle/re
 import { buildScenario } from './scenario';
 import { seededRandom } from './scenario/delivery';
 import { startProgress } from './progress';
+import { startReconcilerRuns } from './reconciler-runs';
+import { type RestorationWatch, watchRestoration } from './restoration';
 import { sendAll } from './sender';
+import { startSignalWireTruth } from './signalwire-truth';
 import { startDependencies } from './stand-ins';
 import { startWorkerKiller } from './worker-killer';
 
@@ -25,6 +28,14 @@ export interface ChaosOptions {
   workerTimeoutMs: number;
   replyLeaseSeconds: number;
   drainTimeoutMs: number;
+  /** Share of call and message status deliveries SignalWire gives up on (never posted); the reconciler restores them. */
+  dropRate: number;
+  /** The reconciler's schedule: a run this often (windows 0: every open record is asked about at once). */
+  reconcileEveryMs: number;
+  /** SignalWire prices a call or message this long (a share of the range per record) after it knows its end. */
+  priceAfterMs: [number, number];
+  /** After the queue drained, how long the records may take to be all restored before the oracle reads them. */
+  restoreTimeoutMs?: number;
   /** How often the run logs what is sent, queued and done (chaos/progress.ts). */
   progressEveryMs?: number;
   /** Stop killing the worker once every delivery is sent (quicker), instead of once the queue first drains. */
@@ -33,6 +44,8 @@ export interface ChaosOptions {
 }
 
 const SIGNING_KEY = 'PSK_chaos_signing_key';
+/** Messages in the queue beyond which no reconciler run starts: about half a minute of the worker's work. */
+const BUSY_QUEUE = 2000;
 
 /** One chaos run against the local stack: start, send, kill, drain, read back, judge. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
@@ -63,6 +76,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       // the worker's timeout, as in serverless.yml (docs/testing.md, chaos run explains the arithmetic).
       SIGNALWIRE_TIMEOUT_MS: '1500',
       REPLY_LEASE_SECONDS: String(options.replyLeaseSeconds),
+      // The reconciler asks about every open record on each run, however recent its last change.
+      RECONCILE_CALL_WINDOW_MINUTES: '0',
+      RECONCILE_MESSAGE_WINDOW_MINUTES: '0',
+      // Runs come seconds to a minute apart, each with every record opened meanwhile to ask about.
+      RECONCILE_MAX_REQUESTS: '2000',
+      RECONCILE_CONCURRENCY: '8',
       ...deps.environment,
     },
   });
@@ -72,8 +91,32 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials });
   const worker = stack.eventSources[0] as ProcessEventSource;
   const killer = startWorkerKiller(worker, options.killEveryMs, seededRandom(options.seed ^ 0xdead));
+  const scenario = buildScenario({ total: options.total, seed: options.seed, dropRate: options.dropRate });
+  const truth = startSignalWireTruth(deps.signalwire, scenario, {
+    seed: options.seed,
+    priceAfterMs: options.priceAfterMs,
+  });
+  // With windows 0 a run asks about every open record, and would report again each one whose report still waits in
+  // the queue behind the backlog, where the deployed windows (10 and 15 minutes) leave a report time to be applied.
+  // So a tick is skipped while the queue is busy (BUSY_QUEUE), and until the worker has taken what the queue held
+  // when the last run that reported ended (unless the queue is nearly empty). Every third run starts with two 429s
+  // (Retry-After: 1) from the stand-in itself, beyond the fault proxy's throttling.
+  let consumedMark = 0;
+  const reconciler = startReconcilerRuns(stack, {
+    everyMs: options.reconcileEveryMs,
+    hold: async () => {
+      const depth = await queueDepth(sqs, stack.queueUrl);
+      return depth > BUSY_QUEUE || (worker.stats.deleted < consumedMark && depth > 100);
+    },
+    afterRun: async (report) => {
+      if (report.changes.length > 0) consumedMark = worker.stats.deleted + (await queueDepth(sqs, stack.queueUrl));
+    },
+    beforeRun: (run) => {
+      if (run % 3 === 0) deps.signalwire.rateLimitNext(2, 1);
+    },
+  });
+  let restoration: RestorationWatch | undefined;
   try {
-    const scenario = buildScenario({ total: options.total, seed: options.seed });
     options.log(
       `sending ${scenario.sends.length} deliveries (seed ${options.seed}) to ${stack.url}, worker pid ${worker.pid}`,
     );
@@ -90,11 +133,29 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       baseUrl: stack.url,
       signingKey: SIGNING_KEY,
       concurrency: options.concurrency,
+      dropped: scenario.dropped,
+      onSend: truth.onSend,
       onProgress: (done) => {
         sent = done;
       },
     });
     const sendSeconds = (Date.now() - sendStart) / 1000;
+    // From now on, every call and message something of which was acknowledged must end up as SignalWire has it.
+    const acknowledged = new Set(
+      results.flatMap((r) =>
+        !r.acked
+          ? []
+          : r.delivery.effect.kind === 'call'
+            ? [r.delivery.effect.callId]
+            : r.delivery.effect.kind === 'status'
+              ? [r.delivery.effect.messageId]
+              : [],
+      ),
+    );
+    // Not all restored while the queue is too busy for a reconciler run: no reading then, sparing the emulator.
+    restoration = watchRestoration(dynamodb, stack.tableName, scenario, (id) => acknowledged.has(id), {
+      wait: async () => (await queueDepth(sqs, stack.queueUrl)) > BUSY_QUEUE,
+    });
     if (options.killsEndWithSending) await killer.stop();
     options.log(`sent in ${sendSeconds.toFixed(1)} s; draining the queue`);
     const drain = await waitForDrain(
@@ -105,10 +166,24 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       process.env.CHAOS_LOG_LEVEL ? options.log : undefined,
     );
     await killer.stop();
-    progress.stop();
     options.log(
       `drained: ${drain.drained ? 'yes' : `NO, ${drain.remaining} left`} after ${(drain.ms / 1000).toFixed(1)} s`,
     );
+    restoration.setDeadline(Date.now() + (options.restoreTimeoutMs ?? 120_000));
+    const restoredAt = await restoration.done;
+    const lastDropAt = truth.lastDropAt ?? sendStart;
+    const restoredAfterLastDropSeconds = restoredAt === undefined ? null : (restoredAt - lastDropAt) / 1000;
+    options.log(
+      restoredAt === undefined
+        ? `restored: NO, ${restoration.pending} records not in SignalWire's final state`
+        : `restored: every call and message as SignalWire has it, ${restoredAfterLastDropSeconds!.toFixed(1)} s after the last drop`,
+    );
+    // No run after this one; what was queued by then is applied before the oracle reads (a report the run under way
+    // queues later finds the worker stopped: every record is restored already).
+    const stopping = reconciler.stop();
+    truth.stop();
+    const settled = await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => undefined);
+    progress.stop();
     // Nothing may change while the oracle reads: a run that did not drain has a worker still applying, and a reply
     // sent after the table was read would look like a reply to nothing.
     await worker.stop();
@@ -120,6 +195,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       readRooms(dynamodb, stack.tableName, sessions),
       readDeadLetters(sqs, stack.deadLetterQueueUrl),
     ]);
+    await stopping;
     const counts = await deps.faultCounts();
     const faults: Record<string, number> = Object.fromEntries(
       FAULT_KINDS.map((k) => [k, Object.values(counts).reduce((n, c) => n + c[k], 0)]),
@@ -128,12 +204,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     return checkOracle({
       results,
       calls: scenario.calls,
+      messages: scenario.messages,
       items,
       rooms,
       deadLetters,
       created: deps.signalwire.created,
       published: deps.published,
-      drained: drain.drained,
+      drained: drain.drained && settled.drained,
       durationSeconds: (Date.now() - started) / 1000,
       sendSeconds,
       drainSeconds: drain.ms / 1000,
@@ -141,12 +218,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       faultsByTarget: counts,
       progress: progress.samples,
       workerStats: { ...worker.stats, timeout_exits: worker.exits, event_source_errors: stackErrors },
+      reconcile: {
+        runs: reconciler.summary(),
+        standInRateLimited: deps.signalwire.rateLimited,
+        restoredAfterLastDropSeconds,
+      },
     });
   } finally {
+    restoration?.setDeadline(0);
+    await reconciler.stop();
+    truth.stop();
     await killer.stop();
     sqs.destroy();
     dynamodb.destroy();
     await stack.stop();
     await deps.close();
   }
+}
+
+/** Messages in the queue: waiting, and held by an invocation (or a killed one, until their timeout). */
+async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return (
+    Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+  );
 }

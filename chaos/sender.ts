@@ -6,6 +6,8 @@ export interface SendResult {
   delivery: Delivery;
   /** Answered 2xx on some try. */
   acked: boolean;
+  /** Never posted: SignalWire gave up on it (its retries failed), so nothing acknowledged it. */
+  dropped?: true;
   tries: number;
   /** The last answer's status, or `timeout` / `error`. */
   last: number | string;
@@ -22,12 +24,17 @@ export interface SenderOptions {
   backoffMs?: number;
   /** Per try, as SignalWire gives up on a slow answer. */
   timeoutMs?: number;
+  /** Deliveries (by id) SignalWire gives up on: not posted, answered by nobody. */
+  dropped?: ReadonlySet<number>;
+  /** Called as each delivery comes up, before it is posted or given up on. */
+  onSend?(delivery: Delivery, dropped: boolean): void;
   onProgress?(done: number): void;
 }
 
 /**
  * Posts every delivery like SignalWire: signed for the exact URL, `concurrency` at a time in the given order; an
- * answer that is not 2xx, a reset or a timeout is tried again after an exponential backoff, up to `maxTries`.
+ * answer that is not 2xx, a reset or a timeout is tried again after an exponential backoff, up to `maxTries`. A
+ * delivery in `dropped` is not posted at all: SignalWire gave up on it before it reached us.
  */
 export async function sendAll(sends: Delivery[], options: SenderOptions): Promise<SendResult[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
@@ -37,7 +44,12 @@ export async function sendAll(sends: Delivery[], options: SenderOptions): Promis
   const lane = async () => {
     while (next < sends.length) {
       const index = next++;
-      results[index] = await deliver(sends[index]!, options, agent);
+      const delivery = sends[index]!;
+      const dropped = options.dropped?.has(delivery.id) === true;
+      options.onSend?.(delivery, dropped);
+      results[index] = dropped
+        ? { delivery, acked: false, dropped: true, tries: 0, last: 'dropped' }
+        : await deliver(delivery, options, agent);
       options.onProgress?.(++done);
     }
   };

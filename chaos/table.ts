@@ -3,17 +3,34 @@ import type { ChaosResults } from './oracle/check';
 /** The run as an aligned two-column table. */
 export function formatTable(results: ChaosResults): string {
   const details = results.details as {
-    dead_letters: { invalid: number; exhausted: number };
+    dead_letters: { invalid: number; exhausted: number; reconcile_reports: number };
     notifications: { published: number; expected: number };
     acked_per_second: number;
     duplicates_sent: number;
     retried_by_sender: number;
+  };
+  const reconcile = results.reconcile as {
+    dropped_sends: number;
+    records_with_drops: number;
+    final_states_restored: number;
+    records_reconciled: number;
+    unreachable: number;
+    runs: number;
+    failed_runs: number;
+    requests: number;
+    reports_sent: number;
+    rate_limited: number;
+    stand_in_429s: number;
   };
   const rows: [string, string | number][] = [
     ['sent (duplicates included)', results.sent],
     ['  of which duplicates', details.duplicates_sent],
     ['acked (200)', results.acked],
     ['rejected (no 2xx in 5 tries)', results.rejected],
+    [
+      'dropped by the sender (gave up)',
+      `${results.dropped_by_sender} deliveries (${reconcile.dropped_sends} sends), ${reconcile.records_with_drops} records`,
+    ],
     ['retried by the sender', details.retried_by_sender],
     ['lost', results.lost],
     ['double_applied', results.double_applied],
@@ -21,9 +38,20 @@ export function formatTable(results: ChaosResults): string {
     ['replies expected / sent', `${results.replies_expected} / ${results.replies_sent}`],
     ['notifications expected / published', `${details.notifications.expected} / ${details.notifications.published}`],
     [
-      'dead-lettered (invalid / exhausted)',
-      `${results.dead_lettered} (${details.dead_letters.invalid} / ${details.dead_letters.exhausted})`,
+      'dead-lettered (invalid / exhausted / reconcile reports)',
+      `${results.dead_lettered} (${details.dead_letters.invalid} / ${details.dead_letters.exhausted} / ${details.dead_letters.reconcile_reports})`,
     ],
+    [
+      'restored by the reconciler',
+      `${results.restored_by_reconciler} / ${reconcile.records_with_drops} records (${reconcile.final_states_restored} final states; ${reconcile.unreachable} never reached us)`,
+    ],
+    [
+      'last drop to all restored',
+      results.restored_after_last_drop_s === null ? 'NOT within the run' : `${results.restored_after_last_drop_s} s`,
+    ],
+    ['reconciler runs (failed) / requests', `${reconcile.runs} (${reconcile.failed_runs}) / ${reconcile.requests}`],
+    ['reconcile reports sent / records changed', `${reconcile.reports_sent} / ${reconcile.records_reconciled}`],
+    ['429s: stand-in answered / reconciler saw', `${reconcile.stand_in_429s} / ${reconcile.rate_limited}`],
     ['acked per second', details.acked_per_second],
     ['duration', `${results.duration_s} s`],
     ...Object.entries(results.faults).map(([kind, n]): [string, number] => [`fault: ${kind}`, n]),

@@ -1,14 +1,23 @@
 import { Context, type OracleInput } from './context';
 import { checkDeadLetters, checkNotifications, checkReplies } from './effect-checks';
+import { checkReconciled } from './reconcile-checks';
 import { checkCalls, checkMessageStatuses, checkNothingLost, checkRooms, checkSwml } from './state-checks';
 
 export type { OracleInput } from './context';
 
 /** chaos/results/latest.json: the keys the issue names first, then the detail behind them. */
 export interface ChaosResults {
+  /** The scenario's deliveries, duplicates and those the sender gave up on included. */
   sent: number;
   acked: number;
+  /** Not acknowledged in 5 tries (the deliveries the sender gave up on before posting are not counted here). */
   rejected: number;
+  /** Deliveries SignalWire gave up on (unique; their duplicates too): never posted, never acknowledged. */
+  dropped_by_sender: number;
+  /** Records with a dropped delivery now in SignalWire's final state, duration and price (the reconciler's work). */
+  restored_by_reconciler: number;
+  /** From the sender's last give-up until every record was in SignalWire's final state; null if never in the run. */
+  restored_after_last_drop_s: number | null;
   lost: number;
   double_applied: number;
   wrong_final_states: number;
@@ -17,6 +26,8 @@ export interface ChaosResults {
   dead_lettered: number;
   duration_s: number;
   faults: Record<string, number>;
+  /** The scheduled reconciler: its runs, reports and 429s, and the records it restored. */
+  reconcile: Record<string, unknown>;
   passed: boolean;
   details: Record<string, unknown>;
   problems: { kind: string; detail: string }[];
@@ -33,6 +44,7 @@ export function checkOracle(input: OracleInput): ChaosResults {
   checkCalls(ctx);
   checkMessageStatuses(ctx);
   checkRooms(ctx);
+  const restoration = checkReconciled(ctx);
   const swmlDocuments = checkSwml(ctx);
   const replies = checkReplies(ctx);
   const notifications = checkNotifications(ctx);
@@ -41,10 +53,16 @@ export function checkOracle(input: OracleInput): ChaosResults {
     ctx.problem('wrong_final_state', `replies sent ${replies.sent}, expected ${replies.expected}`);
   }
   const acked = input.results.filter((r) => r.acked).length;
+  const droppedSends = input.results.filter((r) => r.dropped).length;
+  const dropped = new Set(input.results.filter((r) => r.dropped).map((r) => r.delivery.id)).size;
+  const restoredAfter = input.reconcile.restoredAfterLastDropSeconds;
   const results: ChaosResults = {
     sent: input.results.length,
     acked,
-    rejected: input.results.length - acked,
+    rejected: input.results.length - acked - droppedSends,
+    dropped_by_sender: dropped,
+    restored_by_reconciler: restoration.restored,
+    restored_after_last_drop_s: restoredAfter === null ? null : Math.round(restoredAfter * 10) / 10,
     lost: ctx.counts.lost,
     double_applied: ctx.counts.double_applied,
     wrong_final_states: ctx.counts.wrong_final_state,
@@ -53,6 +71,14 @@ export function checkOracle(input: OracleInput): ChaosResults {
     dead_lettered: input.deadLetters.length,
     duration_s: Math.round(input.durationSeconds * 10) / 10,
     faults: input.faults,
+    reconcile: {
+      dropped_deliveries: dropped,
+      dropped_sends: droppedSends,
+      ...restoration,
+      restored_after_last_drop_s: restoredAfter === null ? null : Math.round(restoredAfter * 10) / 10,
+      stand_in_429s: input.reconcile.standInRateLimited,
+      ...input.reconcile.runs,
+    },
     passed: false,
     details: {
       unique_deliveries: ctx.deliveries.size,

@@ -1,13 +1,16 @@
 import type { RoomSession } from '../../lib/video/room-session';
 import type { CreatedMessage } from '../../test/helpers/fake-signalwire';
 import type { Published } from '../aws-stand-ins';
-import type { CallPlan, Delivery } from '../scenario';
+import type { ReconcilerSummary } from '../reconciler-runs';
+import type { CallPlan, Delivery, MessagePlan } from '../scenario';
 import type { SendResult } from '../sender';
 import type { DeadLetter, Item } from './read-state';
 
 export interface OracleInput {
   results: SendResult[];
   calls: CallPlan[];
+  /** Outbound messages whose receipts were sent: SignalWire's final status and price of each. */
+  messages: MessagePlan[];
   items: Map<string, Item>;
   rooms: Map<string, RoomSession>;
   deadLetters: DeadLetter[];
@@ -23,6 +26,14 @@ export interface OracleInput {
   /** What was sent, queued and done every few seconds (chaos/progress.ts). */
   progress?: unknown[];
   workerStats: unknown;
+  /** The scheduled reconciler's runs, and how it went for the records whose webhooks the sender gave up on. */
+  reconcile: {
+    runs: ReconcilerSummary;
+    /** 429s the stand-in SignalWire answered (injected before some runs). */
+    standInRateLimited: number;
+    /** From the sender's last give-up until every record was in SignalWire's final state (null: not within the run). */
+    restoredAfterLastDropSeconds: number | null;
+  };
 }
 
 export type ProblemKind = 'lost' | 'double_applied' | 'wrong_final_state';

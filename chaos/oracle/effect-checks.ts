@@ -6,16 +6,36 @@ import { roomShows } from './context';
  * own redrive attaches no reason: the worker's last recorded error is it, or, when the worker was killed or timed
  * out on every delivery (`crashes` happened), that is the reason (the DLQ tools say so).
  */
-export function checkDeadLetters(ctx: Context, crashes: number): { invalid: number; exhausted: number } {
+export function checkDeadLetters(
+  ctx: Context,
+  crashes: number,
+): { invalid: number; exhausted: number; reconcile_reports: number } {
   const byBody = new Map<string, number>();
   for (const d of ctx.deliveries.values()) byBody.set(d.method === 'POST' ? d.body : d.path, d.id);
-  const tally = { invalid: 0, exhausted: 0 };
+  const tally = { invalid: 0, exhausted: 0, reconcile_reports: 0 };
   for (const letter of ctx.input.deadLetters) {
-    let envelope: { event_id?: string; body?: string; route?: string; payload?: Record<string, unknown> } = {};
+    let envelope: {
+      event_id?: string;
+      body?: string;
+      route?: string;
+      source?: string;
+      payload?: Record<string, unknown>;
+    } = {};
     try {
       envelope = JSON.parse(letter.body);
     } catch {
       // not an envelope: reported below as unknown
+    }
+    if (envelope.source === 'reconcile') {
+      // A reconciler report that failed on every receive: the record stays open, so a later run asks and reports
+      // again (checkReconciled judges the record). A report the worker found invalid is a bug.
+      tally.reconcile_reports++;
+      if (letter.attributes.failure_category === 'invalid')
+        ctx.problem(
+          'wrong_final_state',
+          `reconcile report ${envelope.event_id} dead-lettered as invalid: ${letter.attributes.failure_reason}`,
+        );
+      continue;
     }
     // A GET (an SWML fetch) has no body: its query names it.
     const query = envelope.route?.startsWith('GET ')

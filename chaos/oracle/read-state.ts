@@ -1,6 +1,11 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DynamoDBDocumentClient,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { createRoomStore } from '../../lib/store/room-store';
 import { createDocumentClient } from '../../lib/store/table';
 import { sdkDynamoDb } from '../../lib/aws/dynamodb-sdk-sender';
@@ -28,6 +33,27 @@ export async function readTable(dynamodb: DynamoDBClient, tableName: string): Pr
       if (!/^(MEMBER|RECORDING)#/.test(String(item.sk))) items.set(String(item.pk), item);
     start = page.LastEvaluatedKey;
   } while (start);
+  return items;
+}
+
+/** The items of these keys (`pk`, `sk`) that exist, by `pk`: BatchGetItem, 100 keys a request, consistent reads. */
+export async function readItems(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+  keys: { pk: string; sk: string }[],
+): Promise<Map<string, Item>> {
+  const client = DynamoDBDocumentClient.from(dynamodb);
+  const items = new Map<string, Item>();
+  for (let i = 0; i < keys.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
+    while (pending !== undefined && pending.length > 0) {
+      const answer: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of answer.Responses?.[tableName] ?? []) items.set(String(item.pk), item);
+      pending = answer.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
   return items;
 }
 

@@ -4,6 +4,16 @@ export interface CallPlan {
   callId: string;
   /** Talk time in whole seconds, or null for a call never answered. */
   durationSeconds: number | null;
+  /** How its webhooks are shaped, which decides the API that knows it (cXML: Compatibility; else voice logs). */
+  shape: 'flat' | 'relay' | 'cxml';
+  from: string;
+  to: string;
+  /** Epoch ms: created, answered (null if never), ended. */
+  startAt: number;
+  answerAt: number | null;
+  endAt: number;
+  /** What SignalWire charges once it has priced the call (dollars, positive); null: never answered, not billed. */
+  price: number | null;
 }
 
 type Step = { state: string; at: number };
@@ -32,7 +42,23 @@ export function callDeliveries(
   const to = '+15551234567';
   const build = { flat, relay, cxml }[shape];
   const deliveries = steps.map((step) => build(callId, step, steps, from, to, answered));
-  return { plan: { callId, durationSeconds: duration }, deliveries };
+  const plan: CallPlan = {
+    callId,
+    durationSeconds: duration,
+    shape,
+    from,
+    to,
+    startAt: start,
+    answerAt: answered ? start + 5000 : null,
+    endAt: steps.at(-1)!.at,
+    price: duration === null ? null : callPrice(duration),
+  };
+  return { plan, deliveries };
+}
+
+/** $0.0065 per started minute, as SignalWire bills inbound PSTN voice (5 decimals, like the Compatibility API). */
+function callPrice(seconds: number): number {
+  return (Math.ceil(seconds / 60) * 650) / 100_000;
 }
 
 function flat(callId: string, step: Step, _steps: Step[], from: string, to: string, answered: boolean): NewDelivery {

@@ -1,15 +1,24 @@
 import { callDeliveries, type CallPlan } from './calls';
 import { json, seededRandom, shuffled, type Delivery, type NewDelivery } from './delivery';
-import { inboundDeliveries, statusDeliveries } from './messages';
+import { inboundDeliveries, statusDeliveries, type MessagePlan } from './messages';
 import { roomDeliveries } from './rooms';
 
 export type { Delivery } from './delivery';
 export type { CallPlan } from './calls';
+export type { MessagePlan } from './messages';
 
 export interface Scenario {
   /** Every delivery in the order the sender posts it, duplicates included (a duplicate shares its `id`). */
   sends: Delivery[];
   calls: CallPlan[];
+  /** Outbound messages whose receipts are sent (SignalWire's final status and price of each). */
+  messages: MessagePlan[];
+  /**
+   * Deliveries SignalWire gives up on (its retries failed): never posted, never acknowledged. Only call and message
+   * status callbacks, and never all of one record's: the reconciler asks about records we have (SignalWire's
+   * listings, which find records we never heard of, are not exercised here).
+   */
+  dropped: Set<number>;
 }
 
 export interface ScenarioOptions {
@@ -18,6 +27,8 @@ export interface ScenarioOptions {
   seed: number;
   duplicateRate?: number;
   maxMembers?: number;
+  /** Share of call and message status deliveries the sender gives up on (0 by default). */
+  dropRate?: number;
 }
 
 // Entities drawn per kind (weights), giving roughly: calls 30%, video 35%, receipts 20%, inbound SMS 12%, SWML 4%.
@@ -35,6 +46,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   const duplicateRate = options.duplicateRate ?? 0.2;
   const base = Date.now() - 6 * 3600_000;
   const calls: CallPlan[] = [];
+  const messages: MessagePlan[] = [];
   const entities: NewDelivery[][] = [];
   const poison = Math.max(3, Math.round(options.total / 500));
   for (let p = 0; p < poison; p++) entities.push([poisonDelivery(p)]);
@@ -48,19 +60,31 @@ export function buildScenario(options: ScenarioOptions): Scenario {
       calls.push(call.plan);
       list = call.deliveries;
     } else if (kind === 'inbound') list = inboundDeliveries(index, base, random);
-    else if (kind === 'status') list = statusDeliveries(index, base, random);
-    else if (kind === 'room') list = roomDeliveries(index, base, random, options.maxMembers ?? 30);
+    else if (kind === 'status') {
+      const message = statusDeliveries(index, base, random);
+      messages.push(message.plan);
+      list = message.deliveries;
+    } else if (kind === 'room') list = roomDeliveries(index, base, random, options.maxMembers ?? 30);
     else list = [swmlFetch(index, random)];
     entities.push(list);
     planned += list.length * (1 + (kind === 'swml' ? 0 : duplicateRate));
   }
   let id = 0;
+  // Its own sequence: the same seed sends the same deliveries whatever the drop rate.
+  const dropRandom = seededRandom(options.seed ^ 0xd409);
+  const dropRate = options.dropRate ?? 0;
+  const dropped = new Set<number>();
   const queues = shuffled(entities, random).map((list) => {
     const withIds = list.map((d) => ({ ...d, id: id++ }));
+    if (dropRate > 0 && (list[0]!.effect.kind === 'call' || list[0]!.effect.kind === 'status')) {
+      const drops = withIds.filter(() => dropRandom() < dropRate);
+      if (drops.length === withIds.length) drops.splice(Math.floor(dropRandom() * drops.length), 1);
+      for (const d of drops) dropped.add(d.id);
+    }
     const duplicates = withIds.filter((d) => d.effect.kind !== 'swml' && random() < duplicateRate);
     return shuffled([...withIds, ...duplicates], random);
   });
-  return { sends: interleave(queues, random).slice(0, options.total), calls };
+  return { sends: interleave(queues, random).slice(0, options.total), calls, messages, dropped };
 }
 
 function interleave(queues: Delivery[][], random: () => number): Delivery[] {

@@ -61,12 +61,39 @@ function inbound(
   }
 }
 
+/** An outbound message as SignalWire knows it in the end (the reconciler's source when its receipts are lost). */
+export interface MessagePlan {
+  messageId: string;
+  /** Its receipts' shape: cXML messages live in the Compatibility API, the others in the messaging logs. */
+  shape: 'flat' | 'relay' | 'cxml';
+  status: 'delivered' | 'undelivered';
+  from: string;
+  to: string;
+  /** Epoch ms it was queued. */
+  queuedAt: number;
+  /** What SignalWire charges once priced (dollars, positive); null: undelivered, not billed. */
+  price: number | null;
+}
+
 /** Delivery receipts of one outbound message: queued, sent, then one terminal status (delivered or undelivered). */
-export function statusDeliveries(index: number, base: number, random: () => number): NewDelivery[] {
+export function statusDeliveries(
+  index: number,
+  base: number,
+  random: () => number,
+): { plan: MessagePlan; deliveries: NewDelivery[] } {
   const messageId = `chaos-out-${index}`;
   const terminal = random() < 0.8 ? 'delivered' : 'undelivered';
   const shape = pickFrom(['flat', 'relay', 'cxml'] as const, random);
-  return ['queued', 'sent', terminal].map((status, n) => {
+  const plan: MessagePlan = {
+    messageId,
+    shape,
+    status: terminal,
+    from: OUR_NUMBER,
+    to: '+15557654321',
+    queuedAt: base + index * 1000,
+    price: terminal === 'delivered' ? 0.0079 : null,
+  };
+  const deliveries = ['queued', 'sent', terminal].map((status, n) => {
     const at = base + index * 1000 + n * 1500;
     const effect = { kind: 'status' as const, messageId, status };
     const error = status === 'undelivered' ? { code: '30003', message: 'Unreachable destination handset' } : undefined;
@@ -106,4 +133,5 @@ export function statusDeliveries(index: number, base: number, random: () => numb
           effect,
         );
   });
+  return { plan, deliveries };
 }

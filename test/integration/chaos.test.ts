@@ -7,13 +7,22 @@ import { runChaos } from '../../chaos/harness';
  * The chaos harness (chaos/, `npm run chaos`) at a small scale: about 300 signed deliveries, a fifth duplicated and
  * shuffled, through the local stack with every fault on (connection resets, AWS-shaped 5xx and throttling, latency
  * beyond the SDK timeouts, responses dropped after the request took effect) in front of SQS, DynamoDB, SSM, SNS and
- * the SignalWire API, and the worker process SIGKILLed mid-batch. CHAOS_SEED replays a run.
+ * the SignalWire API, the worker process SIGKILLed mid-batch, and a share of the call and message status callbacks
+ * given up on by the sender, which the scheduled reconciler restores from the stand-in SignalWire (with 429s).
+ * CHAOS_SEED replays a run.
  */
 describe('chaos: nothing acknowledged is lost or applied twice (local stack, real faults, killed worker)', () => {
   it('keeps every acknowledged delivery exactly once in effect, or in the DLQ with its reason', async () => {
     const lines: string[] = [];
     const options = chaosOptions(
-      { CHAOS_N: '300', CHAOS_SEED: process.env.CHAOS_SEED ?? '11', CHAOS_KILL_MS: '8000', CHAOS_CONCURRENCY: '12' },
+      {
+        CHAOS_N: '300',
+        CHAOS_SEED: process.env.CHAOS_SEED ?? '11',
+        CHAOS_KILL_MS: '8000',
+        CHAOS_CONCURRENCY: '12',
+        CHAOS_DROP_RATE: '0.2',
+        CHAOS_RECONCILE_MS: '1000',
+      },
       (line) => lines.push(line),
     );
     // Shorter than `npm run chaos` (the same relations: visibility >= worker timeout < lease), so the test stays short.
@@ -24,6 +33,9 @@ describe('chaos: nothing acknowledged is lost or applied twice (local stack, rea
       replyLeaseSeconds: 10,
       drainTimeoutMs: 120_000,
       killsEndWithSending: true,
+      // SignalWire prices sooner, so the reconciler's last reports come within a few seconds of the last delivery.
+      priceAfterMs: [500, 2500],
+      restoreTimeoutMs: 60_000,
     });
     const report = `seed ${options.seed}\n${lines.join('\n')}\n${results.problems.map((p) => `${p.kind}: ${p.detail}`).join('\n')}`;
     // the faults really happened
@@ -31,6 +43,13 @@ describe('chaos: nothing acknowledged is lost or applied twice (local stack, rea
       assert.ok((results.faults[kind] ?? 0) > 0, `no ${kind} fault was injected\n${report}`);
     }
     assert.ok(results.acked > 250, report);
+    const reconcile = results.reconcile as { runs: number; stand_in_429s: number; final_states_restored: number };
+    assert.ok(results.dropped_by_sender > 0, `nothing was dropped by the sender\n${report}`);
+    assert.ok(reconcile.stand_in_429s > 0, `the stand-in answered no 429\n${report}`);
+    // the reconciler restored what the dropped webhooks would have said, final states included, within the run
+    assert.ok(results.restored_by_reconciler > 0, report);
+    assert.ok(reconcile.final_states_restored > 0, report);
+    assert.notEqual(results.restored_after_last_drop_s, null, report);
     // and the guarantee held
     assert.equal(results.lost, 0, report);
     assert.equal(results.double_applied, 0, report);
