@@ -86,3 +86,21 @@ async function stopSource(worker: Worker): Promise<void> {
   worker.postMessage({ type: 'stop-source' });
   await stopped;
 }
+
+/** A function thread started at its first invocation (stopping one never started does nothing). */
+export function lazyFunctionThread(
+  options: FunctionThreadOptions,
+  onError?: (error: unknown) => void,
+): Promise<FunctionThread> {
+  let started: Promise<FunctionThread> | undefined;
+  const thread = () => {
+    started ??= startFunctionThread(options, onError);
+    return started;
+  };
+  return Promise.resolve({
+    invoke: async (event) => (await thread()).invoke(event),
+    async stop() {
+      if (started !== undefined) await (await started).stop();
+    },
+  });
+}

@@ -7,7 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startDynamoDb, startS3, startSnsStandInHere, startSqs, startSsmStandIn } from './emulators';
-import { startFunctionThread, type FunctionThreadOptions } from './function-thread';
+import { lazyFunctionThread, startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
 import { localAccessKeys, STACK_CREDENTIALS } from './local-credentials';
@@ -180,10 +180,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_S3: s3Emulator.endpoint,
   });
 
-  const startFunction = (fn: FunctionThreadOptions) =>
+  const startFunction = (fn: FunctionThreadOptions, invokedOnly: boolean) =>
     fn.eventSource && options.eventSourceProcesses
       ? startFunctionProcess(fn, options.onError)
-      : startFunctionThread(fn, options.onError);
+      : invokedOnly
+        ? lazyFunctionThread(fn, options.onError)
+        : startFunctionThread(fn, options.onError);
   const routes: HttpRoute[] = [];
   const threads = await Promise.all(
     envs.map(async ({ fn, env }) => {
@@ -193,6 +195,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           batchWindowMs: options.batchWindowMs,
           timeoutMs: options.eventSourceTimeoutMs,
         }),
+        // A function only invoked (the reconciler, on its schedule or on demand) starts at its first invocation, as a
+        // Lambda's first container does: a stack that never runs it never loads it.
+        fn.httpRoutes.length === 0 && fn.sqs === undefined,
       );
       for (const route of fn.httpRoutes)
         routes.push({ ...route, handler: thread.invoke, timeoutMs: fn.timeoutSeconds * 1000 });
