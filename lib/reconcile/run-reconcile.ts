@@ -95,16 +95,7 @@ export async function runReconcile(deps: ReconcileDeps, settings: ReconcileSetti
     deps.records.list('message', range(settings.messageWindowMinutes), settings.maxRequests),
   ]);
   const queue = interleave(calls, messages);
-  const report: ReconcileReport = {
-    open: queue.length,
-    requests: 0,
-    rateLimited: 0,
-    changes: [],
-    unchanged: 0,
-    failed: [],
-    budgetExhausted: false,
-    dryRun: settings.dryRun === true,
-  };
+  const report: ReconcileReport = { ...emptyReport(settings), open: queue.length };
   let pausedUntil = 0;
 
   /** One API request within the budget (undefined when it is used up), tried again after a 429. */
@@ -206,6 +197,20 @@ export async function runReconcile(deps: ReconcileDeps, settings: ReconcileSetti
     } while (next !== undefined);
     return true;
   }
+}
+
+/** A run's report before it asked anything. */
+export function emptyReport(settings: Pick<ReconcileSettings, 'dryRun'>): ReconcileReport {
+  return {
+    open: 0,
+    requests: 0,
+    rateLimited: 0,
+    changes: [],
+    unchanged: 0,
+    failed: [],
+    budgetExhausted: false,
+    dryRun: settings.dryRun === true,
+  };
 }
 
 /** Whether SignalWire's answer tells us anything; the report to send and what it adds. */

@@ -12,7 +12,7 @@ import { createKnownRecords } from '../store/known-records';
 import { createOpenRecords } from '../store/open-records';
 import { createDocumentClient } from '../store/table';
 import type { ReconcileDeps, ReconcileReport, ReconcileSettings } from '../reconcile/run-reconcile';
-import { runReconcile } from '../reconcile/run-reconcile';
+import { emptyReport, runReconcile } from '../reconcile/run-reconcile';
 
 export interface ReconcilerClients {
   dynamodb: DynamoDbSender;
@@ -85,17 +85,4 @@ async function lookupWithToken(
     apiToken,
     timeoutMs: settings.timeoutMs,
   });
-}
-
-function emptyReport(settings: ReconcileSettings): ReconcileReport {
-  return {
-    open: 0,
-    requests: 0,
-    rateLimited: 0,
-    changes: [],
-    unchanged: 0,
-    failed: [],
-    budgetExhausted: false,
-    dryRun: settings.dryRun === true,
-  };
 }
