@@ -27,13 +27,15 @@ function faultRates(total: number): FaultRates {
  * CHAOS_FAULT_RATE share of proxied requests that fail (0.08), CHAOS_CONCURRENCY (16), CHAOS_KILL_MS mean time
  * between worker kills (15000; 0 turns kills off), CHAOS_LATENCY_MS (2500), CHAOS_DRAIN_TIMEOUT_MS (600000),
  * CHAOS_DROP_RATE share of call and message status deliveries SignalWire gives up on (0.1), CHAOS_RECONCILE_MS
- * between reconciler runs (3000). SignalWire prices a call or message 2-10 s after the sender first handles it.
+ * between reconciler runs (3000), CHAOS_CUT_RATE share of recording downloads the recording server cuts part-way
+ * (0.2). SignalWire prices a call or message 2-10 s after the sender first handles it.
  *
  * Timing, scaled down from serverless.yml keeping its relations: worker timeout 15 s (deployed 30 s), visibility
  * 15 s (181 s: never shorter than the timeout, so a live invocation's messages are not handed out again), reply and
  * notification lease 18 s (90 s: it outlasts the timeout, so a lease only expires once its holder is dead, and a
  * message kept waiting by a dead holder's claim is taken over on its second or third receive, inside
- * maxReceiveCount 5). Kills come every 7.5-22.5 s.
+ * maxReceiveCount 5). Kills come every 7.5-22.5 s. The recordings copier gets the same timeout, visibility and
+ * lease (deployed 900 s, 5400 s and 960 s).
  */
 export function chaosOptions(env: Env, log: (line: string) => void): ChaosOptions {
   const killMs = number(env, 'CHAOS_KILL_MS', 15_000);
@@ -51,6 +53,7 @@ export function chaosOptions(env: Env, log: (line: string) => void): ChaosOption
     drainTimeoutMs: number(env, 'CHAOS_DRAIN_TIMEOUT_MS', 600_000),
     dropRate: Math.min(0.9, number(env, 'CHAOS_DROP_RATE', 0.1)),
     reconcileEveryMs: Math.max(100, number(env, 'CHAOS_RECONCILE_MS', 3000)),
+    recordingCutRate: Math.min(1, number(env, 'CHAOS_CUT_RATE', 0.2)),
     priceAfterMs: [2000, 10_000],
     log,
   };

@@ -25,20 +25,30 @@ export interface FaultProxy {
 }
 
 export interface FaultProxyOptions {
-  /** Counted under this name (sqs, dynamodb, signalwire, ssm, sns). */
+  /** Counted under this name (sqs, dynamodb, signalwire, ssm, sns, s3, recordings). */
   name: string;
   rates: FaultRates;
   /** How long a `latency` request is held before it is forwarded: beyond the callers' timeouts. */
   latencyMs: number;
   random: () => number;
   counts: FaultCounts;
+  /**
+   * Answers streamed to the caller as they arrive instead of read whole first (the recording server's downloads): a
+   * download cut at its source reaches the caller cut, after the bytes sent so far.
+   */
+  stream?: boolean;
+  /**
+   * Told of each request the target answered: `delivered` when the answer was passed on to the caller (not dropped,
+   * the caller still connected). The S3 proxy counts the uploads S3 completed with it.
+   */
+  onAnswered?(request: { method: string; url: string }, status: number, delivered: boolean): void;
 }
 
 /**
  * An HTTP proxy in front of one dependency that fails like the real thing, from outside the code under test:
  * - reset: the connection is dropped before the request is forwarded (nothing happened);
- * - server_error / throttle: an error answer shaped like the service's own (AWS JSON `__type`, AWS query XML, or
- *   SignalWire's JSON), so SDKs classify it as they would on AWS (transient, throttling);
+ * - server_error / throttle: an error answer shaped like the service's own (AWS JSON `__type`, AWS query XML, S3's
+ *   XML `Error`, or SignalWire's JSON), so SDKs classify it as they would on AWS (transient, throttling);
  * - latency: the request is held `latencyMs`, then forwarded (it takes effect, maybe after the caller gave up);
  * - response_dropped: forwarded, the answer awaited (the write happened), then the connection is reset.
  */
@@ -58,15 +68,21 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     if (fault === 'reset') return void req.socket.destroy();
     if (fault === 'server_error' || fault === 'throttle') return sendError(res, req.headers, body, fault);
     if (fault === 'latency') await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
+    if (options.stream) return streamThrough(target, req, res, body, agent, fault === 'response_dropped', options);
     let answer: { status: number; headers: IncomingHttpHeaders; body: Buffer };
     try {
       answer = await forward(target, req, body, agent);
     } catch {
       return void req.socket.destroy();
     }
-    if (fault === 'response_dropped' || req.socket.destroyed) return void req.socket.destroy();
+    const request = { method: req.method ?? 'GET', url: req.url ?? '/' };
+    if (fault === 'response_dropped' || req.socket.destroyed) {
+      options.onAnswered?.(request, answer.status, false);
+      return void req.socket.destroy();
+    }
     res.writeHead(answer.status, stripHopHeaders(answer.headers));
     res.end(answer.body);
+    options.onAnswered?.(request, answer.status, true);
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
@@ -111,12 +127,15 @@ function forward(
   agent: Agent,
 ): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const headers: string[] = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
-    }
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: forwardedHeaders(req),
+        agent,
+      },
       (response) => {
         readAll(response).then(
           (data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }),
@@ -127,6 +146,65 @@ function forward(
     upstream.on('error', reject);
     upstream.end(body);
   });
+}
+
+/**
+ * `forward` for a streaming proxy: the answer's headers and bytes go to the caller as they arrive, and an answer that
+ * ends early (its source cut the connection) resets the caller's connection, so the caller sees the cut. `dropped`:
+ * the whole answer is read (the source sent it all), then the caller's connection is reset.
+ */
+function streamThrough(
+  target: URL,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Buffer,
+  agent: Agent,
+  dropped: boolean,
+  options: FaultProxyOptions,
+): void {
+  const request = { method: req.method ?? 'GET', url: req.url ?? '/' };
+  const upstream = httpRequest(
+    {
+      host: target.hostname,
+      port: target.port,
+      method: req.method,
+      path: req.url,
+      headers: forwardedHeaders(req),
+      agent,
+    },
+    (response) => {
+      const status = response.statusCode ?? 502;
+      if (dropped || req.socket.destroyed) {
+        const reset = () => {
+          options.onAnswered?.(request, status, false);
+          req.socket.destroy();
+        };
+        return void readAll(response).then(reset, reset);
+      }
+      res.writeHead(status, stripHopHeaders(response.headers));
+      response.pipe(res);
+      response.on('close', () => {
+        if (!response.complete) req.socket.destroy();
+        else options.onAnswered?.(request, status, true);
+      });
+      response.on('error', () => req.socket.destroy());
+      // The caller gone (it gave up): the download from the source stops too.
+      res.once('close', () => {
+        if (!response.complete) response.destroy();
+      });
+    },
+  );
+  upstream.on('error', () => req.socket.destroy());
+  upstream.end(body);
+}
+
+/** The caller's raw header lines, the hop-by-hop ones left out (see forward). */
+function forwardedHeaders(req: IncomingMessage): string[] {
+  const headers: string[] = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    if (!HOP_BY_HOP.has(req.rawHeaders[i]!.toLowerCase())) headers.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+  }
+  return headers;
 }
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'upgrade']);
@@ -183,6 +261,17 @@ function sendError(
       }),
     );
   }
+  if (headers['x-amz-content-sha256'] !== undefined) {
+    // S3 (REST-XML; every SigV4 request to S3 carries x-amz-content-sha256): an XML Error, SlowDown when throttling.
+    const [status, code, message] =
+      fault === 'throttle'
+        ? [503, 'SlowDown', 'Please reduce your request rate.']
+        : [500, 'InternalError', 'We encountered an internal error. Please try again.'];
+    res.writeHead(status, { 'content-type': 'application/xml', 'x-amz-request-id': requestId });
+    return void res.end(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message><RequestId>${requestId}</RequestId></Error>`,
+    );
+  }
   if (contentType.includes('x-www-form-urlencoded') && /(^|&)Action=/.test(body.toString())) {
     // AWS query protocol (SNS): an XML ErrorResponse.
     const [status, type, code] =
@@ -192,7 +281,7 @@ function sendError(
       `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>${type}</Type><Code>${code}</Code><Message>${code}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
     );
   }
-  // The SignalWire (Compatibility) REST API: its JSON error body.
+  // The SignalWire (Compatibility) REST API, and the host it serves recordings from: its JSON error body.
   const status = fault === 'throttle' ? 429 : 503;
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(

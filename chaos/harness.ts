@@ -1,10 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { ProcessEventSource } from '../local/event-source-process';
 import { startLocalStack } from '../local/stack';
 import { FAULT_KINDS, type FaultRates } from './fault-proxy';
 import { checkOracle, type ChaosResults } from './oracle/check';
-import { readDeadLetters, readRooms, readTable, waitForDrain } from './oracle/read-state';
+import { readBucket, readDeadLetters, readRooms, readTable, waitForDrain } from './oracle/read-state';
 import { buildScenario } from './scenario';
 import { seededRandom } from './scenario/delivery';
 import { startProgress } from './progress';
@@ -34,6 +35,8 @@ export interface ChaosOptions {
   reconcileEveryMs: number;
   /** SignalWire prices a call or message this long (a share of the range per record) after it knows its end. */
   priceAfterMs: [number, number];
+  /** Share of the recording downloads the recording server cuts part-way (beside its fault proxy's faults). */
+  recordingCutRate: number;
   /** After the queue drained, how long the records may take to be all restored before the oracle reads them. */
   restoreTimeoutMs?: number;
   /** How often the run logs what is sent, queued and done (chaos/progress.ts). */
@@ -55,6 +58,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     rates: options.rates,
     latencyMs: options.latencyMs,
     seed: options.seed ^ 0x5eed,
+    cutRate: options.recordingCutRate,
   });
   const stack = await startLocalStack({
     port: 0,
@@ -66,7 +70,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       if (process.env.CHAOS_LOG_LEVEL) options.log(`local stack: ${String(error).slice(0, 300)}`);
     },
     eventSourceTimeoutMs: options.workerTimeoutMs,
-    // The functions reach SQS, DynamoDB, SSM and SNS through fault proxies (queue URLs included); the oracle goes direct.
+    // The functions reach SQS, DynamoDB, SSM, SNS and S3 through fault proxies (queue URLs included), the copier the
+    // recording server through its own; the oracle goes direct.
     functionEndpoint: deps.functionEndpoint,
     environment: {
       LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'silent',
@@ -76,6 +81,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       // the worker's timeout, as in serverless.yml (docs/testing.md, chaos run explains the arithmetic).
       SIGNALWIRE_TIMEOUT_MS: '1500',
       REPLY_LEASE_SECONDS: String(options.replyLeaseSeconds),
+      // The copier's claims likewise: its timeout is the worker's here, so its lease is the replies' (960 s deployed).
+      COPY_LEASE_SECONDS: String(options.replyLeaseSeconds),
       // The reconciler asks about every open record on each run, however recent its last change.
       RECONCILE_CALL_WINDOW_MINUTES: '0',
       RECONCILE_MESSAGE_WINDOW_MINUTES: '0',
@@ -89,9 +96,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   // The oracle's own clients go straight to the emulators: it must read what is there, not what the proxy lets through.
   const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: 'us-east-1', credentials, md5: false });
   const dynamodb = new DynamoDBClient({ endpoint: stack.dynamodbEndpoint, region: 'us-east-1', credentials });
+  const s3 = new S3Client({ endpoint: stack.s3Endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
+  // serverless.yml's SQS-fed functions, in its order: the worker, then the recordings copier.
   const worker = stack.eventSources[0] as ProcessEventSource;
+  const copier = stack.eventSources[1] as ProcessEventSource;
   const killer = startWorkerKiller(worker, options.killEveryMs, seededRandom(options.seed ^ 0xdead));
-  const scenario = buildScenario({ total: options.total, seed: options.seed, dropRate: options.dropRate });
+  const scenario = buildScenario({
+    total: options.total,
+    seed: options.seed,
+    dropRate: options.dropRate,
+    recordingsUrl: deps.proxies.recordings,
+  });
+  // The recording server holds every recording but the missing ones (their URLs answer 404).
+  const recordingPlans = scenario.recordings.map((plan) =>
+    plan.missing ? plan : { ...plan, sha256: deps.recordingServer.add(plan.name, plan.size).sha256 },
+  );
   const truth = startSignalWireTruth(deps.signalwire, scenario, {
     seed: options.seed,
     priceAfterMs: options.priceAfterMs,
@@ -124,7 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     const progress = startProgress(
       sqs,
       stack.queueUrl,
-      { sent: () => sent, kills: () => killer.kills, worker },
+      { sent: () => sent, kills: () => killer.kills, worker, copier },
       options.log,
       options.progressEveryMs,
     );
@@ -182,21 +201,42 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     // queues later finds the worker stopped: every record is restored already).
     const stopping = reconciler.stop();
     truth.stop();
-    const settled = await waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => undefined);
+    // The copies the worker asked for are waited for meanwhile (the copier has been at them since the first one).
+    const [settled] = await Promise.all([
+      waitForDrain(sqs, stack.queueUrl, options.drainTimeoutMs, () => undefined),
+      waitForDrain(sqs, stack.recordingsQueueUrl, options.drainTimeoutMs, () => undefined),
+    ]);
     progress.stop();
     // Nothing may change while the oracle reads: a run that did not drain has a worker still applying, and a reply
     // sent after the table was read would look like a reply to nothing.
     await worker.stop();
+    // Every copy the worker asked for is done, or dead-lettered, before the copier stops and the oracle reads: with the
+    // worker stopped, nothing waiting or in flight on the recordings queue is enough (a copy under way is in flight).
+    const copies = await waitForDrain(
+      sqs,
+      stack.recordingsQueueUrl,
+      options.drainTimeoutMs,
+      () => undefined,
+      undefined,
+      1,
+    );
+    deps.stopCuts();
+    await copier.stop();
+    options.log(
+      `recordings: ${copies.drained ? 'all copied or dead-lettered' : `NOT drained, ${copies.remaining} left`}, ${copier.stats.deleted} copy jobs done, ${deps.recordingServer.started} downloads (${deps.recordingServer.cut} cut)`,
+    );
     const sessions = new Set(
       scenario.sends.flatMap((d) => (d.effect.kind === 'video' ? [d.effect.roomSessionId] : [])),
     );
-    const [items, rooms, deadLetters] = await Promise.all([
+    const [items, rooms, deadLetters, objects, recordingDeadLetters] = await Promise.all([
       readTable(dynamodb, stack.tableName),
       readRooms(dynamodb, stack.tableName, sessions),
       readDeadLetters(sqs, stack.deadLetterQueueUrl),
+      readBucket(s3, stack.recordingsBucket, 'recordings/'),
+      readDeadLetters(sqs, stack.recordingsDeadLetterQueueUrl),
     ]);
     await stopping;
-    const counts = await deps.faultCounts();
+    const [counts, uploads] = await Promise.all([deps.faultCounts(), deps.uploadCounts()]);
     const faults: Record<string, number> = Object.fromEntries(
       FAULT_KINDS.map((k) => [k, Object.values(counts).reduce((n, c) => n + c[k], 0)]),
     );
@@ -218,6 +258,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       faultsByTarget: counts,
       progress: progress.samples,
       workerStats: { ...worker.stats, timeout_exits: worker.exits, event_source_errors: stackErrors },
+      recordings: {
+        plans: recordingPlans,
+        bucket: stack.recordingsBucket,
+        objects,
+        deadLetters: recordingDeadLetters,
+        downloads: new Map(scenario.recordings.map((p) => [p.recordingId, deps.recordingServer.downloadsOf(p.name)])),
+        server: {
+          started: deps.recordingServer.started,
+          completed: deps.recordingServer.completed,
+          cut: deps.recordingServer.cut,
+        },
+        uploads,
+        drained: copies.drained,
+        copier: { ...copier.stats, timeout_exits: copier.exits },
+      },
       reconcile: {
         runs: reconciler.summary(),
         standInRateLimited: deps.signalwire.rateLimited,
@@ -231,6 +286,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     await killer.stop();
     sqs.destroy();
     dynamodb.destroy();
+    s3.destroy();
     await stack.stop();
     await deps.close();
   }

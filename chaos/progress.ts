@@ -12,6 +12,8 @@ interface ProgressSample {
   inFlight: number;
   /** Messages the worker's event source deleted so far (applied or dead-lettered). */
   deleted: number;
+  /** Copy jobs the recordings copier finished (copied, already there, or dead-lettered). */
+  copies: number;
   kills: number;
   /** The machine's one-minute load average (other work shares it). */
   load: number;
@@ -26,7 +28,7 @@ interface ProgressSample {
 export function startProgress(
   sqs: SQSClient,
   queueUrl: string,
-  state: { sent(): number; kills(): number; worker: EventSource },
+  state: { sent(): number; kills(): number; worker: EventSource; copier: EventSource },
   log: (line: string) => void,
   everyMs = 15_000,
 ) {
@@ -49,6 +51,7 @@ export function startProgress(
       visible: Number(Attributes.ApproximateNumberOfMessages ?? -1),
       inFlight: Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? -1),
       deleted: state.worker.stats.deleted,
+      copies: state.copier.stats.deleted,
       kills: state.kills(),
       load: Math.round(loadavg()[0]! * 10) / 10,
       loopP99Ms: Math.round(loop.percentile(99) / 1e6),
@@ -56,7 +59,7 @@ export function startProgress(
     loop.reset();
     samples.push(s);
     log(
-      `  ${String(s.t).padStart(4)} s: sent ${s.sent}, queue ${s.visible} waiting + ${s.inFlight} in flight, worker done ${s.deleted}, ${s.kills} kills, load ${s.load}, loop p99 ${s.loopP99Ms} ms`,
+      `  ${String(s.t).padStart(4)} s: sent ${s.sent}, queue ${s.visible} waiting + ${s.inFlight} in flight, worker done ${s.deleted}, copies done ${s.copies}, ${s.kills} kills, load ${s.load}, loop p99 ${s.loopP99Ms} ms`,
     );
   };
   const timer = setInterval(() => void sample(), everyMs);

@@ -2,6 +2,12 @@ import { once } from 'node:events';
 import type { FaultCounts, FaultRates } from './fault-proxy';
 import { startTypeScriptThread } from '../local/typescript-thread';
 
+/**
+ * Uploads S3 completed through its proxy, by object key: `completed` (the object written), `delivered` (of those, the
+ * answer reached the caller; the others' answers were dropped).
+ */
+export type UploadCounts = Record<string, { completed: number; delivered: number }>;
+
 export interface ProxyThread {
   /** Each proxy's address, by name. */
   endpoints: Record<string, string>;
@@ -9,8 +15,10 @@ export interface ProxyThread {
   setTarget(name: string, url: string): Promise<void>;
   /** The faults injected so far, by proxy and kind. */
   counts(): Promise<FaultCounts>;
+  /** The uploads counted by the proxy `uploadsThrough` names, so far. */
+  uploads(): Promise<UploadCounts>;
   /** Closes every proxy and ends the thread; resolves to the final counts. */
-  close(): Promise<FaultCounts>;
+  close(): Promise<{ counts: FaultCounts; uploads: UploadCounts }>;
 }
 
 /**
@@ -20,20 +28,27 @@ export interface ProxyThread {
  */
 export async function startProxyThread(options: {
   names: string[];
+  /** Proxies that stream answers through (chaos/fault-proxy.ts, `stream`) instead of reading them whole first. */
+  streaming?: string[];
+  /** The proxy in front of S3, whose completed uploads are counted by key. */
+  uploadsThrough?: string;
   rates: FaultRates;
   latencyMs: number;
   seed: number;
 }): Promise<ProxyThread> {
-  const worker = startTypeScriptThread(new URL('./proxy-thread-main.ts', import.meta.url), { workerData: options });
-  const pending = new Map<number, { resolve(counts: FaultCounts): void; reject(error: Error): void }>();
+  const worker = startTypeScriptThread(new URL('./proxy-thread-main.ts', import.meta.url), {
+    workerData: { ...options, streaming: options.streaming ?? [] },
+  });
+  type Answer = { counts: FaultCounts; uploads: UploadCounts };
+  const pending = new Map<number, { resolve(answer: Answer): void; reject(error: Error): void }>();
   let nextId = 0;
   const [ready] = (await Promise.race([
     once(worker, 'message'),
     once(worker, 'error').then(([error]) => Promise.reject(error)),
   ])) as [{ endpoints: Record<string, string> }];
-  worker.on('message', (message: { type: string; id: number; counts: FaultCounts }) => {
+  worker.on('message', (message: { type: string; id: number } & Answer) => {
     if (message.type === 'done') {
-      pending.get(message.id)?.resolve(message.counts);
+      pending.get(message.id)?.resolve({ counts: message.counts, uploads: message.uploads });
       pending.delete(message.id);
     }
   });
@@ -43,7 +58,7 @@ export async function startProxyThread(options: {
     pending.clear();
   });
   const ask = (message: Record<string, string>) =>
-    new Promise<FaultCounts>((resolve, reject) => {
+    new Promise<Answer>((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
       worker.postMessage({ ...message, id });
@@ -51,11 +66,12 @@ export async function startProxyThread(options: {
   return {
     endpoints: ready.endpoints,
     setTarget: async (name, url) => void (await ask({ type: 'target', name, url })),
-    counts: () => ask({ type: 'counts' }),
+    counts: async () => (await ask({ type: 'counts' })).counts,
+    uploads: async () => (await ask({ type: 'counts' })).uploads,
     async close() {
-      const counts = await ask({ type: 'close' });
+      const answer = await ask({ type: 'close' });
       await worker.terminate();
-      return counts;
+      return answer;
     },
   };
 }

@@ -19,6 +19,7 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(new URL('latest.json', dir), `${JSON.stringify({ ...results, seed: options.seed }, null, 2)}\n`);
 console.log(formatTable(results));
 for (const problem of results.problems.slice(0, 30)) console.log(`  ${problem.kind}: ${problem.detail}`);
+for (const reason of results.recordings.exhausted_reasons) console.log(`  recording dead-lettered: ${reason}`);
 console.log(
   results.passed
     ? 'PASS: nothing acknowledged was lost or applied twice'

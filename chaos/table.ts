@@ -22,6 +22,7 @@ export function formatTable(results: ChaosResults): string {
     rate_limited: number;
     stand_in_429s: number;
   };
+  const rec = results.recordings;
   const rows: [string, string | number][] = [
     ['sent (duplicates included)', results.sent],
     ['  of which duplicates', details.duplicates_sent],
@@ -52,6 +53,18 @@ export function formatTable(results: ChaosResults): string {
     ['reconciler runs (failed) / requests', `${reconcile.runs} (${reconcile.failed_runs}) / ${reconcile.requests}`],
     ['reconcile reports sent / records changed', `${reconcile.reports_sent} / ${reconcile.records_reconciled}`],
     ['429s: stand-in answered / reconciler saw', `${reconcile.stand_in_429s} / ${reconcile.rate_limited}`],
+    ['recordings completed (of which 404 URLs)', `${rec.completed} (${rec.completed_not_found})`],
+    ['recordings copied, once and whole', `${rec.copied} (${(rec.bytes_copied / 1e6).toFixed(1)} MB)`],
+    [
+      'recordings dead-lettered (404 / exhausted)',
+      `${rec.dead_lettered} (${rec.dead_lettered_not_found} / ${rec.dead_lettered_exhausted})`,
+    ],
+    [
+      'recording downloads started / completed / cut',
+      `${rec.downloads_started} / ${rec.downloads_completed} / ${rec.downloads_cut}`,
+    ],
+    ['S3 uploads completed / answered', `${rec.uploads_completed} / ${rec.uploads_answered}`],
+    ['faults: S3 / recording server', `${rec.s3_faults} / ${rec.recording_server_faults}`],
     ['acked per second', details.acked_per_second],
     ['duration', `${results.duration_s} s`],
     ...Object.entries(results.faults).map(([kind, n]): [string, number] => [`fault: ${kind}`, n]),

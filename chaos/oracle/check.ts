@@ -1,6 +1,7 @@
 import { Context, type OracleInput } from './context';
 import { checkDeadLetters, checkNotifications, checkReplies } from './effect-checks';
 import { checkReconciled } from './reconcile-checks';
+import { checkRecordings, type RecordingTally } from './recording-checks';
 import { checkCalls, checkMessageStatuses, checkNothingLost, checkRooms, checkSwml } from './state-checks';
 
 export type { OracleInput } from './context';
@@ -28,6 +29,15 @@ export interface ChaosResults {
   faults: Record<string, number>;
   /** The scheduled reconciler: its runs, reports and 429s, and the records it restored. */
   reconcile: Record<string, unknown>;
+  /**
+   * The rooms' recordings, copied to the bucket by the copier through the recording server's and S3's fault proxies:
+   * how many completed, were copied (once, whole) or dead-lettered, the downloads and uploads, the faults on the way.
+   */
+  recordings: RecordingTally & {
+    s3_faults: number;
+    recording_server_faults: number;
+    copier: OracleInput['recordings']['copier'];
+  };
   passed: boolean;
   details: Record<string, unknown>;
   problems: { kind: string; detail: string }[];
@@ -48,6 +58,12 @@ export function checkOracle(input: OracleInput): ChaosResults {
   const swmlDocuments = checkSwml(ctx);
   const replies = checkReplies(ctx);
   const notifications = checkNotifications(ctx);
+  const recordings = checkRecordings(ctx);
+  const faultsOf = (target: string) =>
+    Object.values((input.faultsByTarget as Record<string, Record<string, number>>)[target] ?? {}).reduce(
+      (n, c) => n + c,
+      0,
+    );
   if (!input.drained) ctx.problem('lost', 'the queue did not drain before the deadline: what is left was not checked');
   if (replies.sent !== replies.expected && ctx.counts.double_applied === 0 && ctx.counts.lost === 0) {
     ctx.problem('wrong_final_state', `replies sent ${replies.sent}, expected ${replies.expected}`);
@@ -78,6 +94,12 @@ export function checkOracle(input: OracleInput): ChaosResults {
       restored_after_last_drop_s: restoredAfter === null ? null : Math.round(restoredAfter * 10) / 10,
       stand_in_429s: input.reconcile.standInRateLimited,
       ...input.reconcile.runs,
+    },
+    recordings: {
+      ...recordings,
+      s3_faults: faultsOf('s3'),
+      recording_server_faults: faultsOf('recordings'),
+      copier: input.recordings.copier,
     },
     passed: false,
     details: {

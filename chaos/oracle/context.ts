@@ -2,9 +2,29 @@ import type { RoomSession } from '../../lib/video/room-session';
 import type { CreatedMessage } from '../../test/helpers/fake-signalwire';
 import type { Published } from '../aws-stand-ins';
 import type { ReconcilerSummary } from '../reconciler-runs';
-import type { CallPlan, Delivery, MessagePlan } from '../scenario';
+import type { UploadCounts } from '../proxy-thread';
+import type { CallPlan, Delivery, MessagePlan, RecordingPlan } from '../scenario';
 import type { SendResult } from '../sender';
-import type { DeadLetter, Item } from './read-state';
+import type { DeadLetter, Item, StoredObject } from './read-state';
+
+/** The recordings' side of a run: what the recording server holds, what the bucket and the recordings DLQ hold. */
+interface RecordingsInput {
+  /** Each room's recording, with the sha256 of the bytes the recording server serves (none when missing). */
+  plans: (RecordingPlan & { sha256?: string })[];
+  bucket: string;
+  /** The bucket's objects under recordings/, by key. */
+  objects: Map<string, StoredObject>;
+  deadLetters: DeadLetter[];
+  /** The recording server's downloads of each recording (by recording id), and in all. */
+  downloads: Map<string, { started: number; completed: number; cut: number }>;
+  server: { started: number; completed: number; cut: number };
+  /** Uploads S3 completed through its fault proxy, by key. */
+  uploads: UploadCounts;
+  /** The recordings queue held nothing before the copier was stopped. */
+  drained: boolean;
+  /** The copier's event source: its batches, and the times its process timed out and was started again. */
+  copier: { batches: number; deleted: number; failed: number; timeout_exits: number };
+}
 
 export interface OracleInput {
   results: SendResult[];
@@ -26,6 +46,7 @@ export interface OracleInput {
   /** What was sent, queued and done every few seconds (chaos/progress.ts). */
   progress?: unknown[];
   workerStats: unknown;
+  recordings: RecordingsInput;
   /** The scheduled reconciler's runs, and how it went for the records whose webhooks the sender gave up on. */
   reconcile: {
     runs: ReconcilerSummary;

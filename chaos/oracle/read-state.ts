@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import {
   BatchGetCommand,
@@ -75,6 +78,42 @@ export async function readRooms(
   return rooms;
 }
 
+/** An object in the recordings bucket: its size, the sha256 of its bytes (read back), and how often it was listed. */
+export interface StoredObject {
+  size: number;
+  sha256: string;
+  listed: number;
+}
+
+/** Every object under `prefix` in the bucket, each read back whole for its checksum (a few at a time). */
+export async function readBucket(s3: S3Client, bucket: string, prefix: string): Promise<Map<string, StoredObject>> {
+  const objects = new Map<string, StoredObject>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token, MaxKeys: 1000 }),
+    );
+    for (const object of page.Contents ?? []) {
+      const key = object.Key ?? '';
+      const seen = objects.get(key);
+      if (seen) seen.listed++;
+      else objects.set(key, { size: object.Size ?? 0, sha256: '', listed: 1 });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  const keys = [...objects.keys()];
+  const lane = async () => {
+    for (let key = keys.shift(); key !== undefined; key = keys.shift()) {
+      const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const hash = createHash('sha256');
+      for await (const chunk of answer.Body as Readable) hash.update(chunk as Buffer);
+      objects.get(key)!.sha256 = hash.digest('hex');
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, lane));
+  return objects;
+}
+
 /** Every message in the DLQ, each received once and left there (hidden for the rest of the run). */
 export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise<DeadLetter[]> {
   const letters: DeadLetter[] = [];
@@ -105,8 +144,9 @@ export async function readDeadLetters(sqs: SQSClient, queueUrl: string): Promise
 }
 
 /**
- * Waits until the queue holds nothing, visible or in flight, three readings in a row a second apart (a killed
- * worker's messages are invisible until their timeout passes). `onEmpty` runs at the first empty reading.
+ * Waits until the queue holds nothing, visible or in flight, `readings` readings in a row a second apart (three by
+ * default: a killed worker's messages are invisible until their timeout passes). `onEmpty` runs at the first empty
+ * reading.
  */
 export async function waitForDrain(
   sqs: SQSClient,
@@ -114,6 +154,7 @@ export async function waitForDrain(
   timeoutMs: number,
   onEmpty: () => unknown,
   log?: (line: string) => void,
+  readings = 3,
 ): Promise<{ drained: boolean; remaining: number; ms: number }> {
   const start = Date.now();
   let zeros = 0;
@@ -138,7 +179,7 @@ export async function waitForDrain(
     );
     if (remaining === 0) {
       if (zeros++ === 0) await onEmpty();
-      if (zeros >= 3) return { drained: true, remaining, ms: Date.now() - start };
+      if (zeros >= readings) return { drained: true, remaining, ms: Date.now() - start };
     } else zeros = 0;
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }

@@ -1,7 +1,7 @@
 import { callDeliveries, type CallPlan } from './calls';
 import { json, seededRandom, shuffled, type Delivery, type NewDelivery } from './delivery';
 import { inboundDeliveries, statusDeliveries, type MessagePlan } from './messages';
-import { roomDeliveries } from './rooms';
+import { recordingOf, roomDeliveries, roomSessionOf } from './rooms';
 
 export type { Delivery } from './delivery';
 export type { CallPlan } from './calls';
@@ -13,12 +13,27 @@ export interface Scenario {
   calls: CallPlan[];
   /** Outbound messages whose receipts are sent (SignalWire's final status and price of each). */
   messages: MessagePlan[];
+  /** Each room's recording: where its `recording.completed` says it is, and whether the recording server has it. */
+  recordings: RecordingPlan[];
   /**
    * Deliveries SignalWire gives up on (its retries failed): never posted, never acknowledged. Only call and message
    * status callbacks, and never all of one record's: the reconciler asks about records we have (SignalWire's
    * listings, which find records we never heard of, are not exercised here).
    */
   dropped: Set<number>;
+}
+
+/** A room's recording as the recording server holds it (the harness adds it there: `name`, `size`). */
+export interface RecordingPlan {
+  recordingId: string;
+  roomSessionId: string;
+  /** Its name on the recording server, and its URL (through the recording server's fault proxy). */
+  name: string;
+  url: string;
+  /** Bytes (0 when missing). */
+  size: number;
+  /** Never added to the recording server: its URL answers 404, so it can never be copied. */
+  missing: boolean;
 }
 
 export interface ScenarioOptions {
@@ -29,6 +44,29 @@ export interface ScenarioOptions {
   maxMembers?: number;
   /** Share of call and message status deliveries the sender gives up on (0 by default). */
   dropRate?: number;
+  /** The recording server's base URL: each room's recording is at `<recordingsUrl>/recordings/<name>`. */
+  recordingsUrl: string;
+}
+
+/**
+ * A room's recording, the `n`th of the scenario: 1 to 6 MB, every 16th from the 7th 10 to 20 MB (a multipart upload of
+ * two to four parts), every 8th from the 2nd missing (its URL answers 404). Sizes come from their own sequence, so the
+ * deliveries of a seed stay the same.
+ */
+function recordingPlan(index: number, n: number, random: () => number, recordingsUrl: string): RecordingPlan {
+  const recordingId = recordingOf(index);
+  const name = `${recordingId}.mp4`;
+  const missing = n % 8 === 1;
+  const drawn = random();
+  const size = missing ? 0 : Math.round(n % 16 === 6 ? 10e6 + drawn * 10e6 : 1e6 + drawn * 5e6);
+  return {
+    recordingId,
+    roomSessionId: roomSessionOf(index),
+    name,
+    url: `${recordingsUrl}/recordings/${encodeURIComponent(name)}`,
+    size,
+    missing,
+  };
 }
 
 // Entities drawn per kind (weights), giving roughly: calls 30%, video 35%, receipts 20%, inbound SMS 12%, SWML 4%.
@@ -38,8 +76,9 @@ const WINDOW = 24;
 
 /**
  * N mixed deliveries: calls in all three shapes, inbound SMS (keywords, HELP twice), receipts, video rooms with many
- * members, SWML fetches and a few poison deliveries. A fifth are posted twice (SWML fetches excepted: a fetch is not
- * retried once answered), and each entity's deliveries are shuffled, then interleaved with other live entities.
+ * members and a recording each (recordingPlan), SWML fetches and a few poison deliveries. A fifth are posted twice
+ * (SWML fetches excepted: a fetch is not retried once answered), and each entity's deliveries are shuffled, then
+ * interleaved with other live entities.
  */
 export function buildScenario(options: ScenarioOptions): Scenario {
   const random = seededRandom(options.seed);
@@ -47,6 +86,8 @@ export function buildScenario(options: ScenarioOptions): Scenario {
   const base = Date.now() - 6 * 3600_000;
   const calls: CallPlan[] = [];
   const messages: MessagePlan[] = [];
+  const recordings: RecordingPlan[] = [];
+  const recordingRandom = seededRandom(options.seed ^ 0x7ec);
   const entities: NewDelivery[][] = [];
   const poison = Math.max(3, Math.round(options.total / 500));
   for (let p = 0; p < poison; p++) entities.push([poisonDelivery(p)]);
@@ -64,8 +105,11 @@ export function buildScenario(options: ScenarioOptions): Scenario {
       const message = statusDeliveries(index, base, random);
       messages.push(message.plan);
       list = message.deliveries;
-    } else if (kind === 'room') list = roomDeliveries(index, base, random, options.maxMembers ?? 30);
-    else list = [swmlFetch(index, random)];
+    } else if (kind === 'room') {
+      const recording = recordingPlan(index, recordings.length, recordingRandom, options.recordingsUrl);
+      recordings.push(recording);
+      list = roomDeliveries(index, base, random, options.maxMembers ?? 30, recording.url);
+    } else list = [swmlFetch(index, random)];
     entities.push(list);
     planned += list.length * (1 + (kind === 'swml' ? 0 : duplicateRate));
   }
@@ -84,7 +128,7 @@ export function buildScenario(options: ScenarioOptions): Scenario {
     const duplicates = withIds.filter((d) => d.effect.kind !== 'swml' && random() < duplicateRate);
     return shuffled([...withIds, ...duplicates], random);
   });
-  return { sends: interleave(queues, random).slice(0, options.total), calls, messages, dropped };
+  return { sends: interleave(queues, random).slice(0, options.total), calls, messages, recordings, dropped };
 }
 
 function interleave(queues: Delivery[][], random: () => number): Delivery[] {

@@ -7,11 +7,18 @@ type Step =
   | { type: 'recording.started' | 'recording.completed'; recording: string; at: number };
 
 /**
- * One room session with many members (5 to `maxMembers`), most of whom leave again, and one recording, named in
- * one of the three ways SignalWire names video events (flat `event`, Realtime `event_type` + params, per-event route).
+ * One room session with many members (5 to `maxMembers`), most of whom leave again, and one recording served at
+ * `recordingUrl` (its URL in `recording.completed`), named in one of the three ways SignalWire names video events
+ * (flat `event`, Realtime `event_type` + params, per-event route).
  */
-export function roomDeliveries(index: number, base: number, random: () => number, maxMembers: number): NewDelivery[] {
-  const session = `chaos-room-${index}`;
+export function roomDeliveries(
+  index: number,
+  base: number,
+  random: () => number,
+  maxMembers: number,
+  recordingUrl: string,
+): NewDelivery[] {
+  const session = roomSessionOf(index);
   const naming = pickFrom(['flat', 'realtime', 'route'] as const, random);
   const start = base + index * 1000;
   const members = 5 + Math.floor(random() * (maxMembers - 4));
@@ -21,14 +28,17 @@ export function roomDeliveries(index: number, base: number, random: () => number
     steps.push({ type: 'member.joined', member, at: start + 1000 + m * 10 });
     if (random() < 0.6) steps.push({ type: 'member.left', member, at: start + 60_000 + m * 10 });
   }
-  const recording = `${session}-rec`;
+  const recording = recordingOf(index);
   steps.push(
     { type: 'recording.started', recording, at: start + 2000 },
     { type: 'recording.completed', recording, at: start + 50_000 },
   );
   steps.push({ type: 'room.ended', at: start + 120_000 });
-  return steps.map((step) => delivery(session, step, naming));
+  return steps.map((step) => delivery(session, step, naming, recordingUrl));
 }
+
+export const roomSessionOf = (index: number) => `chaos-room-${index}`;
+export const recordingOf = (index: number) => `${roomSessionOf(index)}-rec`;
 
 function effectOf(session: string, step: Step): Effect {
   const base = { kind: 'video' as const, roomSessionId: session };
@@ -49,7 +59,12 @@ function effectOf(session: string, step: Step): Effect {
   return { ...base, eventKey: step.type, ...(step.type === 'room.started' && { notifies: `room.started:${session}` }) };
 }
 
-function delivery(session: string, step: Step, naming: 'flat' | 'realtime' | 'route'): NewDelivery {
+function delivery(
+  session: string,
+  step: Step,
+  naming: 'flat' | 'realtime' | 'route',
+  recordingUrl: string,
+): NewDelivery {
   const effect = effectOf(session, step);
   const flat: Record<string, unknown> = {
     room_id: `room-of-${session}`,
@@ -62,7 +77,7 @@ function delivery(session: string, step: Step, naming: 'flat' | 'realtime' | 'ro
     Object.assign(flat, {
       recording_id: step.recording,
       ...(step.type === 'recording.completed' && {
-        recording_url: `https://example.com/${step.recording}.mp4`,
+        recording_url: recordingUrl,
         duration: 48,
       }),
     });

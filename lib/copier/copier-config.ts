@@ -17,7 +17,10 @@ export interface CopierConfig {
   dlqUrl: string;
   maxReceiveCount: number;
   retryBackoff: RetryBackoff;
-  /** A copy's claim outlasts the function's 900 s timeout, so it only expires once its holder is surely dead. */
+  /**
+   * COPY_LEASE_SECONDS (960): a copy's claim outlasts the function's 900 s timeout, so it only expires once its holder
+   * is surely dead. The chaos run, which shortens the timeout, shortens the lease with it (still above the timeout).
+   */
   leaseMs: number;
   /** SIGNALWIRE_*: recordings on the space are fetched with the project's credentials. */
   signalWire: SignalWireApiSettings | undefined;
@@ -33,7 +36,7 @@ export interface CopierConfig {
 }
 
 export function readCopierConfig(env: Env): CopierConfig {
-  const leaseSeconds = 960;
+  const leaseSeconds = positiveIntEnv(env, 'COPY_LEASE_SECONDS', 960);
   return {
     runtime: readRuntimeConfig(env),
     tableName: requireEnv(env, 'TABLE_NAME'),

@@ -13,9 +13,12 @@ export interface RecordingServer {
   add(name: string, size: number, contentType?: string): { url: string; sha256: string; size: number };
   /** The next `count` downloads stop after `afterBytes` bytes (the connection dropped). */
   cutNext(count: number, afterBytes: number): void;
-  /** Downloads started, and the ones that sent every byte. */
+  /** Downloads started, the ones that sent every byte, and the ones cut part-way (`cutNext`). */
   started: number;
   completed: number;
+  cut: number;
+  /** The same counts for one recording (by the name it was added under). */
+  downloadsOf(name: string): { started: number; completed: number; cut: number };
   close(): Promise<void>;
 }
 
@@ -38,7 +41,8 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   const recordings = new Map<string, { size: number; contentType: string }>();
   const cuts: number[] = [];
   const sockets = new Set<Socket>();
-  const state = { started: 0, completed: 0 };
+  const state = { started: 0, completed: 0, cut: 0 };
+  const perName = new Map<string, { started: number; completed: number; cut: number }>();
   const server: Server = createServer((request, response) => {
     const name = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname.replace(/^\/recordings\//, ''));
     const recording = recordings.get(name);
@@ -46,13 +50,18 @@ export async function startRecordingServer(): Promise<RecordingServer> {
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
       return;
     }
+    const counts = perName.get(name) ?? { started: 0, completed: 0, cut: 0 };
+    perName.set(name, counts);
     state.started += 1;
+    counts.started += 1;
     const cutAt = cuts.shift();
     response.writeHead(200, { 'content-type': recording.contentType, 'content-length': String(recording.size) });
     let offset = 0;
     const pump = () => {
       while (offset < recording.size) {
         if (cutAt !== undefined && offset >= cutAt) {
+          state.cut += 1;
+          counts.cut += 1;
           request.socket.destroy();
           return;
         }
@@ -65,6 +74,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
         }
       }
       state.completed += 1;
+      counts.completed += 1;
       response.end();
     };
     pump();
@@ -90,6 +100,10 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     get completed() {
       return state.completed;
     },
+    get cut() {
+      return state.cut;
+    },
+    downloadsOf: (name) => ({ ...(perName.get(name) ?? { started: 0, completed: 0, cut: 0 }) }),
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

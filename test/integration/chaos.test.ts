@@ -6,9 +6,10 @@ import { runChaos } from '../../chaos/harness';
 /**
  * The chaos harness (chaos/, `npm run chaos`) at a small scale: about 300 signed deliveries, a fifth duplicated and
  * shuffled, through the local stack with every fault on (connection resets, AWS-shaped 5xx and throttling, latency
- * beyond the SDK timeouts, responses dropped after the request took effect) in front of SQS, DynamoDB, SSM, SNS and
- * the SignalWire API, the worker process SIGKILLed mid-batch, and a share of the call and message status callbacks
- * given up on by the sender, which the scheduled reconciler restores from the stand-in SignalWire (with 429s).
+ * beyond the SDK timeouts, responses dropped after the request took effect) in front of SQS, DynamoDB, SSM, SNS, S3,
+ * the SignalWire API and the recording server, the worker process SIGKILLed mid-batch, a share of the call and
+ * message status callbacks given up on by the sender, which the scheduled reconciler restores from the stand-in
+ * SignalWire (with 429s), and the rooms' recordings (one of them 404) copied into the bucket, a download cut part-way.
  * CHAOS_SEED replays a run.
  */
 describe('chaos: nothing acknowledged is lost or applied twice (local stack, real faults, killed worker)', () => {
@@ -56,5 +57,15 @@ describe('chaos: nothing acknowledged is lost or applied twice (local stack, rea
     assert.equal(results.wrong_final_states, 0, report);
     assert.equal(results.replies_sent, results.replies_expected, report);
     assert.ok(results.replies_expected > 0, report);
+    // the recordings: each completed one copied once and whole, the 404 one dead-lettered as not found, a download cut
+    const recordings = results.recordings;
+    assert.ok(recordings.downloads_cut > 0, `no download was cut\n${report}`);
+    assert.ok(recordings.copied > 0, report);
+    assert.ok(recordings.dead_lettered_not_found > 0, report);
+    assert.equal(
+      recordings.copied + recordings.dead_lettered + recordings.not_requested - recordings.dead_letters_of_copied,
+      recordings.completed,
+      report,
+    );
   });
 });
