@@ -3,10 +3,8 @@ import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { SendMessage } from '../queue/send-message';
 import { webhookQueueOver } from '../queue/webhook-queue';
-import { resolveSecret } from '../config/secrets';
-import { ConfigError } from '../errors';
 import { createSignalWireLookup, type SignalWireLookup } from '../signalwire/lookup-client';
-import type { SignalWireApiSettings } from '../signalwire/api-from-env';
+import { requireApiToken, type SignalWireApiSettings } from '../signalwire/api-from-env';
 import type { DynamoDbSender } from '../store/document-client';
 import { createKnownRecords } from '../store/known-records';
 import { createOpenRecords } from '../store/open-records';
@@ -76,9 +74,7 @@ async function lookupWithToken(
   settings: SignalWireApiSettings,
   readParameter: ParameterReader,
 ): Promise<SignalWireLookup> {
-  const apiToken = await resolveSecret(settings.apiToken, readParameter);
-  if (apiToken === undefined)
-    throw new ConfigError('neither SIGNALWIRE_API_TOKEN nor SIGNALWIRE_API_TOKEN_PARAMETER is set');
+  const apiToken = await requireApiToken(settings, readParameter);
   return createSignalWireLookup({
     spaceUrl: settings.spaceUrl,
     projectId: settings.projectId,

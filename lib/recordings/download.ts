@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { DependencyError } from '../errors';
+import { basicAuthorization } from '../signalwire/account-api';
 import type { RecordingDownload } from './copy-recording';
 
 /**
@@ -17,7 +18,7 @@ export function createRecordingDownloader(options: {
     if (options.spaceOrigin !== undefined && url.origin === options.spaceOrigin) {
       const credentials = await options.credentials?.();
       if (credentials !== undefined)
-        headers.authorization = `Basic ${Buffer.from(`${credentials.projectId}:${credentials.apiToken}`).toString('base64')}`;
+        headers.authorization = basicAuthorization(credentials.projectId, credentials.apiToken);
     }
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), options.headersTimeoutMs);

@@ -35,7 +35,7 @@ export function createAccountApi(config: SignalWireApiConfig): AccountApi {
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
     throw new ConfigError('signalwire timeoutMs must be a positive integer');
   const accountUrl = `${baseUrl}/api/laml/2010-04-01/Accounts/${encodeURIComponent(config.projectId)}`;
-  const authorization = `Basic ${Buffer.from(`${config.projectId}:${config.apiToken}`).toString('base64')}`;
+  const authorization = basicAuthorization(config.projectId, config.apiToken);
   return {
     url: (resource) => `${accountUrl}/${resource}`,
     sameOrigin(uri) {
@@ -82,4 +82,9 @@ export function normalizeSpaceUrl(spaceUrl: string): string {
     throw new ConfigError('signalwire spaceUrl must be a bare host, without path, query or credentials');
   }
   return url.origin;
+}
+
+/** The Authorization header SignalWire's APIs take: Basic, the project id and the API token. */
+export function basicAuthorization(projectId: string, apiToken: string): string {
+  return `Basic ${Buffer.from(`${projectId}:${apiToken}`).toString('base64')}`;
 }

@@ -62,12 +62,7 @@ export function signalWireApi(
     });
 
   return async () => {
-    const apiToken = await resolveSecret(settings.apiToken, readParameter);
-    if (apiToken === undefined) {
-      throw new ConfigError(
-        'SIGNALWIRE_SPACE_URL is set but neither SIGNALWIRE_API_TOKEN nor SIGNALWIRE_API_TOKEN_PARAMETER is',
-      );
-    }
+    const apiToken = await requireApiToken(settings, readParameter);
     if (current?.apiToken !== apiToken) {
       const client = createSignalWireRestClient({ spaceUrl, projectId, apiToken, timeoutMs });
       current = {
@@ -80,4 +75,18 @@ export function signalWireApi(
     }
     return current.client;
   };
+}
+
+/** The API token now (through the parameter cache); a ConfigError when neither source of it is set. */
+export async function requireApiToken(
+  settings: SignalWireApiSettings,
+  readParameter: ParameterReader,
+): Promise<string> {
+  const apiToken = await resolveSecret(settings.apiToken, readParameter);
+  if (apiToken === undefined) {
+    throw new ConfigError(
+      'SIGNALWIRE_SPACE_URL is set but neither SIGNALWIRE_API_TOKEN nor SIGNALWIRE_API_TOKEN_PARAMETER is',
+    );
+  }
+  return apiToken;
 }
