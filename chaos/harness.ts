@@ -250,6 +250,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       deadLetters,
       created: deps.signalwire.created,
       published: deps.published,
+      busEvents: stack.bus.published(),
       drained: drain.drained && settled.drained,
       durationSeconds: (Date.now() - started) / 1000,
       sendSeconds,

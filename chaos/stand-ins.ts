@@ -1,3 +1,4 @@
+import type { FunctionService } from '../local/stack';
 import { startFakeSignalWire, type FakeSignalWire } from '../test/helpers/fake-signalwire';
 import { startRecordingServer, type RecordingServer } from '../test/helpers/recording-server';
 import { startSnsStandIn, type Published } from './aws-stand-ins';
@@ -5,7 +6,7 @@ import type { FaultCounts, FaultRates } from './fault-proxy';
 import { startProxyThread, type UploadCounts } from './proxy-thread';
 import { seededRandom } from './scenario/delivery';
 
-type Proxied = 'sqs' | 'dynamodb' | 'signalwire' | 'ssm' | 'sns' | 's3' | 'recordings';
+type Proxied = 'sqs' | 'dynamodb' | 'signalwire' | 'ssm' | 'sns' | 's3' | 'recordings' | 'events';
 
 export interface Dependencies {
   signalwire: FakeSignalWire;
@@ -17,7 +18,7 @@ export interface Dependencies {
   /** The functions' SignalWire settings (the API behind its fault proxy; the token, a secret, is served through SSM). */
   environment: Record<string, string>;
   /** For the local stack's `functionEndpoint`: every AWS service the functions call, through its fault proxy. */
-  functionEndpoint(service: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3', endpoint: string): Promise<string>;
+  functionEndpoint(service: FunctionService, endpoint: string): Promise<string>;
   /** The faults injected so far, by proxy and kind. */
   faultCounts(): Promise<FaultCounts>;
   /** The uploads S3 completed through its proxy, by object key. */
@@ -30,7 +31,8 @@ export interface Dependencies {
 /**
  * The stand-ins the harness reads back (the SignalWire REST API: the replies sent; SNS: the notifications published;
  * the recording server: the downloads it served) and a fault proxy in front of each of them and of the local stack's
- * SQS, DynamoDB, SSM and S3, which get their targets once the stack has started them. The proxies run in a thread of
+ * SQS, DynamoDB, SSM, S3 and EventBridge (the stack's own bus, whose `published()` the oracle reads: what got through),
+ * which get their targets once the stack has started them. The proxies run in a thread of
  * their own (chaos/proxy-thread.ts); the recording server's streams its downloads through, so a download the server
  * cuts (`cutRate` of them, part-way) reaches the copier cut.
  */
@@ -46,7 +48,7 @@ export async function startDependencies(options: {
     startSnsStandIn(),
     startRecordingServer(),
   ]);
-  const names: Proxied[] = ['sqs', 'dynamodb', 'signalwire', 'ssm', 'sns', 's3', 'recordings'];
+  const names: Proxied[] = ['sqs', 'dynamodb', 'signalwire', 'ssm', 'sns', 's3', 'recordings', 'events'];
   const thread = await startProxyThread({
     names,
     streaming: ['recordings'],
@@ -68,7 +70,7 @@ export async function startDependencies(options: {
     SIGNALWIRE_PROJECT_ID: 'p-chaos',
     SIGNALWIRE_API_TOKEN: 'PT-chaos-token',
   };
-  const functionEndpoint = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3', endpoint: string) => {
+  const functionEndpoint = async (service: FunctionService, endpoint: string) => {
     // SNS: our own stand-in, which keeps what was published for the oracle.
     if (service !== 'sns') await thread.setTarget(service, endpoint);
     return proxies[service];

@@ -65,6 +65,14 @@ export function formatTable(results: ChaosResults): string {
     ],
     ['S3 uploads completed / answered', `${rec.uploads_completed} / ${rec.uploads_answered}`],
     ['faults: S3 / recording server', `${rec.s3_faults} / ${rec.recording_server_faults}`],
+    [
+      'events expected / published on the bus',
+      `${results.events.expected} / ${results.events.published} (${results.events.bus_faults} bus faults)`,
+    ],
+    [
+      'events lost / duplicates / unexpected / invalid',
+      `${results.events.lost} / ${results.events.duplicates} / ${results.events.unexpected} / ${results.events.invalid}`,
+    ],
     ['acked per second', details.acked_per_second],
     ['duration', `${results.duration_s} s`],
     ...Object.entries(results.faults).map(([kind, n]): [string, number] => [`fault: ${kind}`, n]),

@@ -31,6 +31,10 @@ const OPTION_TYPES = {
   timeout: { type: 'string' },
   'dry-run': { type: 'boolean' },
   expires: { type: 'string' },
+  queue: { type: 'string' },
+  forward: { type: 'string' },
+  types: { type: 'string' },
+  secret: { type: 'string' },
 } as const;
 
 /** Options every command takes: help, and where the stack is. */

@@ -11,6 +11,7 @@ import {
   showDeadLetter,
 } from './commands/dlq';
 import { listEndpoints } from './commands/endpoints';
+import { listen } from './commands/listen';
 import { listMessages, readableMessage, showMessage } from './commands/messages';
 import { configureNumber } from './commands/numbers';
 import { readableReconcile, reconcileNow } from './commands/reconcile';
@@ -45,6 +46,10 @@ export interface Options {
   timeout?: string;
   'dry-run'?: boolean;
   expires?: string;
+  queue?: string;
+  forward?: string;
+  types?: string;
+  secret?: string;
 }
 
 interface CommandContext {
@@ -121,36 +126,38 @@ export const COMMANDS: Record<string, CommandSpec> = {
     readable: readableRecording,
   },
   'dlq list': {
-    usage: 'dlq list',
-    summary: 'dead-lettered deliveries with their failure reason (--json: with the envelope)',
-    options: ['json'],
-    run: (c) => listDeadLetters(c.target),
+    usage: 'dlq list [--queue webhooks|recordings|destinations]',
+    summary:
+      "dead-lettered deliveries with their failure reason (--json: with the envelope); --queue: another queue's DLQ (destinations: with the receiver's last status and body)",
+    options: ['json', 'queue'],
+    run: (c) => listDeadLetters(c.target, undefined, c.options.queue),
     readable: deadLetterRows,
   },
   'dlq show': {
-    usage: 'dlq show <message_id>',
-    summary: 'one dead letter with its reason and whole envelope',
-    options: ['json'],
-    run: (c) => showDeadLetter(c.target, c.args[0]),
+    usage: 'dlq show <message_id> [--queue Q]',
+    summary: 'one dead letter with its reason and whole envelope (or job)',
+    options: ['json', 'queue'],
+    run: (c) => showDeadLetter(c.target, c.args[0], c.options.queue),
   },
   'dlq redrive': {
-    usage: 'dlq redrive [--id MSG_ID ...]',
+    usage: 'dlq redrive [--id MSG_ID ...] [--queue Q]',
     summary: 're-send dead letters: all (an SQS move task), or the given ids one by one; exits 1 unless all were',
-    options: ['json', 'id'],
-    run: (c) => redriveDeadLetters(c.target, c.options.id?.length ? c.options.id : undefined),
+    options: ['json', 'id', 'queue'],
+    run: (c) => redriveDeadLetters(c.target, c.options.id?.length ? c.options.id : undefined, c.options.queue),
     exitCode: redriveExitCode,
   },
   'dlq replay': {
-    usage: 'dlq replay <message_id>',
-    summary: 'queue a copy of one dead letter, keeping the original in the DLQ',
-    options: ['json'],
-    run: (c) => replayDeadLetter(c.target, c.args[0]),
+    usage: 'dlq replay <message_id> [--queue Q]',
+    summary:
+      'queue a copy of one dead letter, keeping the original in the DLQ (a webhook gets a new event id; a recording or delivery job is queued as it is)',
+    options: ['json', 'queue'],
+    run: (c) => replayDeadLetter(c.target, c.args[0], c.options.queue),
   },
   'dlq purge': {
-    usage: 'dlq purge --yes',
+    usage: 'dlq purge --yes [--queue Q]',
     summary: 'delete every dead letter (no undo)',
-    options: ['json', 'yes'],
-    run: (c) => purgeAllDeadLetters(c.target, c.options.yes === true),
+    options: ['json', 'yes', 'queue'],
+    run: (c) => purgeAllDeadLetters(c.target, c.options.yes === true, c.options.queue),
   },
   tail: {
     usage: 'tail [--kind K]',
@@ -159,10 +166,19 @@ export const COMMANDS: Record<string, CommandSpec> = {
     streams: true,
     run: (c) => tailArchive(c.target, { json: c.options.json === true, kind: c.options.kind }),
   },
+  listen: {
+    usage: 'listen --forward URL [--types "Call Ended,Message Received"] [--secret whsec_...]',
+    summary:
+      "forward the stage's events to URL (http or https, loopback allowed) as its destinations get them, signed per Standard Webhooks with --secret or a new secret printed at start, until Ctrl-C: a temporary rule (--types: those event types only; default all) and SQS queue on the stage's bus, removed on exit. One line per event: time, type, id, subject, status, latency (--json: one object per line). A failed forward (no 2xx, timeout, refused) is printed and not retried",
+    options: ['json', 'forward', 'types', 'secret'],
+    streams: true,
+    run: (c) => listen(c.target, c.options),
+  },
   replay: {
-    usage: 'replay <event_id> | --since ISO [--until ISO] [--kind K]',
-    summary: 're-queue archived deliveries; idempotency makes it change only what was lost',
-    options: ['json', 'since', 'until', 'kind'],
+    usage: 'replay <event_id> | --since ISO [--until ISO] [--kind K] [--queue recordings|destinations]',
+    summary:
+      "re-queue archived deliveries; idempotency makes it change only what was lost. --queue: re-queue that DLQ's jobs of the event (or failed in the range, of type K) instead",
+    options: ['json', 'since', 'until', 'kind', 'queue'],
     run: (c) => replayArchived(c.target, c.args[0], c.options),
   },
   console: {

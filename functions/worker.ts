@@ -1,6 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createDynamoDbClient } from '../lib/aws/dynamodb';
 import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
+import { createEventBridgeClient, putEventsWith } from '../lib/aws/eventbridge';
 import { createSnsClient, publishWith } from '../lib/aws/sns';
 import { changeVisibilityWith, createSqsClient, sendMessageWith } from '../lib/aws/sqs';
 import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
@@ -24,6 +25,9 @@ const clients = {
   sendMessage: sendMessageWith(sqs),
   changeVisibility: changeVisibilityWith(sqs, config.queueUrl),
   snsPublish: publishWith(createSnsClient(config.sns)),
+  ...(config.eventBusName !== '' && {
+    putOnBus: putEventsWith(createEventBridgeClient(config.eventBridge), config.eventBusName),
+  }),
 };
 const deps = composeWorker(config, clients, log, createMetrics(config.runtime));
 

@@ -9,6 +9,7 @@ type MetricName =
   | 'WebhookAccepted' // the ingest queued a delivery (dimension Kind)
   | 'WebhookRejected' // the ingest refused a delivery's credentials (dimension Reason); alarmed in serverless.yml
   | 'EventApplied' // the worker applied an event (dimension Kind)
+  | 'EventsPublished' // the worker published the events of the changes it applied (lib/events/), as many as there were
   | 'EventDeadLettered' // the worker dead-lettered an event (dimension Category: invalid | exhausted)
   | 'SignalWireAuthRefused' // the SignalWire REST API refused our credentials (401/403); alarmed in serverless.yml
   | 'ArchiveWriteFailed' // the worker could not file a batch's deliveries in the archive (the events were applied)
@@ -16,7 +17,10 @@ type MetricName =
   | 'Reconciled' // the reconciler sent what SignalWire knew and we did not (dimensions Kind, Missing: state | cost | unknown)
   | 'ReconcileFailed' // the reconciler could not ask SignalWire about a record (dimension Kind); alarmed in serverless.yml
   | 'RecordingCopied' // a recording is in the bucket (dimension Outcome: copied | already-copied)
-  | 'RecordingCopyDeadLettered'; // a recording could not be copied (dimension Category: invalid | exhausted)
+  | 'RecordingCopyDeadLettered' // a recording could not be copied (dimension Category: invalid | exhausted)
+  | 'DeliverySucceeded' // a destination answered 2xx to an event (dimension Destination)
+  | 'DeliveryFailed' // a try of a delivery failed, to be retried or not (dimension Destination); alarmed in serverless.yml
+  | 'DeliveryDeadLettered'; // a delivery failed for good and went to the destinations DLQ (dimension Destination)
 
 export interface Metrics {
   /** Adds `value` (default 1) to `name`, per stage and per stage and `dimensions` (keep their values few and fixed). */

@@ -2,8 +2,8 @@
 // the front of each emulator or stand-in (local/aws-front.mjs) hands it every request whose signature it accepted;
 // it reads who signed it (each function signs with its own access key id, `local-<function>`), the operation
 // (X-Amz-Target, Action in a query-protocol body, or S3's REST method, path and query) and its resources (table,
-// index, partition key, queue, parameter, topic, bucket and object key), and appends each distinct call to `file` as
-// a JSON line.
+// index, partition key, queue, parameter, topic, bucket and object key, event bus or rule ARN), and appends each
+// distinct call to `file` as a JSON line.
 import { appendFileSync } from 'node:fs';
 
 const MAX_KEYS_PER_CALL = 50; // distinct partition keys kept per function, operation and table
@@ -59,6 +59,7 @@ function describeCalls(headers, body, request) {
     if (prefix === 'AmazonSQS') return [{ caller, service: 'sqs', operation, queue: queueOf(input) }];
     if (prefix === 'AmazonSSM')
       return (input.Names ?? [input.Name]).map((name) => ({ caller, service: 'ssm', operation, parameter: name }));
+    if (prefix === 'AWSEvents') return eventsCalls(caller, operation, input, regionOf(headers, request.url));
     return [{ caller, service: scope ?? prefix, operation }];
   }
   const form = new URLSearchParams(body.toString('utf8'));
@@ -109,6 +110,35 @@ export function describeS3Request(method, url, headers) {
     DELETE: upload ? 'AbortMultipartUpload' : 'DeleteObject',
   };
   return { operation: onObject[method] ?? `${method} object`, ...resource };
+}
+
+/** The region a request was signed for (its credential scope): the local stack's ARNs name it. */
+const regionOf = (headers, url) =>
+  /Credential=[^/]+\/\d+\/([^/]+)\//.exec(credentialOf(headers, url))?.[1] ?? 'us-east-1';
+
+/** The local stack's account (local/schedules.ts LOCAL_ACCOUNT): its ARNs name it. */
+const LOCAL_ACCOUNT = '000000000000';
+
+/**
+ * EventBridge: IAM authorizes events:PutEvents on each bus an entry names (by name or ARN, `default` when none), and
+ * the rule and target actions on the rule's ARN: the call names the ARN (local/eventbridge-stand-in.ts makes the same).
+ */
+function eventsCalls(caller, operation, input, region) {
+  const arn = (resource) => `arn:aws:events:${region}:${LOCAL_ACCOUNT}:${resource}`;
+  const busArn = (bus) =>
+    typeof bus === 'string' && bus.startsWith('arn:') ? bus : arn(`event-bus/${bus || 'default'}`);
+  if (operation === 'PutEvents') {
+    const buses = new Set((input.Entries ?? []).map((entry) => busArn(entry?.EventBusName)));
+    return [...buses].map((bus) => ({ caller, service: 'events', operation, bus }));
+  }
+  const ruleName = input.Rule ?? (operation.endsWith('Rule') ? input.Name : undefined);
+  if (ruleName !== undefined) {
+    const bus = busArn(input.EventBusName).split('event-bus/')[1];
+    return [
+      { caller, service: 'events', operation, rule: arn(`rule/${bus === 'default' ? '' : `${bus}/`}${ruleName}`) },
+    ];
+  }
+  return [{ caller, service: 'events', operation, bus: busArn(input.Name ?? input.EventBusName) }];
 }
 
 function queueOf(input) {

@@ -2,6 +2,12 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  createEventBridgeStandIn,
+  type EventBridgeEvent,
+  type EventBridgeStandInOptions,
+  type EventHandler,
+} from './eventbridge-stand-in';
 import { serverlessAccessKeys } from './local-credentials';
 import { serveOnLoopback } from './serve-on-loopback.mjs';
 // @ts-expect-error: a JavaScript module of our own, without types
@@ -58,6 +64,40 @@ export async function startSnsStandInHere(log: boolean, options: EmulatorOptions
     recordCallsTo: options.recordCallsTo,
   });
   return { endpoint: `http://127.0.0.1:${served.port}`, stop: () => served.close() };
+}
+
+/** The local EventBridge (local/eventbridge-stand-in.ts), as the local stack and the tests reach it. */
+export interface LocalEventBridge extends Emulator {
+  /** Creates a bus (one that exists is kept): its ARN. */
+  createEventBus(name: string): string;
+  /** Every event a bus accepted, in order (those of `bus`, a name or ARN, when given); GET <endpoint>/published too. */
+  published(bus?: string): EventBridgeEvent[];
+  /** A local consumer: `handler` gets each event matching `pattern` (on `bus`, else on any); returns unsubscribe. */
+  subscribe(pattern: unknown, handler: EventHandler, bus?: string): () => void;
+}
+
+/**
+ * EventBridge (local/eventbridge-stand-in.ts) served from this process, as the SNS stand-in is: it routes each event
+ * to a few rules at most, so it needs no process of its own. Its SQS targets' queues are at `sqsEndpoint`.
+ */
+export async function startEventBridgeStandInHere(
+  options: EmulatorOptions & EventBridgeStandInOptions = {},
+): Promise<LocalEventBridge> {
+  const standIn = createEventBridgeStandIn(options);
+  const served = await serveOnLoopback('events', standIn.server, {
+    accessKeys: options.accessKeys ?? serverlessAccessKeys(),
+    recordCallsTo: options.recordCallsTo,
+  });
+  return {
+    endpoint: `http://127.0.0.1:${served.port}`,
+    createEventBus: standIn.createEventBus,
+    published: standIn.published,
+    subscribe: standIn.subscribe,
+    async stop() {
+      await served.close();
+      await standIn.close();
+    },
+  };
 }
 
 /**

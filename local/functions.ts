@@ -64,6 +64,9 @@ export function functionEnvironment(
     // The stand-in recording servers listen on http://127.0.0.1: the copier refuses any other non-https or private
     // address, as deployed (where this is never set). A test sets it to 'false' to see loopback refused too.
     RECORDINGS_ALLOW_LOOPBACK: 'true',
+    // Likewise the destinations (functions/deliver.ts): a receiver on http://127.0.0.1 (the `destinations` param's
+    // check and the SSRF guard let loopback through only with it; never set deployed).
+    DESTINATIONS_ALLOW_LOOPBACK: 'true',
     // Lambda runs the functions on Node 22, where the SDK has nothing to warn about; the stack's own process still
     // warns once when this machine's Node is older.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

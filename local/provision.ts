@@ -29,13 +29,22 @@ const QUEUE_ATTRIBUTES = [
  */
 export const unnamedBucketName = (stackName: string, logicalId: string) => `${stackName}-${logicalId}`.toLowerCase();
 
+/** The account and region of every local ARN (an SQS queue's is `arn:aws:sqs:us-east-1:000000000000:<name>`). */
+const LOCAL_ARN = 'us-east-1:000000000000';
+
 /**
  * Creates the serverless.yml queues, tables and buckets in the emulators: queues a redrive policy points to come
- * first. Buckets need `clients.s3` (path-style, at the S3 emulator).
+ * first. Buckets need `clients.s3` (path-style, at the S3 emulator); event buses are created in `clients.eventBuses`
+ * (the local EventBridge) when given, and resolve to their local name and ARN either way.
  */
 export async function provisionResources(
   defs: LocalDefinitions,
-  clients: { sqs: SQSClient; dynamodb: DynamoDBClient; s3?: S3Client },
+  clients: {
+    sqs: SQSClient;
+    dynamodb: DynamoDBClient;
+    s3?: S3Client;
+    eventBuses?: { createEventBus(name: string): string };
+  },
   overrides: { queueAttributes?: Record<string, string> } = {},
 ): Promise<ResourceIndex> {
   const index: ResourceIndex = {};
@@ -99,6 +108,12 @@ export async function provisionResources(
         RegionalDomainName: `${name}.s3.us-east-1.amazonaws.com`,
       },
     };
+  }
+  // Event buses (the product's events, lib/events/): Ref is the name, Arn the local bus's.
+  for (const [logicalId, { Properties: props }] of entries.filter(([, r]) => r.Type === 'AWS::Events::EventBus')) {
+    const name = String(props.Name);
+    const arn = clients.eventBuses?.createEventBus(name) ?? `arn:aws:events:${LOCAL_ARN}:event-bus/${name}`;
+    index[logicalId] = { ref: name, attributes: { Arn: arn, Name: name } };
   }
   // Topics live in the SNS stand-in (local/sns-stand-in.mjs), which takes any topic ARN: nothing to create.
   for (const [logicalId, { Properties: props }] of entries.filter(([, r]) => r.Type === 'AWS::SNS::Topic')) {

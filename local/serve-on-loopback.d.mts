@@ -10,7 +10,7 @@ export interface ServeOptions {
 
 /** Serves `server` on loopback behind the AWS front (local/aws-front.mjs); `port` is the front's. */
 export function serveOnLoopback(
-  kind: 'dynamodb' | 'sqs' | 'ssm' | 'sns',
+  kind: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 'events',
   server: Server,
   options: ServeOptions,
 ): Promise<{ port: number; close(): Promise<void> }>;

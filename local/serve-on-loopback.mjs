@@ -7,10 +7,16 @@
 import { createAwsFront } from './aws-front.mjs';
 
 /** The SigV4 service name each kind of emulator answers for. */
-const SERVICE = { dynamodb: 'dynamodb', sqs: 'sqs', ssm: 'ssm', sns: 'sns', s3: 's3' };
+const SERVICE = { dynamodb: 'dynamodb', sqs: 'sqs', ssm: 'ssm', sns: 'sns', s3: 's3', events: 'events' };
 
-/** The SNS stand-in's read-back of what was published (local/sns-stand-in.mjs): no SNS API, so never signed. */
-const isReadBack = (kind) => (req) => kind === 'sns' && req.method === 'GET' && req.url === '/published';
+/**
+ * The SNS and EventBridge stand-ins' read-back of what was published (local/sns-stand-in.mjs,
+ * local/eventbridge-stand-in.ts: GET /published, the bus's as `?bus=<name>`): no AWS API, so never signed.
+ */
+const isReadBack = (kind) => (req) =>
+  (kind === 'sns' || kind === 'events') &&
+  req.method === 'GET' &&
+  (req.url === '/published' || (kind === 'events' && req.url.startsWith('/published?')));
 
 const listen = (server) =>
   new Promise((resolve, reject) => {

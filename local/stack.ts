@@ -6,7 +6,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { ScheduledEvent } from 'aws-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
-import { startDynamoDb, startS3, startSnsStandInHere, startSqs, startSsmStandIn } from './emulators';
+import {
+  type LocalEventBridge,
+  startDynamoDb,
+  startEventBridgeStandInHere,
+  startS3,
+  startSnsStandInHere,
+  startSqs,
+  startSsmStandIn,
+} from './emulators';
 import { lazyFunctionThread, startFunctionThread, type FunctionThreadOptions } from './function-thread';
 import { functionEnvironment, secretSettings, threadOptions } from './functions';
 import { createHttpGateway, type HttpRoute } from './http-gateway';
@@ -23,6 +31,9 @@ export { PROJECT_ROOT };
 import { LOCAL_STAGE } from './stack-stage';
 
 export { LOCAL_STAGE };
+
+/** The AWS services the functions call, each of which `functionEndpoint` may put something in front of. */
+export type FunctionService = 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3' | 'events';
 
 export interface LocalStackOptions {
   /** HTTP port (0 picks a free one). */
@@ -62,7 +73,7 @@ export interface LocalStackOptions {
    * The endpoint the functions are given for a service (AWS_ENDPOINT_URL_<SERVICE>), e.g. a fault proxy in front of
    * the SSM or SNS stand-in. (SQS clients call the queue URL's host, so a proxy for SQS also needs the queue URLs.)
    */
-  functionEndpoint?(service: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3', endpoint: string): string | Promise<string>;
+  functionEndpoint?(service: FunctionService, endpoint: string): string | Promise<string>;
   onError?(error: unknown): void;
 }
 
@@ -74,6 +85,9 @@ export interface StackInfo {
   dynamodbEndpoint: string;
   ssmEndpoint: string;
   snsEndpoint: string;
+  /** The local EventBridge (local/eventbridge-stand-in.ts), and the stage's bus the worker publishes to (EventBus). */
+  eventBridgeEndpoint: string;
+  eventBusName: string;
   /** The S3 emulator (path-style: a client needs forcePathStyle). */
   s3Endpoint: string;
   service: string;
@@ -105,15 +119,20 @@ export interface LocalStack extends StackInfo {
   scheduledEvent(functionName: string): ScheduledEvent;
   /** Each `schedule` rule: the function, its expression and the rule's ARN. */
   schedules: { functionName: string; expression: string; ruleArn: string; enabled: boolean }[];
+  /**
+   * The local EventBridge: what the buses accepted (`published()`), local consumers (`subscribe(pattern, handler)`),
+   * and its endpoint for an SDK client (rules with SQS targets deliver to the local SQS).
+   */
+  bus: Omit<LocalEventBridge, 'stop'>;
   stop(): Promise<void>;
 }
 
 /**
  * The whole pipeline on one machine: the emulators (DynamoDB, SQS, S3) and the SSM stand-in (each in its own
- * process), the SNS stand-in (in this one), each behind a front that checks every request's signature as AWS does;
- * the serverless.yml resources, the HTTP routes (API Gateway, in this thread) and each function in a worker thread of
- * its own with its own environment and credentials, fed by its routes or its SQS event source mapping, calling the
- * real handlers.
+ * process), the SNS and EventBridge stand-ins (in this one), each behind a front that checks every request's signature
+ * as AWS does; the serverless.yml resources, the HTTP routes (API Gateway, in this thread) and each function in a worker
+ * thread of its own with its own environment and credentials, fed by its routes or its SQS event source mapping,
+ * calling the real handlers.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const defs = loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), LOCAL_STAGE);
@@ -124,17 +143,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     accessKeys,
     ...(options.recordAwsCallsTo && { recordCallsTo: `${options.recordAwsCallsTo}-${service}.jsonl` }),
   });
+  // The stand-ins print what was published (notifications, events) where `npm start` shows it, unless told to be quiet.
+  const logPublished = !['silent', 'error', 'warn'].includes(options.environment?.LOG_LEVEL ?? 'info');
   const [dynamo, sqsEmulator, s3Emulator, sns] = await Promise.all([
     startDynamoDb(options.dataDir, record('dynamodb')),
     startSqs(record('sqs')),
     startS3(options.s3DataDir, record('s3')),
-    startSnsStandInHere(!['silent', 'error', 'warn'].includes(options.environment?.LOG_LEVEL ?? 'info'), record('sns')),
+    startSnsStandInHere(logPublished, record('sns')),
   ]);
+  // In this process (a few milliseconds); its rules' SQS targets send to the SQS emulator.
+  const bus = await startEventBridgeStandInHere({
+    ...record('events'),
+    sqsEndpoint: sqsEmulator.endpoint,
+    log: logPublished,
+    onError: options.onError,
+  });
   const credentials = STACK_CREDENTIALS;
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials, md5: false });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
   const s3 = new S3Client({ endpoint: s3Emulator.endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
-  const index = await provisionResources(defs, { sqs, dynamodb, s3 }, { queueAttributes: options.queueAttributes });
+  const index = await provisionResources(
+    defs,
+    { sqs, dynamodb, s3, eventBuses: bus },
+    { queueAttributes: options.queueAttributes },
+  );
   // Listen first: functions may be configured with the API's own URL (`Fn::GetAtt: [HttpApi, ApiEndpoint]`).
   const gateway = createHttpGateway({ publicBaseUrl: options.environment?.WEBHOOK_PUBLIC_BASE_URL });
   const server: Server = gateway.server;
@@ -146,7 +178,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   // Each function's environment; the secrets among the extra settings are served by the SSM stand-in.
   const parameters: Record<string, string> = {};
-  const endpointFor = async (service: 'dynamodb' | 'sqs' | 'ssm' | 'sns' | 's3', endpoint: string) =>
+  const endpointFor = async (service: FunctionService, endpoint: string) =>
     (await options.functionEndpoint?.(service, endpoint)) ?? endpoint;
   const endpoints = {
     region: 'us-east-1',
@@ -166,7 +198,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (env.QUEUE_VISIBILITY_TIMEOUT_SECONDS !== undefined) env.QUEUE_VISIBILITY_TIMEOUT_SECONDS = visibility;
   const ssm = await startSsmStandIn(parameters, record('ssm'));
   const ssmEndpoint = await endpointFor('ssm', ssm.endpoint);
-  for (const { env } of envs) env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;
+  const eventBridgeEndpoint = await endpointFor('events', bus.endpoint);
+  for (const { env } of envs) {
+    env.AWS_ENDPOINT_URL_SSM = ssmEndpoint;
+    // The SDK's EventBridge client reads AWS_ENDPOINT_URL_EVENTBRIDGE (its service id, EventBridge).
+    env.AWS_ENDPOINT_URL_EVENTBRIDGE = eventBridgeEndpoint;
+  }
   // SQS clients call the queue URL's host: the queue URLs point at the functions' SQS endpoint too.
   for (const { env } of envs)
     for (const [k, v] of Object.entries(env))
@@ -178,6 +215,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SQS: sqsEmulator.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_ENDPOINT_URL_S3: s3Emulator.endpoint,
+    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
   });
 
   const startFunction = (fn: FunctionThreadOptions, invokedOnly: boolean) =>
@@ -240,6 +278,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     dynamodbEndpoint: dynamo.endpoint,
     ssmEndpoint: ssm.endpoint,
     snsEndpoint: sns.endpoint,
+    eventBridgeEndpoint: bus.endpoint,
+    eventBusName: index.EventBus!.ref,
     s3Endpoint: s3Emulator.endpoint,
     service: defs.service,
     stage: LOCAL_STAGE,
@@ -268,6 +308,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (!schedule) throw new Error(`local stack: ${name} has no schedule event`);
       return scheduledEvent(ruleArn(schedule.ruleName), region, LOCAL_ACCOUNT);
     },
+    bus: {
+      endpoint: bus.endpoint,
+      createEventBus: bus.createEventBus,
+      published: bus.published,
+      subscribe: bus.subscribe,
+    },
     schedules: defs.functions.flatMap((fn) =>
       fn.schedules.map((schedule) => ({
         functionName: fn.name,
@@ -286,6 +332,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs.destroy();
       dynamodb.destroy();
       s3.destroy();
+      // The bus first: the deliveries under way to its SQS targets finish before the SQS emulator stops.
+      await bus.stop();
       await Promise.all([sqsEmulator.stop(), dynamo.stop(), s3Emulator.stop(), ssm.stop(), sns.stop()]);
     },
   };

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { startLocalConsumers } from './consumers';
 import { PROJECT_ROOT, startLocalStack } from './stack';
 
 /**
@@ -7,6 +8,8 @@ import { PROJECT_ROOT, startLocalStack } from './stack';
  * nothing on disk); LOG_LEVEL overrides serverless.yml's.
  * Scheduled functions (the reconciler) run on their serverless.yml rate; LOCAL_SCHEDULES=off leaves them to
  * `npm run invoke -- reconciler`.
+ * LOCAL_CONSUMERS (comma-separated folders, e.g. examples/billing-consumer) runs those event consumers' services
+ * against the local bus (local/consumers.ts).
  */
 const dataDir = process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local', 'dynamodb');
 // The recordings bucket's objects, kept with the table that points to them: .local/s3, or beside LOCAL_DATA_DIR
@@ -14,12 +17,13 @@ const dataDir = process.env.LOCAL_DATA_DIR ?? join(PROJECT_ROOT, '.local', 'dyna
 const s3DataDir =
   process.env.LOCAL_S3_DATA_DIR ??
   (process.env.LOCAL_DATA_DIR ? `${process.env.LOCAL_DATA_DIR}-s3` : join(PROJECT_ROOT, '.local', 's3'));
-// Messaging and webhook security settings (docs/security.md) come from the shell: serverless.yml's deploy parameters
-// are blank locally.
+// Messaging and webhook security settings (docs/security.md), and DESTINATIONS (the `destinations` param's JSON; their
+// secrets go into the SSM stand-in with `aws ssm put-parameter`), come from the shell: serverless.yml's deploy
+// parameters are blank locally.
 const messaging = Object.fromEntries(
   Object.entries(process.env).filter(
     (entry): entry is [string, string] =>
-      /^(SIGNALWIRE_|WEBHOOK_|AUTO_REPLY_|NOTIFY_|REPLY_LEASE_|RECONCILE_|PUBLIC_BASE_URL$|REDACT_MESSAGE_BODIES$)/.test(
+      /^(SIGNALWIRE_|WEBHOOK_|AUTO_REPLY_|NOTIFY_|REPLY_LEASE_|RECONCILE_|PUBLIC_BASE_URL$|REDACT_MESSAGE_BODIES$|DESTINATIONS$)/.test(
         entry[0],
       ) && !!entry[1],
   ),
@@ -43,6 +47,15 @@ ${stack.routes.map((route) => `  ${route.replace(' ', ` ${stack.url}`)}`).join('
 ${scheduled.join('')}  SQS ${stack.sqsEndpoint}  DynamoDB ${stack.dynamodbEndpoint}  S3 ${stack.s3Endpoint} (bucket ${stack.recordingsBucket})
   (endpoints in .local/stack.json for \`npx webhooks\`)
   Ctrl-C to stop`);
+const consumers = await startLocalConsumers(
+  (process.env.LOCAL_CONSUMERS ?? '')
+    .split(',')
+    .map((folder) => folder.trim())
+    .filter((folder) => folder !== ''),
+  stack,
+  (error) => console.error(JSON.stringify({ level: 'error', msg: 'local consumer error', error: String(error) })),
+);
+for (const c of consumers.consumers) console.log(`  consumer ${c.service} ${c.functionName} on ${stack.eventBusName}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -50,7 +63,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(1);
     stopping = true;
     console.log('stopping...');
-    await stack.stop();
+    await Promise.all([consumers.stop(), stack.stop()]);
     process.exit(0);
   });
 }

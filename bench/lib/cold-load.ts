@@ -11,6 +11,10 @@ const LOAD_ENV = {
   QUEUE_URL: 'http://127.0.0.1:9/q',
   TABLE_NAME: 't',
   DLQ_URL: 'http://127.0.0.1:9/d',
+  RECORDINGS_BUCKET: 'b',
+  // The worker creates its EventBridge client only for a bus: measured with one, as deployed.
+  EVENT_BUS_NAME: 'bus',
+  DESTINATIONS_SECRET_PREFIX: '/s/d/destinations/',
   AWS_REGION: 'us-east-1',
   NODE_NO_WARNINGS: '1',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

@@ -1,5 +1,6 @@
 import { Context, type OracleInput } from './context';
 import { checkDeadLetters, checkNotifications, checkReplies } from './effect-checks';
+import { checkEvents, type EventTally } from './event-checks';
 import { checkReconciled } from './reconcile-checks';
 import { checkRecordings, type RecordingTally } from './recording-checks';
 import { checkCalls, checkMessageStatuses, checkNothingLost, checkRooms, checkSwml } from './state-checks';
@@ -38,6 +39,8 @@ export interface ChaosResults {
     recording_server_faults: number;
     copier: OracleInput['recordings']['copier'];
   };
+  /** The events out: every applied change's event on the bus (through its fault proxy), duplicates counted. */
+  events: EventTally & { bus_faults: number };
   passed: boolean;
   details: Record<string, unknown>;
   problems: { kind: string; detail: string }[];
@@ -59,6 +62,7 @@ export function checkOracle(input: OracleInput): ChaosResults {
   const replies = checkReplies(ctx);
   const notifications = checkNotifications(ctx);
   const recordings = checkRecordings(ctx);
+  const events = checkEvents(ctx, input.busEvents);
   const faultsOf = (target: string) =>
     Object.values((input.faultsByTarget as Record<string, Record<string, number>>)[target] ?? {}).reduce(
       (n, c) => n + c,
@@ -101,6 +105,7 @@ export function checkOracle(input: OracleInput): ChaosResults {
       recording_server_faults: faultsOf('recordings'),
       copier: input.recordings.copier,
     },
+    events: { ...events, bus_faults: faultsOf('events') },
     passed: false,
     details: {
       unique_deliveries: ctx.deliveries.size,

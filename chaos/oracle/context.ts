@@ -36,6 +36,8 @@ export interface OracleInput {
   deadLetters: DeadLetter[];
   created: CreatedMessage[];
   published: Published[];
+  /** What the stage's bus accepted (through its fault proxy): the events of the applied changes. */
+  busEvents: { detail: Record<string, unknown> }[];
   drained: boolean;
   durationSeconds: number;
   sendSeconds: number;

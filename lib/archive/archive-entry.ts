@@ -32,6 +32,8 @@ export interface ArchiveEntry extends ArchivedDelivery {
   /** Why it failed, for `retrying` and `dead-lettered`. */
   reason?: string;
   attempts: number;
+  /** The events this delivery's changes produced (lib/events/), published before it was acknowledged. */
+  events?: { id: string; type: string }[];
   /** When the worker wrote this verdict; the archive index is ordered by it, so `tail` sees every new verdict. */
   processed_at: string;
 }
@@ -46,7 +48,13 @@ export function statusOfOutcome(outcome: string): ArchiveStatus {
 
 export function archiveEntryOf(
   envelope: WebhookEnvelope,
-  verdict: { status: ArchiveStatus; outcome: string; reason?: string; attempts: number },
+  verdict: {
+    status: ArchiveStatus;
+    outcome: string;
+    reason?: string;
+    attempts: number;
+    events?: { id: string; type: string }[];
+  },
   now: Date = new Date(),
 ): ArchiveEntry {
   const naturalKey = naturalKeyOf(envelope);
@@ -69,6 +77,7 @@ export function archiveEntryOf(
     outcome: verdict.outcome,
     ...(verdict.reason !== undefined && { reason: verdict.reason }),
     attempts: verdict.attempts,
+    ...(verdict.events !== undefined && { events: verdict.events }),
     processed_at: now.toISOString(),
   };
 }

@@ -1,8 +1,6 @@
-import { lookup } from 'node:dns/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { recordingObjectsWith } from '../aws/s3';
 import type { ParameterReader } from '../config/secrets';
-import { PermanentError } from '../errors';
 import { resolveSecret } from '../config/secrets';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -11,6 +9,7 @@ import { createDeadLetterQueue } from '../queue/dead-letter-queue';
 import type { SendMessage } from '../queue/send-message';
 import { copyRecording } from '../recordings/copy-recording';
 import { createRecordingDownloader } from '../recordings/download';
+import { systemResolver } from '../security/outbound-url';
 import type { CopyBatchDeps } from './process-copy-jobs';
 import { normalizeSpaceUrl } from '../signalwire/account-api';
 import { createClaimStore } from '../store/claim-store';
@@ -20,15 +19,7 @@ import { createDocumentClient } from '../store/table';
 import type { CopierConfig } from './copier-config';
 
 /** Every address of a host; a name that does not exist (ENOTFOUND) never will: refused, not retried. */
-async function resolveHost(host: string): Promise<string[]> {
-  try {
-    return (await lookup(host, { all: true })).map((a) => a.address);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOTFOUND')
-      throw new PermanentError(`recording url host ${host} does not exist`);
-    throw error;
-  }
-}
+const resolveHost = systemResolver('recording url', true);
 
 export interface CopierClients {
   dynamodb: DynamoDbSender;

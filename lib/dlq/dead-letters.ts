@@ -1,4 +1,4 @@
-import { DeleteMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { randomUUID } from 'node:crypto';
 import type { FailureStore } from '../store/failure-store';
 import { sqsSafeJson } from '../queue/sqs-characters';
@@ -12,8 +12,20 @@ export interface DeadLetterTools {
   list(limit?: number): Promise<DeadLetter[]>;
   /** The given messages one by one, or (none given) the whole DLQ with SQS's move task. */
   redrive(messageIds?: string[]): Promise<RedriveReport | MoveReport>;
-  /** Queues a copy of a dead letter (new event id, `replay_of` the old one) and leaves the original in the DLQ. */
+  /**
+   * Queues a copy of a dead letter and leaves the original in the DLQ: a webhook envelope with a new event id
+   * (`replay_of` the old one); with `replayKeepsBody`, the very body (a delivery job keeps its event's id, which its
+   * receiver dedupes by), `replayed_as` then being the new message's id.
+   */
   replay(messageId: string): Promise<{ message_id: string; replayed_as: string } | undefined>;
+  /** Replays (as `replay` does) every dead letter `select` picks; the originals stay in the DLQ. */
+  replayWhere(select: (letter: DeadLetter) => boolean): Promise<{ message_id: string; replayed_as: string }[]>;
+}
+
+export interface DeadLetterToolOptions {
+  hideSeconds?: number;
+  /** Replay re-queues the body as it is (the recordings and destinations DLQs: their jobs are idempotent). */
+  replayKeepsBody?: boolean;
 }
 
 export interface RedriveReport {
@@ -38,7 +50,7 @@ export function createDeadLetterTools(
   sqs: SQSClient,
   urls: { queueUrl: string; deadLetterQueueUrl: string },
   failures: FailureStore,
-  options: { hideSeconds?: number } = {},
+  options: DeadLetterToolOptions = {},
 ): DeadLetterTools {
   const dlq = urls.deadLetterQueueUrl;
   const hideSeconds = options.hideSeconds ?? HIDE_SECONDS;
@@ -73,6 +85,26 @@ export function createDeadLetterTools(
     }
   }
 
+  async function replayOne(message: Message): Promise<{ message_id: string; replayed_as: string }> {
+    const messageId = message.MessageId!;
+    if (options.replayKeepsBody) {
+      const { MessageId } = await sqs.send(
+        new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: message.Body ?? '' }),
+      );
+      return { message_id: messageId, replayed_as: MessageId ?? '' };
+    }
+    let envelope: { event_id?: string };
+    try {
+      envelope = JSON.parse(message.Body ?? '');
+    } catch {
+      throw new Error(`dead letter ${messageId} is not an envelope; only \`dlq redrive\` can re-send it`);
+    }
+    const eventId = randomUUID();
+    const copy = { ...envelope, event_id: eventId, replay_of: envelope.event_id };
+    await sqs.send(new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: sqsSafeJson(JSON.stringify(copy)) }));
+    return { message_id: messageId, replayed_as: eventId };
+  }
+
   return {
     async list(limit = 10_000) {
       const held = await readAll(limit);
@@ -87,19 +119,20 @@ export function createDeadLetterTools(
       const held = await readAll(10_000);
       try {
         const message = held.find((h) => h.message.MessageId === messageId)?.message;
-        if (message === undefined) return undefined;
-        let envelope: { event_id?: string };
-        try {
-          envelope = JSON.parse(message.Body ?? '');
-        } catch {
-          throw new Error(`dead letter ${messageId} is not an envelope; only \`dlq redrive\` can re-send it`);
-        }
-        const eventId = randomUUID();
-        const copy = { ...envelope, event_id: eventId, replay_of: envelope.event_id };
-        await sqs.send(
-          new SendMessageCommand({ QueueUrl: urls.queueUrl, MessageBody: sqsSafeJson(JSON.stringify(copy)) }),
-        );
-        return { message_id: messageId, replayed_as: eventId };
+        return message === undefined ? undefined : await replayOne(message);
+      } finally {
+        await release(sqs, dlq, held);
+      }
+    },
+
+    async replayWhere(select) {
+      const held = await readAll(10_000);
+      try {
+        const letters = await Promise.all(held.map((h) => describeDeadLetter(h.message, failures)));
+        const replayed: { message_id: string; replayed_as: string }[] = [];
+        for (const [i, letter] of letters.entries())
+          if (select(letter)) replayed.push(await replayOne(held[i]!.message));
+        return replayed;
       } finally {
         await release(sqs, dlq, held);
       }

@@ -10,6 +10,10 @@ export interface DeadLetter {
   failure_category: string | null;
   attempts: number | null;
   failed_at: string | null;
+  /** A delivery job's (the destinations DLQ): the destination, its last answer's status and body (bounded). */
+  destination?: string;
+  last_status?: number;
+  response_body?: string;
   event: unknown;
 }
 
@@ -23,7 +27,19 @@ export async function describeDeadLetter(message: Message, failures: FailureStor
     // not JSON: shown as the raw text it is
   }
   const envelope = (typeof event === 'object' && event !== null ? event : {}) as Record<string, unknown>;
-  const eventId = typeof envelope.event_id === 'string' ? envelope.event_id : null;
+  // A delivery job (lib/destinations/delivery-job.ts) names its domain event's id and type instead.
+  const domainEvent = (typeof envelope.event === 'object' && envelope.event !== null ? envelope.event : {}) as Record<
+    string,
+    unknown
+  >;
+  const eventId =
+    typeof envelope.event_id === 'string'
+      ? envelope.event_id
+      : typeof domainEvent.id === 'string'
+        ? domainEvent.id
+        : null;
+  const kind =
+    typeof envelope.kind === 'string' ? envelope.kind : typeof domainEvent.type === 'string' ? domainEvent.type : null;
   let reason = attrs.failure_reason?.StringValue;
   let attempts = attrs.attempts?.StringValue !== undefined ? Number(attrs.attempts.StringValue) : null;
   let failedAt = attrs.failed_at?.StringValue ?? null;
@@ -39,11 +55,14 @@ export async function describeDeadLetter(message: Message, failures: FailureStor
   return {
     message_id: message.MessageId!,
     event_id: eventId,
-    kind: typeof envelope.kind === 'string' ? envelope.kind : null,
+    kind,
     failure_reason: reason ?? 'moved by SQS after maxReceiveCount; no error was recorded (worker crashed or timed out)',
     failure_category: attrs.failure_category?.StringValue ?? (reason === undefined ? null : 'exhausted'),
     attempts,
     failed_at: failedAt,
+    ...(typeof envelope.destination === 'string' && { destination: envelope.destination }),
+    ...(attrs.last_status?.StringValue !== undefined && { last_status: Number(attrs.last_status.StringValue) }),
+    ...(attrs.response_body?.StringValue !== undefined && { response_body: attrs.response_body.StringValue }),
     event,
   };
 }

@@ -1,4 +1,6 @@
 import { PermanentError } from '../errors';
+import { appliedByThis, type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { messageReceived } from './message-events';
 import type { Notification, Notify } from '../notifications';
 import { replyFor, type AutoReplyConfig } from './auto-reply';
 import type { MessageStore } from './message-record';
@@ -19,8 +21,18 @@ export interface IncomingMessageDeps {
  * and their own claims make them happen once. Both are attempted even when one fails; a retryable failure wins
  * over a permanent one, so a redelivery can complete the other before the event is dead-lettered.
  */
-export async function applyIncomingMessage(message: IncomingMessage, deps: IncomingMessageDeps): Promise<string> {
-  const recorded = await deps.store.recordInbound(message);
+export async function applyIncomingMessage(
+  message: IncomingMessage,
+  deps: IncomingMessageDeps,
+  events: ChangeEvents = NO_EVENTS,
+): Promise<string> {
+  const recorded = await deps.store.recordInbound(message, events.delivery || undefined);
+  // `Message Received` once; again (same id) from a later attempt of the delivery that recorded it.
+  if (
+    recorded ||
+    (events.delivery !== '' && appliedByThis(events, (await deps.store.appliedBy(message.messageId)).received))
+  )
+    events.emit(messageReceived(message));
   const reply = replyFor(message.body, deps.autoReplies);
   const results = await Promise.allSettled([
     reply === null ? 'no keyword' : sendAutoReplyOnce(message, reply, deps.reply),

@@ -1,3 +1,5 @@
+import { appliedByThis, type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { messageStatusChanged } from './message-events';
 import type { MessageStore } from './message-record';
 import type { MessageStatusEvent } from './normalize-message-status';
 
@@ -8,11 +10,20 @@ export type MessageStatusOutcome = 'advanced' | 'recorded-late' | 'duplicate';
  * of statuses seen) and rank (the store's condition is `statusSupersedes`: a late `sent` never replaces
  * `delivered`, and the first terminal status stays). A late one costs a second write that records it in the
  * timeline; a duplicate finds it already seen and changes nothing. MMS may stop at `sent`: that is not an error.
+ * A status the message moved forward to is a `Message Status Changed`; a later attempt of the delivery that applied
+ * it reports it again (one read), with the same id (lib/events/change-events.ts).
  */
 export async function applyMessageStatus(
   event: MessageStatusEvent,
   store: MessageStore,
+  events: ChangeEvents = NO_EVENTS,
 ): Promise<MessageStatusOutcome> {
-  if (await store.advance(event)) return 'advanced';
-  return (await store.recordLate(event)) ? 'recorded-late' : 'duplicate';
+  if (await store.advance(event, events.delivery || undefined)) {
+    events.emit(messageStatusChanged(event));
+    return 'advanced';
+  }
+  if (await store.recordLate(event)) return 'recorded-late';
+  if (events.delivery !== '' && appliedByThis(events, (await store.appliedBy(event.messageId)).statuses[event.status]))
+    events.emit(messageStatusChanged(event));
+  return 'duplicate';
 }

@@ -49,15 +49,20 @@ interface OutboundReply {
  * Each write answers whether it changed anything, so a duplicate is recognised without a read.
  */
 export interface MessageStore {
-  /** Records an inbound message; false when it was recorded before (a duplicate delivery). */
-  recordInbound(message: IncomingMessage): Promise<boolean>;
+  /** Records an inbound message (`by`: the delivery); false when it was recorded before (a duplicate delivery). */
+  recordInbound(message: IncomingMessage, by?: string): Promise<boolean>;
   /** Records our reply as outbound `queued`, without moving back a status its receipts may already have set. */
   recordOutbound(reply: OutboundReply): Promise<void>;
-  /** Moves the message to the event's status; false when that status is not newer or was already seen. */
-  advance(event: MessageStatusEvent): Promise<boolean>;
+  /** Moves the message to the event's status (`by`: the delivery); false when not newer or already seen. */
+  advance(event: MessageStatusEvent, by?: string): Promise<boolean>;
   /** Records a status that arrived after a later one (timeline only); false when it was already seen. */
   recordLate(event: MessageStatusEvent): Promise<boolean>;
   get(messageId: string): Promise<MessageRecord | undefined>;
+  /**
+   * Which delivery made each change (a consistent read): the status moves (`statuses`; late ones are not there) and
+   * the inbound message's record (`received`).
+   */
+  appliedBy(messageId: string): Promise<{ statuses: Partial<Record<MessageStatus, string>>; received?: string }>;
 }
 
 /** Statuses by rank, then time: the order a reader expects (`queued`, `initiated`, `sent`, `delivered`). */

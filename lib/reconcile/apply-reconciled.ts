@@ -1,6 +1,8 @@
 import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { PermanentError } from '../errors';
 import type { WebhookEnvelope } from '../envelope/envelope';
+import { appliedByThis, type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { messageReceived } from '../messages/message-events';
 import { applyMessageStatus } from '../messages/apply-message-status';
 import type { MessageStore } from '../messages/message-record';
 import type { IncomingMessage } from '../messages/normalize-incoming-message';
@@ -38,7 +40,11 @@ export interface ReconciledDeps {
  * a late webhook comes second finds the state seen and changes nothing. The price and the close follow in a second,
  * conditional write, which is also a no-op the second time.
  */
-export async function applyReconciled(envelope: WebhookEnvelope, deps: ReconciledDeps): Promise<string> {
+export async function applyReconciled(
+  envelope: WebhookEnvelope,
+  deps: ReconciledDeps,
+  events: ChangeEvents = NO_EVENTS,
+): Promise<string> {
   const payload = envelope.payload;
   if (!isReconcilePayload(payload)) throw new PermanentError('reconcile: payload is not a reconcile report');
   const isCall = envelope.kind === 'call.status';
@@ -52,18 +58,20 @@ export async function applyReconciled(envelope: WebhookEnvelope, deps: Reconcile
   let report: { cost?: Cost; settled: boolean; durationSeconds?: number };
   if (isCall) {
     const call = reconciledCall(payload, envelope.received_at);
-    outcome = await applyCallStatus(call.event, deps.calls);
+    // SignalWire's duration comes with the event: a call ended without one gets it here, and its `Call Ended`.
+    outcome = await applyCallStatus(call.event, deps.calls, events);
     report = { ...call, durationSeconds: call.event.durationSeconds };
   } else {
     const message = reconciledMessage(payload, envelope.received_at);
     // An inbound message we never heard of (its webhook was lost): recorded as received, as its webhook would have;
     // not answered nor forwarded this late (a keyword reply minutes or hours after the question would surprise).
-    outcome =
-      message.direction === 'inbound'
-        ? (await deps.messages.recordInbound(inboundFrom(message.event, payload.resource)))
-          ? 'recorded'
-          : 'duplicate'
-        : await applyMessageStatus(message.event, deps.messages);
+    if (message.direction === 'inbound') {
+      const inbound = inboundFrom(message.event, payload.resource);
+      const recorded = await deps.messages.recordInbound(inbound, events.delivery || undefined);
+      const mine = !recorded && appliedByThis(events, (await deps.messages.appliedBy(inbound.messageId)).received);
+      if (recorded || mine) events.emit(messageReceived(inbound));
+      outcome = recorded ? 'recorded' : 'duplicate';
+    } else outcome = await applyMessageStatus(message.event, deps.messages, events);
     report = message;
   }
   if (report.cost === undefined && !report.settled) return outcome;

@@ -25,16 +25,17 @@ export function createCallStore(table: TableRef): CallStore {
     // win whatever the order; the loser falls through to recordLate. The same state twice: the set refuses it.
     // The call stays in the open index (lib/store/open-index.ts), filed at this change, until the reconciler has
     // its final state and price; `ended` is sticky, so nothing files it again once it left.
-    advance: (event) =>
+    advance: (event, by) =>
       update(
         table,
         event,
         {
           condition: '(attribute_not_exists(pk) OR state_rank < :rank) AND NOT contains(states_seen, :state)',
           conditionValues: { ':state': event.state, ':rank': CALL_STATE_RANK[event.state] },
-          set: { state: event.state, state_rank: CALL_STATE_RANK[event.state] },
+          // by_<state>: the delivery that made this change, whose later attempts report its events again.
+          set: { state: event.state, state_rank: CALL_STATE_RANK[event.state], [`by_${event.state}`]: by },
         },
-        true,
+        'advance',
       ),
 
     // Race closed: a duplicate of a late state arriving twice concurrently; the set lets only one record it.
@@ -44,17 +45,19 @@ export function createCallStore(table: TableRef): CallStore {
         conditionValues: { ':state': event.state },
       }),
 
-    async setDurationOnce(callId, seconds) {
+    async setDurationOnce(callId, seconds, by) {
       try {
         // Race closed: `answered` and `ended` applied at once each find no duration and compute one from the
         // times they saw; the first one set stays, as does a duration a delivery carried.
         const update = buildUpdate({
-          set: { duration_seconds: seconds },
+          set: { duration_seconds: seconds, duration_by: by },
           condition: 'attribute_exists(pk) AND attribute_not_exists(duration_seconds)',
         });
         await table.client.send(new UpdateCommand({ TableName: table.tableName, Key: key(callId), ...update }));
+        return true;
       } catch (error) {
         if (!isConditionFailure(error)) throw new DependencyError('could not store call duration', { cause: error });
+        return false;
       }
     },
 
@@ -62,9 +65,7 @@ export function createCallStore(table: TableRef): CallStore {
       const { Item } = await table.client.send(
         new GetCommand({ TableName: table.tableName, Key: key(callId), ConsistentRead: true }),
       );
-      return Item === undefined
-        ? undefined
-        : { times: timesOf(Item), hasDuration: Item.duration_seconds !== undefined };
+      return Item === undefined ? undefined : storedOf(Item);
     },
 
     async get(callId) {
@@ -80,8 +81,9 @@ async function update(
   table: TableRef,
   event: CallStatusEvent,
   clause: Pick<UpdateSpec, 'condition' | 'conditionValues' | 'set'>,
-  open = false,
+  write: 'advance' | 'late' = 'late',
 ): Promise<StoredCall | undefined> {
+  const open = write === 'advance';
   const now = new Date().toISOString();
   // Times of earlier states a delivery carries (cXML timestamps): filled in if the item lacks them.
   const knownTimes = Object.entries(event.knownTimes ?? {}).filter(([state]) => state !== event.state);
@@ -107,7 +109,8 @@ async function update(
       end_reason: event.endReason,
       duration_seconds: event.durationSeconds,
     },
-    add: { states_seen: new Set([event.state]) },
+    // states_advanced: the states the call moved forward to, whose events a redelivery reports again.
+    add: { states_seen: new Set([event.state]), ...(open && { states_advanced: new Set([event.state]) }) },
   };
   try {
     const { Attributes } = await table.client.send(
@@ -118,11 +121,35 @@ async function update(
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return { times: timesOf(Attributes ?? {}), hasDuration: Attributes?.duration_seconds !== undefined };
+    return storedOf(Attributes ?? {});
   } catch (error) {
     if (isConditionFailure(error)) return undefined;
     throw new DependencyError('could not store call status', { cause: error });
   }
+}
+
+/** The call's item as the use case and its events read it. */
+function storedOf(item: Record<string, unknown>): StoredCall {
+  const text = (name: string) => (typeof item[name] === 'string' ? (item[name] as string) : undefined);
+  const number = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : undefined);
+  const advanced = item.states_advanced instanceof Set ? [...(item.states_advanced as Set<CallState>)] : [];
+  return {
+    callId: item.call_id as string,
+    state: item.state as CallState,
+    advanced,
+    advancedBy: Object.fromEntries(
+      advanced.flatMap((state) => (text(`by_${state}`) ? [[state, text(`by_${state}`)]] : [])),
+    ),
+    durationBy: text('duration_by'),
+    times: timesOf(item),
+    from: text('from'),
+    to: text('to'),
+    direction: text('direction'),
+    endReason: text('end_reason'),
+    durationSeconds: number('duration_seconds'),
+    price: number('price'),
+    priceUnit: text('price_unit'),
+  };
 }
 
 function timesOf(item: Record<string, unknown>): Partial<Record<CallState, number>> {

@@ -20,7 +20,7 @@ export function createMessageStore(table: TableRef): MessageStore {
   const write = (messageId: string, clause: Clause) => update(table, messageId, clause);
   return {
     // Race closed: the same inbound message delivered twice and processed at once; only the first write lands.
-    recordInbound: (m) =>
+    recordInbound: (m, by) =>
       write(m.messageId, {
         condition: 'attribute_not_exists(#direction)',
         seen: 'received',
@@ -33,6 +33,7 @@ export function createMessageStore(table: TableRef): MessageStore {
           media_urls: m.mediaUrls,
           segments: m.segments,
           received_at: new Date(m.occurredAt).toISOString(),
+          received_by: by,
         },
         // A `receiving`/`received` callback may have created the item first: never move its status back.
         setIfAbsent: {
@@ -65,7 +66,7 @@ export function createMessageStore(table: TableRef): MessageStore {
 
     // Race closed: two receipts of one message applied at once. The rank condition lets the later status win
     // whatever the order, terminal ranks are equal so the first terminal status stays; the set refuses repeats.
-    advance: (event) =>
+    advance: (event, by) =>
       write(event.messageId, {
         condition: '(attribute_not_exists(status_rank) OR status_rank < :rank) AND NOT contains(statuses_seen, :seen)',
         conditionValues: { ':rank': statusRank(event.status), ':seen': event.status },
@@ -76,11 +77,14 @@ export function createMessageStore(table: TableRef): MessageStore {
           status_rank: statusRank(event.status),
           error_code: event.errorCode,
           error_message: event.errorMessage,
+          // by_<status>: the delivery that made this change, whose later attempts report its event again.
+          [`by_${event.status}`]: by,
         },
         setIfAbsent: { from: event.from, to: event.to, lookup: messageLookup(event.messageId, event.shape) },
         // A message we (or the user's app) sent stays in the open index until its final status and price are known;
         // an inbound one is final when received.
         open: !INBOUND_STATUSES.has(event.status),
+        advance: true,
       }),
 
     // Race closed: one late receipt delivered twice and processed at once; the set lets only one record it.
@@ -99,6 +103,20 @@ export function createMessageStore(table: TableRef): MessageStore {
       );
       return Item === undefined ? undefined : toMessageRecord(Item);
     },
+
+    async appliedBy(messageId) {
+      const { Item = {} } = await table.client.send(
+        new GetCommand({ TableName: table.tableName, Key: key(messageId), ConsistentRead: true }),
+      );
+      const advanced = Item.statuses_advanced instanceof Set ? [...(Item.statuses_advanced as Set<MessageStatus>)] : [];
+      const by = (name: string) => (typeof Item[name] === 'string' ? (Item[name] as string) : undefined);
+      return {
+        statuses: Object.fromEntries(
+          advanced.flatMap((status) => (by(`by_${status}`) ? [[status, by(`by_${status}`)]] : [])),
+        ),
+        received: by('received_by'),
+      };
+    },
   };
 }
 
@@ -107,6 +125,8 @@ interface Clause extends Pick<UpdateSpec, 'condition' | 'conditionValues' | 'set
   at: number;
   /** Files the message in the open index at this change (lib/store/open-index.ts). */
   open?: boolean;
+  /** A status the message moves forward to: kept in `statuses_advanced`, whose events a redelivery reports again. */
+  advance?: boolean;
 }
 
 const INBOUND_STATUSES: ReadonlySet<MessageStatus> = new Set(['receiving', 'received']);
@@ -129,7 +149,10 @@ async function update(table: TableRef, messageId: string, clause: Clause): Promi
       first_seen_at: now,
       ...statsIndexFields('message', messageId, now),
     },
-    add: { statuses_seen: new Set([clause.seen]) },
+    add: {
+      statuses_seen: new Set([clause.seen]),
+      ...(clause.advance === true && { statuses_advanced: new Set([clause.seen]) }),
+    },
   };
   try {
     await table.client.send(

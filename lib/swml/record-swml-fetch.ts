@@ -1,3 +1,5 @@
+import { type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { swmlFetched } from './swml-events';
 import type { SwmlFetch, SwmlFetchStore } from '../store/swml-fetch-store';
 import { swmlCallContextFrom } from './call-context';
 
@@ -19,6 +21,15 @@ export function swmlFetchFrom(
   };
 }
 
-export async function recordSwmlFetch(fetch: SwmlFetch, store: SwmlFetchStore): Promise<'recorded' | 'duplicate'> {
-  return (await store.record(fetch)) ? 'recorded' : 'duplicate';
+/** Files the fetch once; its `SWML Fetched` is reported when filed, and again (same id) by the same delivery. */
+export async function recordSwmlFetch(
+  fetch: SwmlFetch,
+  store: SwmlFetchStore,
+  events: ChangeEvents = NO_EVENTS,
+): Promise<'recorded' | 'duplicate'> {
+  const recorded = await store.record(fetch);
+  // Filed under the delivery's own identity (its event id, a replay's original): a duplicate is always this
+  // delivery again (SQS's redelivery, the SDK's retry, a replay), whose first attempt may not have published.
+  if (recorded || events.delivery === fetch.eventId) events.emit(swmlFetched(fetch));
+  return recorded ? 'recorded' : 'duplicate';
 }

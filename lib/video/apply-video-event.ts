@@ -1,3 +1,5 @@
+import { appliedByThis, type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { videoChangeEvent } from './video-events';
 import type { RecordingCopies } from '../recordings/recording-job';
 import type { RoomSession } from './room-session';
 import type { VideoEvent } from './normalize-video-event';
@@ -19,16 +21,18 @@ export interface RoomStore {
   latestSessionOf(roomId: string): Promise<string | undefined>;
   /** Files the session (created when new) and refreshes it; no condition, so a repeat changes nothing. */
   touch(event: SessionVideoEvent): Promise<void>;
-  /** Room and recording events. */
-  record(event: SessionVideoEvent): Promise<boolean>;
+  /** Room and recording events. `by` (every write's): the delivery applying it, recorded with the change. */
+  record(event: SessionVideoEvent, by?: string): Promise<boolean>;
   /** member.joined for a member not seen leaving: the member counts. */
-  joinCounted(event: SessionVideoEvent): Promise<boolean>;
+  joinCounted(event: SessionVideoEvent, by?: string): Promise<boolean>;
   /** member.joined arriving after the same member's member.left: recorded, never counted. */
-  joinAfterLeft(event: SessionVideoEvent): Promise<boolean>;
+  joinAfterLeft(event: SessionVideoEvent, by?: string): Promise<boolean>;
   /** member.left for a member whose join was counted: the member no longer counts. */
-  leaveCounted(event: SessionVideoEvent): Promise<boolean>;
+  leaveCounted(event: SessionVideoEvent, by?: string): Promise<boolean>;
   /** member.left arriving before the member's join: recorded, and that join will never count. */
-  leaveBeforeJoined(event: SessionVideoEvent): Promise<boolean>;
+  leaveBeforeJoined(event: SessionVideoEvent, by?: string): Promise<boolean>;
+  /** The delivery that applied this event (a consistent read), if any did. */
+  appliedBy(event: SessionVideoEvent): Promise<string | undefined>;
   get(roomSessionId: string): Promise<RoomSession | undefined>;
 }
 
@@ -62,11 +66,20 @@ export async function applyVideoEvent(
   store: RoomStore,
   notifier?: VideoNotifier,
   copies?: RecordingCopies,
+  events: ChangeEvents = NO_EVENTS,
 ): Promise<VideoOutcome> {
   const event = await inSession(payloadEvent, store);
   // Room events write the session item themselves; the others file it first (a repeat changes nothing).
   if (event.type !== 'room.started' && event.type !== 'room.ended') await store.touch(event);
-  const outcome = await applyToRoom(event, store);
+  const outcome = await applyToRoom(event, store, events.delivery || undefined);
+  // Each video event is one change of its session: reported when applied, and again (same id) by a later attempt of
+  // the delivery that applied it (one read, for a duplicate only).
+  const change = videoChangeEvent(event, recordingIdOf(event));
+  if (
+    change !== undefined &&
+    (outcome !== 'duplicate' || appliedByThis(events, await mineOrNone(event, store, events)))
+  )
+    events.emit(change);
   // Also after a duplicate: the delivery that applied the event may have died before notifying.
   const notification = notificationFor(event);
   if (notification !== undefined) await notifier?.notify(notification);
@@ -91,18 +104,21 @@ async function inSession(event: VideoEvent, store: RoomStore): Promise<SessionVi
   return { ...event, roomSessionId };
 }
 
-async function applyToRoom(event: SessionVideoEvent, store: RoomStore): Promise<VideoOutcome> {
+const mineOrNone = (event: SessionVideoEvent, store: RoomStore, events: ChangeEvents) =>
+  events.delivery === '' ? undefined : store.appliedBy(event);
+
+async function applyToRoom(event: SessionVideoEvent, store: RoomStore, by: string | undefined): Promise<VideoOutcome> {
   switch (event.type) {
     case 'member.joined':
-      if (await store.joinCounted(event)) return 'member-counted';
-      return (await store.joinAfterLeft(event)) ? 'member-recorded-uncounted' : 'duplicate';
+      if (await store.joinCounted(event, by)) return 'member-counted';
+      return (await store.joinAfterLeft(event, by)) ? 'member-recorded-uncounted' : 'duplicate';
     case 'member.left':
-      if (await store.leaveCounted(event)) return 'member-counted';
-      if (await store.leaveBeforeJoined(event)) return 'member-recorded-uncounted';
+      if (await store.leaveCounted(event, by)) return 'member-counted';
+      if (await store.leaveBeforeJoined(event, by)) return 'member-recorded-uncounted';
       // Both refused and not a duplicate: the join landed between the two writes and counted, so uncount it now.
-      return (await store.leaveCounted(event)) ? 'member-counted' : 'duplicate';
+      return (await store.leaveCounted(event, by)) ? 'member-counted' : 'duplicate';
     default:
-      return (await store.record(event)) ? 'applied' : 'duplicate';
+      return (await store.record(event, by)) ? 'applied' : 'duplicate';
   }
 }
 

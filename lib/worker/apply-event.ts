@@ -1,6 +1,7 @@
 import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { normalizeCallStatus } from '../calls/normalize-call-status';
 import { PermanentError } from '../errors';
+import type { ChangeEvents } from '../events/change-events';
 import { applyReconciled, type SettleStore } from '../reconcile/apply-reconciled';
 import type { RecordingCopies } from '../recordings/recording-job';
 import type { WebhookEnvelope } from '../envelope/envelope';
@@ -29,25 +30,41 @@ export interface ApplyEventDeps {
   settleMessages: SettleStore;
 }
 
-/** Routes one queued event to the use case of its kind; resolves to a short outcome for the log. */
-export async function applyEvent(envelope: WebhookEnvelope, deps: ApplyEventDeps): Promise<string> {
+/**
+ * Routes one queued event to the use case of its kind; resolves to a short outcome for the log. The use case reports
+ * the events of the changes it applied to `events` (lib/events/change-events.ts).
+ */
+export async function applyEvent(
+  envelope: WebhookEnvelope,
+  deps: ApplyEventDeps,
+  events: ChangeEvents,
+): Promise<string> {
   if (envelope.source === 'reconcile') {
     const { calls, settleCalls, settleMessages } = deps;
-    return applyReconciled(envelope, { calls, messages: deps.messages.store, settleCalls, settleMessages });
+    return applyReconciled(envelope, { calls, messages: deps.messages.store, settleCalls, settleMessages }, events);
   }
   switch (envelope.kind) {
     case 'call.status':
-      return applyCallStatus(normalizeCallStatus(envelope.payload, envelope.received_at), deps.calls);
+      return applyCallStatus(normalizeCallStatus(envelope.payload, envelope.received_at), deps.calls, events);
     case 'message.incoming':
-      return applyIncomingMessage(normalizeIncomingMessage(envelope.payload, envelope.received_at), deps.messages);
+      return applyIncomingMessage(
+        normalizeIncomingMessage(envelope.payload, envelope.received_at),
+        deps.messages,
+        events,
+      );
     case 'message.status':
-      return applyMessageStatus(normalizeMessageStatus(envelope.payload, envelope.received_at), deps.messages.store);
+      return applyMessageStatus(
+        normalizeMessageStatus(envelope.payload, envelope.received_at),
+        deps.messages.store,
+        events,
+      );
     case 'video.event':
       return applyVideoEvent(
         normalizeVideoEvent(envelope.payload, envelope.received_at, envelope.path_params?.event),
         deps.rooms,
         deps.videoNotifier,
         deps.recordingCopies,
+        events,
       );
     case 'swml.fetch':
       // A replay (`replay_of`) is the same fetch again: filed under the original's id, so it records nothing new.
@@ -58,6 +75,7 @@ export async function applyEvent(envelope: WebhookEnvelope, deps: ApplyEventDeps
           receivedAt: envelope.received_at,
         }),
         deps.swmlFetches,
+        events,
       );
     default:
       throw new PermanentError(`no handler for event kind ${envelope.kind}`);

@@ -1,4 +1,6 @@
 import { createArchiveStore } from '../archive/archive-store';
+import { queueForDestinations } from '../destinations/queue-for-destinations';
+import { createEventPublisher, type PutOnBus } from '../events/publish-events';
 import type { ParameterReader, ParametersReader } from '../config/secrets';
 import { DependencyError } from '../errors';
 import type { Logger } from '../logger';
@@ -32,6 +34,8 @@ import type { MessagingConfig, WorkerConfig } from './worker-config';
 
 /** The AWS clients the worker's handler module creates once, at cold start. */
 export interface WorkerClients {
+  /** PutEvents on the stage's bus (lib/aws/eventbridge.ts); absent when there is none (EVENT_BUS_NAME blank). */
+  putOnBus?: PutOnBus;
   dynamodb: DynamoDbSender;
   /** SendMessage to the DLQ. */
   sendMessage: SendMessage;
@@ -65,7 +69,13 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
     settleMessages: createSettleStore(table, 'MESSAGE'),
   };
   return {
-    apply: (envelope) => applyEvent(envelope, deps),
+    apply: (envelope, events) => applyEvent(envelope, deps, events),
+    publish: createEventPublisher({
+      bus: clients.putOnBus,
+      ...(config.destinations.length > 0 && {
+        destinations: queueForDestinations(clients.sendMessage, config.destinationsQueueUrl, config.destinations),
+      }),
+    }),
     deadLetters: createDeadLetterQueue(clients.sendMessage, config.dlqUrl),
     failures: createFailureStore(table),
     maxReceiveCount: config.maxReceiveCount,

@@ -3,6 +3,8 @@ import { archiveEntryOf, statusOfOutcome, type ArchiveEntry, type ArchiveStatus 
 import type { ArchiveStore } from '../archive/archive-store';
 import { causeMessage, PermanentError } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
+import { type ChangeEvents, collectEvents } from '../events/change-events';
+import type { PublishEvents } from '../events/publish-events';
 import type { Logger } from '../logger';
 import { withLogContext } from '../log-context';
 import type { Metrics } from '../metrics';
@@ -12,8 +14,16 @@ import type { FailureStore } from '../store/failure-store';
 import { retryCauseOf, retryDelaySeconds, type RetryBackoff } from './retry-delay';
 
 export interface BatchDeps {
-  /** Applies one event; throws PermanentError when it can never succeed, anything else to have it retried. */
-  apply(envelope: WebhookEnvelope): Promise<string>;
+  /**
+   * Applies one event, reporting the events of the changes it made to `events`; throws PermanentError when it can
+   * never succeed, anything else to have it retried.
+   */
+  apply(envelope: WebhookEnvelope, events: ChangeEvents): Promise<string>;
+  /**
+   * Publishes those events (the bus, the destinations) before the delivery is acknowledged: if that fails, the
+   * delivery comes back, finds its change applied and reports its events again. None published when absent.
+   */
+  publish?: PublishEvents;
   deadLetters: DeadLetterQueue;
   failures: FailureStore;
   /** The queue's redrive maxReceiveCount: on that delivery a failure is dead-lettered by us, with its reason. */
@@ -30,7 +40,13 @@ export interface BatchDeps {
   retries?: { backoff: RetryBackoff; changeVisibility: ChangeVisibility; now?(): number; random?(): number };
 }
 
-type Verdict = { status: ArchiveStatus; outcome: string; reason?: string; attempts: number };
+type Verdict = {
+  status: ArchiveStatus;
+  outcome: string;
+  reason?: string;
+  attempts: number;
+  events?: { id: string; type: string }[];
+};
 
 /**
  * Processes an SQS batch record by record and reports partial failures, so one bad record never holds back or
@@ -77,11 +93,16 @@ async function processRecord(
   // Every line about this event, however deep, names it and the ingest request that accepted it.
   return withLogContext({ event_id: envelope.event_id, ingest_request_id: envelope.request_id }, async () => {
     try {
-      const outcome = await deps.apply(envelope);
       const attempts = attemptsOf(record);
-      deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts });
+      // The delivery's identity, recorded by the writes it applies: see lib/events/change-events.ts.
+      const changes = collectEvents(envelope.replay_of ?? envelope.event_id);
+      const outcome = await deps.apply(envelope, changes);
+      const events = changes.events.map(({ id, type }) => ({ id, type }));
+      if (events.length > 0) await deps.publish?.(changes.events);
+      deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts, events });
       deps.metrics?.count('EventApplied', { Kind: envelope.kind });
-      file(envelope, { status: statusOfOutcome(outcome), outcome, attempts });
+      if (events.length > 0) deps.metrics?.count('EventsPublished', {}, events.length);
+      file(envelope, { status: statusOfOutcome(outcome), outcome, attempts, ...(events.length > 0 && { events }) });
       return true;
     } catch (error) {
       return settleFailure(record, envelope, error, deps, file);

@@ -1,7 +1,9 @@
 import type { ClientBudget } from '../config/client-budget';
+import { ConfigError } from '../errors';
 import { booleanEnv, positiveIntEnv, requireEnv } from '../config/env';
 import { readRuntimeConfig, type RuntimeConfig } from '../config/runtime-config';
 import { readSecretSource } from '../config/secrets';
+import { type Destination, parseDestinations } from '../destinations/destination';
 import { parseAutoReplyConfig, type AutoReplyConfig } from '../messages/auto-reply';
 import type { StatusCallbackChecks } from '../messages/status-callback';
 import { requireHttpsUrl } from '../security/https-url';
@@ -53,6 +55,13 @@ export interface WorkerConfig {
   messaging: MessagingConfig;
   /** RECORDINGS_QUEUE_URL: completed recordings are queued there for the copier; blank: no copies. */
   recordingsQueueUrl: string;
+  /** EVENT_BUS_NAME: the stage's bus, where every applied change's event is put; blank: no bus. */
+  eventBusName: string;
+  /** DESTINATIONS (the `destinations` param) and DESTINATIONS_QUEUE_URL, where one job per event and destination goes. */
+  destinations: readonly Destination[];
+  destinationsQueueUrl: string;
+  /** PutEvents: an answer within 2 s, three tries (the SDK's retry rules), then the delivery is retried by SQS. */
+  eventBridge: ClientBudget;
   /**
    * DynamoDB is the hot path: an answer that has not come within 1 s is tried again rather than awaited until the
    * function times out (one hung request would hold its whole batch). Every write is conditional or idempotent, so a
@@ -84,11 +93,24 @@ export function readWorkerConfig(env: Env): WorkerConfig {
     }),
     messaging,
     recordingsQueueUrl: env.RECORDINGS_QUEUE_URL?.trim() ?? '',
+    eventBusName: env.EVENT_BUS_NAME?.trim() ?? '',
+    ...readDestinations(env),
+    eventBridge: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
     dynamodb: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 1000 },
     sqs: { maxAttempts: 3, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
     sns: { connectionTimeoutMs: 1000, requestTimeoutMs: 3000 },
     ssm: { maxAttempts: 2, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
   };
+}
+
+function readDestinations(env: Env): Pick<WorkerConfig, 'destinations' | 'destinationsQueueUrl'> {
+  const destinations = parseDestinations(env.DESTINATIONS, {
+    allowLoopback: booleanEnv(env, 'DESTINATIONS_ALLOW_LOOPBACK', false),
+  });
+  const destinationsQueueUrl = env.DESTINATIONS_QUEUE_URL?.trim() ?? '';
+  if (destinations.length > 0 && destinationsQueueUrl === '')
+    throw new ConfigError('DESTINATIONS_QUEUE_URL: required when destinations are configured');
+  return { destinations, destinationsQueueUrl };
 }
 
 function readMessagingConfig(env: Env): MessagingConfig {

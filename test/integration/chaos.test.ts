@@ -57,6 +57,13 @@ describe('chaos: nothing acknowledged is lost or applied twice (local stack, rea
     assert.equal(results.wrong_final_states, 0, report);
     assert.equal(results.replies_sent, results.replies_expected, report);
     assert.ok(results.replies_expected > 0, report);
+    // the events: every applied change's event reached the bus through its fault proxy, with its id; none invalid
+    const { events } = results;
+    assert.ok(events.expected > 200, `${JSON.stringify(events)}\n${report}`);
+    assert.ok(events.bus_faults > 0, `no fault in front of the bus\n${report}`);
+    assert.equal(events.lost, 0, report);
+    assert.equal(events.unexpected, 0, report);
+    assert.equal(events.invalid, 0, report);
     // the recordings: each completed one copied once and whole, the 404 one dead-lettered as not found, a download cut
     const recordings = results.recordings;
     assert.ok(recordings.downloads_cut > 0, `no download was cut\n${report}`);

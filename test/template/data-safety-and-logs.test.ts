@@ -13,7 +13,13 @@ describe('serverless package: data safety, message size, logs and stage paramete
   after(() => packaged?.dispose());
 
   it('retains the events table, the recordings bucket and the DLQs on `serverless remove` and on replacement', () => {
-    for (const id of ['EventsTable', 'DeadLetterQueue', 'RecordingsBucket', 'RecordingsDeadLetterQueue']) {
+    for (const id of [
+      'EventsTable',
+      'DeadLetterQueue',
+      'RecordingsBucket',
+      'RecordingsDeadLetterQueue',
+      'DestinationsDeadLetterQueue',
+    ]) {
       assert.equal(resources[id]!.DeletionPolicy, 'Retain', id);
       assert.equal(resources[id]!.UpdateReplacePolicy, 'Retain', id);
     }
@@ -71,6 +77,7 @@ describe('serverless package: data safety, message size, logs and stage paramete
       'recordingsTransitionStorageClass',
       'recordingsExpireDays',
       'recordingsAccessLogBucket',
+      'destinations',
     ]) {
       assert.ok(name in defaults, `params.default.${name}`);
     }

@@ -79,6 +79,15 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       'recordings s3:GetObject signalwire-webhooks-ci-recordingsbucket/recordings/*',
       'recordings dynamodb:UpdateItem table/signalwire-webhooks-ci-events',
       'recordings dynamodb:PutItem table/signalwire-webhooks-ci-events',
+      // Events out: every applied change's event is put on the stage's bus (the local bus signalwire-webhooks-local).
+      'worker events:PutEvents event-bus/signalwire-webhooks-ci',
+      // Destinations (test/integration/destinations-delivery.test.ts): the deliverer takes its jobs, backs a retry
+      // off, dead-letters a refused delivery and reads each destination's signing secret.
+      'deliver sqs:ReceiveMessage signalwire-webhooks-ci-destinations',
+      'deliver sqs:DeleteMessage signalwire-webhooks-ci-destinations',
+      'deliver sqs:ChangeMessageVisibility signalwire-webhooks-ci-destinations',
+      'deliver sqs:SendMessage signalwire-webhooks-ci-destinations-dlq',
+      'deliver ssm:GetParameters parameter/signalwire-webhooks/ci/destinations/crm',
     ];
     assert.deepEqual(
       expected.filter((call) => !seen.has(call)),
@@ -238,6 +247,117 @@ describe("IAM parity: the recordings copier's role (least privilege, whatever th
       `arn:aws:ssm:us-east-1:123456789012:parameter/${SERVICE}/${TEMPLATE_STAGE}/${name}`;
     assert.equal(await isAllowed(recordings, 'ssm:GetParameters', parameter('signalwire-api-token'), {}), 'Allowed');
     assert.equal(await isAllowed(recordings, 'ssm:GetParameters', parameter('signing-key'), {}), 'ImplicitlyDenied');
+  });
+});
+
+describe("IAM parity: the worker's events (least privilege, whatever the integration tests recorded)", () => {
+  let packaged: Packaged;
+  let roles: Map<string, FunctionRole>;
+  const bus = (name: string) => `arn:aws:events:us-east-1:123456789012:event-bus/${name}`;
+  before(async () => {
+    packaged = await packageTemplate();
+    roles = functionRoles(packaged.template, SERVICE, TEMPLATE_STAGE);
+  });
+  after(() => packaged?.dispose());
+
+  it("puts events on this stage's bus only: not the default bus, not another stage's, not a bus of the account's", async () => {
+    const worker = roles.get('worker')!;
+    assert.equal(await isAllowed(worker, 'events:PutEvents', bus(`${SERVICE}-${TEMPLATE_STAGE}`), {}), 'Allowed');
+    for (const name of ['default', `${SERVICE}-prod`, `${SERVICE}-${TEMPLATE_STAGE}-x`, 'billing'])
+      assert.equal(await isAllowed(worker, 'events:PutEvents', bus(name), {}), 'ImplicitlyDenied', name);
+    // publishing is all it does with EventBridge: no rules of its own, no targets, no other bus
+    const rule = `arn:aws:events:us-east-1:123456789012:rule/${SERVICE}-${TEMPLATE_STAGE}/anything`;
+    for (const action of ['events:PutRule', 'events:PutTargets'])
+      assert.equal(await isAllowed(worker, action, rule, {}), 'ImplicitlyDenied', action);
+    assert.equal(
+      await isAllowed(worker, 'events:CreateEventBus', bus(`${SERVICE}-${TEMPLATE_STAGE}`), {}),
+      'ImplicitlyDenied',
+    );
+  });
+
+  it("holds a recorded PutEvents against the stage's bus, and one on another bus against that bus (so it can fail)", async () => {
+    const names = { service: SERVICE, localStage: LOCAL_STAGE, stage: TEMPLATE_STAGE };
+    const recorded = (busName: string) =>
+      toIamRequest(
+        {
+          caller: 'local-worker',
+          service: 'events',
+          operation: 'PutEvents',
+          bus: `arn:aws:events:us-east-1:000000000000:event-bus/${busName}`,
+        },
+        names,
+        () => undefined,
+      )!;
+    const local = recorded(`${SERVICE}-${LOCAL_STAGE}`);
+    assert.deepEqual(local, {
+      fn: 'worker',
+      action: 'events:PutEvents',
+      resource: bus(`${SERVICE}-${TEMPLATE_STAGE}`),
+      context: {},
+    });
+    assert.equal(await isAllowed(roles.get('worker')!, local.action, local.resource, local.context), 'Allowed');
+    const stray = recorded('default');
+    assert.equal(stray.resource, bus('default'));
+    assert.equal(
+      await isAllowed(roles.get('worker')!, stray.action, stray.resource, stray.context),
+      'ImplicitlyDenied',
+    );
+  });
+
+  it('no other function may put events on the bus', async () => {
+    for (const [fn, role] of roles)
+      if (fn !== 'worker')
+        assert.equal(
+          await isAllowed(role, 'events:PutEvents', bus(`${SERVICE}-${TEMPLATE_STAGE}`), {}),
+          'ImplicitlyDenied',
+          fn,
+        );
+  });
+});
+
+describe("IAM parity: the deliverer's role (least privilege, whatever the integration tests recorded)", () => {
+  let packaged: Packaged;
+  let deliver: FunctionRole;
+  let worker: FunctionRole;
+  const queue = (name: string) => `arn:aws:sqs:us-east-1:123456789012:${SERVICE}-${TEMPLATE_STAGE}-${name}`;
+  const parameter = (name: string) =>
+    `arn:aws:ssm:us-east-1:123456789012:parameter/${SERVICE}/${TEMPLATE_STAGE}/${name}`;
+  before(async () => {
+    packaged = await packageTemplate();
+    const roles = functionRoles(packaged.template, SERVICE, TEMPLATE_STAGE);
+    deliver = roles.get('deliver')!;
+    worker = roles.get('worker')!;
+  });
+  after(() => packaged?.dispose());
+
+  it('takes its jobs from the destinations queue and dead-letters to its own DLQ; the worker queues the jobs', async () => {
+    assert.ok(deliver, 'the deliver function and its role are in the template');
+    for (const action of [
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ChangeMessageVisibility',
+    ])
+      assert.equal(await isAllowed(deliver, action, queue('destinations'), {}), 'Allowed', action);
+    assert.equal(await isAllowed(deliver, 'sqs:SendMessage', queue('destinations-dlq'), {}), 'Allowed');
+    for (const name of ['destinations', 'webhooks', 'webhooks-dlq', 'recordings', 'recordings-dlq'])
+      assert.equal(await isAllowed(deliver, 'sqs:SendMessage', queue(name), {}), 'ImplicitlyDenied', name);
+    assert.equal(await isAllowed(deliver, 'sqs:ReceiveMessage', queue('webhooks'), {}), 'ImplicitlyDenied');
+    assert.equal(await isAllowed(worker, 'sqs:SendMessage', queue('destinations'), {}), 'Allowed');
+    assert.equal(await isAllowed(worker, 'sqs:ReceiveMessage', queue('destinations'), {}), 'ImplicitlyDenied');
+  });
+
+  it("reads the destinations' secrets and nothing else: no webhook secret, no API token, no table", async () => {
+    for (const name of ['crm', 'billing_2'])
+      assert.equal(await isAllowed(deliver, 'ssm:GetParameters', parameter(`destinations/${name}`), {}), 'Allowed');
+    for (const name of ['signing-key', 'basic-auth', 'query-secret', 'signalwire-api-token', 'destinations'])
+      assert.equal(await isAllowed(deliver, 'ssm:GetParameters', parameter(name), {}), 'ImplicitlyDenied', name);
+    const otherStage = `arn:aws:ssm:us-east-1:123456789012:parameter/${SERVICE}/prod/destinations/crm`;
+    assert.equal(await isAllowed(deliver, 'ssm:GetParameters', otherStage, {}), 'ImplicitlyDenied');
+    assert.equal(await isAllowed(worker, 'ssm:GetParameters', parameter('destinations/crm'), {}), 'ImplicitlyDenied');
+    const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'])
+      assert.equal(await isAllowed(deliver, action, table, {}), 'ImplicitlyDenied', action);
   });
 });
 

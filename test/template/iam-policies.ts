@@ -71,8 +71,8 @@ export async function isAllowed(
 }
 
 /**
- * Ref, Fn::GetAtt (Arn, QueueName, TopicArn) and Fn::Join over the template's own resources. An unnamed bucket is
- * named as the local stack names it (local/provision.ts), so that recorded calls on it match.
+ * Ref, Fn::GetAtt (Arn, QueueName, TopicArn, an event bus's Name) and Fn::Join over the template's own resources.
+ * An unnamed bucket is named as the local stack names it (local/provision.ts), so that recorded calls on it match.
  */
 function resolve(value: unknown, resources: Resources, stackName: string): unknown {
   if (Array.isArray(value)) return value.map((v) => resolve(v, resources, stackName));
@@ -94,6 +94,8 @@ function ref(id: string, resources: Resources, stackName: string): string {
   if (resource?.Type === 'AWS::SNS::Topic') return `arn:aws:sns:${REGION}:${ACCOUNT}:${resource.Properties.TopicName}`;
   if (resource?.Type === 'AWS::DynamoDB::Table') return resource.Properties.TableName;
   if (resource?.Type === 'AWS::S3::Bucket') return resource.Properties.BucketName ?? unnamedBucketName(stackName, id);
+  // An event bus's Ref is its name (its ARN is Fn::GetAtt Arn).
+  if (resource?.Type === 'AWS::Events::EventBus') return resource.Properties.Name;
   throw new Error(`iam parity: cannot resolve Ref ${id}`);
 }
 
@@ -106,5 +108,8 @@ function getAtt(id: string, attribute: string, resources: Resources, stackName: 
   if (resource?.Type === 'AWS::DynamoDB::Table' && attribute === 'Arn')
     return `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${resource.Properties.TableName}`;
   if (resource?.Type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return ref(id, resources, stackName);
+  if (resource?.Type === 'AWS::Events::EventBus' && attribute === 'Arn')
+    return `arn:aws:events:${REGION}:${ACCOUNT}:event-bus/${resource.Properties.Name}`;
+  if (resource?.Type === 'AWS::Events::EventBus' && attribute === 'Name') return resource.Properties.Name;
   throw new Error(`iam parity: cannot resolve Fn::GetAtt ${id}.${attribute}`);
 }

@@ -12,6 +12,9 @@ import { scheduledEvent } from '../../local/schedules';
 import { openIndexFields } from '../../lib/store/open-index';
 import { startFakeSignalWire, type FakeSignalWire } from '../helpers/fake-signalwire';
 import { startRecordingServer, type RecordingServer } from '../helpers/recording-server';
+import { callEndedEvent, jobBody, newSigningSecret } from '../helpers/delivery-jobs';
+import { startDestinationReceiver, type DestinationReceiver } from '../helpers/destination-receiver';
+import { Webhook } from 'standardwebhooks';
 import { startAwsFront, type AwsFront, type FrontCall } from './aws-front/aws-https-front';
 import { resolveCloudFormation, type DeployedStack } from './aws-front/cloudformation-values';
 import { startEmulatorsBehindFront, type EmulatorsBehindFront } from './aws-front/emulators-behind-front';
@@ -33,6 +36,7 @@ const FUNCTIONS = {
   swml: 'SwmlLambdaFunction',
   reconciler: 'ReconcilerLambdaFunction',
   recordings: 'RecordingsLambdaFunction',
+  deliver: 'DeliverLambdaFunction',
 } as const;
 type FunctionKey = keyof typeof FUNCTIONS;
 type HttpResult = { statusCode: number; headers?: Record<string, string>; body: string };
@@ -42,6 +46,7 @@ const API_TOKEN = 'PT_packaged-bundles-api-token';
 const PROJECT_ID = '5f1c1a2e-0000-4000-8000-000000000001';
 const CALLER = '+15559876543';
 const OUR_NUMBER = '+15551234567';
+const DESTINATION_SECRET = newSigningSecret();
 
 describe('the packaged bundles, run as Lambda runs them, against AWS endpoints that check every signature', () => {
   let packaged: Packaged;
@@ -51,6 +56,7 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
   let front: AwsFront;
   let signalwire: FakeSignalWire;
   let recordingServer: RecordingServer;
+  let receiver: DestinationReceiver;
   let work: string;
   const sandboxes = {} as Record<FunctionKey, Sandbox>;
   const resources = () => packaged.template.Resources;
@@ -67,17 +73,20 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     };
     work = mkdtempSync(join(tmpdir(), 'packaged-bundles-'));
     certificate = await makeServerCertificate([
-      ...['sqs', 'dynamodb', 'ssm', 'sns', 's3'].map((service) => `${service}.${stack.region}.amazonaws.com`),
+      // EventBridge's endpoint is events.<region>.amazonaws.com (its SigV4 name, not `eventbridge`).
+      ...['sqs', 'dynamodb', 'ssm', 'sns', 's3', 'events'].map((service) => `${service}.${stack.region}.amazonaws.com`),
       // S3's virtual-hosted endpoint: <bucket>.s3.<region>.amazonaws.com
       `*.s3.${stack.region}.amazonaws.com`,
     ]);
     signalwire = await startFakeSignalWire();
     signalwire.requireToken(API_TOKEN);
     recordingServer = await startRecordingServer();
+    receiver = await startDestinationReceiver();
     // The secrets a deploy keeps in SSM, under the names the functions' variables give.
     emulators = await startEmulatorsBehindFront(resources(), stack, {
       [variable('ingest', 'SIGNALWIRE_SIGNING_KEY_PARAMETER')]: SIGNING_KEY,
       [variable('worker', 'SIGNALWIRE_API_TOKEN_PARAMETER')]: API_TOKEN,
+      [`${variable('deliver', 'DESTINATIONS_SECRET_PREFIX')}bundle`]: DESTINATION_SECRET,
     });
     // Each function runs with its own execution role's session credentials.
     const credentials = Object.fromEntries(Object.keys(FUNCTIONS).map((fn) => [fn, sessionCredentials()])) as Record<
@@ -98,10 +107,13 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
       await unzipBundle(join(packaged.dir, basename(properties.Code.S3Key)), taskRoot);
       // What `--param="signalwireSpaceUrl=..." --param="signalwireProjectId=..."` sets at deploy: the worker's replies
       // and the reconciler's lookups go to a local SignalWire REST API (plain http is accepted for a loopback space only).
+      // The deliverer's `--param="destinations=..."`: one destination, a receiver on this machine.
       const deployParameters: Record<string, string> =
         fn === 'worker' || fn === 'reconciler'
           ? { SIGNALWIRE_SPACE_URL: signalwire.url, SIGNALWIRE_PROJECT_ID: PROJECT_ID }
-          : {};
+          : fn === 'deliver'
+            ? { DESTINATIONS: JSON.stringify([{ name: 'bundle', url: `${receiver.url}/hooks` }]) }
+            : {};
       const env = lambdaEnvironment(
         { logicalId, properties },
         resources(),
@@ -110,7 +122,11 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
         { taskRoot, home, caFile: certificate.caFile },
         deployParameters,
         // The recording server is on this machine: deployed, the copier refuses any loopback address.
-        fn === 'recordings' ? { RECORDINGS_ALLOW_LOOPBACK: 'true' } : {},
+        fn === 'recordings'
+          ? { RECORDINGS_ALLOW_LOOPBACK: 'true' }
+          : fn === 'deliver'
+            ? { DESTINATIONS_ALLOW_LOOPBACK: 'true' }
+            : {},
       );
       sandboxes[fn] = { taskRoot, env, frontAddress: front.address, timeoutMs: (properties.Timeout ?? 3) * 1000 };
     }
@@ -121,6 +137,7 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     await emulators?.stop();
     await signalwire?.close();
     await recordingServer?.close();
+    await receiver?.close();
     certificate?.dispose();
     if (work) rmSync(work, { recursive: true, force: true });
     packaged?.dispose();
@@ -156,6 +173,43 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
       },
       SIGNING_KEY,
     );
+  /** SignalWire's cXML status callback for a call that completed, signed, as API Gateway hands it to the ingest. */
+  const completedCall = (callSid: string) =>
+    signedHttpApiEvent(
+      stack,
+      {
+        method: 'POST',
+        path: '/call-status',
+        contentType: 'application/x-www-form-urlencoded',
+        body: new URLSearchParams({
+          AccountSid: PROJECT_ID,
+          ApiVersion: '2010-04-01',
+          CallSid: callSid,
+          CallStatus: 'completed',
+          CallDuration: '42',
+          Direction: 'inbound',
+          From: CALLER,
+          To: OUR_NUMBER,
+          Timestamp: new Date().toUTCString(),
+        }).toString(),
+      },
+      SIGNING_KEY,
+    );
+  /** Runs the ingest on a call's status delivery; the queued envelope, received from the webhook queue. */
+  const ingestCallStatus = async (callSid: string) => {
+    const ingested = await invoke<HttpResult>('ingest', completedCall(callSid));
+    assert.equal(ingested.result?.statusCode, 200, ingested.trace);
+    const { Messages = [] } = await emulators.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: emulators.queueUrl('WebhookQueue'),
+        MaxNumberOfMessages: 10,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    const queued = Messages.filter((message) => JSON.parse(message.Body ?? '{}').payload?.CallSid === callSid);
+    assert.equal(queued.length, 1, ingested.trace);
+    return queued;
+  };
   const sendMessages = (calls: FrontCall[]) =>
     calls
       .filter((call) => call.service === 'sqs' && call.operation === 'SendMessage')
@@ -262,6 +316,79 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     assert.equal(dlq.Messages?.[0]?.Body, 'not an envelope');
     assert.equal(dlq.Messages?.[0]?.MessageAttributes?.failure_category?.StringValue, 'invalid');
     assert.match(dlq.Messages?.[0]?.MessageAttributes?.failure_reason?.StringValue ?? '', /not JSON/);
+  });
+
+  it("worker: puts a call's change on the stage's bus through EventBridge's regional endpoint, PutEvents signed", async () => {
+    // given a signed call status delivery (SignalWire's cXML status callback: the call completed), queued by the ingest
+    const sid = 'CA-bundle-events';
+    const queued = await ingestCallStatus(sid);
+    const queueArn = String(resolveCloudFormation({ 'Fn::GetAtt': ['WebhookQueue', 'Arn'] }, resources(), stack));
+    // when the worker applies it, with EVENT_BUS_NAME as the template sets it (Ref: EventBus, the bus's name)
+    const busName = String(resolveCloudFormation({ Ref: 'EventBus' }, resources(), stack));
+    assert.equal(busName, 'signalwire-webhooks-ci');
+    assert.equal(sandboxes.worker.env.EVENT_BUS_NAME, busName);
+    const { result, calls, trace } = await invoke<{ batchItemFailures: unknown[] }>(
+      'worker',
+      sqsEventOf(queued, queueArn, stack.region),
+    );
+    // then the change is applied, and its events went out in a PutEvents to https://events.<region>.amazonaws.com/,
+    // signed with the worker's session credentials for events/<region> (the front checked it as AWS does)
+    assert.deepEqual(result, { batchItemFailures: [] }, trace);
+    assert.ok(
+      calls.every((call) => call.verified && call.caller === 'worker'),
+      trace,
+    );
+    const puts = calls.filter((call) => call.service === 'events');
+    assert.ok(puts.length > 0, trace);
+    for (const put of puts) {
+      assert.equal(put.operation, 'PutEvents', trace);
+      assert.equal(put.host, `events.${stack.region}.amazonaws.com`, trace);
+      assert.equal(put.target, '/', trace);
+    }
+    const entries = puts.flatMap((put) => (JSON.parse(put.body) as { Entries: { EventBusName: string }[] }).Entries);
+    assert.ok(
+      entries.every((entry) => entry.EventBusName === busName),
+      trace,
+    );
+    // and the bus received them: the call's state change, then its end, both from the product's source
+    const published = emulators.events.published(busName).filter((event) => event.detail.subject === `call/${sid}`);
+    assert.deepEqual(
+      published.map((event) => [event.source, event['detail-type']]),
+      [
+        ['signalwire.webhooks', 'Call State Changed'],
+        ['signalwire.webhooks', 'Call Ended'],
+      ],
+      trace,
+    );
+    const changed = published[0]!.detail as { data: { call_id: string; state: string } };
+    assert.deepEqual([changed.data.call_id, changed.data.state], [sid, 'ended']);
+  });
+
+  it('worker: fails the delivery, naming the call, when AWS would refuse its PutEvents (checked against another secret)', async () => {
+    const sid = 'CA-bundle-events-refused';
+    const queued = await ingestCallStatus(sid);
+    const queueArn = String(resolveCloudFormation({ 'Fn::GetAtt': ['WebhookQueue', 'Arn'] }, resources(), stack));
+    front.alterChecks({ service: 'events', secret: 'not-the-role-secret' });
+    try {
+      const { result, calls, trace } = await invoke<{ batchItemFailures: unknown[] }>(
+        'worker',
+        sqsEventOf(queued, queueArn, stack.region),
+      );
+      // the delivery is not acknowledged: it comes back, and its events with it
+      assert.deepEqual(result, { batchItemFailures: [{ itemIdentifier: queued[0]!.MessageId }] }, trace);
+      assert.match(
+        calls.find((call) => !call.verified)?.summary ?? '',
+        /^events PutEvents \/ SignatureDoesNotMatch: /,
+        trace,
+      );
+      const busName = String(resolveCloudFormation({ Ref: 'EventBus' }, resources(), stack));
+      assert.deepEqual(
+        emulators.events.published(busName).filter((event) => event.detail.subject === `call/${sid}`),
+        [],
+      );
+    } finally {
+      front.alterChecks(undefined);
+    }
   });
 
   it('swml: answers a signed GET /swml with a SWML document and journals the fetch with a signed SendMessage', async () => {
@@ -451,6 +578,58 @@ describe('the packaged bundles, run as Lambda runs them, against AWS endpoints t
     } finally {
       front.alterChecks(undefined);
     }
+  });
+
+  it("deliver: POSTs a job's event signed with the destination's secret from SSM, and dead-letters a refused one with its status", async () => {
+    // given two jobs for the destination on its queue; the receiver takes the first and refuses the second
+    receiver.script('/hooks', { status: 204 }, { status: 422, body: '{"error":"no such account"}' });
+    const queueUrl = emulators.queueUrl('DestinationsQueue');
+    const [accepted, refused] = [callEndedEvent(), callEndedEvent()];
+    for (const event of [accepted, refused])
+      await emulators.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: jobBody('bundle', event) }));
+    const messages = [];
+    while (messages.length < 2) {
+      const { Messages = [] } = await emulators.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, MessageSystemAttributeNames: ['All'] }),
+      );
+      messages.push(...Messages);
+    }
+    const queueArn = String(resolveCloudFormation({ 'Fn::GetAtt': ['DestinationsQueue', 'Arn'] }, resources(), stack));
+    // when the deliverer handles them one at a time (the receiver answers in order)
+    for (const message of messages) {
+      const { result, calls, trace } = await invoke<{ batchItemFailures: unknown[] }>(
+        'deliver',
+        sqsEventOf([message], queueArn, stack.region),
+      );
+      // then neither is left to retry, and every AWS call was its own and signed as AWS requires
+      assert.deepEqual(result, { batchItemFailures: [] }, trace);
+      assert.ok(
+        calls.every((call) => call.verified && call.caller === 'deliver'),
+        trace,
+      );
+    }
+    // the receiver verified the first as a Standard Webhooks receiver does, with the secret SSM holds
+    const first = receiver.at('/hooks').find((d) => d.headers['webhook-id'] === accepted.id);
+    assert.ok(first, JSON.stringify(receiver.received.map((d) => d.headers)));
+    const verified = new Webhook(DESTINATION_SECRET).verify(first.body, {
+      'webhook-id': String(first.headers['webhook-id']),
+      'webhook-timestamp': String(first.headers['webhook-timestamp']),
+      'webhook-signature': String(first.headers['webhook-signature']),
+    });
+    assert.deepEqual(verified, accepted);
+    // the second waits in the destinations DLQ with the receiver's status and body
+    const { Messages: letters = [] } = await emulators.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: emulators.queueUrl('DestinationsDeadLetterQueue'),
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    const letter = letters.find((m) => JSON.parse(m.Body!).event.id === refused.id);
+    assert.ok(letter);
+    assert.equal(letter.MessageAttributes?.last_status?.StringValue, '422');
+    assert.equal(letter.MessageAttributes?.response_body?.StringValue, '{"error":"no such account"}');
+    assert.equal(letter.MessageAttributes?.failure_reason?.StringValue, 'answered HTTP 422');
   });
 
   it("fails, naming the call, when the path bug is back: SendMessage signed for `/` but sent to the queue's path", async () => {

@@ -17,6 +17,9 @@ export interface RecordedCall {
   /** S3: the bucket, and the object's key when the call names one. */
   bucket?: string;
   object?: string;
+  /** EventBridge: the bus's ARN (PutEvents, bus actions) or the rule's (rule and target actions), local account's. */
+  bus?: string;
+  rule?: string;
   unparsed?: string;
 }
 
@@ -75,7 +78,7 @@ const S3_ACTIONS: Record<string, string> = {
 
 /**
  * The IAM request a recorded call makes on the packaged stage: local names (`<service>-local-…`,
- * `/<service>/local/…`) become the packaged stage's, and a DynamoDB item's partition key value becomes
+ * `/<service>/local/…`, the event bus `<service>-local`) become the packaged stage's, and a DynamoDB item's partition key value becomes
  * dynamodb:LeadingKeys. `hashKey` names a table's partition key attribute. Undefined for calls that are not a
  * function's (the local stack provisioning, a test's own client, the CLI: access key `local`).
  */
@@ -123,6 +126,15 @@ export function toIamRequest(
         context: {},
       };
     }
+    case 'events': {
+      const local = call.bus ?? call.rule;
+      return {
+        fn,
+        action: `events:${call.operation}`,
+        resource: local === undefined ? '*' : arn('events', eventsResource(local, names)),
+        context: {},
+      };
+    }
     case 'dynamodb': {
       const table = rename(call.table ?? '*');
       const keyName = hashKey(table);
@@ -137,4 +149,24 @@ export function toIamRequest(
     default:
       return { fn, action: `${call.service}:${call.operation}`, resource: '*', context: {} };
   }
+}
+
+/**
+ * A local EventBridge ARN's resource on the packaged stage: the stage's bus is named `<service>-<stage>` (no suffix,
+ * so the `<service>-<stage>-` prefix of the other names does not match it), a rule `rule/[<bus>/]<name>`; another
+ * bus (`default`, one of the user's) keeps its name, so that a call on it is held against the role as it is.
+ */
+function eventsResource(localArn: string, names: { service: string; localStage: string; stage: string }): string {
+  const resource = localArn.split(':').slice(5).join(':');
+  const localBus = `${names.service}-${names.localStage}`;
+  return resource
+    .split('/')
+    .map((part, at) =>
+      at === 0
+        ? part
+        : part === localBus
+          ? `${names.service}-${names.stage}`
+          : part.replace(`${localBus}-`, `${names.service}-${names.stage}-`),
+    )
+    .join('/');
 }

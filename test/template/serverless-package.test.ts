@@ -310,6 +310,7 @@ describe('serverless package (the deployable template)', () => {
         .map(([id]) => id)
         .sort(),
       [
+        'DeliverLambdaFunction',
         'IngestLambdaFunction',
         'ReconcilerLambdaFunction',
         'RecordingsLambdaFunction',
@@ -604,6 +605,103 @@ describe('serverless package (the deployable template)', () => {
     assert.deepEqual(outputs.RecordingsDeadLetterQueueUrl.Value, { Ref: 'RecordingsDeadLetterQueue' });
   });
 
+  it('delivers to the destinations in a function of its own, fed by its queue, with backoff for a day, a DLQ, an alarm and a least-privilege role', () => {
+    const fn = resources.DeliverLambdaFunction!.Properties;
+    assert.equal(fn.Handler, 'functions/deliver.handler');
+    assert.deepEqual([fn.Timeout, fn.MemorySize], [20, 256]);
+    assert.deepEqual(fn.Role, { 'Fn::GetAtt': ['DeliverRole', 'Arn'] });
+    assert.deepEqual(fn.Environment.Variables, {
+      STAGE: 'ci',
+      LOG_LEVEL: 'info',
+      REDACT_MESSAGE_BODIES: 'false',
+      DESTINATIONS: '',
+      DESTINATIONS_SECRET_PREFIX: '/signalwire-webhooks/ci/destinations/',
+      QUEUE_URL: { Ref: 'DestinationsQueue' },
+      DLQ_URL: { Ref: 'DestinationsDeadLetterQueue' },
+      MAX_RECEIVE_COUNT: '20',
+    });
+    // the local stack's and the tests' knobs never reach a deploy
+    for (const name of ['DESTINATIONS_ALLOW_LOOPBACK', 'DELIVER_RETRY_BASE_SECONDS', 'DELIVER_TIMEOUT_MS'])
+      assert.equal(fn.Environment.Variables[name], undefined, name);
+    const mapping = mappingOf('DestinationsQueue');
+    assert.deepEqual(mapping.FunctionName, { 'Fn::GetAtt': ['DeliverLambdaFunction', 'Arn'] });
+    assert.equal(mapping.BatchSize, 10);
+    assert.deepEqual(mapping.FunctionResponseTypes, ['ReportBatchItemFailures']);
+    assert.equal(mapping.ScalingConfig.MaximumConcurrency, 5);
+    // visibility = 6 x its timeout + batching window (none), as for the other queues
+    const queue = resources.DestinationsQueue!.Properties;
+    assert.equal(queue.VisibilityTimeout, 6 * fn.Timeout + (mapping.MaximumBatchingWindowInSeconds ?? 0));
+    assert.deepEqual(queue.RedrivePolicy, {
+      deadLetterTargetArn: { 'Fn::GetAtt': ['DestinationsDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 20,
+    });
+    const dlq = resources.DestinationsDeadLetterQueue! as Resource & Record<string, unknown>;
+    assert.deepEqual([dlq.DeletionPolicy, dlq.UpdateReplacePolicy], ['Retain', 'Retain']);
+    assert.equal(dlq.Properties.MessageRetentionPeriod, 14 * 24 * 3600);
+    // one alarm: deliveries failing in 3 periods running, or a dead letter waiting
+    const alarm = ofType('AWS::CloudWatch::Alarm')
+      .map(([, a]) => a.Properties)
+      .find((a) => a.AlarmName === 'signalwire-webhooks-ci-destination-failing');
+    assert.ok(alarm, 'an alarm on failing destinations');
+    assert.deepEqual(
+      [
+        alarm.EvaluationPeriods,
+        alarm.DatapointsToAlarm,
+        alarm.Threshold,
+        alarm.ComparisonOperator,
+        alarm.TreatMissingData,
+      ],
+      [3, 3, 0, 'GreaterThanThreshold', 'notBreaching'],
+    );
+    const metrics = Object.fromEntries(alarm.Metrics.map((m: any) => [m.Id, m]));
+    assert.deepEqual(metrics.failed.MetricStat.Metric, {
+      Namespace: 'SignalWireWebhooks',
+      MetricName: 'DeliveryFailed',
+      Dimensions: [{ Name: 'Stage', Value: 'ci' }],
+    });
+    assert.deepEqual(metrics.waiting.MetricStat.Metric, {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DestinationsDeadLetterQueue', 'QueueName'] } }],
+    });
+    assert.equal(metrics.failing.Expression, 'MAX([FILL(failed, 0), FILL(waiting, 0)])');
+    assert.deepEqual(
+      alarm.Metrics.filter((m: any) => m.ReturnData).map((m: any) => m.Id),
+      ['failing'],
+    );
+    assert.deepEqual(statementsOf(resources.DeliverRole!), [
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: {
+          'Fn::Join': [
+            '',
+            [
+              'arn:',
+              { Ref: 'AWS::Partition' },
+              ':logs:',
+              { Ref: 'AWS::Region' },
+              ':',
+              { Ref: 'AWS::AccountId' },
+              ':log-group:/aws/lambda/signalwire-webhooks-ci-deliver:*',
+            ],
+          ],
+        },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
+        Resource: { 'Fn::GetAtt': ['DestinationsQueue', 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['DestinationsDeadLetterQueue', 'Arn'] },
+      },
+      { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameterArn('destinations/*') },
+    ]);
+  });
+
   // Each function bundles the SDK clients it calls, and no other: a client it does not need would only lengthen its cold start.
   // Each client by a name only it carries: its JSON target prefix, for SNS (query protocol) its API version, for S3
   // (REST XML) its service's name.
@@ -624,6 +722,7 @@ describe('serverless package (the deployable template)', () => {
     assert.deepEqual(clientsOf(packagedBundle('worker').toString('utf8')), ['dynamodb', 'sqs', 'sns', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('reconciler').toString('utf8')), ['dynamodb', 'sqs', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('recordings').toString('utf8')), ['dynamodb', 'sqs', 'ssm', 's3']);
+    assert.deepEqual(clientsOf(packagedBundle('deliver').toString('utf8')), ['sqs', 'ssm']);
     for (const fn of FUNCTIONS) {
       // lib/aws/lambda-credentials.ts in place of the default chain (serverless.yml's esbuild alias)
       assert.ok(
@@ -647,7 +746,7 @@ describe('serverless package (the deployable template)', () => {
   });
 });
 
-const FUNCTIONS = ['ingest', 'worker', 'swml', 'reconciler', 'recordings'];
+const FUNCTIONS = ['ingest', 'worker', 'swml', 'reconciler', 'recordings', 'deliver'];
 const WEBHOOK_SECRETS = ['signing-key', 'basic-auth', 'query-secret'];
 
 function parameterArn(name: string): unknown {

@@ -83,6 +83,7 @@ function memoryCallStore() {
     state: CallState;
     rank: number;
     seen: Set<CallState>;
+    advanced: Set<CallState>;
     times: Partial<Record<CallState, number>>;
     duration?: number;
     fields: Partial<Record<'from' | 'to' | 'direction' | 'end_reason', string>>;
@@ -100,7 +101,19 @@ function memoryCallStore() {
     for (const [name, value] of Object.entries(fields) as Array<[keyof Item['fields'], string | undefined]>) {
       if (value !== undefined) item.fields[name] ??= value;
     }
-    return { times: { ...item.times }, hasDuration: item.duration !== undefined };
+    return storedOf(event.callId, item);
+  }
+
+  function storedOf(callId: string, item: Item): StoredCall {
+    return {
+      callId,
+      state: item.state,
+      advanced: [...item.advanced],
+      advancedBy: {},
+      times: { ...item.times },
+      durationSeconds: item.duration,
+      endReason: item.fields.end_reason,
+    };
   }
 
   const store: CallStore = {
@@ -108,7 +121,8 @@ function memoryCallStore() {
       const rank = CALL_STATE_RANK[event.state];
       const item = items.get(event.callId);
       if (item !== undefined && (item.rank >= rank || item.seen.has(event.state))) return undefined;
-      const next = item ?? { state: event.state, rank, seen: new Set(), times: {}, fields: {} };
+      const next = item ?? { state: event.state, rank, seen: new Set(), advanced: new Set(), times: {}, fields: {} };
+      next.advanced.add(event.state);
       next.state = event.state;
       next.rank = rank;
       items.set(event.callId, next);
@@ -122,11 +136,13 @@ function memoryCallStore() {
     async setDurationOnce(callId, seconds) {
       durationCalls.push([callId, seconds]);
       const item = items.get(callId);
-      if (item !== undefined) item.duration ??= seconds;
+      if (item === undefined || item.duration !== undefined) return false;
+      item.duration = seconds;
+      return true;
     },
     async stored(callId) {
       const item = items.get(callId);
-      return item === undefined ? undefined : { times: { ...item.times }, hasDuration: item.duration !== undefined };
+      return item === undefined ? undefined : storedOf(callId, item);
     },
     async get(callId): Promise<CallRecord | undefined> {
       const item = items.get(callId);
@@ -254,9 +270,15 @@ describe('applyCallStatus', () => {
     assert.equal((await store.get(CALL_ID))?.duration_seconds, null);
   });
 
-  it('derives nothing for a call that ended without being answered', async () => {
+  it('gives a call that ended unanswered (no-answer, busy) a duration of 0', async () => {
     const { store, durationCalls } = memoryCallStore();
     await applyAll(store, [flat('ringing'), flat('ended', { endReason: 'no-answer' })]);
+    assert.deepEqual(durationCalls, [[CALL_ID, 0]]);
+  });
+
+  it('derives nothing for a call that ended for another reason with no answered time yet (one may still come)', async () => {
+    const { store, durationCalls } = memoryCallStore();
+    await applyAll(store, [flat('ringing'), flat('ended', { endReason: 'hangup' })]);
     assert.deepEqual(durationCalls, []);
   });
 

@@ -5,6 +5,7 @@ import { sqsRecord as anySqsRecord } from '../helpers/aws-events';
 import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
 import { createEnvelope, type WebhookEnvelope } from '../../lib/envelope/envelope';
+import type { DomainEvent } from '../../lib/events/domain-event';
 import { createLogger } from '../../lib/log';
 import type { Logger } from '../../lib/logger';
 import type { DeadLetterQueue, FailureReason } from '../../lib/queue/dead-letter-queue';
@@ -336,5 +337,53 @@ describe('processBatch: a failed record comes back after its backoff (ChangeMess
       { itemIdentifier: record.messageId },
     ]);
     assert.deepEqual(noBackoff.changes, []);
+  });
+});
+
+describe('processBatch publishes the events of the changes a delivery applied', () => {
+  const event = (id: string): DomainEvent => ({
+    id,
+    type: 'Call State Changed',
+    version: 1,
+    timestamp: '2026-01-01T00:00:00.000Z',
+    subject: 'call/c-1',
+    data: { call_id: 'c-1', state: 'answered' },
+  });
+
+  /** apply reports one event per delivery, as the use cases do for a change this delivery applied. */
+  function withEvents(publish: BatchDeps['publish']) {
+    const { deps } = fakes();
+    const seen: string[] = [];
+    deps.apply = async (envelope, events) => {
+      seen.push(events.delivery);
+      events.emit(event(`evt_${envelope.event_id}`));
+      return 'advanced';
+    };
+    deps.publish = publish;
+    return { deps, seen };
+  }
+
+  it('publishes before acknowledging; a publish that fails has the delivery retried, not acknowledged', async () => {
+    const published: string[][] = [];
+    let fail = true;
+    const { deps } = withEvents(async (events) => {
+      if (fail) throw new DependencyError('could not publish 1 event(s) to the bus');
+      published.push(events.map((e) => e.id));
+    });
+    const { body, envelope } = envelopeBody('ok');
+    const first = await processBatch([sqsRecord(body, 1)], deps);
+    assert.equal(first.batchItemFailures.length, 1, 'a failed publish leaves the delivery on the queue');
+    fail = false;
+    const second = await processBatch([sqsRecord(body, 2)], deps);
+    assert.deepEqual(second.batchItemFailures, []);
+    assert.deepEqual(published, [[`evt_${envelope.event_id}`]]);
+  });
+
+  it("tells the use cases the delivery's identity: its event id on every attempt, the original's for a replay", async () => {
+    const { deps, seen } = withEvents(async () => {});
+    const { body, envelope } = envelopeBody('ok');
+    const replay = createEnvelope({ ...envelopeBody('ok').envelope, replay_of: 'evt-original' });
+    await processBatch([sqsRecord(body, 1), sqsRecord(body, 2), sqsRecord(JSON.stringify(replay), 1)], deps);
+    assert.deepEqual(seen, [envelope.event_id, envelope.event_id, 'evt-original']);
   });
 });

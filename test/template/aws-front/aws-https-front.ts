@@ -15,6 +15,8 @@ import type { SessionCredentials } from './lambda-environment';
 export interface FrontCall {
   /** The function whose credentials signed it (by access key id), or the key id itself. */
   caller: string;
+  /** The Host it was sent to (`events.us-east-1.amazonaws.com`): which endpoint the handler's client chose. */
+  host: string;
   service: string;
   /** X-Amz-Target's operation (JSON protocols) or the form's Action (query protocol). */
   operation: string;
@@ -51,7 +53,8 @@ export interface AwsFrontOptions {
   routes: EmulatorRoutes;
 }
 
-const REGIONAL_HOST = /^(sqs|dynamodb|ssm|sns)\.([a-z0-9-]+)\.amazonaws\.com(?::443)?$/;
+/** A regional endpoint, `<service>.<region>.amazonaws.com` (EventBridge's is `events.<region>...`, its SigV4 name). */
+const REGIONAL_HOST = /^(sqs|dynamodb|ssm|sns|events)\.([a-z0-9-]+)\.amazonaws\.com(?::443)?$/;
 /** S3's regional endpoint, virtual-hosted (`<bucket>.s3.<region>.amazonaws.com`) or path-style (`s3.<region>...`). */
 const S3_HOST = /^(?:([a-z0-9][a-z0-9-]*)\.)?s3\.([a-z0-9-]+)\.amazonaws\.com(?::443)?$/;
 
@@ -114,6 +117,7 @@ export async function startAwsFront(options: AwsFrontOptions): Promise<AwsFront>
     const outcome = check.ok ? 'verified' : check.reason;
     calls.push({
       caller: options.callers.get(keyId)?.name ?? keyId,
+      host: String(received.headers.host ?? ''),
       service,
       operation,
       target: checked.url,

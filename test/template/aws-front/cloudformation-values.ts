@@ -11,7 +11,7 @@ type Resources = Record<string, { Type: string; Properties?: Record<string, any>
 /**
  * What `Ref`, `Fn::GetAtt`, `Fn::Sub` and `Fn::Join` in a packaged template resolve to once CloudFormation created
  * its resources in `stack`: queue URLs `https://sqs.<region>.amazonaws.com/<account>/<QueueName>`, table names,
- * topic ARNs, the HTTP API's `https://<id>.execute-api.<region>.amazonaws.com`. A reference this does not know
+ * topic ARNs, event bus names and ARNs, the HTTP API's `https://<id>.execute-api.<region>.amazonaws.com`. A reference this does not know
  * throws, naming it, rather than letting a handler run with a made-up value.
  */
 export function resolveCloudFormation(value: unknown, resources: Resources, stack: DeployedStack): unknown {
@@ -70,6 +70,9 @@ function refOf(name: string, resources: Resources, stack: DeployedStack): string
       return stack.apiId;
     case 'AWS::S3::Bucket':
       return bucketName(name, Properties, stack);
+    // An event bus's Ref is its name: what PutEvents entries name it by (EventBusName).
+    case 'AWS::Events::EventBus':
+      return String(Properties.Name);
     default:
       throw new Error(`resolveCloudFormation: Ref of a ${Type} (${name}) is not supported`);
   }
@@ -91,6 +94,10 @@ function attributeOf(name: string, attribute: string, resources: Resources, stac
       Arn: `arn:aws:s3:::${bucketName(name, Properties, stack)}`,
       DomainName: `${bucketName(name, Properties, stack)}.s3.amazonaws.com`,
       RegionalDomainName: `${bucketName(name, Properties, stack)}.s3.${stack.region}.amazonaws.com`,
+    },
+    'AWS::Events::EventBus': {
+      Arn: `arn:aws:events:${stack.region}:${stack.accountId}:event-bus/${Properties.Name}`,
+      Name: String(Properties.Name),
     },
     'AWS::ApiGatewayV2::Api': {
       ApiEndpoint: `https://${stack.apiId}.execute-api.${stack.region}.amazonaws.com`,

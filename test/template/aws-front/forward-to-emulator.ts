@@ -5,7 +5,7 @@ import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { ReceivedRequest } from '../../../local/signature-check.mjs';
 
-export type AwsService = 'sqs' | 'dynamodb' | 'ssm' | 'sns' | 's3';
+export type AwsService = 'sqs' | 'dynamodb' | 'ssm' | 'sns' | 's3' | 'events';
 
 export interface EmulatorAnswer {
   status: number;

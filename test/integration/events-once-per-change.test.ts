@@ -1,0 +1,156 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { applyCallStatus } from '../../lib/calls/apply-call-status';
+import type { CallState } from '../../lib/calls/call-state';
+import type { CallStatusEvent } from '../../lib/calls/normalize-call-status';
+import { collectEvents } from '../../lib/events/change-events';
+import type { DomainEvent } from '../../lib/events/domain-event';
+import { applyMessageStatus } from '../../lib/messages/apply-message-status';
+import type { MessageStatus } from '../../lib/messages/message-status';
+import type { MessageStatusEvent } from '../../lib/messages/normalize-message-status';
+import { createCallStore } from '../../lib/store/call-store';
+import { createMessageStore } from '../../lib/store/message-store';
+import { assertValidEvents } from '../helpers/event-schemas';
+import { shuffle } from '../helpers/shuffle';
+import { startTestTable, type TestTable } from '../helpers/test-table';
+
+// The events' promise, attacked on the real stores (DynamoDB emulator): states shuffled, duplicated and applied
+// concurrently give one event per real change; a delivery that "died" after its write (its events dropped) comes
+// back redelivered and reports the same events again, with the same ids.
+const T0 = Date.parse('2026-02-01T09:00:00Z');
+const STATES: [CallState, number][] = [
+  ['created', 0],
+  ['ringing', 1],
+  ['answered', 5],
+  ['ended', 65],
+];
+const callEvent = (callId: string, state: CallState, second: number): CallStatusEvent => ({
+  callId,
+  state,
+  occurredAt: T0 + second * 1000,
+  from: '+15550001111',
+  to: '+15550002222',
+  ...(state === 'ended' && { endReason: 'hangup' }),
+  shape: 'flat',
+});
+
+describe('one event per real change, on the real stores', () => {
+  let db: TestTable;
+  before(async () => {
+    db = await startTestTable();
+  });
+  after(async () => db?.stop());
+
+  it('a call whose states arrive shuffled, duplicated and concurrent: one Call Ended with the right duration', async () => {
+    const calls = createCallStore(db.table);
+    for (let seed = 1; seed <= 12; seed++) {
+      const callId = `c-shuffled-${seed}`;
+      const deliveries = shuffle([...STATES, ...STATES, [STATES[seed % 4]![0], STATES[seed % 4]![1]] as const], seed);
+      const published: DomainEvent[] = [];
+      // Two at a time, as two workers would.
+      for (let i = 0; i < deliveries.length; i += 2) {
+        await Promise.all(
+          deliveries.slice(i, i + 2).map(async ([state, second], j) => {
+            const events = collectEvents(`d-${seed}-${i + j}`);
+            await applyCallStatus(callEvent(callId, state, second), calls, events);
+            published.push(...events.events);
+          }),
+        );
+      }
+      assertValidEvents(published);
+      const ids = published.map((e) => e.id);
+      assert.equal(new Set(ids).size, ids.length, `seed ${seed}: an event published twice without a fault`);
+      const ended = published.filter((e) => e.type === 'Call Ended');
+      assert.equal(ended.length, 1, `seed ${seed}: ${JSON.stringify(published.map((e) => e.type))}`);
+      assert.equal((ended[0]!.data as { duration_seconds: number }).duration_seconds, 60);
+      assert.equal(ended[0]!.timestamp, new Date(T0 + 65_000).toISOString());
+      // State changes: exactly the states the call moved forward to, each once, and always `ended` (it outranks all).
+      const changed = published
+        .filter((e) => e.type === 'Call State Changed')
+        .map((e) => (e.data as { state: string }).state);
+      const stored = await calls.stored(callId);
+      assert.deepEqual([...changed].sort(), [...stored!.advanced].sort());
+      assert.ok(changed.includes('ended'));
+    }
+  });
+
+  it('a delivery that died after its write: its redelivery reports its events again, same ids; a duplicate does not', async () => {
+    const calls = createCallStore(db.table);
+    const callId = 'c-died';
+    await applyCallStatus(callEvent(callId, 'answered', 5), calls, collectEvents('d-answered'));
+    const first = collectEvents('d-ended');
+    await applyCallStatus(callEvent(callId, 'ended', 65), calls, first);
+    // The worker died here: `first.events` never left. SignalWire's own duplicate (another delivery) reports nothing.
+    const duplicate = collectEvents('d-ended-again');
+    assert.equal(await applyCallStatus(callEvent(callId, 'ended', 65), calls, duplicate), 'duplicate');
+    assert.deepEqual(duplicate.events, []);
+    // SQS delivers the same message again (or the SDK retried the write whose answer was lost): the same delivery.
+    const redelivered = collectEvents('d-ended');
+    assert.equal(await applyCallStatus(callEvent(callId, 'ended', 65), calls, redelivered), 'duplicate');
+    assert.deepEqual(
+      redelivered.events.map((e) => [e.type, e.id]),
+      first.events.map((e) => [e.type, e.id]),
+    );
+    assert.deepEqual(redelivered.events, first.events);
+  });
+
+  it('a redelivered late state reports nothing: it never was a change of state', async () => {
+    const calls = createCallStore(db.table);
+    const callId = 'c-late';
+    await applyCallStatus(callEvent(callId, 'answered', 5), calls, collectEvents('l-answered'));
+    await applyCallStatus(callEvent(callId, 'ended', 65), calls, collectEvents('l-ended'));
+    const late = collectEvents('l-ringing');
+    assert.equal(await applyCallStatus(callEvent(callId, 'ringing', 1), calls, late), 'recorded-late');
+    assert.deepEqual(late.events, []);
+    const again = collectEvents('l-ringing');
+    await applyCallStatus(callEvent(callId, 'ringing', 1), calls, again);
+    assert.deepEqual(again.events, []);
+  });
+
+  it('a call ended unanswered (busy) ends with 0 seconds; one ended before its answered gets Call Ended from the late answered', async () => {
+    const calls = createCallStore(db.table);
+    const busy = collectEvents('b-ended');
+    await applyCallStatus({ ...callEvent('c-busy', 'ended', 3), endReason: 'busy' }, calls, busy);
+    const busyEnded = busy.events.find((e) => e.type === 'Call Ended');
+    assert.equal((busyEnded?.data as { duration_seconds: number }).duration_seconds, 0);
+
+    const ended = collectEvents('e-ended');
+    await applyCallStatus(callEvent('c-ended-first', 'ended', 65), calls, ended);
+    assert.deepEqual(
+      ended.events.map((e) => e.type),
+      ['Call State Changed'],
+    );
+    const answered = collectEvents('e-answered');
+    assert.equal(await applyCallStatus(callEvent('c-ended-first', 'answered', 5), calls, answered), 'recorded-late');
+    assert.deepEqual(
+      answered.events.map((e) => [e.type, (e.data as { duration_seconds?: number }).duration_seconds]),
+      [['Call Ended', 60]],
+    );
+  });
+
+  it('message statuses shuffled and duplicated: one Message Status Changed per status moved to', async () => {
+    const messages = createMessageStore(db.table);
+    const statuses: MessageStatus[] = ['queued', 'initiated', 'sent', 'delivered'];
+    for (let seed = 1; seed <= 8; seed++) {
+      const messageId = `m-${seed}`;
+      const published: DomainEvent[] = [];
+      for (const [n, status] of shuffle([...statuses, ...statuses], seed).entries()) {
+        const events = collectEvents(`m-${seed}-${n}`);
+        const receipt: MessageStatusEvent = {
+          messageId,
+          status,
+          rawStatus: status,
+          occurredAt: T0 + statuses.indexOf(status) * 1000,
+          shape: 'flat',
+        };
+        await applyMessageStatus(receipt, messages, events);
+        published.push(...events.events);
+      }
+      assertValidEvents(published);
+      const moved = published.map((e) => (e.data as { status: string }).status);
+      assert.equal(new Set(moved).size, moved.length);
+      assert.deepEqual([...moved].sort(), Object.keys((await messages.appliedBy(messageId)).statuses).sort());
+      assert.ok(moved.includes('delivered'));
+    }
+  });
+});
