@@ -9,7 +9,7 @@ import type { SQSEvent, SQSBatchResponse } from 'aws-lambda';
 import { createDynamoDbClient } from '../lib/aws/dynamodb';
 import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 import { createSnsClient, publishWith } from '../lib/aws/sns';
-import { changeVisibilityWith, createSqsClient, sendMessageWith } from '../lib/aws/sqs';
+import { changeVisibilityWith, createSqsClient, sendMessagesWith, sendMessageWith } from '../lib/aws/sqs';
 import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
 import { cachedParametersReader, requiredParameter } from '../lib/config/ssm-parameters';
 import { receiveWebhook } from '../lib/ingest/receive-webhook';
@@ -51,6 +51,7 @@ try {
   const clients = {
     dynamodb: sdkDynamoDb(dynamodb),
     sendMessage: sendMessageWith(sqs),
+    sendMessages: sendMessagesWith(sqs),
     changeVisibility: changeVisibilityWith(sqs, config.queueUrl),
     snsPublish: publishWith(createSnsClient(config.sns)),
     readParameters,

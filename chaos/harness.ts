@@ -47,6 +47,9 @@ export interface ChaosOptions {
 }
 
 const SIGNING_KEY = 'PSK_chaos_signing_key';
+/** The run's destination: every event type, signed with this secret (served from SSM, as deployed). */
+const DESTINATION = 'chaos';
+const DESTINATION_SECRET = `whsec_${Buffer.from('chaos-destination-signing-secret-32b').toString('base64')}`;
 /** Messages in the queue beyond which no reconciler run starts: about half a minute of the worker's work. */
 const BUSY_QUEUE = 2000;
 
@@ -62,6 +65,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   });
   const stack = await startLocalStack({
     port: 0,
+    ssmParameters: { [`/signalwire-webhooks/local/destinations/${DESTINATION}`]: DESTINATION_SECRET },
     queueAttributes: { VisibilityTimeout: String(options.visibilityTimeoutSeconds) },
     batchWindowMs: 100,
     eventSourceProcesses: true,
@@ -89,6 +93,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       // Runs come seconds to a minute apart, each with every record opened meanwhile to ask about.
       RECONCILE_MAX_REQUESTS: '2000',
       RECONCILE_CONCURRENCY: '8',
+      // Every event also goes to a destination behind its fault proxy; its retries back off from 1 s up to 4 s here
+      // (a minute up to 6 hours deployed), each attempt waiting at most 2 s for an answer.
+      DESTINATIONS: JSON.stringify([{ name: DESTINATION, url: `${deps.proxies.destination}/hooks` }]),
+      DELIVER_RETRY_BASE_SECONDS: '1',
+      DELIVER_RETRY_CAP_SECONDS: '4',
+      DELIVER_TIMEOUT_MS: '2000',
       ...deps.environment,
     },
   });
@@ -100,6 +110,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
   // serverless.yml's SQS-fed functions, in its order: the worker, then the recordings copier.
   const worker = stack.eventSources[0] as ProcessEventSource;
   const copier = stack.eventSources[1] as ProcessEventSource;
+  const deliverer = stack.eventSources[2] as ProcessEventSource;
+  // The oracle reads the destinations' queues direct, not through the functions' SQS proxy.
+  const direct = (url: string) => stack.sqsEndpoint + new URL(url).pathname;
+  const destinationsQueueUrl = direct(stack.environments.deliver!.QUEUE_URL!);
+  const destinationsDlqUrl = direct(stack.environments.deliver!.DLQ_URL!);
   const killer = startWorkerKiller(worker, options.killEveryMs, seededRandom(options.seed ^ 0xdead));
   const scenario = buildScenario({
     total: options.total,
@@ -222,18 +237,32 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
     );
     deps.stopCuts();
     await copier.stop();
+    // Every event's destination job delivered, or dead-lettered, before the oracle reads the destination's requests.
+    const deliveries = await waitForDrain(
+      sqs,
+      destinationsQueueUrl,
+      options.drainTimeoutMs,
+      () => undefined,
+      undefined,
+      1,
+    );
+    await deliverer.stop();
+    options.log(
+      `destination: ${deliveries.drained ? 'every job delivered or dead-lettered' : `NOT drained, ${deliveries.remaining} left`}, ${deps.destination.received.length} requests received`,
+    );
     options.log(
       `recordings: ${copies.drained ? 'all copied or dead-lettered' : `NOT drained, ${copies.remaining} left`}, ${copier.stats.deleted} copy jobs done, ${deps.recordingServer.started} downloads (${deps.recordingServer.cut} cut)`,
     );
     const sessions = new Set(
       scenario.sends.flatMap((d) => (d.effect.kind === 'video' ? [d.effect.roomSessionId] : [])),
     );
-    const [items, rooms, deadLetters, objects, recordingDeadLetters] = await Promise.all([
+    const [items, rooms, deadLetters, objects, recordingDeadLetters, destinationDeadLetters] = await Promise.all([
       readTable(dynamodb, stack.tableName),
       readRooms(dynamodb, stack.tableName, sessions),
       readDeadLetters(sqs, stack.deadLetterQueueUrl),
       readBucket(s3, stack.recordingsBucket, 'recordings/'),
       readDeadLetters(sqs, stack.recordingsDeadLetterQueueUrl),
+      readDeadLetters(sqs, destinationsDlqUrl),
     ]);
     await stopping;
     const [counts, uploads] = await Promise.all([deps.faultCounts(), deps.uploadCounts()]);
@@ -251,6 +280,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResults> {
       created: deps.signalwire.created,
       published: deps.published,
       busEvents: stack.bus.published(),
+      destination: {
+        received: deps.destination.received,
+        secret: DESTINATION_SECRET,
+        deadLetters: destinationDeadLetters,
+        drained: deliveries.drained,
+      },
       drained: drain.drained && settled.drained,
       durationSeconds: (Date.now() - started) / 1000,
       sendSeconds,

@@ -1,4 +1,5 @@
 import type { FunctionService } from '../local/stack';
+import { startDestinationReceiver, type DestinationReceiver } from '../test/helpers/destination-receiver';
 import { startFakeSignalWire, type FakeSignalWire } from '../test/helpers/fake-signalwire';
 import { startRecordingServer, type RecordingServer } from '../test/helpers/recording-server';
 import { startSnsStandIn, type Published } from './aws-stand-ins';
@@ -6,13 +7,15 @@ import type { FaultCounts, FaultRates } from './fault-proxy';
 import { startProxyThread, type UploadCounts } from './proxy-thread';
 import { seededRandom } from './scenario/delivery';
 
-type Proxied = 'sqs' | 'dynamodb' | 'signalwire' | 'ssm' | 'sns' | 's3' | 'recordings' | 'events';
+type Proxied = 'sqs' | 'dynamodb' | 'signalwire' | 'ssm' | 'sns' | 's3' | 'recordings' | 'events' | 'destination';
 
 export interface Dependencies {
   signalwire: FakeSignalWire;
   published: Published[];
   /** The host SignalWire serves recordings from (test/helpers/recording-server.ts), reached through `proxies.recordings`. */
   recordingServer: RecordingServer;
+  /** A user's endpoint, the run's one destination (every event type), reached through `proxies.destination`. */
+  destination: DestinationReceiver;
   /** Each fault proxy's address. */
   proxies: Record<Proxied, string>;
   /** The functions' SignalWire settings (the API behind its fault proxy; the token, a secret, is served through SSM). */
@@ -43,12 +46,13 @@ export async function startDependencies(options: {
   /** Share of the recording downloads cut part-way by the recording server itself (beside the proxy's faults). */
   cutRate: number;
 }): Promise<Dependencies> {
-  const [signalwire, sns, recordingServer] = await Promise.all([
+  const [signalwire, sns, recordingServer, destination] = await Promise.all([
     startFakeSignalWire(),
     startSnsStandIn(),
     startRecordingServer(),
+    startDestinationReceiver(),
   ]);
-  const names: Proxied[] = ['sqs', 'dynamodb', 'signalwire', 'ssm', 'sns', 's3', 'recordings', 'events'];
+  const names: Proxied[] = ['sqs', 'dynamodb', 'signalwire', 'ssm', 'sns', 's3', 'recordings', 'events', 'destination'];
   const thread = await startProxyThread({
     names,
     streaming: ['recordings'],
@@ -61,6 +65,7 @@ export async function startDependencies(options: {
     thread.setTarget('signalwire', signalwire.url),
     thread.setTarget('sns', sns.url),
     thread.setTarget('recordings', recordingServer.url),
+    thread.setTarget('destination', destination.url),
   ]);
   const proxies = thread.endpoints as Record<Proxied, string>;
   const cuts = startCuts(recordingServer, options.cutRate, seededRandom(options.seed ^ 0xc07));
@@ -80,6 +85,7 @@ export async function startDependencies(options: {
     signalwire,
     published: sns.published,
     recordingServer,
+    destination,
     proxies,
     environment,
     functionEndpoint,
@@ -89,7 +95,7 @@ export async function startDependencies(options: {
     async close() {
       cuts.stop();
       final = await thread.close();
-      await Promise.all([signalwire.close(), sns.close(), recordingServer.close()]);
+      await Promise.all([signalwire.close(), sns.close(), recordingServer.close(), destination.close()]);
     },
   };
 }

@@ -70,8 +70,16 @@ export function formatTable(results: ChaosResults): string {
       `${results.events.expected} / ${results.events.published} (${results.events.bus_faults} bus faults)`,
     ],
     [
-      'events lost / duplicates / unexpected / invalid',
-      `${results.events.lost} / ${results.events.duplicates} / ${results.events.unexpected} / ${results.events.invalid}`,
+      'events lost / duplicates / unexpected / invalid / in the DLQ',
+      `${results.events.lost} / ${results.events.duplicates} / ${results.events.unexpected} / ${results.events.invalid} / ${results.events.in_dead_letters}`,
+    ],
+    [
+      'destination: events delivered / requests',
+      `${results.events.destination.delivered} / ${results.events.destination.received} (${results.events.destination.faults} faults)`,
+    ],
+    [
+      'destination: lost / duplicates / bad signatures / dead-lettered',
+      `${results.events.destination.lost} / ${results.events.destination.duplicates} / ${results.events.destination.bad_signatures} / ${results.events.destination.dead_lettered}`,
     ],
     ['acked per second', details.acked_per_second],
     ['duration', `${results.duration_s} s`],

@@ -1,3 +1,4 @@
+import { readableArchived, showArchived } from './commands/archive';
 import { listCalls, readableCall, showCall } from './commands/calls';
 import { openConsole } from './commands/console';
 import { dial } from './commands/dial';
@@ -11,6 +12,7 @@ import {
   showDeadLetter,
 } from './commands/dlq';
 import { listEndpoints } from './commands/endpoints';
+import { readableEvent, showEvent } from './commands/events';
 import { listen } from './commands/listen';
 import { listMessages, readableMessage, showMessage } from './commands/messages';
 import { configureNumber } from './commands/numbers';
@@ -173,6 +175,22 @@ export const COMMANDS: Record<string, CommandSpec> = {
     options: ['json', 'forward', 'types', 'secret'],
     streams: true,
     run: (c) => listen(c.target, c.options),
+  },
+  'archive show': {
+    usage: 'archive show <event_id>',
+    summary:
+      'one archived delivery (the event ids `tail` prints): as received, what became of it, and the events its changes produced, each published on the bus, with its state at each destination (see `events show`)',
+    options: ['json'],
+    run: (c) => showArchived(c.target, c.args[0]),
+    readable: readableArchived,
+  },
+  'events show': {
+    usage: 'events show <evt_id>',
+    summary:
+      "an event's deliveries to your destinations, one per destination: delivered, retrying (with the next attempt's time) or dead-lettered, the tries, the last status (HTTP, timeout, network, refused) and error",
+    options: ['json'],
+    run: (c) => showEvent(c.target, c.args[0]),
+    readable: readableEvent,
   },
   replay: {
     usage: 'replay <event_id> | --since ISO [--until ISO] [--kind K] [--queue recordings|destinations]',

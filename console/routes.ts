@@ -1,5 +1,8 @@
+import { createArchiveStore } from '../lib/archive/archive-store';
+import { eventsOfDelivery } from '../lib/archive/delivery-events';
 import { createDeadLetterTools } from '../lib/dlq/dead-letters';
 import { createCallStore } from '../lib/store/call-store';
+import { createDestinationDeliveryStore } from '../lib/store/destination-delivery-store';
 import { createFailureStore } from '../lib/store/failure-store';
 import { listByFirstSeen } from '../lib/store/list-by-first-seen';
 import { queryStatsRecords } from '../lib/store/stats-store';
@@ -12,6 +15,7 @@ import type { Target } from '../cli/target';
 import type { FeedBuffer } from './feed-buffer';
 import { html, type Html } from './html';
 import { callDetail } from './views/call';
+import { deliveryDetail } from './views/delivery';
 import { dlqSection, redriveNotice } from './views/dlq';
 import { feedRows, feedSection } from './views/feed';
 import { messageDetail } from './views/message';
@@ -42,6 +46,8 @@ export function createConsoleRoutes(target: Target, feed: FeedBuffer) {
   const dlq = createDeadLetterTools(target.sqs, target, createFailureStore(target.table));
   const calls = createCallStore(target.table);
   const rooms = createRoomStore(target.table);
+  const archive = createArchiveStore(target.table);
+  const deliveryStates = createDestinationDeliveryStore(target.table);
 
   return async function route(request: ConsoleRequest): Promise<ConsoleAnswer> {
     const [section = 'feed', id, action] = request.path;
@@ -51,6 +57,13 @@ export function createConsoleRoutes(target: Target, feed: FeedBuffer) {
         if (get && id === 'rows') return { body: feedRows(feed.since(Number(request.query.get('after') ?? 0))) };
         if (get && id === undefined) return { section, body: feedSection(feed.since(0).slice(0, 100)) };
         return undefined;
+      case 'deliveries': {
+        // `/deliveries/<event_id>`: a feed row's delivery, its events and each destination's state (under the feed).
+        if (!get || id === undefined || action !== undefined) return undefined;
+        const entry = await archive.get(id);
+        if (entry === undefined) return { section: 'feed', body: notFound(`delivery ${id}`) };
+        return { section: 'feed', body: deliveryDetail(entry, await eventsOfDelivery(entry, deliveryStates)) };
+      }
       case 'calls': {
         if (!get) return undefined;
         if (id === undefined)

@@ -1,4 +1,6 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { createDynamoDbClient } from '../lib/aws/dynamodb';
+import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 import { changeVisibilityWith, createSqsClient, sendMessageWith } from '../lib/aws/sqs';
 import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
 import { cachedParametersReader, requiredParameter } from '../lib/config/ssm-parameters';
@@ -18,6 +20,7 @@ const deps = composeDeliverer(
     sendMessage: sendMessageWith(sqs),
     changeVisibility: changeVisibilityWith(sqs, config.queueUrl),
     readParameter: requiredParameter(cachedParametersReader(parametersReaderWith(createSsmClient(config.ssm)))),
+    dynamodb: sdkDynamoDb(createDynamoDbClient(config.dynamodb)),
   },
   log,
   createMetrics(config.runtime),

@@ -3,7 +3,7 @@ import { createDynamoDbClient } from '../lib/aws/dynamodb';
 import { sdkDynamoDb } from '../lib/aws/dynamodb-sdk-sender';
 import { createEventBridgeClient, putEventsWith } from '../lib/aws/eventbridge';
 import { createSnsClient, publishWith } from '../lib/aws/sns';
-import { changeVisibilityWith, createSqsClient, sendMessageWith } from '../lib/aws/sqs';
+import { changeVisibilityWith, createSqsClient, sendMessagesWith, sendMessageWith } from '../lib/aws/sqs';
 import { createSsmClient, parametersReaderWith } from '../lib/aws/ssm';
 import { cachedParametersReader, requiredParameter } from '../lib/config/ssm-parameters';
 import { createLogger } from '../lib/log';
@@ -23,6 +23,7 @@ const clients = {
   readParameter: requiredParameter(readParameters),
   dynamodb: sdkDynamoDb(createDynamoDbClient(config.dynamodb)),
   sendMessage: sendMessageWith(sqs),
+  sendMessages: sendMessagesWith(sqs),
   changeVisibility: changeVisibilityWith(sqs, config.queueUrl),
   snsPublish: publishWith(createSnsClient(config.sns)),
   ...(config.eventBusName !== '' && {

@@ -20,7 +20,8 @@ type MetricName =
   | 'RecordingCopyDeadLettered' // a recording could not be copied (dimension Category: invalid | exhausted)
   | 'DeliverySucceeded' // a destination answered 2xx to an event (dimension Destination)
   | 'DeliveryFailed' // a try of a delivery failed, to be retried or not (dimension Destination); alarmed in serverless.yml
-  | 'DeliveryDeadLettered'; // a delivery failed for good and went to the destinations DLQ (dimension Destination)
+  | 'DeliveryDeadLettered' // a delivery failed for good and went to the destinations DLQ (dimension Destination)
+  | 'DeliveryStateNotRecorded'; // a try's state (webhooks events show) could not be written; delivering went on (dimension Destination)
 
 export interface Metrics {
   /** Adds `value` (default 1) to `name`, per stage and per stage and `dimensions` (keep their values few and fixed). */

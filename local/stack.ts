@@ -74,6 +74,8 @@ export interface LocalStackOptions {
    * the SSM or SNS stand-in. (SQS clients call the queue URL's host, so a proxy for SQS also needs the queue URLs.)
    */
   functionEndpoint?(service: FunctionService, endpoint: string): string | Promise<string>;
+  /** More SSM parameters (name -> SecureString value) the SSM stand-in serves, e.g. destinations' signing secrets. */
+  ssmParameters?: Record<string, string>;
   onError?(error: unknown): void;
 }
 
@@ -177,7 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   index.HttpApi = { ref: 'local', attributes: { ApiEndpoint: url } };
 
   // Each function's environment; the secrets among the extra settings are served by the SSM stand-in.
-  const parameters: Record<string, string> = {};
+  const parameters: Record<string, string> = { ...options.ssmParameters };
   const endpointFor = async (service: FunctionService, endpoint: string) =>
     (await options.functionEndpoint?.(service, endpoint)) ?? endpoint;
   const endpoints = {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { startLocalConsumers } from './consumers';
-import { PROJECT_ROOT, startLocalStack } from './stack';
+import { localDestinationSecrets } from './destination-secrets';
+import { LOCAL_STAGE, PROJECT_ROOT, startLocalStack } from './stack';
 
 /**
  * `npm start`: the whole pipeline on this machine. PORT (default 3000) picks the port; data is kept under
@@ -18,8 +19,8 @@ const s3DataDir =
   process.env.LOCAL_S3_DATA_DIR ??
   (process.env.LOCAL_DATA_DIR ? `${process.env.LOCAL_DATA_DIR}-s3` : join(PROJECT_ROOT, '.local', 's3'));
 // Messaging and webhook security settings (docs/security.md), and DESTINATIONS (the `destinations` param's JSON; their
-// secrets go into the SSM stand-in with `aws ssm put-parameter`), come from the shell: serverless.yml's deploy
-// parameters are blank locally.
+// signing secret is DESTINATIONS_SECRET, or one made up and printed: local/destination-secrets.ts), come from the
+// shell: serverless.yml's deploy parameters are blank locally.
 const messaging = Object.fromEntries(
   Object.entries(process.env).filter(
     (entry): entry is [string, string] =>
@@ -29,7 +30,9 @@ const messaging = Object.fromEntries(
   ),
 );
 const schedulesOn = process.env.LOCAL_SCHEDULES !== 'off';
+const destinations = localDestinationSecrets(process.env, `/signalwire-webhooks/${LOCAL_STAGE}/destinations/`);
 const stack = await startLocalStack({
+  ssmParameters: destinations.parameters,
   port: Number(process.env.PORT ?? 3000),
   ...(dataDir !== ':memory:' && { dataDir, s3DataDir }),
   stackFile: process.env.WEBHOOKS_STACK_FILE ?? join(PROJECT_ROOT, '.local', 'stack.json'),
@@ -56,6 +59,8 @@ const consumers = await startLocalConsumers(
   (error) => console.error(JSON.stringify({ level: 'error', msg: 'local consumer error', error: String(error) })),
 );
 for (const c of consumers.consumers) console.log(`  consumer ${c.service} ${c.functionName} on ${stack.eventBusName}`);
+if (destinations.secret !== undefined)
+  console.log(`  destinations ${destinations.names.join(', ')}, signed with ${destinations.secret}`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

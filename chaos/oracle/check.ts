@@ -1,6 +1,6 @@
 import { Context, type OracleInput } from './context';
 import { checkDeadLetters, checkNotifications, checkReplies } from './effect-checks';
-import { checkEvents, type EventTally } from './event-checks';
+import { checkEvents, type DestinationTally, type EventTally } from './event-checks';
 import { checkReconciled } from './reconcile-checks';
 import { checkRecordings, type RecordingTally } from './recording-checks';
 import { checkCalls, checkMessageStatuses, checkNothingLost, checkRooms, checkSwml } from './state-checks';
@@ -40,7 +40,7 @@ export interface ChaosResults {
     copier: OracleInput['recordings']['copier'];
   };
   /** The events out: every applied change's event on the bus (through its fault proxy), duplicates counted. */
-  events: EventTally & { bus_faults: number };
+  events: EventTally & { bus_faults: number; destination: DestinationTally & { faults: number } };
   passed: boolean;
   details: Record<string, unknown>;
   problems: { kind: string; detail: string }[];
@@ -105,7 +105,11 @@ export function checkOracle(input: OracleInput): ChaosResults {
       recording_server_faults: faultsOf('recordings'),
       copier: input.recordings.copier,
     },
-    events: { ...events, bus_faults: faultsOf('events') },
+    events: {
+      ...events,
+      bus_faults: faultsOf('events'),
+      destination: { ...events.destination, faults: faultsOf('destination') },
+    },
     passed: false,
     details: {
       unique_deliveries: ctx.deliveries.size,

@@ -38,6 +38,13 @@ export interface OracleInput {
   published: Published[];
   /** What the stage's bus accepted (through its fault proxy): the events of the applied changes. */
   busEvents: { detail: Record<string, unknown> }[];
+  /** The run's one destination (every event type): the requests it received, its secret, its DLQ. */
+  destination: {
+    received: { headers: Record<string, string | string[] | undefined>; body: string; answer: number | 'hang' }[];
+    secret: string;
+    deadLetters: DeadLetter[];
+    drained: boolean;
+  };
   drained: boolean;
   durationSeconds: number;
   sendSeconds: number;

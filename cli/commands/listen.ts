@@ -29,8 +29,8 @@ const SECRET_BYTES = 32;
 export async function listen(target: Target, options: ListenOptions): Promise<void> {
   const url = forwardUrl(options.forward);
   const types = cliOption(() => parseEventTypes(options.types));
-  const secret =
-    options.secret === undefined ? undefined : cliOption(() => checkSigningSecret(options.secret!, '--secret'));
+  const given = options.secret;
+  const secret = given === undefined ? undefined : cliOption(() => checkSigningSecret(given, '--secret'));
   const signingSecret = secret ?? `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
   const controller = new AbortController();
   const stop = () => controller.abort();

@@ -3,7 +3,7 @@ import type { FeedItem } from '../feed-buffer';
 import { clock, html, type Html } from '../html';
 
 /** Where a natural key's record is shown: `call:<id>:<state>` opens the call, and so on. */
-function recordLink(naturalKey: string | undefined): Html {
+export function recordLink(naturalKey: string | undefined): Html {
   if (!naturalKey) return html`<span class="muted">–</span>`;
   const [type, id] = naturalKey.split(':');
   const section = type === 'call' ? 'calls' : type === 'message' ? 'messages' : type === 'room' ? 'rooms' : undefined;
@@ -20,7 +20,7 @@ export function feedRow(entry: ArchiveSummary, seq: number): Html {
 <td><span class="status ${entry.status}">${entry.status}</span></td>
 <td>${recordLink(entry.natural_key)}</td>
 <td class="muted">${entry.outcome}${entry.reason ? html` · ${entry.reason}` : ''}${entry.replay_of ? html` · replay` : ''}</td>
-<td class="id">${entry.event_id}</td>
+<td class="id"><a href="/deliveries/${encodeURIComponent(entry.event_id)}" hx-get="/deliveries/${encodeURIComponent(entry.event_id)}" hx-target="main" hx-push-url="true">${entry.event_id}</a></td>
 </tr>`;
 }
 

@@ -2,6 +2,13 @@ import type { WebhookEnvelope } from '../envelope/envelope';
 import { redactHeaders } from '../security/redact';
 import { naturalKeyOf } from './natural-key';
 
+/** An event a delivery produced, as its archive entry names it (the whole event went to the bus and destinations). */
+export interface ArchivedEvent {
+  id: string;
+  type: string;
+  subject?: string;
+}
+
 /** What became of a delivery: the worker's verdict, as operators read it (`webhooks tail`, the console). */
 export type ArchiveStatus = 'applied' | 'duplicate' | 'late' | 'retrying' | 'dead-lettered';
 
@@ -32,8 +39,11 @@ export interface ArchiveEntry extends ArchivedDelivery {
   /** Why it failed, for `retrying` and `dead-lettered`. */
   reason?: string;
   attempts: number;
-  /** The events this delivery's changes produced (lib/events/), published before it was acknowledged. */
-  events?: { id: string; type: string }[];
+  /**
+   * The events this delivery's changes produced (lib/events/), published before it was acknowledged; `subject` says
+   * what changed (`call/<id>`; absent from entries archived before it was kept).
+   */
+  events?: ArchivedEvent[];
   /** When the worker wrote this verdict; the archive index is ordered by it, so `tail` sees every new verdict. */
   processed_at: string;
 }
@@ -53,7 +63,7 @@ export function archiveEntryOf(
     outcome: string;
     reason?: string;
     attempts: number;
-    events?: { id: string; type: string }[];
+    events?: ArchivedEvent[];
   },
   now: Date = new Date(),
 ): ArchiveEntry {

@@ -9,6 +9,9 @@ import type { Metrics } from '../metrics';
 import type { ChangeVisibility } from '../queue/change-visibility';
 import type { SendMessage } from '../queue/send-message';
 import { systemResolver, type ResolveHost } from '../security/outbound-url';
+import { createDestinationDeliveryStore } from '../store/destination-delivery-store';
+import type { DynamoDbSender } from '../store/document-client';
+import { createDocumentClient } from '../store/table';
 import type { DeliverConfig } from './deliver-config';
 import type { DeliveryBatchDeps } from './process-deliveries';
 
@@ -21,9 +24,14 @@ export interface DelivererClients {
   /** The system resolver and node:http(s) unless given (tests). */
   resolveHost?: ResolveHost;
   post?: PostEvent;
+  /** Where each try's state is filed (config.tableName); absent or no table: not filed. */
+  dynamodb?: DynamoDbSender;
 }
 
-/** The deliverer's composition root: the destinations by name, the secrets, the POST and the DLQ, wired once. */
+/**
+ * The deliverer's composition root: the destinations by name, the secrets, the POST, the DLQ and the delivery states,
+ * wired once.
+ */
 export function composeDeliverer(
   config: DeliverConfig,
   clients: DelivererClients,
@@ -49,6 +57,14 @@ export function composeDeliverer(
     timeoutMs: config.timeoutMs,
     maxBodyBytes: config.maxResponseBodyBytes,
   };
+  const states =
+    clients.dynamodb !== undefined && config.tableName !== ''
+      ? createDestinationDeliveryStore({
+          client: createDocumentClient(clients.dynamodb),
+          tableName: config.tableName,
+          retentionDays: config.retentionDays,
+        })
+      : undefined;
   return {
     destinations: new Map(config.destinations.map((destination) => [destination.name, destination])),
     deliver: (job, destination) => deliverJob(job, destination, deliverDeps),
@@ -56,6 +72,7 @@ export function composeDeliverer(
     maxReceiveCount: config.maxReceiveCount,
     backoff: config.backoff,
     changeVisibility: clients.changeVisibility,
+    ...(states !== undefined && { recordState: states.record }),
     log,
     ...(metrics !== undefined && { metrics }),
   };

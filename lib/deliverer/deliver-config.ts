@@ -29,8 +29,16 @@ export interface DeliverConfig {
   maxResponseBodyBytes: number;
   /** DESTINATIONS_ALLOW_LOOPBACK: http://127.0.0.1 destinations (the local stack and tests; never deployed). */
   allowLoopback: boolean;
+  /**
+   * TABLE_NAME: where each try's state is filed for operators (`webhooks events show`); blank: not filed (delivering
+   * never depends on it). RETENTION_DAYS (90): how long a state is kept after its last try.
+   */
+  tableName: string;
+  retentionDays: number;
   sqs: ClientBudget;
   ssm: ClientBudget;
+  /** The state writes (one UpdateItem per try): two quick tries, then the failure is logged and delivering goes on. */
+  dynamodb: ClientBudget;
 }
 
 export function readDeliverConfig(env: Env): DeliverConfig {
@@ -53,7 +61,10 @@ export function readDeliverConfig(env: Env): DeliverConfig {
     timeoutMs: positiveIntEnv(env, 'DELIVER_TIMEOUT_MS', 10_000),
     maxResponseBodyBytes: 4096,
     allowLoopback,
+    tableName: env.TABLE_NAME?.trim() ?? '',
+    retentionDays: positiveIntEnv(env, 'RETENTION_DAYS', 90),
     sqs: { maxAttempts: 3, connectionTimeoutMs: 2000, requestTimeoutMs: 5000 },
     ssm: { maxAttempts: 3, connectionTimeoutMs: 2000, requestTimeoutMs: 5000 },
+    dynamodb: { maxAttempts: 2, connectionTimeoutMs: 1000, requestTimeoutMs: 2000 },
   };
 }

@@ -8,6 +8,8 @@ import type { Logger } from '../logger';
 import { withLogContext } from '../log-context';
 import type { Metrics } from '../metrics';
 import type { ChangeVisibility } from '../queue/change-visibility';
+import type { DestinationDeliveryStatus } from '../store/destination-delivery-store';
+import { deliveryStateOf, recordStateSafely, type RecordDeliveryState } from './delivery-state';
 
 export interface DeliveryBatchDeps {
   /** The configured destinations by name (lib/destinations/destination.ts). */
@@ -20,8 +22,16 @@ export interface DeliveryBatchDeps {
   backoff: DeliveryBackoff;
   /** On the DestinationsQueue: when a failed job comes back (its backoff). */
   changeVisibility: ChangeVisibility;
+  /**
+   * Files each try's state for operators (delivered, retrying and when, dead-lettered: lib/deliverer/delivery-state.ts);
+   * absent: not filed. Its failure never fails the delivery.
+   */
+  recordState?: RecordDeliveryState;
   log: Logger;
-  /** DeliverySucceeded, DeliveryFailed, DeliveryDeadLettered, by Destination (and in all: the Stage-only set). */
+  /**
+   * DeliverySucceeded, DeliveryFailed, DeliveryDeadLettered, DeliveryStateNotRecorded, by Destination (and in all: the
+   * Stage-only set).
+   */
   metrics?: Metrics;
   now?: () => number;
   random?: () => number;
@@ -65,9 +75,19 @@ async function processRecord(record: SQSRecord, deps: DeliveryBatchDeps): Promis
     // A metric dimension takes configured names only: a job naming anything else would add a metric each.
     const dimensions = { Destination: destination?.name ?? 'unknown' };
     const context = { event_id: job.event.id, event_type: job.event.type, destination: job.destination, attempts };
+    const now = (deps.now ?? Date.now)();
+    const fileState = (status: DestinationDeliveryStatus, retryInSeconds?: number) =>
+      recordStateSafely(
+        deps.recordState,
+        deliveryStateOf(job, verdict, { status, attempts, now, retryInSeconds }),
+        deps.log,
+        deps.metrics,
+        dimensions,
+      );
     if (verdict.kind === 'delivered') {
       deps.log.info('event delivered', { ...context, status: verdict.status });
       deps.metrics?.count('DeliverySucceeded', dimensions);
+      await fileState('delivered');
       return true;
     }
     deps.metrics?.count('DeliveryFailed', dimensions);
@@ -78,9 +98,15 @@ async function processRecord(record: SQSRecord, deps: DeliveryBatchDeps): Promis
       ...(verdict.status !== undefined && { lastStatus: verdict.status }),
       ...(verdict.body !== undefined && { responseBody: verdict.body }),
     };
+    // Dead-lettered, or left on the queue when SQS refused the dead letter (tried again after the visibility timeout).
+    const settleFinal = async (done: boolean) => {
+      await fileState(done ? 'dead-lettered' : 'retrying');
+      return done;
+    };
     if (verdict.kind === 'final')
-      return deadLetter(record, deps, { ...failure, reason: verdict.reason, category: 'invalid' }, dimensions);
-    const now = (deps.now ?? Date.now)();
+      return settleFinal(
+        await deadLetter(record, deps, { ...failure, reason: verdict.reason, category: 'invalid' }, dimensions),
+      );
     const elapsedSeconds = (now - queuedAt(record, now)) / 1000;
     const delay =
       attempts >= deps.maxReceiveCount
@@ -88,7 +114,7 @@ async function processRecord(record: SQSRecord, deps: DeliveryBatchDeps): Promis
         : retryDelaySeconds(deps.backoff, attempts, elapsedSeconds, verdict.retryAfterSeconds, deps.random);
     if (delay === undefined) {
       const reason = `failed on all ${attempts} tries over ${hours(elapsedSeconds)}; last: ${verdict.reason}`;
-      return deadLetter(record, deps, { ...failure, reason, category: 'exhausted' }, dimensions);
+      return settleFinal(await deadLetter(record, deps, { ...failure, reason, category: 'exhausted' }, dimensions));
     }
     const delayed = await deps.changeVisibility(record.receiptHandle, delay).then(
       () => true,
@@ -103,6 +129,7 @@ async function processRecord(record: SQSRecord, deps: DeliveryBatchDeps): Promis
       status: verdict.status,
       retry_in_seconds: delayed ? delay : undefined,
     });
+    await fileState('retrying', delayed ? delay : undefined);
     return false;
   });
 }

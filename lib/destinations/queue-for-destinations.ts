@@ -1,5 +1,5 @@
 import type { PublishEvents } from '../events/publish-events';
-import type { SendMessage } from '../queue/send-message';
+import type { SendMessages } from '../queue/send-message';
 import { deliveryJob, deliveryJobBody } from './delivery-job';
 import { type Destination, destinationsFor } from './destination';
 
@@ -8,12 +8,12 @@ import { type Destination, destinationsFor } from './destination';
  * type (functions/deliver.ts delivers each with its own retries), all sent before the delivery is acknowledged.
  */
 export function queueForDestinations(
-  sendMessage: SendMessage,
+  sendMessages: SendMessages,
   queueUrl: string,
   destinations: readonly Destination[],
 ): PublishEvents {
   return async (events) => {
     const jobs = events.flatMap((event) => destinationsFor(event.type, destinations).map((d) => deliveryJob(d, event)));
-    await Promise.all(jobs.map((job) => sendMessage(queueUrl, deliveryJobBody(job))));
+    if (jobs.length > 0) await sendMessages(queueUrl, jobs.map(deliveryJobBody));
   };
 }

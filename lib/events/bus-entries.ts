@@ -10,7 +10,7 @@ export interface BusEntry {
 }
 
 /** EventBridge's limits: 10 entries per PutEvents, and 256 KB per entry and per request (sizes as AWS counts them). */
-export const MAX_ENTRIES_PER_REQUEST = 10;
+const MAX_ENTRIES_PER_REQUEST = 10;
 export const MAX_ENTRY_BYTES = 256 * 1024;
 
 /** The event as its bus entry: `detail-type` is the type, `time` SignalWire's, `detail` the event itself. */

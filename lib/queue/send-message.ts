@@ -7,3 +7,6 @@ export type SendMessage = (
   messageBody: string,
   attributes?: Record<string, SqsMessageAttribute>,
 ) => Promise<void>;
+
+/** Puts several messages on a queue; resolves once SQS holds every one of them, rejects otherwise. */
+export type SendMessages = (queueUrl: string, messageBodies: string[]) => Promise<void>;

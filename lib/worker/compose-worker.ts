@@ -16,7 +16,7 @@ import { createSnsNotifier, type SnsPublish } from '../notifications/sns-notifie
 import { createVideoNotifier } from '../notifications/video-notifications';
 import type { ChangeVisibility } from '../queue/change-visibility';
 import { createDeadLetterQueue } from '../queue/dead-letter-queue';
-import type { SendMessage } from '../queue/send-message';
+import type { SendMessage, SendMessages } from '../queue/send-message';
 import { signalWireApi } from '../signalwire/api-from-env';
 import { createCallStore } from '../store/call-store';
 import { createClaimStore } from '../store/claim-store';
@@ -39,6 +39,8 @@ export interface WorkerClients {
   dynamodb: DynamoDbSender;
   /** SendMessage to the DLQ. */
   sendMessage: SendMessage;
+  /** SendMessageBatch: the destinations' jobs. */
+  sendMessages: SendMessages;
   /** ChangeMessageVisibility on the webhook queue: when a failed record comes back. */
   changeVisibility: ChangeVisibility;
   /** SNS Publish, never retried on its own. */
@@ -73,7 +75,7 @@ export function composeWorker(config: WorkerConfig, clients: WorkerClients, log:
     publish: createEventPublisher({
       bus: clients.putOnBus,
       ...(config.destinations.length > 0 && {
-        destinations: queueForDestinations(clients.sendMessage, config.destinationsQueueUrl, config.destinations),
+        destinations: queueForDestinations(clients.sendMessages, config.destinationsQueueUrl, config.destinations),
       }),
     }),
     deadLetters: createDeadLetterQueue(clients.sendMessage, config.dlqUrl),

@@ -1,9 +1,16 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { archiveEntryOf, statusOfOutcome, type ArchiveEntry, type ArchiveStatus } from '../archive/archive-entry';
+import {
+  archiveEntryOf,
+  statusOfOutcome,
+  type ArchiveEntry,
+  type ArchivedEvent,
+  type ArchiveStatus,
+} from '../archive/archive-entry';
 import type { ArchiveStore } from '../archive/archive-store';
 import { causeMessage, PermanentError } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
 import { type ChangeEvents, collectEvents } from '../events/change-events';
+import type { DomainEvent } from '../events/domain-event';
 import type { PublishEvents } from '../events/publish-events';
 import type { Logger } from '../logger';
 import { withLogContext } from '../log-context';
@@ -45,23 +52,59 @@ type Verdict = {
   outcome: string;
   reason?: string;
   attempts: number;
-  events?: { id: string; type: string }[];
+  events?: ArchivedEvent[];
 };
 
 /**
  * Processes an SQS batch record by record and reports partial failures, so one bad record never holds back or
  * re-runs the others. Only errors we want retried are reported; what can never succeed goes to the DLQ now.
+ * The events of the changes the records applied are published together, once per batch (PutEvents takes 10 at a
+ * time), before any record is reported done: a record whose events could not be published comes back.
  */
 export async function processBatch(records: SQSRecord[], deps: BatchDeps): Promise<SQSBatchResponse> {
   const entries: ArchiveEntry[] = [];
   const file = (envelope: WebhookEnvelope | undefined, verdict: Verdict) => {
     if (envelope !== undefined && deps.archive !== undefined) entries.push(archiveEntryOf(envelope, verdict));
   };
+  const applied = await Promise.all(
+    records.map((record) => withLogContext({ message_id: record.messageId }, () => applyRecord(record, deps, file))),
+  );
+  const publishError = await publishAll(
+    applied.flatMap((a) => (typeof a === 'boolean' ? [] : a.events)),
+    deps,
+  );
   const results = await Promise.all(
-    records.map((record) => withLogContext({ message_id: record.messageId }, () => processRecord(record, deps, file))),
+    applied.map((a) =>
+      typeof a === 'boolean'
+        ? a
+        : withLogContext(
+            { message_id: a.record.messageId, event_id: a.envelope.event_id, ingest_request_id: a.envelope.request_id },
+            () => finishRecord(a, publishError, deps, file),
+          ),
+    ),
   );
   await archive(entries, deps);
   return { batchItemFailures: records.filter((_, i) => !results[i]).map((r) => ({ itemIdentifier: r.messageId })) };
+}
+
+/** A record whose change is applied, waiting for its events to be published. */
+interface Applied {
+  record: SQSRecord;
+  envelope: WebhookEnvelope;
+  outcome: string;
+  events: DomainEvent[];
+}
+
+/** The batch's events, published at once; the error when that failed (none when there was nothing to publish). */
+async function publishAll(events: DomainEvent[], deps: BatchDeps): Promise<unknown> {
+  if (events.length === 0 || deps.publish === undefined) return undefined;
+  try {
+    await deps.publish(events);
+    deps.metrics?.count('EventsPublished', {}, events.length);
+    return undefined;
+  } catch (error) {
+    return error ?? new Error('could not publish events');
+  }
 }
 
 /**
@@ -78,12 +121,15 @@ async function archive(entries: ArchiveEntry[], deps: BatchDeps): Promise<void> 
   }
 }
 
-/** True when the record is done with (applied or dead-lettered), false to have SQS deliver it again. */
-async function processRecord(
+/**
+ * Applies one record: Applied (its events still to publish), or true when it is done with (dead-lettered), false to
+ * have SQS deliver it again.
+ */
+async function applyRecord(
   record: SQSRecord,
   deps: BatchDeps,
   file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void,
-): Promise<boolean> {
+): Promise<Applied | boolean> {
   let envelope: WebhookEnvelope;
   try {
     envelope = parseEnvelope(record.body);
@@ -93,21 +139,32 @@ async function processRecord(
   // Every line about this event, however deep, names it and the ingest request that accepted it.
   return withLogContext({ event_id: envelope.event_id, ingest_request_id: envelope.request_id }, async () => {
     try {
-      const attempts = attemptsOf(record);
       // The delivery's identity, recorded by the writes it applies: see lib/events/change-events.ts.
       const changes = collectEvents(envelope.replay_of ?? envelope.event_id);
       const outcome = await deps.apply(envelope, changes);
-      const events = changes.events.map(({ id, type }) => ({ id, type }));
-      if (events.length > 0) await deps.publish?.(changes.events);
-      deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts, events });
-      deps.metrics?.count('EventApplied', { Kind: envelope.kind });
-      if (events.length > 0) deps.metrics?.count('EventsPublished', {}, events.length);
-      file(envelope, { status: statusOfOutcome(outcome), outcome, attempts, ...(events.length > 0 && { events }) });
-      return true;
+      return { record, envelope, outcome, events: changes.events };
     } catch (error) {
       return settleFailure(record, envelope, error, deps, file);
     }
   });
+}
+
+/** Done when its events are out (or it had none); otherwise it comes back, as any failure that may pass. */
+async function finishRecord(
+  applied: Applied,
+  publishError: unknown,
+  deps: BatchDeps,
+  file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void,
+): Promise<boolean> {
+  const { record, envelope, outcome } = applied;
+  if (publishError !== undefined && applied.events.length > 0)
+    return settleFailure(record, envelope, publishError, deps, file);
+  const attempts = attemptsOf(record);
+  const events = applied.events.map(({ id, type, subject }) => ({ id, type, subject }));
+  deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts, events });
+  deps.metrics?.count('EventApplied', { Kind: envelope.kind });
+  file(envelope, { status: statusOfOutcome(outcome), outcome, attempts, ...(events.length > 0 && { events }) });
+  return true;
 }
 
 const attemptsOf = (record: SQSRecord) => Number(record.attributes?.ApproximateReceiveCount ?? 1);

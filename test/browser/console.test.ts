@@ -151,6 +151,15 @@ describe('webhooks console in a real browser (Debian chromium, headless)', () =>
     await page.setViewportSize({ width: 1280, height: 400 });
     await page.screenshot({ path: README_SHOT });
     await page.setViewportSize({ width: 1280, height: 800 });
+    // A delivery's page (its event id): the events its change produced.
+    await answered.locator('td.id a').click();
+    await page.waitForSelector('#delivery-events');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's rendered text, as the operator sees it
+    const events = await page.locator('#delivery-events').innerText();
+    assert.match(events, /Call State Changed\s+evt_\w+\s+call\/browser-call-1/);
+    await shot('delivery');
+    await page.click('#nav-feed');
+    await page.waitForSelector('#feed');
   });
 
   it("opens a call's timeline: states over time as a chart, with the talk time", async () => {

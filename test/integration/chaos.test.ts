@@ -64,6 +64,11 @@ describe('chaos: nothing acknowledged is lost or applied twice (local stack, rea
     assert.equal(events.lost, 0, report);
     assert.equal(events.unexpected, 0, report);
     assert.equal(events.invalid, 0, report);
+    // and at the destination, behind its own fault proxy: each received and verified, or dead-lettered with a reason
+    assert.ok(events.destination.faults > 0, `no fault in front of the destination\n${report}`);
+    assert.equal(events.destination.lost, 0, report);
+    assert.equal(events.destination.bad_signatures, 0, report);
+    assert.ok(events.destination.delivered > 200, `${JSON.stringify(events.destination)}\n${report}`);
     // the recordings: each completed one copied once and whole, the 404 one dead-lettered as not found, a download cut
     const recordings = results.recordings;
     assert.ok(recordings.downloads_cut > 0, `no download was cut\n${report}`);

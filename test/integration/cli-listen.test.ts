@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import type { DomainEvent } from '../../lib/events/domain-event';
 import { EVENT_TYPES } from '../../lib/events/domain-event';
@@ -147,14 +147,26 @@ describe('webhooks listen', () => {
     );
     assert.match(failed, / {2}503 {2}\d+ ms {2}\(not retried\)$/);
 
-    // Every event of both calls is on the bus (the state changes too); give a wrongly forwarded one time to arrive.
+    // The worker publishes a delivery's events before it acknowledges it: once the webhook queue is empty, every event
+    // of both calls is on the bus (the state changes too). Then a wrongly forwarded one is given time to arrive.
     await waitFor(
-      async () =>
-        stack.bus.published(stack.eventBusName).filter((e) => e['detail-type'] === 'Call State Changed').length >= 4
-          ? true
-          : undefined,
-      10_000,
-      "the calls' state changes on the bus",
+      async () => {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: stack.queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        const left =
+          Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+        return left === 0 ? true : undefined;
+      },
+      15_000,
+      'the webhook queue to drain',
+    );
+    assert.ok(
+      stack.bus.published(stack.eventBusName).some((e) => e['detail-type'] === 'Call State Changed'),
+      'state changes were published, and not forwarded',
     );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.deepEqual(

@@ -112,7 +112,8 @@ describe('one event per real change, on the real stores', () => {
     const busy = collectEvents('b-ended');
     await applyCallStatus({ ...callEvent('c-busy', 'ended', 3), endReason: 'busy' }, calls, busy);
     const busyEnded = busy.events.find((e) => e.type === 'Call Ended');
-    assert.equal((busyEnded?.data as { duration_seconds: number }).duration_seconds, 0);
+    assert.ok(busyEnded, 'a busy call ends too');
+    assert.equal((busyEnded.data as { duration_seconds: number }).duration_seconds, 0);
 
     const ended = collectEvents('e-ended');
     await applyCallStatus(callEvent('c-ended-first', 'ended', 65), calls, ended);

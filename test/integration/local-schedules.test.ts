@@ -122,6 +122,9 @@ describe('local stack: scheduled functions run on their rate, and any function o
     const report = (await stack.invoke('reconciler', event)) as { open: number; failed: unknown[] };
     assert.equal(typeof report.open, 'number');
     assert.deepEqual(report.failed, []);
-    await assert.rejects(stack.invoke('nope', {}), /no function nope \(ingest, worker, swml, reconciler, recordings\)/);
+    await assert.rejects(
+      stack.invoke('nope', {}),
+      /no function nope \(ingest, worker, swml, reconciler, recordings, deliver\)/,
+    );
   });
 });

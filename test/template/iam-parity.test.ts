@@ -88,6 +88,8 @@ describe('IAM parity: what the functions did in the integration tests, their rol
       'deliver sqs:ChangeMessageVisibility signalwire-webhooks-ci-destinations',
       'deliver sqs:SendMessage signalwire-webhooks-ci-destinations-dlq',
       'deliver ssm:GetParameters parameter/signalwire-webhooks/ci/destinations/crm',
+      // Each try's state (test/integration/destination-delivery-state.test.ts): one UpdateItem on DELIVERY#<event id>.
+      'deliver dynamodb:UpdateItem table/signalwire-webhooks-ci-events',
     ];
     assert.deepEqual(
       expected.filter((call) => !seen.has(call)),
@@ -358,6 +360,16 @@ describe("IAM parity: the deliverer's role (least privilege, whatever the integr
     const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
     for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'])
       assert.equal(await isAllowed(deliver, action, table, {}), 'ImplicitlyDenied', action);
+  });
+
+  it("files each try's state on the event's DELIVERY# item with UpdateItem, and touches no other item", async () => {
+    const table = `arn:aws:dynamodb:us-east-1:123456789012:table/${SERVICE}-${TEMPLATE_STAGE}-events`;
+    const leading = (...keys: string[]) => ({ 'dynamodb:LeadingKeys': keys });
+    assert.equal(await isAllowed(deliver, 'dynamodb:UpdateItem', table, leading('DELIVERY#evt_1')), 'Allowed');
+    for (const key of ['CALL#c-1', 'ARCHIVE#2026-01-01#3', 'CONFIG#swml'])
+      assert.equal(await isAllowed(deliver, 'dynamodb:UpdateItem', table, leading(key)), 'ImplicitlyDenied', key);
+    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'])
+      assert.equal(await isAllowed(deliver, action, table, leading('DELIVERY#evt_1')), 'ImplicitlyDenied', action);
   });
 });
 

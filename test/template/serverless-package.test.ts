@@ -619,6 +619,8 @@ describe('serverless package (the deployable template)', () => {
       QUEUE_URL: { Ref: 'DestinationsQueue' },
       DLQ_URL: { Ref: 'DestinationsDeadLetterQueue' },
       MAX_RECEIVE_COUNT: '20',
+      TABLE_NAME: { Ref: 'EventsTable' },
+      RETENTION_DAYS: '90',
     });
     // the local stack's and the tests' knobs never reach a deploy
     for (const name of ['DESTINATIONS_ALLOW_LOOPBACK', 'DELIVER_RETRY_BASE_SECONDS', 'DELIVER_TIMEOUT_MS'])
@@ -699,6 +701,12 @@ describe('serverless package (the deployable template)', () => {
         Resource: { 'Fn::GetAtt': ['DestinationsDeadLetterQueue', 'Arn'] },
       },
       { Effect: 'Allow', Action: 'ssm:GetParameters', Resource: parameterArn('destinations/*') },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: { 'Fn::GetAtt': ['EventsTable', 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['DELIVERY#*'] } },
+      },
     ]);
   });
 
@@ -722,7 +730,7 @@ describe('serverless package (the deployable template)', () => {
     assert.deepEqual(clientsOf(packagedBundle('worker').toString('utf8')), ['dynamodb', 'sqs', 'sns', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('reconciler').toString('utf8')), ['dynamodb', 'sqs', 'ssm']);
     assert.deepEqual(clientsOf(packagedBundle('recordings').toString('utf8')), ['dynamodb', 'sqs', 'ssm', 's3']);
-    assert.deepEqual(clientsOf(packagedBundle('deliver').toString('utf8')), ['sqs', 'ssm']);
+    assert.deepEqual(clientsOf(packagedBundle('deliver').toString('utf8')), ['dynamodb', 'sqs', 'ssm']);
     for (const fn of FUNCTIONS) {
       // lib/aws/lambda-credentials.ts in place of the default chain (serverless.yml's esbuild alias)
       assert.ok(

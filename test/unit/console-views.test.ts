@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { stepChart } from '../../console/charts/step-chart';
 import { html } from '../../console/html';
+import { deliveryDetail } from '../../console/views/delivery';
 import { feedRow } from '../../console/views/feed';
 import { memberCountPoints } from '../../console/views/room';
+import type { ArchiveEntry, ArchivedEvent } from '../../lib/archive/archive-entry';
 
 describe('console views', () => {
   it('escapes what deliveries carry: a payload cannot inject markup into the page', () => {
@@ -64,5 +66,76 @@ describe('console views', () => {
       points.map((p) => p.value),
       [0, 1, 2, 1],
     );
+  });
+
+  it("shows a delivery's events and where each stands with each destination", () => {
+    const entry: ArchiveEntry & { events: ArchivedEvent[] } = {
+      event_id: 'd-1',
+      kind: 'call.status',
+      route: 'POST /call-status',
+      received_at: '2026-01-01T00:00:00Z',
+      processed_at: '2026-01-01T00:00:01Z',
+      content_type: 'json',
+      body: '{"call_id":"c-1","call_state":"answered"}',
+      headers: {},
+      status: 'applied',
+      outcome: 'advanced',
+      attempts: 1,
+      natural_key: 'call:c-1:answered',
+      events: [{ id: 'evt_1', type: 'Call State Changed', subject: 'call/c-1' }],
+    };
+    const state = { event_id: 'evt_1', event_type: 'Call State Changed', updated_at: '2026-01-01T00:00:02Z' };
+    const page = deliveryDetail(entry, [
+      {
+        ...entry.events[0]!,
+        bus: 'published',
+        destinations: [
+          { ...state, destination: 'crm', status: 'delivered', attempts: 2, last_status: 200 },
+          {
+            ...state,
+            destination: 'billing',
+            status: 'retrying',
+            attempts: 1,
+            last_status: 'timeout',
+            last_error: 'no answer within 10 s',
+            next_attempt_at: '2026-01-01T00:01:02Z',
+          },
+          {
+            ...state,
+            destination: 'audit',
+            status: 'dead-lettered',
+            attempts: 1,
+            last_status: 400,
+            last_error: '<b>answered HTTP 400</b>',
+          },
+        ],
+      },
+    ]).text;
+    const text = page.replace(/<[^>]+>/g, '');
+    assert.match(text, /Call State Changed\s+evt_1\s+call\/c-1\s+published/);
+    assert.match(text, /crm delivered · HTTP 200 · 2 tries/);
+    assert.match(text, /billing retrying, next attempt at 00:01:02 · timeout · 1 try · no answer within 10 s/);
+    assert.match(text, /audit dead-lettered · HTTP 400 · 1 try/);
+    assert.match(page, /&lt;b&gt;answered HTTP 400&lt;\/b&gt;/, "the receiver's words are escaped");
+    assert.match(page, /<a href="\/calls\/c-1"/, 'the natural key opens the call');
+    // a delivery whose changes published nothing says so
+    assert.match(deliveryDetail({ ...entry, events: [] }, []).text, /none: it changed nothing that is published/);
+  });
+
+  it('opens a delivery from its feed row', () => {
+    const row = feedRow(
+      {
+        event_id: 'd/1',
+        kind: 'call.status',
+        route: 'POST /call-status',
+        received_at: '2026-01-01T00:00:00Z',
+        processed_at: '2026-01-01T00:00:01Z',
+        status: 'applied',
+        outcome: 'advanced',
+        attempts: 1,
+      },
+      1,
+    ).text;
+    assert.match(row, /<a href="\/deliveries\/d%2F1" hx-get="\/deliveries\/d%2F1" hx-target="main"/);
   });
 });
