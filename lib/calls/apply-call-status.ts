@@ -83,9 +83,12 @@ export async function applyCallStatus(
   // whichever of `answered` and `ended` arrived last.
   if (stored.durationSeconds === undefined) {
     const seconds = knownDuration(stored, event);
-    completedNow =
-      seconds !== undefined && (await store.setDurationOnce(event.callId, seconds, events.delivery || undefined));
-    if (completedNow) stored = { ...stored, durationSeconds: seconds };
+    if (seconds !== undefined) {
+      completedNow = await store.setDurationOnce(event.callId, seconds, events.delivery || undefined);
+      // Refused: set meanwhile, by a delivery racing this one or by this very write, whose answer was lost and the
+      // SDK's retry found it done. Read it back: `duration_by` says which.
+      stored = completedNow ? { ...stored, durationSeconds: seconds } : ((await store.stored(event.callId)) ?? stored);
+    }
   }
   const { durationSeconds: duration } = stored;
   const completedByThis = mine || appliedByThis(events, stored.durationBy);

@@ -94,6 +94,38 @@ describe('one event per real change, on the real stores', () => {
     assert.deepEqual(redelivered.events, first.events);
   });
 
+  it("a write whose answer was lost (the SDK's retry finds it done) still reports its change: the duration's too", async () => {
+    const real = createCallStore(db.table);
+    // As the SDK sees a dropped answer: the write landed, its retry is refused by the condition.
+    const answerLost: typeof real = {
+      ...real,
+      async advance(event, by) {
+        await real.advance(event, by);
+        return undefined;
+      },
+      async setDurationOnce(callId, seconds, by) {
+        await real.setDurationOnce(callId, seconds, by);
+        return false;
+      },
+    };
+    await applyCallStatus(callEvent('c-lost-answer', 'ended', 65), real, collectEvents('la-ended'));
+    const late = collectEvents('la-answered');
+    assert.equal(await applyCallStatus(callEvent('c-lost-answer', 'answered', 5), answerLost, late), 'recorded-late');
+    assert.deepEqual(
+      late.events.map((e) => [e.type, (e.data as { duration_seconds?: number }).duration_seconds]),
+      [['Call Ended', 60]],
+    );
+    const lostAdvance = collectEvents('la2-answered');
+    assert.equal(
+      await applyCallStatus(callEvent('c-lost-advance', 'answered', 5), answerLost, lostAdvance),
+      'duplicate',
+    );
+    assert.deepEqual(
+      lostAdvance.events.map((e) => e.type),
+      ['Call State Changed'],
+    );
+  });
+
   it('a redelivered late state reports nothing: it never was a change of state', async () => {
     const calls = createCallStore(db.table);
     const callId = 'c-late';
