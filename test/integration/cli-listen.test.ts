@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
-import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import type { DomainEvent } from '../../lib/events/domain-event';
 import { EVENT_TYPES } from '../../lib/events/domain-event';
@@ -15,7 +15,7 @@ import { openSubscription } from '../../lib/listen/listen-subscription';
 import { STACK_CREDENTIALS } from '../../local/local-credentials';
 import { PROJECT_ROOT } from '../../local/stack';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
-import { waitFor } from '../helpers/wait';
+import { waitFor, waitForEmptyQueue } from '../helpers/wait';
 
 // `webhooks listen` against the local stack: the real bin as a child process subscribes to the local bus (a rule and a
 // queue of its own), forwards each matching event to a real HTTP receiver that checks its Standard Webhooks signature,
@@ -149,21 +149,7 @@ describe('webhooks listen', () => {
 
     // The worker publishes a delivery's events before it acknowledges it: once the webhook queue is empty, every event
     // of both calls is on the bus (the state changes too). Then a wrongly forwarded one is given time to arrive.
-    await waitFor(
-      async () => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: stack.queueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        const left =
-          Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
-        return left === 0 ? true : undefined;
-      },
-      15_000,
-      'the webhook queue to drain',
-    );
+    await waitForEmptyQueue(sqs, stack.queueUrl);
     assert.ok(
       stack.bus.published(stack.eventBusName).some((e) => e['detail-type'] === 'Call State Changed'),
       'state changes were published, and not forwarded',

@@ -17,7 +17,7 @@ import { loadServerlessConfig } from '../../local/serverless-config';
 import { type Fixture, loadFixture, postFixture } from '../helpers/fixtures';
 import { shuffle } from '../helpers/shuffle';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
-import { waitFor } from '../helpers/wait';
+import { waitFor, waitForEmptyQueue } from '../helpers/wait';
 
 // The example consumer users copy (examples/billing-consumer), against what the product really publishes: a call's
 // states, shuffled and duplicated, go through the local pipeline; the example's own rule pattern (its serverless.yml)
@@ -76,21 +76,7 @@ describe('examples/billing-consumer against the local pipeline', () => {
     const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: stack.region, credentials: STACK_CREDENTIALS });
     try {
       // The worker publishes a delivery's events before it acknowledges it: once the queue is empty, all are out.
-      await waitFor(
-        async () => {
-          const { Attributes = {} } = await sqs.send(
-            new GetQueueAttributesCommand({
-              QueueUrl: stack.queueUrl,
-              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-            }),
-          );
-          const left =
-            Number(Attributes.ApproximateNumberOfMessages) + Number(Attributes.ApproximateNumberOfMessagesNotVisible);
-          return left === 0 ? true : undefined;
-        },
-        15_000,
-        'the webhook queue to drain',
-      );
+      await waitForEmptyQueue(sqs, stack.queueUrl);
       // ...unless a delivery failed for good: its events would be missing for another reason than the pattern.
       const { Attributes: dead = {} } = await sqs.send(
         new GetQueueAttributesCommand({

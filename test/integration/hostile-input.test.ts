@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomInt } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import {
-  DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { WEBHOOK_KINDS } from '../../lib/envelope/routes';
@@ -21,7 +16,7 @@ import {
   type HostileRequest,
 } from '../helpers/hostile-requests';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
-import { waitFor } from '../helpers/wait';
+import { waitFor, waitForEmptyQueue } from '../helpers/wait';
 
 const GENERATED_REQUESTS = 500;
 const CONCURRENT_REQUESTS = 10;
@@ -175,23 +170,7 @@ describe('hostile input (the whole local stack, a signing key configured)', () =
       { numRuns: GENERATED_REQUESTS / CONCURRENT_REQUESTS },
     );
     // Whatever was accepted is applied or dead-lettered as invalid; nothing crashes the worker into retries.
-    await waitFor(
-      async () => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: stack.queueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return Number(Attributes.ApproximateNumberOfMessages) +
-          Number(Attributes.ApproximateNumberOfMessagesNotVisible) ===
-          0
-          ? true
-          : undefined;
-      },
-      15_000,
-      'the webhook queue to drain',
-    );
+    await waitForEmptyQueue(sqs, stack.queueUrl);
     await drainDeadLetters();
     const notInvalid = [...deadLetters.values()].filter((d) => d.category !== 'invalid' || !d.reason);
     assert.deepEqual(notInvalid, [], 'dead letters that are not a clear "invalid" verdict');
