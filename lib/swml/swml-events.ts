@@ -4,10 +4,16 @@ import type { DomainEvent } from '../events/domain-event';
 
 /** A fetch of a call's SWML script, identified by its delivery (a replay files under the original's id). */
 export function swmlFetched(fetch: SwmlFetch): DomainEvent {
+  // The envelope's received_at, which the ingest writes; a hand-made envelope may carry anything there.
+  const receivedAt = Date.parse(fetch.receivedAt);
   return buildEvent(
     'SWML Fetched',
     // SignalWire's fetch carries no time of its own: the time the SWML function received it.
-    { occurredAt: Date.parse(fetch.receivedAt), subject: `swml-fetch/${fetch.eventId}`, change: [fetch.eventId] },
+    {
+      occurredAt: Number.isFinite(receivedAt) ? receivedAt : Date.now(),
+      subject: `swml-fetch/${fetch.eventId}`,
+      change: [fetch.eventId],
+    },
     {
       fetch_id: fetch.eventId,
       route: fetch.route,
