@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { join } from 'node:path';
-import { startDynamoDb, startSqs } from '../../local/emulators';
+import { startDynamoDb, startS3, startSqs } from '../../local/emulators';
 import { STACK_CREDENTIALS } from '../../local/local-credentials';
 import { PROJECT_ROOT } from '../../local/project-root';
 import { provisionResources } from '../../local/provision';
@@ -21,18 +22,24 @@ export interface BenchEmulators {
 /** A loopback port nothing listens on (discard). */
 const NOWHERE = 'http://127.0.0.1:9';
 
-/** The two emulators in their own processes, with serverless.yml's queues and table, as the local stack has them. */
+/**
+ * The emulators in their own processes, with serverless.yml's queues, table and bucket, as the local stack has them
+ * (the bucket is only provisioned: no bench reaches S3).
+ */
 export async function startBenchEmulators(): Promise<BenchEmulators> {
-  const [dynamo, sqsEmulator] = await Promise.all([startDynamoDb(), startSqs()]);
+  const [dynamo, sqsEmulator, s3Emulator] = await Promise.all([startDynamoDb(), startSqs(), startS3()]);
   const credentials = STACK_CREDENTIALS;
   const sqs = new SQSClient({ endpoint: sqsEmulator.endpoint, region: 'us-east-1', credentials });
   const dynamodb = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
+  const s3 = new S3Client({ endpoint: s3Emulator.endpoint, region: 'us-east-1', credentials, forcePathStyle: true });
   const index = await provisionResources(loadServerlessConfig(join(PROJECT_ROOT, 'serverless.yml'), 'bench'), {
     sqs,
     dynamodb,
+    s3,
   });
   sqs.destroy();
   dynamodb.destroy();
+  s3.destroy();
   return {
     sqsEndpoint: sqsEmulator.endpoint,
     dynamodbEndpoint: dynamo.endpoint,
@@ -50,6 +57,6 @@ export async function startBenchEmulators(): Promise<BenchEmulators> {
       AWS_ENDPOINT_URL_SNS: NOWHERE,
       LOG_LEVEL: 'silent',
     },
-    stop: () => Promise.all([dynamo.stop(), sqsEmulator.stop()]).then(() => undefined),
+    stop: () => Promise.all([dynamo.stop(), sqsEmulator.stop(), s3Emulator.stop()]).then(() => undefined),
   };
 }
