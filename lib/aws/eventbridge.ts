@@ -1,7 +1,7 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import type { ClientBudget } from '../config/client-budget';
 import { busEntryOf, requestsOf, type BusEntry } from '../events/bus-entries';
-import type { PutOnBus } from '../events/publish-events';
+import { ALL_OUT, type PutOnBus, type Unpublished } from '../events/publish-events';
 import { clientSettings } from './client-settings';
 
 export const createEventBridgeClient = (budget: ClientBudget) => new EventBridgeClient(clientSettings(budget));
@@ -11,28 +11,46 @@ const ENTRY_RETRIES = [100, 400];
 
 /**
  * PutEvents on the stage's bus, in requests of at most 10 entries and 256 KB. PutEvents answers 200 even when some
- * entries failed (FailedEntryCount): those, and only those, are put again; what still fails rejects with their
- * error codes, so the delivery is retried (the events keep their ids).
+ * entries failed (FailedEntryCount): those, and only those, are put again. What is still not on the bus (those
+ * entries, or a whole request the SDK gave up on) is answered by event id, so only their deliveries are retried (the
+ * events keep their ids).
  */
 export function putEventsWith(client: EventBridgeClient, busName: string): PutOnBus {
   return async (events) => {
-    const requests = requestsOf(events.map((event) => busEntryOf(event, busName)));
-    await Promise.all(requests.map((entries) => putAll(client, entries)));
+    const keyed = events.map((event) => ({ id: event.id, entry: busEntryOf(event, busName) }));
+    const requests = requestsOf(keyed, (item) => item.entry);
+    const results = await Promise.all(requests.map((entries) => putAll(client, entries)));
+    const ids = new Set(results.flatMap((r) => [...r.ids]));
+    if (ids.size === 0) return ALL_OUT;
+    return { ids, reason: results.flatMap((r) => (r.reason ? [r.reason] : [])).join('; ') };
   };
 }
 
-async function putAll(client: EventBridgeClient, entries: BusEntry[]): Promise<void> {
+/** An entry and its event's id, by which what is left undone is answered. */
+type Keyed = { id: string; entry: BusEntry };
+
+async function putAll(client: EventBridgeClient, entries: Keyed[]): Promise<Unpublished> {
   let pending = entries;
   for (let attempt = 0; ; attempt++) {
-    const answer = await client.send(new PutEventsCommand({ Entries: pending }));
-    if (!answer.FailedEntryCount) return;
+    let answer: PutEventsCommandOutput;
+    try {
+      answer = await client.send(new PutEventsCommand({ Entries: pending.map((item) => item.entry) }));
+    } catch (error) {
+      return { ids: idsOf(pending), reason: `PutEvents failed: ${(error as Error).message ?? String(error)}` };
+    }
+    if (!answer.FailedEntryCount) return ALL_OUT;
     const results = answer.Entries ?? [];
     const failed = pending.filter((_, i) => results[i]?.EventId === undefined);
     if (attempt === ENTRY_RETRIES.length) {
       const codes = [...new Set(results.flatMap((r) => (r.ErrorCode ? [r.ErrorCode] : [])))].join(', ');
-      throw new Error(`PutEvents refused ${failed.length} of ${pending.length} entries (${codes || 'no error code'})`);
+      return {
+        ids: idsOf(failed),
+        reason: `PutEvents refused ${failed.length} of ${pending.length} entries (${codes || 'no error code'})`,
+      };
     }
     pending = failed;
     await new Promise((resolve) => setTimeout(resolve, ENTRY_RETRIES[attempt]));
   }
 }
+
+const idsOf = (entries: Keyed[]) => new Set(entries.map((item) => item.id));

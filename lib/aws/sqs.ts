@@ -29,29 +29,46 @@ const BATCH_ENTRIES = 10;
 
 /**
  * SendMessageBatch through the SDK's SQS client, 10 messages a request. SQS answers 200 even when some entries
- * failed: those are sent once more, and what still fails rejects, naming the codes, so the caller retries.
+ * failed: those are sent once more. What SQS still does not hold (those, or a whole request the SDK gave up on) is
+ * answered by index, so the caller retries only theirs.
  */
 export function sendMessagesWith(client: SQSClient): SendMessages {
   return async (queueUrl, bodies) => {
-    const requests: string[][] = [];
-    for (let i = 0; i < bodies.length; i += BATCH_ENTRIES) requests.push(bodies.slice(i, i + BATCH_ENTRIES));
-    await Promise.all(requests.map((batch) => sendBatch(client, queueUrl, batch, 1)));
+    const requests: number[][] = [];
+    for (let i = 0; i < bodies.length; i += BATCH_ENTRIES)
+      requests.push(bodies.slice(i, i + BATCH_ENTRIES).map((_, j) => i + j));
+    const results = await Promise.all(requests.map((indexes) => sendBatch(client, queueUrl, bodies, indexes, 1)));
+    const reasons = results.flatMap((r) => (r.reason ? [r.reason] : []));
+    return { failed: results.flatMap((r) => r.failed), ...(reasons.length > 0 && { reason: reasons.join('; ') }) };
   };
 }
 
-async function sendBatch(client: SQSClient, queueUrl: string, bodies: string[], retries: number): Promise<void> {
-  const { Failed = [] } = await client.send(
-    new SendMessageBatchCommand({
-      QueueUrl: queueUrl,
-      Entries: bodies.map((body, i) => ({ Id: String(i), MessageBody: body })),
-    }),
-  );
-  if (Failed.length === 0) return;
-  const failed = Failed.map((f) => bodies[Number(f.Id)]!);
-  if (retries > 0 && Failed.every((f) => !f.SenderFault)) return sendBatch(client, queueUrl, failed, retries - 1);
-  throw new Error(
-    `SendMessageBatch refused ${failed.length} of ${bodies.length} (${Failed.map((f) => f.Code).join(', ')})`,
-  );
+async function sendBatch(
+  client: SQSClient,
+  queueUrl: string,
+  bodies: string[],
+  indexes: number[],
+  retries: number,
+): Promise<{ failed: number[]; reason?: string }> {
+  let Failed: { Id?: string; Code?: string; SenderFault?: boolean }[];
+  try {
+    ({ Failed = [] } = await client.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: indexes.map((index) => ({ Id: String(index), MessageBody: bodies[index]! })),
+      }),
+    ));
+  } catch (error) {
+    return { failed: indexes, reason: `SendMessageBatch failed: ${(error as Error).message ?? String(error)}` };
+  }
+  if (Failed.length === 0) return { failed: [] };
+  const failed = Failed.map((f) => Number(f.Id));
+  if (retries > 0 && Failed.every((f) => !f.SenderFault))
+    return sendBatch(client, queueUrl, bodies, failed, retries - 1);
+  return {
+    failed,
+    reason: `SendMessageBatch refused ${failed.length} of ${indexes.length} (${Failed.map((f) => f.Code).join(', ')})`,
+  };
 }
 
 /** ChangeMessageVisibility on one queue through the SDK's SQS client. */

@@ -1,4 +1,4 @@
-import type { PublishEvents } from '../events/publish-events';
+import { ALL_OUT, type QueueForDestinations } from '../events/publish-events';
 import type { SendMessages } from '../queue/send-message';
 import { deliveryJob, deliveryJobBody } from './delivery-job';
 import { type Destination, destinationsFor } from './destination';
@@ -11,9 +11,12 @@ export function queueForDestinations(
   sendMessages: SendMessages,
   queueUrl: string,
   destinations: readonly Destination[],
-): PublishEvents {
+): QueueForDestinations {
   return async (events) => {
     const jobs = events.flatMap((event) => destinationsFor(event.type, destinations).map((d) => deliveryJob(d, event)));
-    if (jobs.length > 0) await sendMessages(queueUrl, jobs.map(deliveryJobBody));
+    if (jobs.length === 0) return ALL_OUT;
+    const { failed, reason } = await sendMessages(queueUrl, jobs.map(deliveryJobBody));
+    // An event is out once every destination's job for it is queued: otherwise its delivery comes back for all.
+    return failed.length === 0 ? ALL_OUT : { ids: new Set(failed.map((i) => jobs[i]!.event.id)), reason };
   };
 }

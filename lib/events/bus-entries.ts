@@ -37,19 +37,22 @@ export function entryBytes(entry: BusEntry): number {
  * alone cannot be published at all: every event's fields are bounded far below that (schemas/events/), so one would
  * be a bug, reported rather than sent to be refused.
  */
-export function requestsOf(entries: BusEntry[]): BusEntry[][] {
-  const requests: BusEntry[][] = [];
-  let current: BusEntry[] = [];
+export function requestsOf<T = BusEntry>(
+  items: readonly T[],
+  entryOf: (item: T) => BusEntry = (item) => item as BusEntry,
+): T[][] {
+  const requests: T[][] = [];
+  let current: T[] = [];
   let bytes = 0;
-  for (const entry of entries) {
-    const size = entryBytes(entry);
+  for (const item of items) {
+    const size = entryBytes(entryOf(item));
     if (size > MAX_ENTRY_BYTES) throw new RangeError(`event entry of ${size} bytes is over EventBridge's 256 KB`);
     if (current.length === MAX_ENTRIES_PER_REQUEST || bytes + size > MAX_ENTRY_BYTES) {
       requests.push(current);
       current = [];
       bytes = 0;
     }
-    current.push(entry);
+    current.push(item);
     bytes += size;
   }
   if (current.length > 0) requests.push(current);

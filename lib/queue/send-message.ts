@@ -8,5 +8,11 @@ export type SendMessage = (
   attributes?: Record<string, SqsMessageAttribute>,
 ) => Promise<void>;
 
-/** Puts several messages on a queue; resolves once SQS holds every one of them, rejects otherwise. */
-export type SendMessages = (queueUrl: string, messageBodies: string[]) => Promise<void>;
+/**
+ * Puts several messages on a queue; resolves to the indexes of the bodies SQS does not hold (empty: all of them are
+ * there), with why.
+ */
+export type SendMessages = (
+  queueUrl: string,
+  messageBodies: string[],
+) => Promise<{ failed: number[]; reason?: string }>;

@@ -7,11 +7,11 @@ import {
   type ArchiveStatus,
 } from '../archive/archive-entry';
 import type { ArchiveStore } from '../archive/archive-store';
-import { causeMessage, PermanentError } from '../errors';
+import { causeMessage, DependencyError, PermanentError } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
 import { type ChangeEvents, collectEvents } from '../events/change-events';
 import type { DomainEvent } from '../events/domain-event';
-import type { PublishEvents } from '../events/publish-events';
+import { ALL_OUT, type PublishEvents, type Unpublished } from '../events/publish-events';
 import type { Logger } from '../logger';
 import { withLogContext } from '../log-context';
 import type { Metrics } from '../metrics';
@@ -69,7 +69,7 @@ export async function processBatch(records: SQSRecord[], deps: BatchDeps): Promi
   const applied = await Promise.all(
     records.map((record) => withLogContext({ message_id: record.messageId }, () => applyRecord(record, deps, file))),
   );
-  const publishError = await publishAll(
+  const unpublished = await publishAll(
     applied.flatMap((a) => (typeof a === 'boolean' ? [] : a.events)),
     deps,
   );
@@ -79,7 +79,7 @@ export async function processBatch(records: SQSRecord[], deps: BatchDeps): Promi
         ? a
         : withLogContext(
             { message_id: a.record.messageId, event_id: a.envelope.event_id, ingest_request_id: a.envelope.request_id },
-            () => finishRecord(a, publishError, deps, file),
+            () => finishRecord(a, unpublished, deps, file),
           ),
     ),
   );
@@ -95,16 +95,17 @@ interface Applied {
   events: DomainEvent[];
 }
 
-/** The batch's events, published at once; the error when that failed (none when there was nothing to publish). */
-async function publishAll(events: DomainEvent[], deps: BatchDeps): Promise<unknown> {
-  if (events.length === 0 || deps.publish === undefined) return undefined;
+/** The batch's events, published at once: what is left undone (nothing when there was nothing to publish). */
+async function publishAll(events: DomainEvent[], deps: BatchDeps): Promise<Unpublished> {
+  if (events.length === 0 || deps.publish === undefined) return ALL_OUT;
+  let left: Unpublished;
   try {
-    await deps.publish(events);
-    deps.metrics?.count('EventsPublished', {}, events.length);
-    return undefined;
+    left = await deps.publish(events);
   } catch (error) {
-    return error ?? new Error('could not publish events');
+    left = { ids: new Set(events.map((e) => e.id)), reason: causeMessage(error) };
   }
+  deps.metrics?.count('EventsPublished', {}, events.length - left.ids.size);
+  return left;
 }
 
 /**
@@ -152,13 +153,16 @@ async function applyRecord(
 /** Done when its events are out (or it had none); otherwise it comes back, as any failure that may pass. */
 async function finishRecord(
   applied: Applied,
-  publishError: unknown,
+  unpublished: Unpublished,
   deps: BatchDeps,
   file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void,
 ): Promise<boolean> {
   const { record, envelope, outcome } = applied;
-  if (publishError !== undefined && applied.events.length > 0)
-    return settleFailure(record, envelope, publishError, deps, file);
+  const left = applied.events.filter((event) => unpublished.ids.has(event.id));
+  if (left.length > 0) {
+    const error = new DependencyError(`${left.length} of its event(s) not published (${unpublished.reason ?? ''})`);
+    return settleFailure(record, envelope, error, deps, file);
+  }
   const attempts = attemptsOf(record);
   const events = applied.events.map(({ id, type, subject }) => ({ id, type, subject }));
   deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts, events });

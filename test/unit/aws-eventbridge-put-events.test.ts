@@ -34,7 +34,7 @@ function scriptedClient(failing: (id: string, attempt: number) => string | undef
 describe('PutEvents through the SDK client (lib/aws/eventbridge.ts)', () => {
   it('puts 10 entries a request, on the bus named, with the event as detail and its type as detail-type', async () => {
     const { client, requests } = scriptedClient(() => undefined);
-    await putEventsWith(client, 'bus')(Array.from({ length: 23 }, (_, i) => event(i)));
+    assert.equal((await putEventsWith(client, 'bus')(Array.from({ length: 23 }, (_, i) => event(i)))).ids.size, 0);
     assert.deepEqual(
       requests.map((r) => r.length),
       [10, 10, 3],
@@ -45,16 +45,33 @@ describe('PutEvents through the SDK client (lib/aws/eventbridge.ts)', () => {
     const { client, requests } = scriptedClient((id, attempt) =>
       attempt === 1 && id.endsWith('3') ? 'ThrottlingException' : undefined,
     );
-    await putEventsWith(client, 'bus')([event(1), event(2), event(3)]);
+    assert.equal((await putEventsWith(client, 'bus')([event(1), event(2), event(3)])).ids.size, 0);
     assert.deepEqual(requests, [[event(1).id, event(2).id, event(3).id], [event(3).id]]);
   });
 
-  it('rejects, naming the codes, when entries still fail after the retries: the delivery is retried by SQS', async () => {
+  it('answers the ids still not on the bus after the retries, naming the codes: only their deliveries come back', async () => {
     const { client, requests } = scriptedClient((id) => (id.endsWith('2') ? 'InternalFailure' : undefined));
-    await assert.rejects(
-      putEventsWith(client, 'bus')([event(1), event(2)]),
-      /refused 1 of 1 entries \(InternalFailure\)/,
-    );
+    const left = await putEventsWith(client, 'bus')([event(1), event(2)]);
+    assert.deepEqual([...left.ids], [event(2).id]);
+    assert.match(left.reason ?? '', /refused 1 of 1 entries \(InternalFailure\)/);
     assert.equal(requests.length, 3);
+  });
+
+  it('answers every id of a request the SDK gave up on, and none of the requests that went through', async () => {
+    let sent = 0;
+    const client = {
+      async send(command: PutEventsCommand) {
+        sent++;
+        if (sent === 2) throw new Error('socket hang up');
+        return { FailedEntryCount: 0, Entries: (command.input.Entries ?? []).map(() => ({ EventId: 'x' })) };
+      },
+    } as unknown as EventBridgeClient;
+    const events = Array.from({ length: 13 }, (_, i) => event(i));
+    const left = await putEventsWith(client, 'bus')(events);
+    assert.deepEqual(
+      [...left.ids],
+      events.slice(10).map((e) => e.id),
+    );
+    assert.match(left.reason ?? '', /socket hang up/);
   });
 });

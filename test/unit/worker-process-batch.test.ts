@@ -6,6 +6,7 @@ import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
 import { createEnvelope, type WebhookEnvelope } from '../../lib/envelope/envelope';
 import type { DomainEvent } from '../../lib/events/domain-event';
+import { ALL_OUT } from '../../lib/events/publish-events';
 import { createLogger } from '../../lib/log';
 import type { Logger } from '../../lib/logger';
 import type { DeadLetterQueue, FailureReason } from '../../lib/queue/dead-letter-queue';
@@ -369,6 +370,7 @@ describe('processBatch publishes the events of the changes a delivery applied', 
     const { deps } = withEvents(async (events) => {
       if (fail) throw new DependencyError('could not publish 1 event(s) to the bus');
       published.push(events.map((e) => e.id));
+      return ALL_OUT;
     });
     const { body, envelope } = envelopeBody('ok');
     const first = await processBatch([sqsRecord(body, 1)], deps);
@@ -379,8 +381,30 @@ describe('processBatch publishes the events of the changes a delivery applied', 
     assert.deepEqual(published, [[`evt_${envelope.event_id}`]]);
   });
 
+  it('publishes the batch once; only the deliveries whose events a target left undone come back', async () => {
+    const calls: string[][] = [];
+    const [a, b, c] = [envelopeBody('ok'), envelopeBody('ok'), envelopeBody('ok')];
+    const { deps } = withEvents(async (events) => {
+      calls.push(events.map((e) => e.id));
+      return { ids: new Set([`evt_${b.envelope.event_id}`]), reason: 'bus: PutEvents refused 1 of 3 entries' };
+    });
+    const failures: string[] = [];
+    deps.failures = {
+      async record(failure) {
+        failures.push(failure.last_error);
+      },
+      get: async () => undefined,
+    };
+    const [ra, rb, rc] = [sqsRecord(a.body, 1), sqsRecord(b.body, 1), sqsRecord(c.body, 1)];
+    const result = await processBatch([ra, rb, rc], deps);
+    assert.equal(calls.length, 1, 'one publish for the batch');
+    assert.equal(calls[0]!.length, 3);
+    assert.deepEqual(result.batchItemFailures, [{ itemIdentifier: rb.messageId }]);
+    assert.match(failures[0]!, /1 of its event\(s\) not published \(bus: PutEvents refused 1 of 3 entries\)/);
+  });
+
   it("tells the use cases the delivery's identity: its event id on every attempt, the original's for a replay", async () => {
-    const { deps, seen } = withEvents(async () => {});
+    const { deps, seen } = withEvents(async () => ALL_OUT);
     const { body, envelope } = envelopeBody('ok');
     const replay = createEnvelope({ ...envelopeBody('ok').envelope, replay_of: 'evt-original' });
     await processBatch([sqsRecord(body, 1), sqsRecord(body, 2), sqsRecord(JSON.stringify(replay), 1)], deps);
