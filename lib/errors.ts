@@ -37,6 +37,11 @@ export class ConfigError extends WebhookError {
   override readonly name: string = 'ConfigError';
 }
 
+/** An error's message (or the value thrown, as text), for a reason or a log line. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The message of an error's cause, for a log line (the SDK's error behind a DependencyError). */
 export function causeMessage(error: unknown): string | undefined {
   return error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;

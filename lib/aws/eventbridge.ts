@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 import { EventBridgeClient, PutEventsCommand, type PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import type { ClientBudget } from '../config/client-budget';
 import { busEntryOf, requestsOf, type BusEntry } from '../events/bus-entries';
@@ -36,7 +37,7 @@ async function putAll(client: EventBridgeClient, entries: Keyed[]): Promise<Unpu
     try {
       answer = await client.send(new PutEventsCommand({ Entries: pending.map((item) => item.entry) }));
     } catch (error) {
-      return { ids: idsOf(pending), reason: `PutEvents failed: ${(error as Error).message ?? String(error)}` };
+      return { ids: idsOf(pending), reason: `PutEvents failed: ${errorMessage(error)}` };
     }
     if (!answer.FailedEntryCount) return ALL_OUT;
     const results = answer.Entries ?? [];

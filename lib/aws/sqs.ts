@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 import {
   ChangeMessageVisibilityCommand,
   SendMessageBatchCommand,
@@ -59,7 +60,7 @@ async function sendBatch(
       }),
     ));
   } catch (error) {
-    return { failed: indexes, reason: `SendMessageBatch failed: ${(error as Error).message ?? String(error)}` };
+    return { failed: indexes, reason: `SendMessageBatch failed: ${errorMessage(error)}` };
   }
   if (Failed.length === 0) return { failed: [] };
   const failed = Failed.map((f) => Number(f.Id));

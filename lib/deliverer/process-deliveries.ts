@@ -3,7 +3,7 @@ import type { DeliveryDeadLetters, DeliveryFailure } from '../destinations/deliv
 import { parseDeliveryJob, type DeliveryJob } from '../destinations/delivery-job';
 import type { Destination } from '../destinations/destination';
 import { retryDelaySeconds, type AttemptVerdict, type DeliveryBackoff } from '../destinations/retry-policy';
-import { PermanentError } from '../errors';
+import { PermanentError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import { withLogContext } from '../log-context';
 import type { Metrics } from '../metrics';
@@ -66,7 +66,7 @@ async function processRecord(record: SQSRecord, deps: DeliveryBatchDeps): Promis
   try {
     job = parseDeliveryJob(record.body);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return deadLetter(record, deps, { reason, category: 'invalid', attempts, sourceMessageId: record.messageId });
   }
   const destination = deps.destinations.get(job.destination);
@@ -145,7 +145,7 @@ async function attempt(
   try {
     return await deps.deliver(job, destination);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return error instanceof PermanentError ? { kind: 'final', reason } : { kind: 'retry', reason };
   }
 }

@@ -34,3 +34,14 @@ export const NO_EVENTS: ChangeEvents = { delivery: '', emit() {} };
 /** Whether a change found already applied was applied by this very delivery (so its events may not be out yet). */
 export const appliedByThis = (events: ChangeEvents, appliedBy: string | undefined): boolean =>
   events.delivery !== '' && appliedBy === events.delivery;
+
+/**
+ * appliedByThis for a change whose applier must be read from the store first: `readAppliedBy` runs only when there is
+ * a delivery to compare with (a sink without one never re-reports, and costs no read).
+ */
+export async function readAppliedByThis(
+  events: ChangeEvents,
+  readAppliedBy: () => Promise<string | undefined>,
+): Promise<boolean> {
+  return events.delivery !== '' && appliedByThis(events, await readAppliedBy());
+}

@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 import type { DomainEvent } from './domain-event';
 
 /** What a publish left undone: the ids of the events a target did not take, and why (empty: all are out). */
@@ -36,7 +37,7 @@ export function createEventPublisher(targets: { bus?: PutOnBus; destinations?: Q
           const left = await target(events);
           return left.ids.size === 0 ? left : { ...left, reason: `${name}: ${left.reason ?? 'not taken'}` };
         } catch (error) {
-          return { ids: new Set(events.map((e) => e.id)), reason: `${name}: ${messageOf(error)}` };
+          return { ids: new Set(events.map((e) => e.id)), reason: `${name}: ${errorMessage(error).slice(0, 300)}` };
         }
       }),
     );
@@ -46,5 +47,3 @@ export function createEventPublisher(targets: { bus?: PutOnBus; destinations?: Q
     return { ids, reason: `could not publish ${ids.size} of ${events.length} event(s): ${reasons.join('; ')}` };
   };
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error)).slice(0, 300);

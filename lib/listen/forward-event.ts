@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import { USER_AGENT } from '../destinations/deliver-job';
@@ -49,7 +50,7 @@ export async function forwardEvent(event: DomainEvent, target: ForwardTarget, de
   try {
     addresses = isIP(host) !== 0 ? [host] : await (deps.resolveHost ?? resolveAll)(host);
   } catch (error) {
-    return done({ kind: 'network', message: `could not resolve ${host}: ${messageOf(error)}` });
+    return done({ kind: 'network', message: `could not resolve ${host}: ${errorMessage(error)}` });
   }
   const payload = JSON.stringify(event);
   const post = deps.post ?? postEvent;
@@ -75,5 +76,3 @@ export async function forwardEvent(event: DomainEvent, target: ForwardTarget, de
 async function resolveAll(host: string): Promise<string[]> {
   return (await lookup(host, { all: true })).map((found) => found.address);
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

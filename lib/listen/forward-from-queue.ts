@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 import { DeleteMessageCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DomainEvent } from '../events/domain-event';
 import type { Forwarded } from './forward-event';
@@ -49,7 +50,7 @@ export async function forwardFromQueue(deps: ForwardLoopDeps): Promise<void> {
     } catch (error) {
       if (signal.aborted) return;
       if (++failures >= MAX_RECEIVE_FAILURES) throw error;
-      deps.warn(`could not receive from the queue (${messageOf(error)}); trying again`);
+      deps.warn(`could not receive from the queue (${errorMessage(error)}); trying again`);
       await pause(RECEIVE_RETRY_MS, signal);
       continue;
     }
@@ -72,7 +73,7 @@ export async function forwardFromQueue(deps: ForwardLoopDeps): Promise<void> {
       }
       await sqs
         .send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle }))
-        .catch((error: unknown) => deps.warn(`could not delete message ${message.MessageId}: ${messageOf(error)}`));
+        .catch((error: unknown) => deps.warn(`could not delete message ${message.MessageId}: ${errorMessage(error)}`));
     }
   }
 }
@@ -125,5 +126,3 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
-
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

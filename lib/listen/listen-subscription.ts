@@ -1,3 +1,4 @@
+import { errorMessage } from '../errors';
 import { randomBytes } from 'node:crypto';
 import {
   DeleteRuleCommand,
@@ -146,7 +147,7 @@ export async function openSubscription(
       () => '',
       (left: unknown) => `; ${left instanceof Error ? left.message : String(left)}`,
     );
-    const why = error instanceof Error ? error.message : String(error);
+    const why = errorMessage(error);
     throw new Error(`could not subscribe to ${busName}: ${why}${cleanup}`, { cause: error });
   }
 }
@@ -158,7 +159,7 @@ async function undoAll(undo: Undo[]): Promise<void> {
     try {
       await step.run();
     } catch (error) {
-      left.push(`${step.what}: ${error instanceof Error ? error.message : String(error)}`);
+      left.push(`${step.what}: ${errorMessage(error)}`);
     }
   }
   if (left.length > 0) throw new Error(`left behind, remove by hand: ${left.join('; ')}`);

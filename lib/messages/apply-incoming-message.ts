@@ -1,5 +1,5 @@
 import { PermanentError } from '../errors';
-import { appliedByThis, type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { type ChangeEvents, NO_EVENTS, readAppliedByThis } from '../events/change-events';
 import { messageReceived } from './message-events';
 import type { Notification, Notify } from '../notifications';
 import { replyFor, type AutoReplyConfig } from './auto-reply';
@@ -30,7 +30,7 @@ export async function applyIncomingMessage(
   // `Message Received` once; again (same id) from a later attempt of the delivery that recorded it.
   if (
     recorded ||
-    (events.delivery !== '' && appliedByThis(events, (await deps.store.appliedBy(message.messageId)).received))
+    (await readAppliedByThis(events, async () => (await deps.store.appliedBy(message.messageId)).received))
   )
     events.emit(messageReceived(message));
   const reply = replyFor(message.body, deps.autoReplies);

@@ -1,4 +1,4 @@
-import { appliedByThis, type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { type ChangeEvents, NO_EVENTS, readAppliedByThis } from '../events/change-events';
 import { messageStatusChanged } from './message-events';
 import type { MessageStore } from './message-record';
 import type { MessageStatusEvent } from './normalize-message-status';
@@ -23,7 +23,7 @@ export async function applyMessageStatus(
     return 'advanced';
   }
   if (await store.recordLate(event)) return 'recorded-late';
-  if (events.delivery !== '' && appliedByThis(events, (await store.appliedBy(event.messageId)).statuses[event.status]))
+  if (await readAppliedByThis(events, async () => (await store.appliedBy(event.messageId)).statuses[event.status]))
     events.emit(messageStatusChanged(event));
   return 'duplicate';
 }

@@ -1,7 +1,7 @@
 import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { PermanentError } from '../errors';
 import type { WebhookEnvelope } from '../envelope/envelope';
-import { appliedByThis, type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { type ChangeEvents, NO_EVENTS, readAppliedByThis } from '../events/change-events';
 import { messageReceived } from '../messages/message-events';
 import { applyMessageStatus } from '../messages/apply-message-status';
 import type { MessageStore } from '../messages/message-record';
@@ -68,7 +68,9 @@ export async function applyReconciled(
     if (message.direction === 'inbound') {
       const inbound = inboundFrom(message.event, payload.resource);
       const recorded = await deps.messages.recordInbound(inbound, events.delivery || undefined);
-      const mine = !recorded && appliedByThis(events, (await deps.messages.appliedBy(inbound.messageId)).received);
+      const mine =
+        !recorded &&
+        (await readAppliedByThis(events, async () => (await deps.messages.appliedBy(inbound.messageId)).received));
       if (recorded || mine) events.emit(messageReceived(inbound));
       outcome = recorded ? 'recorded' : 'duplicate';
     } else outcome = await applyMessageStatus(message.event, deps.messages, events);

@@ -1,4 +1,4 @@
-import { appliedByThis, type ChangeEvents, NO_EVENTS } from '../events/change-events';
+import { type ChangeEvents, NO_EVENTS, readAppliedByThis } from '../events/change-events';
 import { videoChangeEvent } from './video-events';
 import type { RecordingCopies } from '../recordings/recording-job';
 import type { RoomSession } from './room-session';
@@ -77,7 +77,7 @@ export async function applyVideoEvent(
   const change = videoChangeEvent(event, recordingIdOf(event));
   if (
     change !== undefined &&
-    (outcome !== 'duplicate' || appliedByThis(events, await mineOrNone(event, store, events)))
+    (outcome !== 'duplicate' || (await readAppliedByThis(events, () => store.appliedBy(event))))
   )
     events.emit(change);
   // Also after a duplicate: the delivery that applied the event may have died before notifying.
@@ -103,9 +103,6 @@ async function inSession(event: VideoEvent, store: RoomStore): Promise<SessionVi
   const roomSessionId = await store.sessionOf(event as VideoEvent & { roomId: string });
   return { ...event, roomSessionId };
 }
-
-const mineOrNone = (event: SessionVideoEvent, store: RoomStore, events: ChangeEvents) =>
-  events.delivery === '' ? undefined : store.appliedBy(event);
 
 async function applyToRoom(event: SessionVideoEvent, store: RoomStore, by: string | undefined): Promise<VideoOutcome> {
   switch (event.type) {

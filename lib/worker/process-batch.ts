@@ -7,7 +7,7 @@ import {
   type ArchiveStatus,
 } from '../archive/archive-entry';
 import type { ArchiveStore } from '../archive/archive-store';
-import { causeMessage, DependencyError, PermanentError } from '../errors';
+import { causeMessage, DependencyError, PermanentError, errorMessage } from '../errors';
 import { parseEnvelope, type WebhookEnvelope } from '../envelope/envelope';
 import { type ChangeEvents, collectEvents } from '../events/change-events';
 import type { DomainEvent } from '../events/domain-event';
@@ -102,7 +102,7 @@ async function publishAll(events: DomainEvent[], deps: BatchDeps): Promise<Unpub
   try {
     left = await deps.publish(events);
   } catch (error) {
-    left = { ids: new Set(events.map((e) => e.id)), reason: causeMessage(error) };
+    left = { ids: new Set(events.map((e) => e.id)), reason: errorMessage(error) };
   }
   deps.metrics?.count('EventsPublished', {}, events.length - left.ids.size);
   return left;
@@ -182,7 +182,7 @@ async function settleFailure(
   file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void,
 ): Promise<boolean> {
   const attempts = attemptsOf(record);
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   const context = {
     event_id: envelope?.event_id,
     kind: envelope?.kind,
