@@ -4,9 +4,10 @@
 // (IAM_CALLS_DIR). Then `serverless package` once (SLS_PACKAGE_DIR), and the template tests, which check that
 // template and hold the recorded calls against each function's role (test/template/iam-parity.test.ts: skipped when
 // the integration tests did not run first).
-// Exits non-zero if any tier failed; the template tier runs either way.
+// Exits non-zero if any tier failed; the template tier runs either way. Ends with the failed tests, each with the
+// first lines of its error (test/failures-reporter.mjs), since a CI log may keep only its tail.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,14 +26,22 @@ const files = (dir) =>
     .map((name) => join('test', dir, name));
 const callsDir = mkdtempSync(join(tmpdir(), 'iam-calls-'));
 const env = { ...process.env, ...(tiers.includes('integration') && { IAM_CALLS_DIR: callsDir }) };
-const runTests = (paths, concurrency) =>
-  paths.length === 0
-    ? 0
-    : (spawnSync(
-        process.execPath,
-        ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000', ...paths],
-        { stdio: 'inherit', env },
-      ).status ?? 1);
+const failuresDir = mkdtempSync(join(tmpdir(), 'test-failures-'));
+const failuresFile = join(failuresDir, 'failures.txt');
+const reporters = [
+  ...['--test-reporter', process.stdout.isTTY ? 'spec' : 'tap', '--test-reporter-destination', 'stdout'],
+  ...['--test-reporter', './test/failures-reporter.mjs', '--test-reporter-destination', failuresFile],
+];
+const failuresSoFar = () => (existsSync(failuresFile) ? readFileSync(failuresFile, 'utf8') : '');
+let failed = '';
+const runTests = (paths, concurrency) => {
+  if (paths.length === 0) return 0;
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=180000'];
+  const status = spawnSync(process.execPath, [...args, ...reporters, ...paths], { stdio: 'inherit', env }).status ?? 1;
+  failed += failuresSoFar();
+  rmSync(failuresFile, { force: true });
+  return status;
+};
 let status = 0;
 try {
   status = runTests(tiers.filter((tier) => tier !== 'template').flatMap(files), 2);
@@ -57,5 +66,7 @@ try {
   }
 } finally {
   rmSync(callsDir, { recursive: true, force: true });
+  rmSync(failuresDir, { recursive: true, force: true });
 }
+if (failed !== '') console.log(`\n# failed tests\n${failed}`);
 process.exit(status);
