@@ -46,6 +46,16 @@ describe('auto-reply retries back off instead of waiting the visibility timeout 
       dynamodb.destroy();
     }
   };
+  /** The verdict that settled an event. Its reply is marked sent before its batch's verdicts are archived. */
+  const settled = (eventId: string) =>
+    waitFor(
+      async () => {
+        const entry = await archived(eventId);
+        return entry !== undefined && entry.status !== 'retrying' ? entry : undefined;
+      },
+      QUICK_MS,
+      `${eventId} archived as settled`,
+    );
   const post = async (id: string, from: string) => {
     const response = await postFixture(harness.stack.url, incomingSms(id, from, 'HELP'));
     assert.equal(response.status, 200);
@@ -69,16 +79,7 @@ describe('auto-reply retries back off instead of waiting the visibility timeout 
     assert.ok(seconds * 1000 < QUICK_MS, `${seconds} s`);
     assert.equal(sendsTo('+15550003002').length, 2, 'the failed send and the one accepted');
     assert.equal(harness.replies.createdFor('+15550003002').length, 1);
-    // The reply is marked sent before its batch's verdicts are archived: wait for the settling verdict.
-    const verdict = await waitFor(
-      async () => {
-        const entry = await archived(second);
-        return entry !== undefined && entry.status !== 'retrying' ? entry : undefined;
-      },
-      QUICK_MS,
-      'the second HELP archived as settled',
-    );
-    assert.equal(verdict.attempts, 2, 'settled on its second delivery');
+    assert.equal((await settled(second)).attempts, 2, 'settled on its second delivery');
   });
 
   it('a HELP whose reply claim another worker holds comes back once, when the lease ends, and is answered', async () => {
@@ -118,6 +119,6 @@ describe('auto-reply retries back off instead of waiting the visibility timeout 
     assert.ok(Date.now() >= leaseEnds, 'never before the lease ended');
     assert.ok(seconds * 1000 < QUICK_MS, `${seconds} s`);
     assert.equal(sendsTo('+15550003003').length, 1);
-    assert.equal((await archived(eventId))?.attempts, 2, 'one wait, for the lease: not retried while it ran');
+    assert.equal((await settled(eventId)).attempts, 2, 'one wait, for the lease: not retried while it ran');
   });
 });
