@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // The `webhooks` operator CLI (cli/main.ts). Its TypeScript is bundled by esbuild into node_modules/.cache/ on the
-// first run, and again whenever one of its source files changes (cli/bundle-cache.mjs): a start then takes about
+// first run, and again whenever one of its source files changes (local/bundle-cache.mjs): a start then takes about
 // half the time of compiling every module through tsx on each run. Where that cache cannot be written, tsx runs the
 // sources directly.
 process.removeAllListeners('warning');
-const { cachedCliBundle } = await import('../cli/bundle-cache.mjs');
-const bundle = await cachedCliBundle().catch(() => undefined);
+const { cachedBundle } = await import('../local/bundle-cache.mjs');
+const bundle = await cachedBundle(new URL('../cli/main.ts', import.meta.url)).catch(() => undefined);
 if (bundle !== undefined) {
   await import(bundle);
 } else {

@@ -25,9 +25,9 @@ try {
     });
     report = setInterval(() => port.postMessage({ type: 'stats', stats: source!.stats }), 250);
   }
-  const stopSource = async () => {
+  const stopSource = async (abandonReceives = false) => {
     clearInterval(report);
-    await source?.stop();
+    await source?.stop({ abandonReceives });
     if (source) port.postMessage({ type: 'source-stopped', stats: source.stats });
   };
   port.on('message', async (message: { type: string; id?: number; event?: unknown }) => {
@@ -39,7 +39,8 @@ try {
       }
     } else if (message.type === 'stop-source') await stopSource();
     else if (message.type === 'stop') {
-      await stopSource();
+      // The whole stack stops, its queues with it: no receive needs to finish.
+      await stopSource(true);
       port.close();
       process.exit(0); // ends this thread only; the function's keep-alive sockets would hold it open
     }

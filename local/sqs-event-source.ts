@@ -23,7 +23,12 @@ export interface EventSourceOptions {
 export interface EventSource {
   /** Batches handed to the handler so far (for tests and the benchmark). */
   readonly stats: { batches: number; deleted: number; failed: number };
-  stop(): Promise<void>;
+  /**
+   * Stops polling once the batches under way are handled and their deletes sent. The receives waiting for a first
+   * message are let finish (up to FIRST_MESSAGE_WAIT_SECONDS), unless `abandonReceives`: then they are cancelled,
+   * for when the queue goes away with the stack (the emulator's side of a cancelled receive may still take a message).
+   */
+  stop(options?: { abandonReceives?: boolean }): Promise<void>;
 }
 
 /**
@@ -57,17 +62,23 @@ export function pollerSqs(
 export function startSqsEventSource(options: EventSourceOptions): EventSource {
   const stats = { batches: 0, deleted: 0, failed: 0 };
   let running = true;
-  const pollers = Array.from({ length: options.concurrency }, () => poll(options, stats, () => running));
+  const abandon = new AbortController();
+  const receiving = { ...options, abortSignal: abandon.signal };
+  const pollers = Array.from({ length: options.concurrency }, () => poll(receiving, stats, () => running));
   return {
     stats,
-    async stop() {
+    async stop({ abandonReceives = false } = {}) {
       running = false;
+      if (abandonReceives) abandon.abort();
       await Promise.all(pollers);
     },
   };
 }
 
-async function poll(options: EventSourceOptions, stats: EventSource['stats'], isRunning: () => boolean): Promise<void> {
+/** The options a poller reads, with the signal that cancels its receives. */
+type Polling = EventSourceOptions & { abortSignal: AbortSignal };
+
+async function poll(options: Polling, stats: EventSource['stats'], isRunning: () => boolean): Promise<void> {
   // A batch's delete goes out while the poller receives the next one (Lambda's poller does not hold a function
   // instance for it either); stopping waits for the deletes still under way.
   const deletes = new Set<Promise<void>>();
@@ -91,7 +102,7 @@ async function poll(options: EventSourceOptions, stats: EventSource['stats'], is
  * by the first message, has passed. A batch received while stopping is still handed to the handler (Lambda finishes
  * the batches it has taken when a mapping is disabled).
  */
-async function gatherBatch(options: EventSourceOptions, isRunning: () => boolean): Promise<Message[]> {
+async function gatherBatch(options: Polling, isRunning: () => boolean): Promise<Message[]> {
   const batch = await receive(options, 1, FIRST_MESSAGE_WAIT_SECONDS, isRunning);
   if (batch.length === 0) return batch;
   const deadline = Date.now() + options.batchWindowMs;
@@ -104,7 +115,7 @@ async function gatherBatch(options: EventSourceOptions, isRunning: () => boolean
 }
 
 async function receive(
-  options: EventSourceOptions,
+  options: Polling,
   max: number,
   waitSeconds: number,
   isRunning: () => boolean,
@@ -120,10 +131,12 @@ async function receive(
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
       }),
+      { abortSignal: options.abortSignal },
     );
     return Messages ?? [];
   } catch (error) {
-    if (isRunning()) options.onError?.(error);
+    if (!isRunning()) return [];
+    options.onError?.(error);
     // Not a busy loop when SQS refuses or is down: Lambda's poller backs off too.
     await sleep(100);
     return [];

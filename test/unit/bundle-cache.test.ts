@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-// @ts-expect-error: a plain ES module (bin/webhooks.js loads it before any TypeScript loader), no types
-import { cachedCliBundle } from '../../cli/bundle-cache.mjs';
+import { cachedBundle } from '../../local/bundle-cache.mjs';
 import { PROJECT_ROOT } from '../../local/project-root';
 
-const bundleTime = async () => statSync(fileURLToPath((await cachedCliBundle()) as string)).mtimeMs;
+const cachedCliBundle = async () => cachedBundle(new URL('../../cli/main.ts', import.meta.url));
+const bundleTime = async () => statSync(fileURLToPath(await cachedCliBundle())).mtimeMs;
 
-describe('the CLI bundle cache (cli/bundle-cache.mjs): reused while its sources are unchanged, rebuilt when one changes', () => {
+describe('the bundle cache (local/bundle-cache.mjs): reused while its sources are unchanged, rebuilt when one changes', () => {
   it('reuses the bundle, rebuilds it after a source file changed, and the bundle runs', async () => {
     const first = await bundleTime();
     assert.equal(await bundleTime(), first, 'nothing changed: the same bundle');
@@ -25,7 +25,7 @@ describe('the CLI bundle cache (cli/bundle-cache.mjs): reused while its sources 
       utimesSync(source, atime, mtime);
     }
     // and the bundle is the CLI: it finds the project's files from where its sources are, not from the cache
-    const bundle = fileURLToPath((await cachedCliBundle()) as string);
+    const bundle = fileURLToPath(await cachedCliBundle());
     const version = execFileSync(process.execPath, [bundle, '--version'], { encoding: 'utf8' });
     assert.match(version, /^webhooks \d+\.\d+\.\d+\n$/);
     // `send ROUTE` reads the route's default sample under samples/ before posting it (here to a closed port)

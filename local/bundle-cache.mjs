@@ -1,0 +1,86 @@
+// A TypeScript entry of this project bundled once (esbuild, packages left external) and reused while none of its
+// sources changed: the bundle, its source map, and the list of its source files with their sizes and modification
+// times, under node_modules/.cache/webhooks-bundles/. The `webhooks` bin starts from one (bin/webhooks.js), and so does
+// each function of the local stack (local/function-thread.ts): plain JavaScript, with no TypeScript loader compiling
+// every module on each start.
+// Several processes starting at once may each rebuild; each writes its own temporary files and renames them into place.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CACHE = join(ROOT, 'node_modules', '.cache', 'webhooks-bundles');
+
+/** The file URL of an up-to-date bundle of the module at `entryUrl` (a file URL), built first if missing or stale. */
+export async function cachedBundle(entryUrl) {
+  const entry = fileURLToPath(entryUrl);
+  const name = relative(ROOT, entry)
+    .replaceAll(/[\\/]/g, '__')
+    .replace(/\.[cm]?ts$/, '');
+  const bundle = join(CACHE, `${name}.mjs`);
+  const sources = join(CACHE, `${name}.sources.json`);
+  if (!upToDate(bundle, sources)) await rebuild(entry, bundle, sources);
+  return pathToFileURL(bundle).href;
+}
+
+function upToDate(bundle, sources) {
+  try {
+    const inputs = JSON.parse(readFileSync(sources, 'utf8'));
+    statSync(bundle);
+    return (
+      inputs.length > 0 &&
+      inputs.every(([path, size, mtimeMs]) => {
+        const stat = statSync(path);
+        return stat.size === size && stat.mtimeMs === mtimeMs;
+      })
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function rebuild(entry, bundle, sources) {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [entry],
+    absWorkingDir: ROOT,
+    outfile: bundle,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    // A stack trace names the TypeScript sources when the process runs with --enable-source-maps.
+    sourcemap: 'linked',
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+    plugins: [sourceFileUrls],
+  });
+  const inputs = Object.keys(result.metafile.inputs).map((input) => {
+    const path = join(ROOT, input);
+    const stat = statSync(path);
+    return [path, stat.size, stat.mtimeMs];
+  });
+  mkdirSync(CACHE, { recursive: true });
+  const suffix = `.${process.pid}.tmp`;
+  const written = [...result.outputFiles.map((file) => [file.path, file.contents]), [sources, JSON.stringify(inputs)]];
+  for (const [path, contents] of written) writeFileSync(path + suffix, contents);
+  // The list of sources last: a bundle is taken as up to date only once its own list is in place.
+  for (const [path] of written) renameSync(path + suffix, path);
+}
+
+// Modules that find files next to themselves (local/project-root.ts, console/assets.ts) keep their own
+// `import.meta.url` in the bundle, not the bundle's.
+const sourceFileUrls = {
+  name: 'source-file-urls',
+  setup(build) {
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      return {
+        contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)),
+        loader: 'ts',
+      };
+    });
+  },
+};
