@@ -11,7 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 
 /** The faults the proxy injects, each on its own share of the requests. */
 export const FAULT_KINDS = ['reset', 'server_error', 'throttle', 'latency', 'response_dropped'] as const;
-type FaultKind = (typeof FAULT_KINDS)[number];
+export type FaultKind = (typeof FAULT_KINDS)[number];
 export type FaultRates = Record<FaultKind, number>;
 export type FaultCounts = Record<string, Record<FaultKind, number>>;
 
@@ -32,6 +32,11 @@ export interface FaultProxyOptions {
   latencyMs: number;
   random: () => number;
   counts: FaultCounts;
+  /**
+   * The fault of the first request, whatever the rolls: a dependency called seldom (the bus, once per batch) still
+   * sees one in a short run.
+   */
+  firstFault?: FaultKind;
   /**
    * Answers streamed to the caller as they arrive instead of read whole first (the recording server's downloads): a
    * download cut at its source reaches the caller cut, after the bytes sent so far.
@@ -55,6 +60,7 @@ export interface FaultProxyOptions {
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   let target: URL | undefined;
   let enabled = true;
+  let firstDone = false;
   const counts =
     options.counts[options.name] ?? (Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>);
   options.counts[options.name] = counts;
@@ -63,7 +69,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const server = createServer(async (req, res) => {
     const body = await readAll(req).catch(() => undefined);
     if (body === undefined || target === undefined) return void req.socket.destroy();
-    const fault = enabled ? pick(options.rates, options.random()) : undefined;
+    const first = options.firstFault !== undefined && !firstDone;
+    firstDone = true;
+    const fault = !enabled ? undefined : first ? options.firstFault : pick(options.rates, options.random());
     if (fault) counts[fault]++;
     if (fault === 'reset') return void req.socket.destroy();
     if (fault === 'server_error' || fault === 'throttle') return sendError(res, req.headers, body, fault);

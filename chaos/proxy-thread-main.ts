@@ -1,11 +1,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { startFaultProxy, type FaultCounts, type FaultProxy, type FaultRates } from './fault-proxy';
+import { startFaultProxy, type FaultCounts, type FaultKind, type FaultProxy, type FaultRates } from './fault-proxy';
 import type { UploadCounts } from './proxy-thread';
 import { seededRandom } from './scenario/delivery';
 
 // The fault proxies' thread (chaos/proxy-thread.ts): one proxy per name, its own event loop, seeded fault rolls.
-const { names, streaming, uploadsThrough, rates, latencyMs, seed } = workerData as {
+const { names, streaming, uploadsThrough, rates, latencyMs, seed, firstFaults } = workerData as {
   names: string[];
+  firstFaults: Record<string, FaultKind>;
   streaming: string[];
   uploadsThrough?: string;
   rates: FaultRates;
@@ -26,6 +27,7 @@ for (const name of names)
       random,
       counts,
       stream: streaming.includes(name),
+      firstFault: firstFaults[name],
       ...(name === uploadsThrough && { onAnswered: countUpload }),
     }),
   );

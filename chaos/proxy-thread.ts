@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { FaultCounts, FaultRates } from './fault-proxy';
+import type { FaultCounts, FaultKind, FaultRates } from './fault-proxy';
 import { startTypeScriptThread } from '../local/typescript-thread';
 
 /**
@@ -35,9 +35,11 @@ export async function startProxyThread(options: {
   rates: FaultRates;
   latencyMs: number;
   seed: number;
+  /** The fault of a proxy's first request, by name (chaos/fault-proxy.ts, `firstFault`). */
+  firstFaults?: Record<string, FaultKind>;
 }): Promise<ProxyThread> {
   const worker = startTypeScriptThread(new URL('./proxy-thread-main.ts', import.meta.url), {
-    workerData: { ...options, streaming: options.streaming ?? [] },
+    workerData: { ...options, streaming: options.streaming ?? [], firstFaults: options.firstFaults ?? {} },
   });
   type Answer = { counts: FaultCounts; uploads: UploadCounts };
   const pending = new Map<number, { resolve(answer: Answer): void; reject(error: Error): void }>();
