@@ -47,7 +47,7 @@ export interface DestinationTally {
 /**
  * Holds the bus against the store. The changes are read from what the store applied, not from what was sent: a call's
  * `states_advanced` (its Call State Changed events) and, once ended with a duration, its Call Ended; a message's
- * `statuses_advanced` and, inbound, its Message Received; each SWML fetch filed; each video event the room shows.
+ * `statuses_advanced` and, inbound, its Message Received; a call's or message's price, its Call or Message Priced; each SWML fetch filed; each video event the room shows.
  */
 export function checkEvents(
   ctx: Context,
@@ -196,10 +196,12 @@ function expectedEvents(ctx: Context): Map<string, Expected> {
       const callId = String(item.call_id);
       for (const state of setOf(item.states_advanced)) add('Call State Changed', callId, state);
       if (item.state === 'ended' && typeof item.duration_seconds === 'number') add('Call Ended', callId);
+      if (typeof item.price === 'number') add('Call Priced', callId);
     } else if (pk.startsWith('MESSAGE#')) {
       const messageId = String(item.message_id);
       for (const status of setOf(item.statuses_advanced)) add('Message Status Changed', messageId, status);
       if (item.direction === 'inbound') add('Message Received', messageId);
+      if (typeof item.price === 'number') add('Message Priced', messageId);
     } else if (pk.startsWith('SWML#')) add('SWML Fetched', String(item.event_id));
   }
   for (const d of ctx.deliveries.values()) {

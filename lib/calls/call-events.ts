@@ -1,4 +1,5 @@
 import type { CallState } from './call-state';
+import type { PricedRecord } from '../reconcile/priced-record';
 import { isoTime } from '../time';
 import { buildEvent } from '../events/build-event';
 import type { DomainEvent } from '../events/domain-event';
@@ -46,6 +47,23 @@ export function callEnded(call: CallFacts & { durationSeconds: number }, endedAt
       ended_at: isoTime(endedAt),
       price: call.price,
       price_unit: call.priceUnit,
+    },
+  );
+}
+
+/** SignalWire priced the call (its REST API said so, at `reportedAt`): one per call, whichever report brought it. */
+export function callPriced(callId: string, priced: PricedRecord, reportedAt: number): DomainEvent {
+  return buildEvent(
+    'Call Priced',
+    { occurredAt: reportedAt, subject: subject(callId), change: [callId] },
+    {
+      call_id: callId,
+      price: priced.price,
+      price_unit: priced.priceUnit,
+      from: priced.from,
+      to: priced.to,
+      direction: priced.direction,
+      duration_seconds: priced.durationSeconds,
     },
   );
 }

@@ -11,8 +11,10 @@ import type { EventData } from './generated/event-data';
 export const EVENT_TYPES = [
   'Call State Changed',
   'Call Ended',
+  'Call Priced',
   'Message Received',
   'Message Status Changed',
+  'Message Priced',
   'Room Session Started',
   'Room Session Ended',
   'Member Joined',

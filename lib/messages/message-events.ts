@@ -1,4 +1,5 @@
 import type { MessageStatus } from './message-status';
+import type { PricedRecord } from '../reconcile/priced-record';
 import type { IncomingMessage } from './normalize-incoming-message';
 import type { MessageStatusEvent } from './normalize-message-status';
 import { buildEvent } from '../events/build-event';
@@ -55,6 +56,22 @@ export function messageStatusChanged(event: MessageStatusEvent, status: MessageS
       to: event.to,
       error_code: event.errorCode,
       error_message: event.errorMessage,
+    },
+  );
+}
+
+/** SignalWire priced the message (its REST API said so, at `reportedAt`): one per message. */
+export function messagePriced(messageId: string, priced: PricedRecord, reportedAt: number): DomainEvent {
+  return buildEvent(
+    'Message Priced',
+    { occurredAt: reportedAt, subject: subject(messageId), change: [messageId] },
+    {
+      message_id: messageId,
+      price: priced.price,
+      price_unit: priced.priceUnit,
+      from: priced.from,
+      to: priced.to,
+      direction: priced.direction,
     },
   );
 }

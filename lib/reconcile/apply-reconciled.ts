@@ -1,13 +1,15 @@
 import { applyCallStatus, type CallStore } from '../calls/apply-call-status';
 import { PermanentError } from '../errors';
 import type { WebhookEnvelope } from '../envelope/envelope';
-import { type ChangeEvents, NO_EVENTS, readAppliedByThis } from '../events/change-events';
-import { messageReceived } from '../messages/message-events';
+import { callPriced } from '../calls/call-events';
+import { appliedByThis, type ChangeEvents, NO_EVENTS, readAppliedByThis } from '../events/change-events';
+import { messagePriced, messageReceived } from '../messages/message-events';
 import { applyMessageStatus } from '../messages/apply-message-status';
 import type { MessageStore } from '../messages/message-record';
 import type { IncomingMessage } from '../messages/normalize-incoming-message';
 import type { MessageStatusEvent } from '../messages/normalize-message-status';
 import { reconciledCall, reconciledMessage, type Cost } from './normalize-reconciled';
+import type { PricedRecord } from './priced-record';
 import { isReconcilePayload } from './reconcile-payload';
 
 export interface Settlement {
@@ -21,8 +23,13 @@ export interface Settlement {
 
 /** The port the reconciled envelopes need beyond the call and message stores (lib/store/reconcile-store.ts). */
 export interface SettleStore {
-  /** Records the price (if absent) and closes the record; false when there was nothing left to do. */
-  settle(id: string, settlement: Settlement): Promise<boolean>;
+  /**
+   * Records the price (if absent, with `delivery` as the report that set it) and closes the record. `changed` false:
+   * there was nothing left to do. `priced`: the record's price after the write, whoever set it.
+   */
+  settle(id: string, settlement: Settlement, delivery?: string): Promise<{ changed: boolean; priced?: PricedRecord }>;
+  /** The record's price and the report that set it; undefined while unpriced. */
+  priced(id: string): Promise<PricedRecord | undefined>;
   /** Marks a record SignalWire does not know (or that stayed open too long) and closes it; false when already closed. */
   markUnknown(id: string, reason: string): Promise<boolean>;
 }
@@ -77,12 +84,29 @@ export async function applyReconciled(
     report = message;
   }
   if (report.cost === undefined && !report.settled) return outcome;
-  const settled = await settle.settle(payload.record_id, {
-    ...(report.cost && { price: report.cost.price, priceUnit: report.cost.priceUnit }),
-    ...(report.durationSeconds !== undefined && { durationSeconds: report.durationSeconds }),
-    close: report.settled,
-  });
-  if (!settled) return outcome;
+  const { changed, priced } = await settle.settle(
+    payload.record_id,
+    {
+      ...(report.cost && { price: report.cost.price, priceUnit: report.cost.priceUnit }),
+      ...(report.durationSeconds !== undefined && { durationSeconds: report.durationSeconds }),
+      close: report.settled,
+    },
+    events.delivery || undefined,
+  );
+  // The price's event, once per record: from the report that set it, or again from a later attempt of that report
+  // (its first publish may not have gone out); another report finds it priced by someone else.
+  const pricedNow = changed
+    ? priced
+    : report.cost && events.delivery !== ''
+      ? await settle.priced(payload.record_id)
+      : undefined;
+  if (pricedNow !== undefined && appliedByThis(events, pricedNow.pricedBy)) {
+    const at = Date.parse(envelope.received_at);
+    events.emit(
+      isCall ? callPriced(payload.record_id, pricedNow, at) : messagePriced(payload.record_id, pricedNow, at),
+    );
+  }
+  if (!changed) return outcome;
   const added = report.settled ? 'settled' : 'priced';
   // A state already seen whose price this report brought is a change, not a duplicate (the archive says so).
   return outcome === 'duplicate' ? added : `${outcome}; ${added}`;

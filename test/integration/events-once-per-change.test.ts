@@ -8,8 +8,11 @@ import type { DomainEvent } from '../../lib/events/domain-event';
 import { applyMessageStatus } from '../../lib/messages/apply-message-status';
 import type { MessageStatus } from '../../lib/messages/message-status';
 import type { MessageStatusEvent } from '../../lib/messages/normalize-message-status';
+import { applyReconciled, type ReconciledDeps } from '../../lib/reconcile/apply-reconciled';
+import { reconcileEnvelope } from '../../lib/reconcile/reconcile-payload';
 import { createCallStore } from '../../lib/store/call-store';
 import { createMessageStore } from '../../lib/store/message-store';
+import { createSettleStore } from '../../lib/store/reconcile-store';
 import { assertValidEvents } from '../helpers/event-schemas';
 import { shuffle } from '../helpers/shuffle';
 import { startTestTable, type TestTable } from '../helpers/test-table';
@@ -185,5 +188,90 @@ describe('one event per real change, on the real stores', () => {
       assert.deepEqual([...moved].sort(), Object.keys((await messages.appliedBy(messageId)).statuses).sort());
       assert.ok(moved.includes('delivered'));
     }
+  });
+  it("a price from SignalWire's REST API: one Call Priced or Message Priced per record, whichever report brought it", async () => {
+    const deps: ReconciledDeps = {
+      calls: createCallStore(db.table),
+      messages: createMessageStore(db.table),
+      settleCalls: createSettleStore(db.table, 'CALL'),
+      settleMessages: createSettleStore(db.table, 'MESSAGE'),
+    };
+    const resource = (id: string, price: string) => ({
+      sid: id,
+      status: 'completed',
+      direction: 'inbound',
+      from: '+15550001111',
+      to: '+15550002222',
+      start_time: 'Sun, 01 Feb 2026 09:00:05 +0000',
+      end_time: 'Sun, 01 Feb 2026 09:01:05 +0000',
+      duration: '60',
+      price,
+      price_unit: 'USD',
+    });
+    const callReport = (price: string) =>
+      reconcileEnvelope('call.status', {
+        reconcile: 'state',
+        api: 'compat',
+        record_id: 'c-priced',
+        resource: resource('c-priced', price),
+      });
+    // given a call that ended through its webhooks, unpriced
+    await applyCallStatus(callEvent('c-priced', 'answered', 5), deps.calls, collectEvents('p-answered'));
+    await applyCallStatus(callEvent('c-priced', 'ended', 65), deps.calls, collectEvents('p-ended'));
+    // when two reconciler runs report its price at once, and the first report is delivered again
+    const [a, b] = [callReport('-0.0130'), callReport('-0.0130')];
+    const [first, second] = [collectEvents(a.event_id), collectEvents(b.event_id)];
+    await Promise.all([applyReconciled(a, deps, first), applyReconciled(b, deps, second)]);
+    const priced = [...first.events, ...second.events].filter((e) => e.type === 'Call Priced');
+    // then one Call Priced, with SignalWire's price and the call's duration
+    assert.equal(priced.length, 1, JSON.stringify([...first.events, ...second.events].map((e) => e.type)));
+    assertValidEvents(priced);
+    assert.deepEqual(priced[0]!.data, {
+      call_id: 'c-priced',
+      price: 0.013,
+      price_unit: 'USD',
+      from: '+15550001111',
+      to: '+15550002222',
+      duration_seconds: 60,
+    });
+    // and the report that priced it, delivered again (its events may not have left), reports it again, same id;
+    // the other report, again, does not
+    const winner = first.events.some((e) => e.type === 'Call Priced') ? a : b;
+    const loser = winner === a ? b : a;
+    const again = collectEvents(winner.event_id);
+    await applyReconciled(winner, deps, again);
+    assert.deepEqual(
+      again.events.filter((e) => e.type === 'Call Priced'),
+      priced,
+    );
+    const other = collectEvents(loser.event_id);
+    await applyReconciled(loser, deps, other);
+    assert.deepEqual(other.events, []);
+
+    // A message (one we sent) priced once it was delivered: one Message Priced.
+    const messageReport = () =>
+      reconcileEnvelope('message.status', {
+        reconcile: 'state',
+        api: 'compat',
+        record_id: 'm-priced',
+        resource: {
+          sid: 'm-priced',
+          status: 'delivered',
+          direction: 'outbound-api',
+          from: '+15550002222',
+          to: '+15550001111',
+          price: '-0.00790',
+          price_unit: 'USD',
+        },
+      });
+    const reports = [messageReport(), messageReport(), messageReport()];
+    const sinks = reports.map((r) => collectEvents(r.event_id));
+    for (const [n, r] of reports.entries()) await applyReconciled(r, deps, sinks[n]);
+    const messagePriced = sinks.flatMap((sink) => sink.events).filter((e) => e.type === 'Message Priced');
+    assertValidEvents(messagePriced);
+    assert.deepEqual(
+      messagePriced.map((e) => e.data),
+      [{ message_id: 'm-priced', price: 0.0079, price_unit: 'USD', from: '+15550002222', to: '+15550001111' }],
+    );
   });
 });

@@ -77,6 +77,40 @@ export interface CallEndedData {
 }
 
 /**
+ * SignalWire priced a call: what it charged, learned from its REST API by the reconciler, usually minutes after the call ended (its Call Ended came without a price). One per call.
+ */
+export interface CallPricedData {
+  /**
+   * SignalWire's call id (cXML CallSid, RELAY call_id).
+   */
+  call_id: string;
+  /**
+   * What SignalWire charged, a positive amount in price_unit.
+   */
+  price: number;
+  /**
+   * The currency of price, e.g. USD.
+   */
+  price_unit?: string;
+  /**
+   * Caller.
+   */
+  from?: string;
+  /**
+   * Callee.
+   */
+  to?: string;
+  /**
+   * inbound or outbound, as SignalWire gave it.
+   */
+  direction?: string;
+  /**
+   * Talk time, as in its Call Ended, when known.
+   */
+  duration_seconds?: number;
+}
+
+/**
  * An inbound SMS or MMS, once (a duplicate delivery is not a second message).
  */
 export interface MessageReceivedData {
@@ -108,6 +142,27 @@ export interface MessageStatusChangedData {
   to?: string;
   error_code?: string;
   error_message?: string;
+}
+
+/**
+ * SignalWire priced a message, sent or received: what it charged, learned from its REST API by the reconciler once the message reached its final status. One per message.
+ */
+export interface MessagePricedData {
+  message_id: string;
+  /**
+   * What SignalWire charged, a positive amount in price_unit.
+   */
+  price: number;
+  /**
+   * The currency of price, e.g. USD.
+   */
+  price_unit?: string;
+  from?: string;
+  to?: string;
+  /**
+   * inbound or outbound.
+   */
+  direction?: string;
 }
 
 /**
@@ -181,8 +236,10 @@ export interface SWMLFetchedData {
 export interface EventData {
   'Call State Changed': CallStateChangedData;
   'Call Ended': CallEndedData;
+  'Call Priced': CallPricedData;
   'Message Received': MessageReceivedData;
   'Message Status Changed': MessageStatusChangedData;
+  'Message Priced': MessagePricedData;
   'Room Session Started': RoomSessionStartedData;
   'Room Session Ended': RoomSessionEndedData;
   'Member Joined': MemberJoinedData;
