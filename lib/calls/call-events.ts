@@ -1,5 +1,5 @@
 import type { CallState } from './call-state';
-import type { PricedRecord } from '../reconcile/priced-record';
+import type { PricedRecord } from '../events/priced-record';
 import { isoTime } from '../time';
 import { buildEvent } from '../events/build-event';
 import type { DomainEvent } from '../events/domain-event';

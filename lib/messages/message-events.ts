@@ -1,5 +1,5 @@
 import type { MessageStatus } from './message-status';
-import type { PricedRecord } from '../reconcile/priced-record';
+import type { PricedRecord } from '../events/priced-record';
 import type { IncomingMessage } from './normalize-incoming-message';
 import type { MessageStatusEvent } from './normalize-message-status';
 import { buildEvent } from '../events/build-event';

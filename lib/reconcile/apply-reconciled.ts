@@ -9,7 +9,7 @@ import type { MessageStore } from '../messages/message-record';
 import type { IncomingMessage } from '../messages/normalize-incoming-message';
 import type { MessageStatusEvent } from '../messages/normalize-message-status';
 import { reconciledCall, reconciledMessage, type Cost } from './normalize-reconciled';
-import type { PricedRecord } from './priced-record';
+import type { PricedRecord } from '../events/priced-record';
 import { isReconcilePayload } from './reconcile-payload';
 
 export interface Settlement {

@@ -1,6 +1,6 @@
 import { DependencyError } from '../errors';
 import type { Settlement, SettleStore } from '../reconcile/apply-reconciled';
-import type { PricedRecord } from '../reconcile/priced-record';
+import type { PricedRecord } from '../events/priced-record';
 import { GetCommand, UpdateCommand } from './commands';
 import { isConditionFailure, type TableRef } from './table';
 import { buildUpdate } from './update-expression';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { busEntryOf, entryBytes, MAX_ENTRY_BYTES, requestsOf } from '../../lib/events/bus-entries';
-import { callEnded, callStateChanged } from '../../lib/calls/call-events';
+import { callEnded, callPriced, callStateChanged } from '../../lib/calls/call-events';
 import { EVENT_TYPES, stableEventId, type DomainEvent } from '../../lib/events/domain-event';
-import { messageReceived, messageStatusChanged } from '../../lib/messages/message-events';
+import { messagePriced, messageReceived, messageStatusChanged } from '../../lib/messages/message-events';
 import { swmlFetched } from '../../lib/swml/swml-events';
 import { videoChangeEvent } from '../../lib/video/video-events';
 import { MAX_TEXT_LENGTH, MAX_URL_LENGTH } from '../../lib/signalwire/payload-fields';
@@ -26,6 +26,7 @@ function oneOfEach(): DomainEvent[] {
   return [
     callStateChanged(call, 'answered', T + 2000),
     callEnded({ ...call, durationSeconds: 60, endReason: 'completed', price: 0.01, priceUnit: 'USD' }, T + 62_000),
+    callPriced('c-1', { price: 0.013, priceUnit: 'USD', from: '+15550001', durationSeconds: 60 }, T + 300_000),
     messageReceived({
       messageId: 'm-1',
       from: '+1',
@@ -37,6 +38,7 @@ function oneOfEach(): DomainEvent[] {
       shape: 'flat',
     }),
     messageStatusChanged({ messageId: 'm-2', status: 'delivered', occurredAt: T, shape: 'flat' } as never),
+    messagePriced('m-2', { price: 0.0079, priceUnit: 'USD', direction: 'outbound' }, T + 300_000),
     videoChangeEvent({ ...session, type: 'room.started', eventKey: 'room.started', roomName: 'standup' }, '')!,
     videoChangeEvent({ ...session, type: 'room.ended', eventKey: 'room.ended' }, '')!,
     videoChangeEvent({ ...session, type: 'member.joined', eventKey: 'member.joined:m1', memberId: 'm1' }, '')!,
