@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { statSync, utimesSync } from 'node:fs';
+import { readFileSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { cachedBundle } from '../../local/bundle-cache.mjs';
+import { parse } from 'yaml';
+import { cachedBundle, LAMBDA_BUNDLING } from '../../local/bundle-cache.mjs';
 import { PROJECT_ROOT } from '../../local/project-root';
 
 const cachedCliBundle = async () => cachedBundle(new URL('../../cli/main.ts', import.meta.url));
@@ -35,5 +36,17 @@ describe('the bundle cache (local/bundle-cache.mjs): reused while its sources ar
     });
     assert.equal(sent.status, 1);
     assert.match(sent.stderr, /fetch failed/, `read its sample and tried to post it: ${sent.stderr}`);
+  });
+  it("bundles a function for the local stack's threads as serverless.yml bundles it for Lambda: packages inside", async () => {
+    const { esbuild } = parse(readFileSync(join(PROJECT_ROOT, 'serverless.yml'), 'utf8')).custom;
+    assert.deepEqual(LAMBDA_BUNDLING, { mainFields: esbuild.mainFields, alias: esbuild.alias });
+    const bundle = readFileSync(
+      fileURLToPath(await cachedBundle(new URL('../../functions/ingest.ts', import.meta.url), { lambda: true })),
+      'utf8',
+    );
+    // Every package bundled (no import of one left), and the credentials from the environment only.
+    assert.deepEqual(bundle.match(/^import .* from ["'](?!node:)[^"']+["'];?$/gm) ?? [], []);
+    assert.doesNotMatch(bundle, /credential-provider-ini|fromInstanceMetadata/);
+    assert.match(bundle, /credential-provider-env - fromEnv/);
   });
 });
