@@ -21,9 +21,22 @@ export const LAMBDA_BUNDLING = {
 };
 
 /**
+ * How the `webhooks` bin is bundled: its packages inside too (a start takes 0.36 s instead of 0.5), except esbuild (a
+ * native binary the console runs) and tsx; `require` for the CommonJS packages that call it, and the SDK's whole
+ * credential chain (profiles, SSO), as an operator's shell needs.
+ */
+const CLI_BUNDLING = {
+  mainFields: ['module', 'main'],
+  external: ['esbuild', 'tsx'],
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+};
+
+/**
  * The file URL of an up-to-date bundle of the module at `entryUrl` (a file URL), built first if missing or stale.
- * Its packages are left to node_modules, unless `lambda`: then bundled as for Lambda (LAMBDA_BUNDLING), and a thread
- * loads the function in a fraction of the time its packages' many files take.
+ * Its packages are bundled too: as for the CLI (CLI_BUNDLING), or with `lambda` as for Lambda (LAMBDA_BUNDLING). A
+ * process or thread loads one file in a fraction of the time the packages' many files take.
  */
 export async function cachedBundle(entryUrl, { lambda = false } = {}) {
   const entry = fileURLToPath(entryUrl);
@@ -62,7 +75,7 @@ async function rebuild(entry, bundle, sources, lambda) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    ...(lambda ? LAMBDA_BUNDLING : { packages: 'external' }),
+    ...(lambda ? LAMBDA_BUNDLING : CLI_BUNDLING),
     // No source map, as deployed (serverless.yml): loading one costs a stack 0.4 s of CPU. Not minified either, so a
     // stack trace's lines read as code, under a comment naming each source file.
     metafile: true,
@@ -70,12 +83,14 @@ async function rebuild(entry, bundle, sources, lambda) {
     logLevel: 'silent',
     plugins: [sourceFileUrls],
   });
-  // The project's own sources; the packages' stand for npm's record of what it installed, which every install rewrites.
+  // The project's own sources; the packages' stand npm's record of what it installed, which every install rewrites.
   const inputs = [
     ...Object.keys(result.metafile.inputs)
       .filter((input) => !input.startsWith('node_modules/'))
       .map((input) => join(ROOT, input)),
-    ...(lambda ? [join(ROOT, 'node_modules', '.package-lock.json')] : []),
+    join(ROOT, 'node_modules', '.package-lock.json'),
+    // And this file: new bundling settings make new bundles.
+    fileURLToPath(import.meta.url),
   ].map((path) => {
     const stat = statSync(path);
     return [path, stat.size, stat.mtimeMs];
