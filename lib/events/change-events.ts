@@ -5,11 +5,15 @@ import type { DomainEvent } from './domain-event';
  * the delivery is acknowledged). The write that applies a change also records which delivery made it (`delivery`);
  * a later attempt of that same delivery that finds its change applied reports the change's events again, with the
  * same ids: it may be an SQS redelivery after a crash or a failed publish, the SDK's retry of a write whose answer was
- * lost, or a `webhooks replay` of the delivery. Another delivery of the same change (SignalWire's duplicate) finds it
- * applied by someone else and reports nothing. So duplicates reach users only after a fault, always with the same id.
+ * lost, or a replay of a delivery not known to be done (dead-lettered). Another delivery of the same change
+ * (SignalWire's duplicate, or a replay of a delivery the archive shows done) finds it applied by someone else and
+ * reports nothing. So duplicates reach users only after a fault, always with the same id.
  */
 export interface ChangeEvents {
-  /** The delivery's identity: its event id, or the original's for a replay. Blank: none (nothing is re-reported). */
+  /**
+   * The delivery's identity: its event id, or for a replay of a delivery not known to be done, the original's
+   * (lib/worker/process-batch.ts). Blank: none (nothing is re-reported).
+   */
   readonly delivery: string;
   emit(event: DomainEvent): void;
 }

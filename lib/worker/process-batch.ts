@@ -141,13 +141,36 @@ async function applyRecord(
   return withLogContext({ event_id: envelope.event_id, ingest_request_id: envelope.request_id }, async () => {
     try {
       // The delivery's identity, recorded by the writes it applies: see lib/events/change-events.ts.
-      const changes = collectEvents(envelope.replay_of ?? envelope.event_id);
+      const changes = collectEvents(await deliveryIdentity(envelope, deps));
       const outcome = await deps.apply(envelope, changes);
       return { record, envelope, outcome, events: changes.events };
     } catch (error) {
       return settleFailure(record, envelope, error, deps, file);
     }
   });
+}
+
+/** The verdicts after which a delivery's events are out: it is filed so only once they are published. */
+const EVENTS_OUT: ReadonlySet<ArchiveStatus> = new Set(['applied', 'duplicate', 'late']);
+
+/**
+ * Who a delivery is, for the writes it applies and the events it reports again. A replay (`webhooks replay`, `dlq
+ * replay`) of a delivery the archive shows done is a delivery of its own: the original's events are out, so it reports
+ * only what it changes itself (a record lost since, say), and a replay that changes nothing reports nothing. A replay
+ * of a delivery not known to be done (dead-lettered, retrying, or not in the archive) stands for it: the original may
+ * have applied its change and never published it, so the replay reports those changes again, with the same ids.
+ */
+async function deliveryIdentity(envelope: WebhookEnvelope, deps: BatchDeps): Promise<string> {
+  const original = envelope.replay_of;
+  if (original === undefined || deps.archive === undefined) return original ?? envelope.event_id;
+  try {
+    const filed = await deps.archive.get(original);
+    return filed !== undefined && EVENTS_OUT.has(filed.status) ? envelope.event_id : original;
+  } catch (error) {
+    // Unknown: at least once rather than at most once.
+    deps.log.warn('could not read the replayed delivery from the archive', { replay_of: original, error });
+    return original;
+  }
 }
 
 /** Done when its events are out (or it had none); otherwise it comes back, as any failure that may pass. */

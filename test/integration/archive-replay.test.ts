@@ -75,12 +75,19 @@ describe('the delivery archive and `webhooks replay`', () => {
   });
 
   it('replays an applied event without changing anything, and restores one whose record was lost', async () => {
+    /** The events published about arch-2 so far, by type. */
+    const published = () =>
+      stack.bus
+        .published(stack.eventBusName)
+        .filter((e) => (e.detail as { subject?: string }).subject === 'call/arch-2')
+        .map((e) => e['detail-type']);
     const eventId = await post(
       stack,
       '/call-status',
       '{"call_id":"arch-2","call_state":"ringing","timestamp":"2025-01-15T10:31:00Z"}',
     );
     await verdict(eventId, 'applied');
+    assert.deepEqual(published(), ['Call State Changed']);
     const calls = createCallStore(target.table);
     const before = await calls.get('arch-2');
 
@@ -91,6 +98,7 @@ describe('the delivery archive and `webhooks replay`', () => {
     const copy = await verdict(queued.replayed_as, 'duplicate');
     assert.equal(copy.replay_of, eventId);
     assert.deepEqual(await calls.get('arch-2'), before, 'an applied event replayed changes nothing');
+    assert.deepEqual(published(), ['Call State Changed'], 'and publishes nothing: its events were out');
 
     // The record is lost (a bad manual fix, a restore from an old backup): the replay brings it back. In-process, the
     // code the command runs (each run of the bin costs seconds on a loaded machine).
@@ -103,6 +111,8 @@ describe('the delivery archive and `webhooks replay`', () => {
     const restored = await calls.get('arch-2');
     assert.equal(restored?.state, 'ringing');
     assert.deepEqual(restored?.timeline, before?.timeline);
+    // a change again, so its event again (same id: consumers that kept it dedupe it)
+    assert.deepEqual(published(), ['Call State Changed', 'Call State Changed']);
   });
 
   // Found by a review: a replay re-serialised the envelope with a bare JSON.stringify, putting characters SQS refuses

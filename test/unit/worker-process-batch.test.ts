@@ -4,6 +4,8 @@ import type { SQSRecord } from 'aws-lambda';
 import { sqsRecord as anySqsRecord } from '../helpers/aws-events';
 import { ClaimBusyError } from '../../lib/claims/lease-claim';
 import { DependencyError, PermanentError } from '../../lib/errors';
+import type { ArchiveEntry, ArchiveStatus } from '../../lib/archive/archive-entry';
+import type { ArchiveStore } from '../../lib/archive/archive-store';
 import { createEnvelope, type WebhookEnvelope } from '../../lib/envelope/envelope';
 import type { DomainEvent } from '../../lib/events/domain-event';
 import { ALL_OUT } from '../../lib/events/publish-events';
@@ -401,6 +403,30 @@ describe('processBatch publishes the events of the changes a delivery applied', 
     assert.equal(calls[0]!.length, 3);
     assert.deepEqual(result.batchItemFailures, [{ itemIdentifier: rb.messageId }]);
     assert.match(failures[0]!, /1 of its event\(s\) not published \(bus: PutEvents refused 1 of 3 entries\)/);
+  });
+
+  it('a replay of a delivery the archive shows done is a delivery of its own; of one not done, the original', async () => {
+    const { deps, seen } = withEvents(async () => ALL_OUT);
+    const filed: Record<string, ArchiveStatus> = { 'evt-applied': 'applied', 'evt-dead': 'dead-lettered' };
+    deps.archive = {
+      get: async (eventId: string) => (filed[eventId] ? ({ status: filed[eventId] } as ArchiveEntry) : undefined),
+      write: async () => undefined,
+    } as unknown as ArchiveStore;
+    const replayOf = (original: string) => createEnvelope({ ...envelopeBody('ok').envelope, replay_of: original });
+    const [ofApplied, ofDead, ofUnknown] = [replayOf('evt-applied'), replayOf('evt-dead'), replayOf('evt-unknown')];
+    await processBatch(
+      [ofApplied, ofDead, ofUnknown].map((e) => sqsRecord(JSON.stringify(e), 1)),
+      deps,
+    );
+    // Its events are out: the replay reports only what it changes itself. Not known to be out: it stands for it.
+    assert.deepEqual(seen, [ofApplied.event_id, 'evt-dead', 'evt-unknown']);
+    // An archive it cannot read: at least once, as the original.
+    deps.archive.get = async () => {
+      throw new DependencyError('archive unavailable');
+    };
+    seen.length = 0;
+    await processBatch([sqsRecord(JSON.stringify(replayOf('evt-applied')), 1)], deps);
+    assert.deepEqual(seen, ['evt-applied']);
   });
 
   it("tells the use cases the delivery's identity: its event id on every attempt, the original's for a replay", async () => {
