@@ -4,7 +4,7 @@ import type { EventType } from '../../lib/events/domain-event';
 import { parseEventTypes } from '../../lib/listen/event-types-option';
 import { forwardEvent } from '../../lib/listen/forward-event';
 import { type ForwardReport, forwardFromQueue } from '../../lib/listen/forward-from-queue';
-import { openSubscription } from '../../lib/listen/listen-subscription';
+import { HEARTBEAT_MS, openSubscription, removeLeftovers } from '../../lib/listen/listen-subscription';
 import { CliError } from '../output';
 import type { Target } from '../target';
 
@@ -24,7 +24,8 @@ const SECRET_BYTES = 32;
  * `webhooks listen --forward URL`: the stage's events, forwarded to a URL on the developer's machine as a destination
  * gets them (signed per Standard Webhooks), until Ctrl-C, like `stripe listen`. It subscribes for as long as it runs,
  * with a rule and a queue of its own on the stage's bus (lib/listen/listen-subscription.ts), so it needs no deploy and
- * leaves nothing behind: on Ctrl-C, SIGTERM or an error the target, the rule and the queue are removed.
+ * leaves nothing behind: on Ctrl-C, SIGTERM or an error the target, the rule and the queue are removed, and what a
+ * session killed outright left is removed by the next one.
  */
 export async function listen(target: Target, options: ListenOptions): Promise<void> {
   const url = forwardUrl(options.forward);
@@ -38,7 +39,22 @@ export async function listen(target: Target, options: ListenOptions): Promise<vo
   process.once('SIGTERM', stop);
   try {
     const { eventBridge, busName } = await target.eventBus();
-    const subscription = await openSubscription({ eventBridge, sqs: target.sqs }, busName, types);
+    const clients = { eventBridge, sqs: target.sqs };
+    // What sessions killed without cleaning up left on this bus (their sessions stopped marking themselves alive).
+    await removeLeftovers(clients, busName).then(
+      (names) => {
+        for (const name of names) process.stderr.write(`removed the rule and queue ${name} a stopped listen left\n`);
+      },
+      (error: unknown) => process.stderr.write(`webhooks listen: could not remove leftovers: ${messageOf(error)}\n`),
+    );
+    const subscription = await openSubscription(clients, busName, types);
+    const heartbeat = setInterval(
+      () =>
+        subscription.touch().catch((error: unknown) => {
+          process.stderr.write(`webhooks listen: could not mark the session alive: ${messageOf(error)}\n`);
+        }),
+      HEARTBEAT_MS,
+    );
     let failure: unknown;
     try {
       process.stderr.write(
@@ -56,6 +72,7 @@ export async function listen(target: Target, options: ListenOptions): Promise<vo
     } catch (error) {
       failure = error;
     }
+    clearInterval(heartbeat);
     process.stderr.write(`removing rule and queue ${subscription.name}...\n`);
     try {
       await subscription.close();

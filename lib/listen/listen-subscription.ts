@@ -11,8 +11,11 @@ import {
   CreateQueueCommand,
   DeleteQueueCommand,
   GetQueueAttributesCommand,
+  ListQueuesCommand,
+  ListQueueTagsCommand,
   SetQueueAttributesCommand,
   type SQSClient,
+  TagQueueCommand,
 } from '@aws-sdk/client-sqs';
 import { EVENT_SOURCE, type EventType } from '../events/domain-event';
 
@@ -24,6 +27,8 @@ export interface ListenSubscription {
   /** The rule's and the queue's name, `<bus>-listen-<random>`. */
   name: string;
   queueUrl: string;
+  /** Marks the session alive now (its queue's SEEN_TAG): a session not seen for LEFTOVER_AFTER_MS is a leftover. */
+  touch(): Promise<void>;
   /**
    * Removes the target, then deletes the rule and the queue, each tried whatever became of the ones before; rejects
    * naming what is left (and how to remove it) when AWS refused any of it.
@@ -38,6 +43,12 @@ interface ListenClients {
 
 const TARGET_ID = 'listen';
 const RANDOM_CHARS = 8;
+/** The tag a running session keeps fresh on its queue: when it last was alive, in ms since the epoch. */
+const SEEN_TAG = 'webhooks-listen-seen';
+/** How often a running session marks itself alive. */
+export const HEARTBEAT_MS = 60_000;
+/** A session not seen for this long stopped without cleaning up (`kill -9`, a closed laptop): its leftovers go. */
+export const LEFTOVER_AFTER_MS = 10 * 60_000;
 
 /** The rule's pattern: the product's events, of the given types only (every type, future ones too, when none). */
 function listenPattern(types: readonly EventType[] | undefined): Record<string, string[]> {
@@ -49,8 +60,13 @@ function listenPattern(types: readonly EventType[] | undefined): Record<string, 
  * by the prefix. A rule's name is at most 64 characters, of `[.\-_A-Za-z0-9]`, a queue's of `[-_A-Za-z0-9]`.
  */
 function listenName(busName: string, random = randomBytes(RANDOM_CHARS / 2).toString('hex')): string {
-  const suffix = `-listen-${random}`;
-  return `${busName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64 - suffix.length)}${suffix}`;
+  return `${listenPrefix(busName)}${random}`;
+}
+
+/** What every session's name on `busName` starts with. */
+function listenPrefix(busName: string): string {
+  const suffix = '-listen-';
+  return `${busName.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64 - suffix.length - RANDOM_CHARS)}${suffix}`;
 }
 
 /** EventBridge may send to the queue for this rule only (`aws:SourceArn`): no other rule, account or principal. */
@@ -107,6 +123,9 @@ export async function openSubscription(
     );
     const queueArn = Attributes?.QueueArn;
     if (queueArn === undefined) throw new Error(`GetQueueAttributes ${name} answered no QueueArn`);
+    const touch = async () =>
+      void (await sqs.send(new TagQueueCommand({ QueueUrl: queueUrl, Tags: { [SEEN_TAG]: String(Date.now()) } })));
+    await touch();
     const { RuleArn: ruleArn } = await eventBridge.send(
       new PutRuleCommand({
         Name: name,
@@ -141,7 +160,7 @@ export async function openSubscription(
     );
     if (put.FailedEntryCount)
       throw new Error(`PutTargets refused the queue: ${put.FailedEntries?.[0]?.ErrorMessage ?? 'no reason given'}`);
-    return { name, queueUrl, close };
+    return { name, queueUrl, touch, close };
   } catch (error) {
     const cleanup = await close().then(
       () => '',
@@ -150,6 +169,59 @@ export async function openSubscription(
     const why = errorMessage(error);
     throw new Error(`could not subscribe to ${busName}: ${why}${cleanup}`, { cause: error });
   }
+}
+
+/**
+ * Removes what sessions on `busName` left behind: each queue named like a session whose session was not seen for
+ * LEFTOVER_AFTER_MS (or, untagged, made longer ago than that: it died before its first mark), with its rule and the
+ * rule's target, which may be gone already. A running session marks itself every HEARTBEAT_MS, so it is never taken
+ * for one. Resolves to the names removed; rejects naming what could not be.
+ */
+export async function removeLeftovers(clients: ListenClients, busName: string, now = Date.now()): Promise<string[]> {
+  const { eventBridge, sqs } = clients;
+  const prefix = listenPrefix(busName);
+  const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
+  const removed: string[] = [];
+  for (const queueUrl of QueueUrls) {
+    const name = queueUrl.split('/').pop() ?? '';
+    if (!name.startsWith(prefix) || (await lastSeen(sqs, queueUrl)) > now - LEFTOVER_AFTER_MS) continue;
+    const gone = (run: () => Promise<unknown>) => async () => {
+      try {
+        await run();
+      } catch (error) {
+        if (!GONE.has((error as { name?: string }).name ?? '')) throw error;
+      }
+    };
+    await undoAll([
+      {
+        what: `target ${TARGET_ID} of rule ${name}`,
+        run: gone(() =>
+          eventBridge.send(new RemoveTargetsCommand({ Rule: name, EventBusName: busName, Ids: [TARGET_ID] })),
+        ),
+      },
+      {
+        what: `rule ${name} on ${busName}`,
+        run: gone(() => eventBridge.send(new DeleteRuleCommand({ Name: name, EventBusName: busName }))),
+      },
+      { what: `queue ${queueUrl}`, run: gone(() => sqs.send(new DeleteQueueCommand({ QueueUrl: queueUrl }))) },
+    ]);
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** What AWS answers for a rule or a queue already gone (EventBridge; SQS's JSON protocol, and its query one). */
+const GONE = new Set(['ResourceNotFoundException', 'QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue']);
+
+/** When a session's queue was last marked alive, or made if never marked (ms since the epoch). */
+async function lastSeen(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const { Tags = {} } = await sqs.send(new ListQueueTagsCommand({ QueueUrl: queueUrl }));
+  const seen = Number(Tags[SEEN_TAG]);
+  if (Number.isFinite(seen) && seen > 0) return seen;
+  const { Attributes = {} } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['CreatedTimestamp'] }),
+  );
+  return Number(Attributes.CreatedTimestamp ?? 0) * 1000;
 }
 
 /** Runs every step, newest first, each once whatever became of the others; rejects naming the ones that failed. */

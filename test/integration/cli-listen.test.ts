@@ -6,12 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { EventBridgeClient, ListRulesCommand } from '@aws-sdk/client-eventbridge';
-import { ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ListQueuesCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
 import type { DomainEvent } from '../../lib/events/domain-event';
 import { EVENT_TYPES } from '../../lib/events/domain-event';
 import { parseEventTypes } from '../../lib/listen/event-types-option';
-import { openSubscription } from '../../lib/listen/listen-subscription';
+import { LEFTOVER_AFTER_MS, openSubscription, removeLeftovers } from '../../lib/listen/listen-subscription';
 import { STACK_CREDENTIALS } from '../../local/local-credentials';
 import { PROJECT_ROOT } from '../../local/stack';
 import { startTestStack, type TestStack } from '../helpers/test-stack';
@@ -89,6 +89,14 @@ describe('webhooks listen', () => {
   const queues = async () =>
     (await sqs.send(new ListQueuesCommand({ QueueNamePrefix: listenPrefix() }))).QueueUrls ?? [];
 
+  /** A session killed outright (`kill -9`): it stopped marking itself alive, `ago` ms before now. */
+  const killedSession = async (ago = LEFTOVER_AFTER_MS + 60_000) => {
+    const session = await openSubscription({ eventBridge, sqs }, stack.eventBusName, undefined);
+    const seen = String(Date.now() - ago);
+    await sqs.send(new TagQueueCommand({ QueueUrl: session.queueUrl, Tags: { 'webhooks-listen-seen': seen } }));
+    return session;
+  };
+
   before(async () => {
     stack = await startTestStack();
     const at = (endpoint: string) => ({ endpoint, region: stack.region, credentials: STACK_CREDENTIALS });
@@ -104,6 +112,8 @@ describe('webhooks listen', () => {
   it('forwards only the Call Ended, signed, prints its status, and removes its rule and queue on Ctrl-C', async (t) => {
     const receiver = await startVerifyingReceiver(SECRET, (event) => (event.subject === 'call/listen-503' ? 503 : 200));
     t.after(() => receiver.close());
+    // given what a session killed earlier left on the bus
+    const leftover = await killedSession();
     const child = spawn(
       process.execPath,
       [BIN, 'listen', '--forward', receiver.url, '--types', 'Call Ended', '--secret', SECRET],
@@ -117,8 +127,9 @@ describe('webhooks listen', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     await waitFor(async () => (err.includes('Ready!') ? true : undefined), 60_000, `listen to be ready (${err})`);
     assert.ok(!err.includes(SECRET), 'a secret given with --secret is not printed');
+    assert.ok(err.includes(`removed the rule and queue ${leftover.name} a stopped listen left`), err);
 
-    // While it runs: its rule (Call Ended only) and its queue.
+    // While it runs: its rule (Call Ended only) and its queue, and no more the killed session's.
     const [rule, ...otherRules] = await rules();
     assert.equal(otherRules.length, 0);
     assert.deepEqual(JSON.parse(rule!.EventPattern!), {
@@ -188,6 +199,29 @@ describe('webhooks listen', () => {
     assert.equal(await exited, 0, `Ctrl-C ends listen with status 0 (stderr: ${err})`);
     assert.deepEqual(await rules(), [], 'its rule is gone');
     assert.deepEqual(await queues(), [], 'its queue is gone');
+  });
+
+  it('removes what killed sessions left (queue, rule, target), never a running session', async () => {
+    const clients = { eventBridge, sqs };
+    const nameOf = (url: string) => url.split('/').pop();
+    const running = await openSubscription(clients, stack.eventBusName, undefined);
+    const killed = await killedSession();
+    // a session alive a minute ago is a running one
+    const recent = await killedSession(60_000);
+    assert.deepEqual(await removeLeftovers(clients, stack.eventBusName), [killed.name]);
+    assert.deepEqual((await rules()).map((r) => r.Name).sort(), [recent.name, running.name].sort());
+    assert.deepEqual((await queues()).map(nameOf).sort(), [recent.name, running.name].sort());
+    // A queue alone (killed before it had a rule), never marked: judged by its age. An hour on, all three are leftovers.
+    const orphan = `${listenPrefix()}0a0b0c0d`;
+    await sqs.send(new CreateQueueCommand({ QueueName: orphan }));
+    assert.deepEqual(await removeLeftovers(clients, stack.eventBusName), [], 'a new unmarked queue may be opening');
+    const anHourOn = Date.now() + 3_600_000;
+    assert.deepEqual(
+      (await removeLeftovers(clients, stack.eventBusName, anHourOn)).sort(),
+      [orphan, recent.name, running.name].sort(),
+    );
+    assert.deepEqual(await rules(), []);
+    assert.deepEqual(await queues(), []);
   });
 
   it('refuses an unknown --types naming the known ones, and a failed subscribe leaves nothing behind', async () => {
