@@ -25,6 +25,7 @@ import { MAX_PUT_EVENTS_BYTES } from '../../local/eventbridge-put-events';
 import type { EventBridgeEvent } from '../../local/eventbridge-stand-in';
 import { functionAccessKeyId, LOCAL_SECRET, STACK_CREDENTIALS } from '../../local/local-credentials';
 import { waitFor } from '../helpers/wait';
+import { refusal } from '../helpers/assertions';
 
 /**
  * The local EventBridge (local/eventbridge-stand-in.ts), served as the local stack serves it (in-process, behind the
@@ -43,17 +44,6 @@ const entry = (fields: Partial<PutEventsRequestEntry> = {}): PutEventsRequestEnt
   Detail: JSON.stringify({ id: 'evt_1', type: 'Call Ended', subject: 'call/c-1', data: { duration_seconds: 60 } }),
   ...fields,
 });
-
-/** Resolves to the SDK error the call was refused with. */
-async function refusal(call: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  assert.fail('the call was accepted');
-}
 
 describe('the local EventBridge behind the AWS front', () => {
   let sqsEmulator: Emulator;

@@ -18,6 +18,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { AwsCredentialIdentity, FinalizeRequestMiddleware, Pluggable } from '@smithy/types';
 import { startS3, type Emulator } from '../../local/emulators';
 import { functionAccessKeyId, LOCAL_SECRET, localAccessKeys, STACK_CREDENTIALS } from '../../local/local-credentials';
+import { refusal } from '../helpers/assertions';
 
 /**
  * The local S3 (s3rver, local/s3-emulator.mjs) behind the AWS front, which checks every request's SigV4 signature by
@@ -49,17 +50,6 @@ const corruptUploadParts: Pluggable<any, any> = {
     });
   },
 };
-
-/** Resolves to the SDK error the call was refused with. */
-async function refusal(call: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  assert.fail('the call was accepted');
-}
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -14,6 +14,7 @@ import type { AwsCredentialIdentity, FinalizeRequestMiddleware, MetadataBearer, 
 import { FAULT_KINDS, startFaultProxy, type FaultProxy } from '../../chaos/fault-proxy';
 import { startDynamoDb, startSnsStandIn, startSqs, startSsmStandIn, type Emulator } from '../../local/emulators';
 import { functionAccessKeyId, LOCAL_SECRET, STACK_CREDENTIALS } from '../../local/local-credentials';
+import { refusal } from '../helpers/assertions';
 
 /**
  * Every local emulator and stand-in sits behind the AWS front (local/aws-front.mjs), which checks each request's
@@ -95,17 +96,6 @@ const SERVICES: Service[] = [
     unknownKey: { name: 'UnrecognizedClientException', status: 400 },
   },
 ];
-
-/** Resolves to the SDK error the call was refused with. */
-async function refusal(call: Promise<unknown>): Promise<{ name: string; status: number | undefined; message: string }> {
-  try {
-    await call;
-  } catch (error) {
-    const e = error as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  assert.fail('the call was accepted');
-}
 
 for (const service of SERVICES) {
   describe(`${service.name} behind the AWS front (local/aws-front.mjs)`, () => {
