@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { receiveCount } from '../queue/receive-count';
 import { PermanentError } from '../errors';
 import type { Logger } from '../logger';
 import { withLogContext } from '../log-context';
@@ -32,7 +33,7 @@ export async function processCopyJobs(records: SQSRecord[], deps: CopyBatchDeps)
 }
 
 async function processJob(record: SQSRecord, deps: CopyBatchDeps): Promise<boolean> {
-  const attempts = Number(record.attributes?.ApproximateReceiveCount ?? 1);
+  const attempts = receiveCount(record);
   let job: CopyJob | undefined;
   try {
     job = parseCopyJob(record.body);

@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { receiveCount } from '../queue/receive-count';
 import type { DeliveryDeadLetters, DeliveryFailure } from '../destinations/delivery-dead-letters';
 import { parseDeliveryJob, type DeliveryJob } from '../destinations/delivery-job';
 import type { Destination } from '../destinations/destination';
@@ -51,8 +52,6 @@ export async function processDeliveries(records: SQSRecord[], deps: DeliveryBatc
   return { batchItemFailures: records.filter((_, i) => !done[i]).map((r) => ({ itemIdentifier: r.messageId })) };
 }
 
-const attemptsOf = (record: SQSRecord) => Number(record.attributes?.ApproximateReceiveCount ?? 1);
-
 /** When the job was first queued (epoch ms): its day of retries counts from there. */
 function queuedAt(record: SQSRecord, now: number): number {
   const sent = Number(record.attributes?.SentTimestamp);
@@ -61,7 +60,7 @@ function queuedAt(record: SQSRecord, now: number): number {
 
 /** True when the record is done with (delivered or dead-lettered), false to have SQS deliver it again. */
 async function processRecord(record: SQSRecord, deps: DeliveryBatchDeps): Promise<boolean> {
-  const attempts = attemptsOf(record);
+  const attempts = receiveCount(record);
   let job: DeliveryJob;
   try {
     job = parseDeliveryJob(record.body);

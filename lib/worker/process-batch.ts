@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { receiveCount } from '../queue/receive-count';
 import {
   archiveEntryOf,
   statusOfOutcome,
@@ -186,15 +187,13 @@ async function finishRecord(
     const error = new DependencyError(`${left.length} of its event(s) not published (${unpublished.reason ?? ''})`);
     return settleFailure(record, envelope, error, deps, file);
   }
-  const attempts = attemptsOf(record);
+  const attempts = receiveCount(record);
   const events = applied.events.map(({ id, type, subject }) => ({ id, type, subject }));
   deps.log.info('event applied', { event_id: envelope.event_id, kind: envelope.kind, outcome, attempts, events });
   deps.metrics?.count('EventApplied', { Kind: envelope.kind });
   file(envelope, { status: statusOfOutcome(outcome), outcome, attempts, ...(events.length > 0 && { events }) });
   return true;
 }
-
-const attemptsOf = (record: SQSRecord) => Number(record.attributes?.ApproximateReceiveCount ?? 1);
 
 /** A record that failed: dead-lettered now (invalid, or out of deliveries), or left for SQS to deliver again. */
 async function settleFailure(
@@ -204,7 +203,7 @@ async function settleFailure(
   deps: BatchDeps,
   file: (envelope: WebhookEnvelope | undefined, verdict: Verdict) => void,
 ): Promise<boolean> {
-  const attempts = attemptsOf(record);
+  const attempts = receiveCount(record);
   const reason = errorMessage(error);
   const context = {
     event_id: envelope?.event_id,
@@ -256,7 +255,7 @@ async function settleFailure(
 async function retryLater(record: SQSRecord, error: unknown, deps: BatchDeps): Promise<number | undefined> {
   if (deps.retries === undefined) return undefined;
   const { backoff, changeVisibility, now = Date.now, random = Math.random } = deps.retries;
-  const seconds = retryDelaySeconds(retryCauseOf(error), attemptsOf(record), backoff, now(), random);
+  const seconds = retryDelaySeconds(retryCauseOf(error), receiveCount(record), backoff, now(), random);
   if (seconds === undefined) return undefined;
   try {
     await changeVisibility(record.receiptHandle, seconds);
