@@ -563,24 +563,7 @@ describe('serverless package (the deployable template)', () => {
       'the worker never touches the bucket',
     );
     assert.deepEqual(statementsOf(resources.RecordingsRole!), [
-      {
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':logs:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':log-group:/aws/lambda/signalwire-webhooks-ci-recordings:*',
-            ],
-          ],
-        },
-      },
+      logsStatementOf('recordings'),
       {
         Effect: 'Allow',
         Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
@@ -672,24 +655,7 @@ describe('serverless package (the deployable template)', () => {
       ['failing'],
     );
     assert.deepEqual(statementsOf(resources.DeliverRole!), [
-      {
-        Effect: 'Allow',
-        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        Resource: {
-          'Fn::Join': [
-            '',
-            [
-              'arn:',
-              { Ref: 'AWS::Partition' },
-              ':logs:',
-              { Ref: 'AWS::Region' },
-              ':',
-              { Ref: 'AWS::AccountId' },
-              ':log-group:/aws/lambda/signalwire-webhooks-ci-deliver:*',
-            ],
-          ],
-        },
-      },
+      logsStatementOf('deliver'),
       {
         Effect: 'Allow',
         Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ChangeMessageVisibility'],
@@ -776,4 +742,26 @@ function parameterArn(name: string): unknown {
 
 function statementsOf(role: Resource): any[] {
   return role.Properties.Policies.flatMap((p: any) => p.PolicyDocument.Statement);
+}
+
+/** The statement that lets a function write its own log group (the Framework adds it to every role). */
+function logsStatementOf(fn: string) {
+  return {
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          `:log-group:/aws/lambda/signalwire-webhooks-ci-${fn}:*`,
+        ],
+      ],
+    },
+  };
 }
