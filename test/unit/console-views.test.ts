@@ -7,22 +7,25 @@ import { feedRow } from '../../console/views/feed';
 import { memberCountPoints } from '../../console/views/room';
 import type { ArchiveEntry, ArchivedEvent } from '../../lib/archive/archive-entry';
 
+/** A feed row of a call status delivery applied on its first try. */
+const appliedRow = (entry: { event_id: string; natural_key?: string }) =>
+  feedRow(
+    {
+      kind: 'call.status',
+      route: 'POST /call-status',
+      received_at: '2026-01-01T00:00:00Z',
+      processed_at: '2026-01-01T00:00:01Z',
+      status: 'applied',
+      outcome: 'advanced',
+      attempts: 1,
+      ...entry,
+    },
+    1,
+  ).text;
+
 describe('console views', () => {
   it('escapes what deliveries carry: a payload cannot inject markup into the page', () => {
-    const row = feedRow(
-      {
-        event_id: 'e1',
-        kind: 'call.status',
-        route: 'POST /call-status',
-        received_at: '2026-01-01T00:00:00Z',
-        processed_at: '2026-01-01T00:00:01Z',
-        status: 'applied',
-        outcome: 'advanced',
-        attempts: 1,
-        natural_key: 'call:<script>x</script>:ringing',
-      },
-      1,
-    ).text;
+    const row = appliedRow({ event_id: 'e1', natural_key: 'call:<script>x</script>:ringing' });
     assert.doesNotMatch(row, /<script>/);
     assert.match(row, /&lt;script&gt;/);
     assert.equal(html`<p title="${'"onmouseover="x'}">`.text, '<p title="&quot;onmouseover=&quot;x">');
@@ -123,19 +126,7 @@ describe('console views', () => {
   });
 
   it('opens a delivery from its feed row', () => {
-    const row = feedRow(
-      {
-        event_id: 'd/1',
-        kind: 'call.status',
-        route: 'POST /call-status',
-        received_at: '2026-01-01T00:00:00Z',
-        processed_at: '2026-01-01T00:00:01Z',
-        status: 'applied',
-        outcome: 'advanced',
-        attempts: 1,
-      },
-      1,
-    ).text;
+    const row = appliedRow({ event_id: 'd/1' });
     assert.match(row, /<a href="\/deliveries\/d%2F1" hx-get="\/deliveries\/d%2F1" hx-target="main"/);
   });
 });
