@@ -1,13 +1,10 @@
-import { PermanentError } from '../errors';
+import { errorMessage, PermanentError } from '../errors';
 import { checkOutboundUrl, type CheckedUrl, type ResolveHost } from '../security/outbound-url';
 import type { DeliveryJob } from './delivery-job';
 import type { Destination } from './destination';
 import type { PostEvent } from './post-event';
 import { judgeAttempt, type AttemptVerdict } from './retry-policy';
-import { signEvent } from './sign-event';
-
-/** Names the product to the receiver (and in its logs). */
-export const USER_AGENT = 'signalwire-webhooks (event delivery; Standard Webhooks)';
+import { eventPostHeaders } from './sign-event';
 
 export interface DeliverDeps {
   resolveHost: ResolveHost;
@@ -38,7 +35,7 @@ export async function deliverJob(
       allowLoopback: deps.allowLoopback,
     });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     return error instanceof PermanentError
       ? { kind: 'final', reason }
       : { kind: 'retry', reason: `could not resolve the destination's host: ${reason}` };
@@ -49,11 +46,7 @@ export async function deliverJob(
   const outcome = await deps.post({
     url: target.url,
     address: target.addresses[0]!,
-    headers: {
-      'content-type': 'application/json',
-      'user-agent': USER_AGENT,
-      ...signEvent(secret, job.event.id, at, payload),
-    },
+    headers: eventPostHeaders(secret, job.event.id, at, payload),
     body: payload,
     timeoutMs: deps.timeoutMs,
     maxBodyBytes: deps.maxBodyBytes,

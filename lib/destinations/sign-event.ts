@@ -8,6 +8,9 @@ export interface WebhookSignatureHeaders {
   'webhook-signature': string;
 }
 
+/** Names the product to the receiver (and in its logs). */
+export const USER_AGENT = 'signalwire-webhooks (event delivery; Standard Webhooks)';
+
 const PREFIX = 'whsec_';
 /** Standard Webhooks: a secret between 24 and 64 bytes (random). */
 const MIN_SECRET_BYTES = 24;
@@ -47,4 +50,12 @@ export function signEvent(secret: string, eventId: string, at: Date, payload: st
     'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
     'webhook-signature': new Webhook(secret).sign(eventId, at, payload),
   };
+}
+
+/**
+ * Every header of one POST of an event, as a destination and `webhooks listen` send it: JSON, our User-Agent, and the
+ * Standard Webhooks signature of `payload` (the exact body) at `at`.
+ */
+export function eventPostHeaders(secret: string, eventId: string, at: Date, payload: string): Record<string, string> {
+  return { 'content-type': 'application/json', 'user-agent': USER_AGENT, ...signEvent(secret, eventId, at, payload) };
 }

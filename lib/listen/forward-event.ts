@@ -1,9 +1,8 @@
 import { errorMessage } from '../errors';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { USER_AGENT } from '../destinations/deliver-job';
 import { type PostEvent, type PostOutcome, postEvent } from '../destinations/post-event';
-import { signEvent } from '../destinations/sign-event';
+import { eventPostHeaders } from '../destinations/sign-event';
 import type { DomainEvent } from '../events/domain-event';
 import { hostOf, type ResolveHost } from '../security/outbound-url';
 
@@ -59,11 +58,7 @@ export async function forwardEvent(event: DomainEvent, target: ForwardTarget, de
     outcome = await post({
       url: target.url,
       address,
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': USER_AGENT,
-        ...signEvent(target.secret, event.id, new Date(now()), payload),
-      },
+      headers: eventPostHeaders(target.secret, event.id, new Date(now()), payload),
       body: payload,
       timeoutMs: deps.timeoutMs,
       maxBodyBytes: MAX_BODY_BYTES,

@@ -22,7 +22,7 @@ import { composeDeliverer } from '../../lib/deliverer/compose-deliverer';
 import { readDeliverConfig } from '../../lib/deliverer/deliver-config';
 import { processDeliveries } from '../../lib/deliverer/process-deliveries';
 import { deliveryJob, deliveryJobBody } from '../../lib/destinations/delivery-job';
-import { USER_AGENT } from '../../lib/destinations/deliver-job';
+import { USER_AGENT } from '../../lib/destinations/sign-event';
 import type { DomainEvent } from '../../lib/events/domain-event';
 import { createLogger } from '../../lib/log';
 import { startSqs, startSsmStandIn, type Emulator } from '../../local/emulators';
